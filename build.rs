@@ -1,0 +1,32 @@
+//! Generates the typed client, JSON Schemas and MCP tool registry from the spec.
+//!
+//! Reads `spec/admin-api.yaml`, writes only to `OUT_DIR`. A broken spec stops the
+//! build with a message naming the file, the tool and the rule.
+
+use std::path::{Path, PathBuf};
+
+const SPEC: &str = "spec/admin-api.yaml";
+
+fn main() {
+    println!("cargo::rerun-if-changed={SPEC}");
+    if let Err(error) = run() {
+        eprintln!("error: {error}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let model = claude_code_connector_codegen::load(Path::new(SPEC), SPEC)?;
+    let output = claude_code_connector_codegen::generate(&model, "crate::runtime")?;
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("cargo did not set OUT_DIR")?);
+    write_if_changed(&out_dir.join("admin_api.rs"), &output.rust)?;
+    write_if_changed(&out_dir.join("schemas.json"), &output.schemas_json)?;
+    Ok(())
+}
+
+fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<()> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
+        return Ok(());
+    }
+    std::fs::write(path, contents)
+}

@@ -1,0 +1,908 @@
+//! The typed client, argument types, response types and MCP tool registry, as Rust.
+//!
+//! Emitted with `quote!`, parsed with `syn` and printed with `prettyplease`, so the
+//! output is valid, formatted and deterministic (spec order everywhere).
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::emit::schema;
+use crate::ir::{
+    Action, Arg, ArgKind, Check, DefaultValue, EnumArg, HttpCall, Method, Model, Pagination, PathPiece, Tool,
+    Transform, TypeExpr, Upstream,
+};
+use crate::names::{field_ident, upper_camel};
+
+pub struct RustEmitter<'a> {
+    model: &'a Model,
+    rt: TokenStream,
+}
+
+fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, proc_macro2::Span::call_site()),
+        None => Ident::new(name, proc_macro2::Span::call_site()),
+    }
+}
+
+fn field(name: &str) -> Ident {
+    ident(&field_ident(name))
+}
+
+fn doc(text: &str) -> TokenStream {
+    let lines: Vec<TokenStream> = text
+        .lines()
+        .map(|line| {
+            let line = format!(" {line}");
+            quote!(#[doc = #line])
+        })
+        .collect();
+    quote!(#(#lines)*)
+}
+
+fn rust_path(path: &str) -> TokenStream {
+    let segments = path.split("::").map(ident);
+    quote!(#(#segments)::*)
+}
+
+impl<'a> RustEmitter<'a> {
+    pub fn new(model: &'a Model, runtime_path: &str) -> Self {
+        RustEmitter { model, rt: rust_path(runtime_path) }
+    }
+
+    pub fn emit(&self) -> TokenStream {
+        let rt = &self.rt;
+        let server = &self.model.server;
+        let (name, title, instructions) = (&server.name, &server.title, &server.instructions);
+        let groups = self.model.groups.iter().map(|g| {
+            let (id, title) = (&g.id, &g.title);
+            quote!(#rt::Group { id: #id, title: #title })
+        });
+        let types = self.types_module();
+        let args = self.args_module();
+        let outputs = self.outputs_module();
+        let client = self.client_module();
+        let tools = self.tools_module();
+        quote! {
+            /// The server as the spec describes it.
+            pub const SERVER: #rt::ServerDefinition = #rt::ServerDefinition {
+                name: #name,
+                title: #title,
+                instructions: #instructions,
+            };
+            /// Tool groups, in spec order.
+            pub const GROUPS: &[#rt::Group] = &[#(#groups),*];
+            #types
+            #args
+            #outputs
+            #client
+            #tools
+        }
+    }
+
+    // ------------------------------------------------------------------ types
+
+    fn types_module(&self) -> TokenStream {
+        let rt = &self.rt;
+        let serde_crate = format!("{}::serde", tokens_to_path(rt));
+        let structs = self.model.types.iter().map(|def| {
+            let name = ident(&def.name);
+            let docs =
+                doc(def.description.as_deref().unwrap_or(&format!("`{}` as the Admin API returns it.", def.name)));
+            let fields = def.fields.iter().map(|f| {
+                let fname = field(&f.name);
+                let ty = self.type_tokens(&f.ty);
+                let ty = if f.nullable || f.optional { quote!(::std::option::Option<#ty>) } else { ty };
+                let attr = if f.nullable {
+                    quote!(#[serde(default)])
+                } else if f.optional {
+                    quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
+                } else {
+                    quote!()
+                };
+                let mut text = f.description.clone().unwrap_or_default();
+                if !f.known_values.is_empty() {
+                    if !text.is_empty() {
+                        text.push(' ');
+                    }
+                    text.push_str(&format!("Known values: {}.", f.known_values.join(", ")));
+                }
+                let docs = if text.is_empty() { quote!() } else { doc(&text) };
+                quote! { #docs #attr pub #fname: #ty, }
+            });
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, #rt::serde::Serialize, #rt::serde::Deserialize)]
+                #[serde(crate = #serde_crate)]
+                pub struct #name {
+                    #(#fields)*
+                    /// Fields the spec does not describe (yet), passed through unchanged.
+                    #[serde(flatten)]
+                    pub extra: #rt::JsonObject,
+                }
+            }
+        });
+        quote! {
+            /// Response types: tolerant of new fields, which land in `extra`.
+            pub mod types {
+                #(#structs)*
+            }
+        }
+    }
+
+    fn type_tokens(&self, ty: &TypeExpr) -> TokenStream {
+        let rt = &self.rt;
+        match ty {
+            TypeExpr::String => quote!(::std::string::String),
+            TypeExpr::Integer => quote!(i64),
+            TypeExpr::Number => quote!(f64),
+            TypeExpr::Boolean => quote!(bool),
+            TypeExpr::Any => quote!(#rt::Value),
+            TypeExpr::Named(n) => {
+                let n = ident(n);
+                quote!(#n)
+            }
+            TypeExpr::List(inner) => {
+                let inner = self.type_tokens(inner);
+                quote!(::std::vec::Vec<#inner>)
+            }
+            TypeExpr::Map(inner) => {
+                let inner = self.type_tokens(inner);
+                quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ args
+
+    fn args_module(&self) -> TokenStream {
+        let items = self.model.tools.iter().map(|tool| self.args_type(tool));
+        quote! {
+            /// Tool arguments: typed, validated before any request is sent.
+            pub mod args {
+                #(#items)*
+            }
+        }
+    }
+
+    fn args_struct_name(tool: &Tool) -> Ident {
+        format_ident!("{}Args", upper_camel(&tool.rust_name))
+    }
+
+    fn enum_name(tool: &Tool, arg: &Arg) -> Ident {
+        format_ident!("{}{}", upper_camel(&tool.rust_name), upper_camel(&arg.name))
+    }
+
+    /// The Rust type of an argument's value (before `Option` for optional ones).
+    fn arg_value_type(&self, tool: &Tool, arg: &Arg) -> TokenStream {
+        let rt = &self.rt;
+        match &arg.kind {
+            ArgKind::String { .. } | ArgKind::Email | ArgKind::Id => quote!(::std::string::String),
+            ArgKind::Integer { minimum, maximum } => {
+                if integer_is_u32(*minimum, *maximum) {
+                    quote!(u32)
+                } else {
+                    quote!(i64)
+                }
+            }
+            ArgKind::Boolean => quote!(bool),
+            ArgKind::Date => quote!(#rt::Date),
+            ArgKind::Enum(_) => {
+                let e = Self::enum_name(tool, arg);
+                quote!(#e)
+            }
+        }
+    }
+
+    fn arg_is_option(arg: &Arg) -> bool {
+        !arg.required && arg.default.is_none()
+    }
+
+    fn args_type(&self, tool: &Tool) -> TokenStream {
+        let rt = &self.rt;
+        let name = Self::args_struct_name(tool);
+        let enums = tool.args.iter().filter_map(|arg| match &arg.kind {
+            ArgKind::Enum(e) => Some(self.arg_enum(tool, arg, e)),
+            _ => None,
+        });
+        let fields = tool.args.iter().map(|arg| {
+            let f = field(&arg.name);
+            let ty = self.arg_value_type(tool, arg);
+            let ty = if Self::arg_is_option(arg) { quote!(::std::option::Option<#ty>) } else { ty };
+            let mut text = arg.description.clone();
+            if let Some(d) = &arg.default {
+                text.push_str(&format!(" Default: `{}`.", default_text(d)));
+            }
+            let docs = doc(&text);
+            quote! { #docs pub #f: #ty, }
+        });
+        let required: Vec<&Arg> = tool.args.iter().filter(|a| a.required).collect();
+        let params = required.iter().map(|arg| {
+            let f = field(&arg.name);
+            let ty = self.arg_value_type(tool, arg);
+            match arg.kind {
+                ArgKind::String { .. } | ArgKind::Email | ArgKind::Id => {
+                    quote!(#f: impl ::std::convert::Into<::std::string::String>)
+                }
+                _ => quote!(#f: #ty),
+            }
+        });
+        let inits = tool.args.iter().map(|arg| {
+            let f = field(&arg.name);
+            if arg.required {
+                match arg.kind {
+                    ArgKind::String { .. } | ArgKind::Email | ArgKind::Id => quote!(#f: #f.into()),
+                    _ => quote!(#f),
+                }
+            } else if let Some(d) = &arg.default {
+                let value = self.default_tokens(tool, arg, d);
+                quote!(#f: #value)
+            } else {
+                quote!(#f: ::std::option::Option::None)
+            }
+        });
+        let setters = tool.args.iter().filter(|a| !a.required).map(|arg| {
+            let f = field(&arg.name);
+            let setter = format_ident!("with_{}", arg.name);
+            let ty = self.arg_value_type(tool, arg);
+            let text = format!("Sets `{}`.", arg.name);
+            let is_string = matches!(arg.kind, ArgKind::String { .. } | ArgKind::Email | ArgKind::Id);
+            let (param, value) = if is_string {
+                (quote!(value: impl ::std::convert::Into<::std::string::String>), quote!(value.into()))
+            } else {
+                (quote!(value: #ty), quote!(value))
+            };
+            let value = if Self::arg_is_option(arg) { quote!(::std::option::Option::Some(#value)) } else { value };
+            quote! {
+                #[doc = #text]
+                #[must_use]
+                pub fn #setter(mut self, #param) -> Self {
+                    self.#f = #value;
+                    self
+                }
+            }
+        });
+        let names: Vec<&str> = tool.args.iter().map(|a| a.name.as_str()).collect();
+        let parse_fields = tool.args.iter().map(|arg| self.parse_field(tool, arg));
+        let checks = self.check_body(tool);
+        let read_arguments = if tool.args.is_empty() {
+            quote!(#rt::Arguments::new(arguments, Self::NAMES)?;)
+        } else {
+            quote!(let arguments = #rt::Arguments::new(arguments, Self::NAMES)?;)
+        };
+        let struct_doc = doc(&format!("Arguments of `{}`.", tool.name));
+        let derive_default = if required.is_empty() {
+            quote! {
+                impl ::std::default::Default for #name {
+                    fn default() -> Self {
+                        Self::new()
+                    }
+                }
+            }
+        } else {
+            quote!()
+        };
+        quote! {
+            #(#enums)*
+            #struct_doc
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct #name {
+                #(#fields)*
+            }
+            impl #name {
+                /// The argument names the tool accepts.
+                pub const NAMES: &'static [&'static str] = &[#(#names),*];
+                /// The required arguments; the others start at their defaults.
+                pub fn new(#(#params),*) -> Self {
+                    Self { #(#inits),* }
+                }
+                #(#setters)*
+                /// Reads MCP tool-call arguments: rejects unknown names, wrong types,
+                /// missing required arguments and values the spec does not allow.
+                pub fn from_arguments(arguments: &#rt::JsonObject) -> ::std::result::Result<Self, #rt::ArgError> {
+                    #read_arguments
+                    let args = Self { #(#parse_fields),* };
+                    args.check()?;
+                    ::std::result::Result::Ok(args)
+                }
+                /// Checks the rules of the spec that the types cannot express.
+                pub fn check(&self) -> ::std::result::Result<(), #rt::ArgError> {
+                    #checks
+                    ::std::result::Result::Ok(())
+                }
+            }
+            #derive_default
+        }
+    }
+
+    fn default_tokens(&self, tool: &Tool, arg: &Arg, d: &DefaultValue) -> TokenStream {
+        match (d, &arg.kind) {
+            (DefaultValue::Integer(n), ArgKind::Integer { minimum, maximum }) => {
+                if integer_is_u32(*minimum, *maximum) {
+                    let lit = Literal::u32_unsuffixed(*n as u32);
+                    quote!(#lit)
+                } else {
+                    let lit = Literal::i64_unsuffixed(*n);
+                    quote!(#lit)
+                }
+            }
+            (DefaultValue::Boolean(b), _) => quote!(#b),
+            (DefaultValue::String(s), ArgKind::Enum(_)) => {
+                let e = Self::enum_name(tool, arg);
+                let v = format_ident!("{}", upper_camel(s));
+                quote!(#e::#v)
+            }
+            (DefaultValue::String(s), _) => quote!(::std::string::String::from(#s)),
+            (DefaultValue::Integer(n), _) => {
+                let lit = Literal::i64_unsuffixed(*n);
+                quote!(#lit)
+            }
+        }
+    }
+
+    fn parse_field(&self, tool: &Tool, arg: &Arg) -> TokenStream {
+        let f = field(&arg.name);
+        let name = &arg.name;
+        let read = match &arg.kind {
+            ArgKind::String { .. } | ArgKind::Email | ArgKind::Id => quote!(arguments.string(#name)?),
+            ArgKind::Integer { minimum, maximum } => {
+                let min = opt_i64(*minimum);
+                let max = opt_i64(*maximum);
+                quote!(arguments.integer(#name, #min, #max)?)
+            }
+            ArgKind::Boolean => quote!(arguments.boolean(#name)?),
+            ArgKind::Date => quote!(arguments.date(#name)?),
+            ArgKind::Enum(_) => quote!(arguments.enumeration(#name)?),
+        };
+        if arg.required {
+            quote!(#f: arguments.required(#name, #read)?)
+        } else if let Some(d) = &arg.default {
+            let value = self.default_tokens(tool, arg, d);
+            quote!(#f: #read.unwrap_or(#value))
+        } else {
+            quote!(#f: #read)
+        }
+    }
+
+    fn check_body(&self, tool: &Tool) -> TokenStream {
+        let rt = &self.rt;
+        let mut out = Vec::new();
+        for arg in &tool.args {
+            let f = field(&arg.name);
+            let name = &arg.name;
+            let check = match &arg.kind {
+                ArgKind::String { min_length, max_length } => {
+                    let min = opt_u32(*min_length);
+                    let max = opt_u32(*max_length);
+                    Some(quote!(#rt::check::length(#name, value, #min, #max)?;))
+                }
+                ArgKind::Integer { minimum, maximum } => {
+                    let min = opt_i64(*minimum);
+                    let max = opt_i64(*maximum);
+                    Some(quote!(#rt::check::range(#name, i64::from(*value), #min, #max)?;))
+                }
+                ArgKind::Email => Some(quote!(#rt::check::email(#name, value)?;)),
+                ArgKind::Id => Some(quote!(#rt::check::id(#name, value)?;)),
+                ArgKind::Boolean | ArgKind::Date | ArgKind::Enum(_) => None,
+            };
+            if let Some(check) = check {
+                if Self::arg_is_option(arg) {
+                    out.push(quote!(if let ::std::option::Option::Some(value) = &self.#f { #check }));
+                } else {
+                    out.push(quote!({ let value = &self.#f; #check }));
+                }
+            }
+        }
+        for check in &tool.checks {
+            match check {
+                Check::DateRange { start, end, max_days } => {
+                    let (s, e) = (field(start), field(end));
+                    let max = match max_days {
+                        Some(n) => quote!(::std::option::Option::Some(#n)),
+                        None => quote!(::std::option::Option::None),
+                    };
+                    out.push(quote!(#rt::check::date_range(#start, &self.#s, #end, &self.#e, #max)?;));
+                }
+                Check::AtLeastOne(names) => {
+                    let pairs = names.iter().map(|n| {
+                        let f = field(n);
+                        quote!((#n, self.#f.is_some()))
+                    });
+                    out.push(quote!(#rt::check::at_least_one(&[#(#pairs),*])?;));
+                }
+            }
+        }
+        quote!(#(#out)*)
+    }
+
+    fn arg_enum(&self, tool: &Tool, arg: &Arg, e: &EnumArg) -> TokenStream {
+        let rt = &self.rt;
+        let name = Self::enum_name(tool, arg);
+        let variants: Vec<Ident> = e.values.iter().map(|v| format_ident!("{}", upper_camel(v))).collect();
+        let values = &e.values;
+        let accepted: Vec<&str> =
+            e.values.iter().map(String::as_str).chain(e.aliases.iter().map(|(a, _)| a.as_str())).collect();
+        let value_arms =
+            e.values.iter().zip(&variants).map(|(v, id)| quote!(#v => ::std::result::Result::Ok(Self::#id),));
+        let alias_arms = e.aliases.iter().map(|(alias, target)| {
+            let id = format_ident!("{}", upper_camel(target));
+            quote!(#alias => ::std::result::Result::Ok(Self::#id),)
+        });
+        let refused_arms = e
+            .refused
+            .iter()
+            .map(|(value, reason)| quote!(#value => ::std::result::Result::Err(#rt::EnumRejection::Refused(#reason)),));
+        let docs = doc(&format!("Values of `{}` in `{}`.", arg.name, tool.name));
+        let variant_docs = values.iter().map(|v| format!(" `{v}`"));
+        quote! {
+            #docs
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            pub enum #name {
+                #(#[doc = #variant_docs] #variants,)*
+            }
+            impl #name {
+                /// Every value, in spec order.
+                pub const ALL: &'static [Self] = &[#(Self::#variants),*];
+                /// The value sent to the API.
+                pub fn as_str(self) -> &'static str {
+                    match self { #(Self::#variants => #values,)* }
+                }
+            }
+            impl #rt::ArgEnum for #name {
+                const ACCEPTED: &'static [&'static str] = &[#(#accepted),*];
+                fn parse(value: &str) -> ::std::result::Result<Self, #rt::EnumRejection> {
+                    match value {
+                        #(#value_arms)*
+                        #(#alias_arms)*
+                        #(#refused_arms)*
+                        _ => ::std::result::Result::Err(#rt::EnumRejection::Unknown),
+                    }
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ outputs
+
+    fn output_struct_name(tool: &Tool) -> Ident {
+        format_ident!("{}Output", upper_camel(&tool.rust_name))
+    }
+
+    /// The Rust type a tool's client method returns.
+    fn output_type(&self, tool: &Tool) -> TokenStream {
+        match &tool.action {
+            Action::Handler { output, .. } => rust_path(output),
+            Action::Http(call) => match call.pagination {
+                Pagination::None => {
+                    let t = ident(&call.output);
+                    quote!(super::types::#t)
+                }
+                _ => {
+                    let o = Self::output_struct_name(tool);
+                    quote!(super::outputs::#o)
+                }
+            },
+        }
+    }
+
+    fn outputs_module(&self) -> TokenStream {
+        let rt = &self.rt;
+        let serde_crate = format!("{}::serde", tokens_to_path(rt));
+        let items = self.model.tools.iter().filter_map(|tool| {
+            let Action::Http(call) = &tool.action else { return None };
+            let item = ident(&call.output);
+            let data = quote! {
+                /// The items.
+                pub data: ::std::vec::Vec<super::types::#item>,
+            };
+            let page = quote! {
+                /// This page's number, from 1.
+                pub page: u32,
+                /// Items per page.
+                pub per_page: u32,
+            };
+            let has_more = quote! {
+                /// Whether a next page exists.
+                pub has_more: bool,
+            };
+            let fields = match &call.pagination {
+                Pagination::None => return None,
+                Pagination::IdCursor { .. } => quote!(#data #page #has_more),
+                Pagination::PageToken { window: Some(_) } => quote! {
+                    #data #page
+                    /// Items in the whole range.
+                    pub total: u64,
+                    #has_more
+                },
+                Pagination::PageToken { window: None } => {
+                    if call.summary.is_some() {
+                        quote! {
+                            #data
+                            /// Exact sum of the amounts, in cents.
+                            pub total_cents: ::std::string::String,
+                            /// The same total in US dollars, rounded to the cent.
+                            pub total_usd: ::std::string::String,
+                        }
+                    } else {
+                        data
+                    }
+                }
+                Pagination::PerDay { .. } => quote! {
+                    #data
+                    /// Days covered (one request per day).
+                    pub days: u32,
+                },
+            };
+            let name = Self::output_struct_name(tool);
+            let docs = doc(&format!("Result of `{}`.", tool.name));
+            Some(quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, #rt::serde::Serialize, #rt::serde::Deserialize)]
+                #[serde(crate = #serde_crate)]
+                pub struct #name { #fields }
+            })
+        });
+        quote! {
+            /// Result envelopes of paginated tools.
+            pub mod outputs {
+                #(#items)*
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ client
+
+    fn client_module(&self) -> TokenStream {
+        let rt = &self.rt;
+        let methods = self.model.tools.iter().map(|tool| self.client_method(tool));
+        quote! {
+            /// The typed Admin API client: one method per tool.
+            pub mod client {
+                /// Calls the Admin API through the runtime's HTTP client.
+                #[derive(Debug, Clone)]
+                pub struct Client {
+                    http: #rt::Http,
+                }
+                impl Client {
+                    /// A client over a configured HTTP runtime.
+                    pub fn new(http: #rt::Http) -> Self {
+                        Self { http }
+                    }
+                    /// The HTTP runtime (for hand-written tools).
+                    pub fn http(&self) -> &#rt::Http {
+                        &self.http
+                    }
+                    /// The same client, reporting progress of long calls to `progress`.
+                    #[must_use]
+                    pub fn with_progress(&self, progress: #rt::Progress) -> Self {
+                        Self { http: self.http.with_progress(progress) }
+                    }
+                    #(#methods)*
+                }
+            }
+        }
+    }
+
+    fn client_method(&self, tool: &Tool) -> TokenStream {
+        let rt = &self.rt;
+        let method = ident(&tool.rust_name);
+        let args = Self::args_struct_name(tool);
+        let output = self.output_type(tool);
+        let mut text = format!("{}.\n\n{}", tool.title, tool.description);
+        let body = match &tool.action {
+            Action::Handler { function, .. } => {
+                text.push_str("\n\nHand-written: see `");
+                text.push_str(function);
+                text.push_str("`.");
+                let function = rust_path(function);
+                quote! {
+                    args.check()?;
+                    #function(self, args).await
+                }
+            }
+            Action::Http(call) => {
+                text.push_str(&format!("\n\n`{} {}`", call.method.as_str(), path_text(call)));
+                self.http_body(tool, call)
+            }
+        };
+        let docs = doc(&text);
+        quote! {
+            #docs
+            pub async fn #method(&self, args: &super::args::#args) -> ::std::result::Result<#output, #rt::Error> {
+                #body
+            }
+        }
+    }
+
+    fn http_body(&self, tool: &Tool, call: &HttpCall) -> TokenStream {
+        let rt = &self.rt;
+        let path = self.path_tokens(tool, call);
+        let method = match call.method {
+            Method::Get => quote!(#rt::Method::Get),
+            Method::Post => quote!(#rt::Method::Post),
+            Method::Delete => quote!(#rt::Method::Delete),
+        };
+        let mut query = Vec::new();
+        for (name, value) in &call.fixed_query {
+            query.push(quote!(request.query(#name, #value);));
+        }
+        let mut body = Vec::new();
+        for arg in &tool.args {
+            let f = field(&arg.name);
+            let value = |v: TokenStream, in_query: bool| match &arg.kind {
+                ArgKind::String { .. } | ArgKind::Email | ArgKind::Id => quote!(#v.as_str()),
+                ArgKind::Enum(_) => quote!(#v.as_str()),
+                ArgKind::Date => quote!(#v.to_string()),
+                ArgKind::Boolean | ArgKind::Integer { .. } if in_query => quote!(#v.to_string()),
+                ArgKind::Boolean | ArgKind::Integer { .. } => quote!(*#v),
+            };
+            let (push, target) = match &arg.upstream {
+                Some(Upstream::Query { name, transform }) => {
+                    let v = match transform {
+                        Some(Transform::StartOfDay) => quote!(#rt::transform::start_of_day(value)),
+                        Some(Transform::StartOfNextDay) => quote!(#rt::transform::start_of_next_day(value)),
+                        None => value(quote!(value), true),
+                    };
+                    (quote!(request.query(#name, #v);), &mut query)
+                }
+                Some(Upstream::Body { path }) => {
+                    let v = value(quote!(value), false);
+                    (quote!(request.body_field(&[#(#path),*], #v);), &mut body)
+                }
+                Some(Upstream::Path { .. }) | None => continue,
+            };
+            if Self::arg_is_option(arg) {
+                target.push(quote!(if let ::std::option::Option::Some(value) = &args.#f { #push }));
+            } else {
+                target.push(quote!({ let value = &args.#f; #push }));
+            }
+        }
+        let binding = if query.is_empty() && body.is_empty() { quote!(request) } else { quote!(mut request) };
+        let start = quote! {
+            args.check()?;
+            let #binding = #rt::Request::new(#method, #path);
+            #(#query)*
+            #(#body)*
+        };
+        let finish = match &call.pagination {
+            Pagination::None => {
+                let t = ident(&call.output);
+                quote!(self.http.send::<super::types::#t>(request).await)
+            }
+            Pagination::IdCursor { page, per_page } => {
+                let (p, pp) = (field(page), field(per_page));
+                let item = ident(&call.output);
+                let o = Self::output_struct_name(tool);
+                quote! {
+                    let walk = #rt::pagination::walk_id_cursor::<super::types::#item>(&self.http, request, args.#p, args.#pp).await?;
+                    ::std::result::Result::Ok(super::outputs::#o {
+                        data: walk.data,
+                        page: args.#p,
+                        per_page: args.#pp,
+                        has_more: walk.has_more,
+                    })
+                }
+            }
+            Pagination::PageToken { window } => {
+                let item = ident(&call.output);
+                let o = Self::output_struct_name(tool);
+                let drain = quote! {
+                    let data = #rt::pagination::drain_page_token::<super::types::#item>(&self.http, request).await?.items;
+                };
+                match (window, &call.summary) {
+                    (Some((page, per_page)), _) => {
+                        let (p, pp) = (field(page), field(per_page));
+                        quote! {
+                            #drain
+                            let window = #rt::pagination::window(data, args.#p, args.#pp);
+                            ::std::result::Result::Ok(super::outputs::#o {
+                                data: window.data,
+                                page: args.#p,
+                                per_page: args.#pp,
+                                total: window.total,
+                                has_more: window.has_more,
+                            })
+                        }
+                    }
+                    (None, Some(sum)) => {
+                        let list = field(&sum.list_field);
+                        let amount = field(&sum.amount_field);
+                        quote! {
+                            #drain
+                            let total = #rt::money::Cents::sum(
+                                data.iter().flat_map(|item| item.#list.iter()).map(|row| row.#amount.as_str()),
+                            )?;
+                            ::std::result::Result::Ok(super::outputs::#o {
+                                data,
+                                total_cents: total.to_string(),
+                                total_usd: total.usd_rounded(),
+                            })
+                        }
+                    }
+                    (None, None) => quote! {
+                        #drain
+                        ::std::result::Result::Ok(super::outputs::#o { data })
+                    },
+                }
+            }
+            Pagination::PerDay { start, end, query, limit, concurrency } => {
+                let (s, e) = (field(start), field(end));
+                let item = ident(&call.output);
+                let o = Self::output_struct_name(tool);
+                let limit = Literal::u32_unsuffixed(*limit);
+                let concurrency = Literal::usize_unsuffixed(*concurrency as usize);
+                quote! {
+                    let days = #rt::Date::range(&args.#s, &args.#e);
+                    let data = #rt::pagination::fetch_per_day::<super::types::#item>(
+                        &self.http, request, #query, &days, #limit, #concurrency,
+                    ).await?.items;
+                    ::std::result::Result::Ok(super::outputs::#o { data, days: days.len() as u32 })
+                }
+            }
+        };
+        quote!(#start #finish)
+    }
+
+    fn path_tokens(&self, tool: &Tool, call: &HttpCall) -> TokenStream {
+        let rt = &self.rt;
+        let mut template = String::new();
+        let mut values = Vec::new();
+        for piece in &call.path {
+            match piece {
+                PathPiece::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+                PathPiece::Placeholder(name) => {
+                    template.push_str("{}");
+                    let arg = tool
+                        .args
+                        .iter()
+                        .find(|a| matches!(&a.upstream, Some(Upstream::Path { name: n }) if n == name))
+                        .map(|a| field(&a.name))
+                        .unwrap_or_else(|| field(name));
+                    values.push(quote!(#rt::path_segment(&args.#arg)));
+                }
+            }
+        }
+        if values.is_empty() {
+            quote!(::std::string::String::from(#template))
+        } else {
+            quote!(::std::format!(#template, #(#values),*))
+        }
+    }
+
+    // ------------------------------------------------------------------ tools
+
+    fn tools_module(&self) -> TokenStream {
+        let rt = &self.rt;
+        let variants: Vec<Ident> =
+            self.model.tools.iter().map(|t| format_ident!("{}", upper_camel(&t.rust_name))).collect();
+        let names: Vec<&str> = self.model.tools.iter().map(|t| t.name.as_str()).collect();
+        let definitions = self.model.tools.iter().map(|tool| {
+            let (name, title, group, description) = (&tool.name, &tool.title, &tool.group, &tool.description);
+            let input = schema::input_schema(tool).to_string();
+            let output = match (&tool.action, schema::output_schema(self.model, tool)) {
+                (_, Some(schema)) => {
+                    let text = schema.to_string();
+                    quote!(#rt::OutputSchema::Json(#text))
+                }
+                (Action::Handler { output, .. }, None) => {
+                    let output = rust_path(output);
+                    quote!(#rt::OutputSchema::Derived(#rt::schema_of::<#output>))
+                }
+                (Action::Http(_), None) => quote!(#rt::OutputSchema::None),
+            };
+            let a = tool.annotations;
+            let (ro, de, id, ow) = (a.read_only, a.destructive, a.idempotent, a.open_world);
+            quote! {
+                #rt::ToolDefinition {
+                    name: #name,
+                    title: #title,
+                    group: #group,
+                    description: #description,
+                    input_schema: #input,
+                    output_schema: #output,
+                    annotations: #rt::Annotations { read_only: #ro, destructive: #de, idempotent: #id, open_world: #ow },
+                }
+            }
+        });
+        let arms = self.model.tools.iter().zip(&variants).map(|(tool, variant)| {
+            let args = Self::args_struct_name(tool);
+            let method = ident(&tool.rust_name);
+            quote! {
+                ToolId::#variant => {
+                    let args = super::args::#args::from_arguments(arguments)?;
+                    #rt::to_json(&client.#method(&args).await?)
+                }
+            }
+        });
+        let indices = (0..variants.len()).map(Literal::usize_unsuffixed);
+        quote! {
+            /// The MCP tool registry: definitions and dispatch.
+            pub mod tools {
+                /// One variant per tool, in spec order.
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+                pub enum ToolId {
+                    #(#[doc = #names] #variants,)*
+                }
+                impl ToolId {
+                    /// Every tool, in spec order.
+                    pub const ALL: &'static [ToolId] = &[#(ToolId::#variants),*];
+                    /// The MCP tool name.
+                    pub fn name(self) -> &'static str {
+                        self.definition().name
+                    }
+                    /// The tool with this MCP name.
+                    pub fn from_name(name: &str) -> ::std::option::Option<ToolId> {
+                        match name {
+                            #(#names => ::std::option::Option::Some(ToolId::#variants),)*
+                            _ => ::std::option::Option::None,
+                        }
+                    }
+                    /// Name, description, schemas and annotations.
+                    pub fn definition(self) -> &'static #rt::ToolDefinition {
+                        match self {
+                            #(ToolId::#variants => &DEFINITIONS[#indices],)*
+                        }
+                    }
+                }
+                /// Every tool's definition, in spec order.
+                pub static DEFINITIONS: &[#rt::ToolDefinition] = &[#(#definitions),*];
+                /// Validates the arguments, calls the tool and returns its JSON result.
+                pub async fn call(
+                    client: &super::client::Client,
+                    tool: ToolId,
+                    arguments: &#rt::JsonObject,
+                ) -> ::std::result::Result<#rt::Value, #rt::Error> {
+                    match tool {
+                        #(#arms)*
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn integer_is_u32(minimum: Option<i64>, maximum: Option<i64>) -> bool {
+    minimum.is_some_and(|m| m >= 0) && maximum.is_some_and(|m| m <= i64::from(u32::MAX))
+}
+
+fn opt_i64(v: Option<i64>) -> TokenStream {
+    match v {
+        Some(n) => {
+            let lit = Literal::i64_unsuffixed(n);
+            quote!(::std::option::Option::Some(#lit))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn opt_u32(v: Option<u32>) -> TokenStream {
+    match v {
+        Some(n) => {
+            let lit = Literal::u32_unsuffixed(n);
+            quote!(::std::option::Option::Some(#lit))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn default_text(d: &DefaultValue) -> String {
+    match d {
+        DefaultValue::Integer(n) => n.to_string(),
+        DefaultValue::Boolean(b) => b.to_string(),
+        DefaultValue::String(s) => s.clone(),
+    }
+}
+
+fn path_text(call: &HttpCall) -> String {
+    call.path
+        .iter()
+        .map(|p| match p {
+            PathPiece::Literal(t) => t.clone(),
+            PathPiece::Placeholder(n) => format!("{{{n}}}"),
+        })
+        .collect()
+}
+
+fn tokens_to_path(tokens: &TokenStream) -> String {
+    tokens.to_string().replace(' ', "")
+}

@@ -1,0 +1,205 @@
+//! The validated, normalized model of the spec: the only input of the emitters.
+
+/// Everything the emitters need, in the order the spec wrote it.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub server: Server,
+    pub groups: Vec<Group>,
+    pub types: Vec<TypeDef>,
+    pub tools: Vec<Tool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Server {
+    pub name: String,
+    pub title: String,
+    pub instructions: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    pub name: String,
+    pub description: Option<String>,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub ty: TypeExpr,
+    pub nullable: bool,
+    pub optional: bool,
+    pub description: Option<String>,
+    pub known_values: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeExpr {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Any,
+    Named(String),
+    List(Box<TypeExpr>),
+    Map(Box<TypeExpr>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Tool {
+    pub name: String,
+    /// The tool name without the `claude_code_` prefix: the Rust method name.
+    pub rust_name: String,
+    pub title: String,
+    pub group: String,
+    pub description: String,
+    pub annotations: Annotations,
+    pub args: Vec<Arg>,
+    pub checks: Vec<Check>,
+    pub action: Action,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Annotations {
+    pub read_only: bool,
+    pub destructive: bool,
+    pub idempotent: bool,
+    pub open_world: bool,
+}
+
+/// What a tool does once its arguments are valid.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// One or more HTTP requests described entirely by the spec.
+    Http(HttpCall),
+    /// A hand-written function (for what a spec cannot say).
+    Handler { function: String, output: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpCall {
+    pub method: Method,
+    /// Path template pieces: literal text and `{placeholder}` names.
+    pub path: Vec<PathPiece>,
+    pub fixed_query: Vec<(String, String)>,
+    pub pagination: Pagination,
+    pub summary: Option<SumCents>,
+    /// The response type (for paginated tools: the item type).
+    pub output: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathPiece {
+    Literal(String),
+    Placeholder(String),
+}
+
+#[derive(Debug, Clone)]
+pub enum Pagination {
+    None,
+    IdCursor { page: String, per_page: String },
+    PageToken { window: Option<(String, String)> },
+    PerDay { start: String, end: String, query: String, limit: u32, concurrency: u32 },
+}
+
+/// Sum a decimal-cents string field over the report: `list.field`.
+#[derive(Debug, Clone)]
+pub struct SumCents {
+    pub list_field: String,
+    pub amount_field: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Arg {
+    pub name: String,
+    pub kind: ArgKind,
+    pub required: bool,
+    pub default: Option<DefaultValue>,
+    pub description: String,
+    pub upstream: Option<Upstream>,
+}
+
+#[derive(Debug, Clone)]
+pub enum ArgKind {
+    String { min_length: Option<u32>, max_length: Option<u32> },
+    Integer { minimum: Option<i64>, maximum: Option<i64> },
+    Boolean,
+    Date,
+    Email,
+    Id,
+    Enum(EnumArg),
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumArg {
+    pub values: Vec<String>,
+    pub aliases: Vec<(String, String)>,
+    pub refused: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultValue {
+    Integer(i64),
+    Boolean(bool),
+    String(String),
+}
+
+#[derive(Debug, Clone)]
+pub enum Upstream {
+    Query { name: String, transform: Option<Transform> },
+    Path { name: String },
+    Body { path: Vec<String> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transform {
+    /// `YYYY-MM-DD` → `YYYY-MM-DDT00:00:00Z`.
+    StartOfDay,
+    /// `YYYY-MM-DD` → the next day's `T00:00:00Z` (an inclusive end becomes an exclusive one).
+    StartOfNextDay,
+}
+
+impl Transform {
+    pub const NAMES: &'static [&'static str] = &["start_of_day", "start_of_next_day"];
+}
+
+#[derive(Debug, Clone)]
+pub enum Check {
+    DateRange { start: String, end: String, max_days: Option<u32> },
+    AtLeastOne(Vec<String>),
+}
+
+impl Model {
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name == name)
+    }
+}
+
+impl Tool {
+    pub fn arg(&self, name: &str) -> Option<&Arg> {
+        self.args.iter().find(|a| a.name == name)
+    }
+}

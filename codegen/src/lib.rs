@@ -1,0 +1,46 @@
+//! Turns `spec/admin-api.yaml` into the connector's generated Rust.
+//!
+//! The pipeline is `spec` (serde model of the YAML) → `validate` (every rule of the
+//! format, with errors that name file, tool and rule) → `ir` (the normalized model)
+//! → `emit` (Rust via quote + prettyplease, JSON Schemas via serde_json).
+//! `build.rs` calls [`load`] and [`generate`]; nothing here touches the network.
+
+pub mod emit;
+pub mod error;
+pub mod ir;
+pub mod names;
+pub mod spec;
+pub mod validate;
+
+use std::path::Path;
+
+pub use error::Error;
+
+/// What the generator writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    /// The Rust module: `include!` it where `runtime_path` resolves.
+    pub rust: String,
+    /// Every tool's JSON Schemas, pretty-printed.
+    pub schemas_json: String,
+}
+
+/// Reads and validates a spec file. `display_name` is how errors name the file.
+pub fn load(path: &Path, display_name: &str) -> Result<ir::Model, Error> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::Read { file: display_name.to_string(), message: e.to_string() })?;
+    parse(&text, display_name)
+}
+
+/// Parses and validates spec text.
+pub fn parse(text: &str, display_name: &str) -> Result<ir::Model, Error> {
+    let spec: spec::SpecFile = yaml_serde::from_str(text)
+        .map_err(|e| Error::Syntax { file: display_name.to_string(), message: e.to_string() })?;
+    validate::validate(display_name, spec)
+}
+
+/// Generates the outputs. `runtime_path` is where the generated code finds the
+/// runtime it calls, e.g. `crate::runtime` inside the connector.
+pub fn generate(model: &ir::Model, runtime_path: &str) -> Result<Output, Error> {
+    Ok(Output { rust: emit::rust(model, runtime_path)?, schemas_json: emit::schemas_json(model) })
+}

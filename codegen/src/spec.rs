@@ -1,0 +1,237 @@
+//! The YAML spec as written by people: a serde model that rejects unknown keys.
+//!
+//! Nothing here is checked beyond syntax; `validate` turns it into the `ir`.
+
+use serde::Deserialize;
+
+/// `spec/admin-api.yaml`, top level.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecFile {
+    pub format: u32,
+    pub server: Server,
+    pub groups: Ordered<String>,
+    #[serde(default)]
+    pub types: Ordered<TypeDef>,
+    #[serde(default)]
+    pub arguments: Ordered<ArgumentDef>,
+    pub tools: Vec<ToolDef>,
+}
+
+/// A YAML mapping whose key order is kept (the order people wrote is the order we emit).
+#[derive(Debug)]
+pub struct Ordered<T>(pub Vec<(String, T)>);
+
+impl<T> Default for Ordered<T> {
+    fn default() -> Self {
+        Ordered(Vec::new())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Entries<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Entries<T> {
+            type Value = Ordered<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<String, T>()? {
+                    entries.push(entry);
+                }
+                Ok(Ordered(entries))
+            }
+        }
+        d.deserialize_map(Entries(std::marker::PhantomData))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Server {
+    pub name: String,
+    pub title: String,
+    pub instructions: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeDef {
+    #[serde(default)]
+    pub description: Option<String>,
+    pub fields: Ordered<FieldDef>,
+}
+
+/// A response field: either a bare type expression or a map with details.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum FieldDef {
+    Short(String),
+    Long(FieldDetails),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDetails {
+    #[serde(rename = "type")]
+    pub ty: String,
+    #[serde(default)]
+    pub optional: bool,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+/// A tool argument, or a shared one under `arguments:`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArgumentDef {
+    #[serde(rename = "use", default)]
+    pub use_shared: Option<String>,
+    #[serde(rename = "type", default)]
+    pub ty: Option<String>,
+    #[serde(default)]
+    pub required: Option<bool>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub default: Option<yaml_serde::Value>,
+    #[serde(default)]
+    pub minimum: Option<i64>,
+    #[serde(default)]
+    pub maximum: Option<i64>,
+    #[serde(default)]
+    pub min_length: Option<u32>,
+    #[serde(default)]
+    pub max_length: Option<u32>,
+    #[serde(default)]
+    pub pattern: Option<String>,
+    #[serde(default)]
+    pub values: Option<Vec<String>>,
+    #[serde(default)]
+    pub aliases: Option<Ordered<String>>,
+    #[serde(default)]
+    pub refuse: Option<Ordered<String>>,
+    #[serde(default)]
+    pub items: Option<Box<ArgumentDef>>,
+    #[serde(default)]
+    pub upstream: Option<Upstream>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Upstream {
+    #[serde(default)]
+    pub query: Option<String>,
+    #[serde(default)]
+    pub path: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub transform: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToolDef {
+    pub name: String,
+    pub title: String,
+    pub group: String,
+    pub description: String,
+    #[serde(default)]
+    pub http: Option<Http>,
+    pub annotations: Annotations,
+    #[serde(default)]
+    pub arguments: Ordered<ArgumentDef>,
+    #[serde(default)]
+    pub fixed_query: Ordered<String>,
+    #[serde(default)]
+    pub checks: Vec<Check>,
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
+    #[serde(default)]
+    pub summary: Option<Summary>,
+    #[serde(default)]
+    pub output: Option<String>,
+    #[serde(default)]
+    pub handler: Option<Handler>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Http {
+    pub method: String,
+    pub path: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Annotations {
+    pub read_only: bool,
+    pub destructive: bool,
+    pub idempotent: bool,
+    pub open_world: bool,
+}
+
+/// One rule across arguments; exactly one key is set.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    #[serde(default)]
+    pub date_range: Option<DateRangeCheck>,
+    #[serde(default)]
+    pub at_least_one: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DateRangeCheck {
+    pub start: String,
+    pub end: String,
+    #[serde(default)]
+    pub max_days: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, tag = "style", rename_all = "snake_case")]
+pub enum Pagination {
+    IdCursor {
+        page: String,
+        per_page: String,
+    },
+    PageToken {
+        #[serde(default)]
+        window: Option<Window>,
+    },
+    PerDay {
+        start: String,
+        end: String,
+        query: String,
+        limit: u32,
+        #[serde(default)]
+        concurrency: Option<u32>,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Window {
+    pub page: String,
+    pub per_page: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Summary {
+    pub sum_cents: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Handler {
+    pub function: String,
+    pub output: String,
+}

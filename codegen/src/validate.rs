@@ -1,0 +1,884 @@
+//! Checks every rule of the spec format and builds the `ir::Model`.
+//!
+//! Each failure names the file, the tool (or type) and the rule, and says what to do.
+
+use std::collections::BTreeSet;
+
+use crate::error::Error;
+use crate::ir::{self, Action, Arg, ArgKind, Check, DefaultValue, EnumArg, Method, PathPiece, TypeExpr, Upstream};
+use crate::names;
+use crate::spec::{self, SpecFile};
+
+/// The format version this generator reads.
+pub const FORMAT: u32 = 1;
+
+struct Ctx<'a> {
+    file: &'a str,
+}
+
+impl Ctx<'_> {
+    fn fail<T>(&self, at: impl Into<String>, rule: impl Into<String>, fix: impl Into<String>) -> Result<T, Error> {
+        Err(Error::Rule { file: self.file.to_string(), at: at.into(), rule: rule.into(), fix: fix.into() })
+    }
+}
+
+pub fn validate(file: &str, spec: SpecFile) -> Result<ir::Model, Error> {
+    let cx = Ctx { file };
+    if spec.format != FORMAT {
+        return cx.fail(
+            "format",
+            format!("format {} is not supported (this generator reads format {FORMAT})", spec.format),
+            format!("set `format: {FORMAT}`"),
+        );
+    }
+    let groups: Vec<ir::Group> =
+        spec.groups.0.iter().map(|(id, title)| ir::Group { id: id.clone(), title: title.clone() }).collect();
+    let types = validate_types(&cx, &spec.types)?;
+    let mut model = ir::Model {
+        server: ir::Server {
+            name: spec.server.name.clone(),
+            title: spec.server.title.clone(),
+            instructions: spec.server.instructions.clone(),
+        },
+        groups,
+        types,
+        tools: Vec::new(),
+    };
+    let mut seen = BTreeSet::new();
+    for tool in &spec.tools {
+        let at = format!("tool `{}`", tool.name);
+        if !names::is_tool_name(&tool.name) {
+            return cx.fail(
+                at,
+                "the tool name must match [A-Za-z0-9_-]{1,64} (MCP clients reject other names)",
+                "rename the tool, e.g. `claude_code_list_things`",
+            );
+        }
+        if !seen.insert(tool.name.clone()) {
+            return cx.fail(at, "the tool name is used twice", "give each tool a unique name");
+        }
+        let validated = validate_tool(&cx, &spec, &model, tool)?;
+        model.tools.push(validated);
+    }
+    let mut methods = BTreeSet::new();
+    for tool in &model.tools {
+        if !methods.insert(tool.rust_name.clone()) {
+            return cx.fail(
+                format!("tool `{}`", tool.name),
+                format!("its Rust method name `{}` clashes with another tool's", tool.rust_name),
+                "rename one of the tools",
+            );
+        }
+    }
+    Ok(model)
+}
+
+fn validate_types(cx: &Ctx, types: &spec::Ordered<spec::TypeDef>) -> Result<Vec<ir::TypeDef>, Error> {
+    let declared: BTreeSet<&str> = types.0.iter().map(|(n, _)| n.as_str()).collect();
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (name, def) in &types.0 {
+        let at = format!("type `{name}`");
+        if !names::is_type_name(name) {
+            return cx.fail(
+                at,
+                "a type name must be UpperCamelCase letters and digits",
+                "rename the type, e.g. `ApiKey`",
+            );
+        }
+        if !seen.insert(name.as_str()) {
+            return cx.fail(at, "the type is declared twice", "remove one declaration");
+        }
+        let mut fields = Vec::new();
+        let mut field_names = BTreeSet::new();
+        for (field_name, field) in &def.fields.0 {
+            let at = format!("type `{name}`, field `{field_name}`");
+            if !names::is_identifier(field_name) {
+                return cx.fail(at, "a field name must be snake_case", "use the API's snake_case field name");
+            }
+            if field_name == "extra" {
+                return cx.fail(at, "`extra` is reserved for fields the spec does not describe", "rename the field");
+            }
+            if !field_names.insert(field_name.as_str()) {
+                return cx.fail(at, "the field is declared twice", "remove one declaration");
+            }
+            let (text, optional, description, known_values) = match field {
+                spec::FieldDef::Short(text) => (text.as_str(), false, None, Vec::new()),
+                spec::FieldDef::Long(d) => (d.ty.as_str(), d.optional, d.description.clone(), d.values.clone()),
+            };
+            let (ty, nullable) = parse_type_expr(text).ok_or_else(|| Error::Rule {
+                file: cx.file.to_string(),
+                at: at.clone(),
+                rule: format!("`{text}` is not a type expression"),
+                fix: "use string, integer, number, boolean, any, a type name, [T], {T}, with an optional trailing ?"
+                    .to_string(),
+            })?;
+            if let Some(missing) = unknown_named(&ty, &declared) {
+                return cx.fail(
+                    at,
+                    format!("type `{missing}` is not declared under `types:`"),
+                    "declare it or fix the name",
+                );
+            }
+            fields.push(ir::Field { name: field_name.clone(), ty, nullable, optional, description, known_values });
+        }
+        out.push(ir::TypeDef { name: name.clone(), description: def.description.clone(), fields });
+    }
+    for def in &out {
+        if let Some(path) = cycle_from(&out, &def.name, &mut vec![def.name.clone()]) {
+            return cx.fail(
+                format!("type `{}`", def.name),
+                format!("types contain themselves ({}); output schemas are inlined", path.join(" -> ")),
+                "break the cycle with `any`",
+            );
+        }
+    }
+    Ok(out)
+}
+
+fn cycle_from(types: &[ir::TypeDef], name: &str, path: &mut Vec<String>) -> Option<Vec<String>> {
+    let def = types.iter().find(|t| t.name == name)?;
+    for field in &def.fields {
+        let mut named = Vec::new();
+        collect_named(&field.ty, &mut named);
+        for next in named {
+            if path.first().is_some_and(|first| first == next) {
+                let mut cycle = path.clone();
+                cycle.push(next.to_string());
+                return Some(cycle);
+            }
+            if path.iter().any(|p| p == next) {
+                continue;
+            }
+            path.push(next.to_string());
+            if let Some(cycle) = cycle_from(types, next, path) {
+                return Some(cycle);
+            }
+            path.pop();
+        }
+    }
+    None
+}
+
+fn collect_named<'a>(ty: &'a TypeExpr, out: &mut Vec<&'a str>) {
+    match ty {
+        TypeExpr::Named(n) => out.push(n),
+        TypeExpr::List(inner) | TypeExpr::Map(inner) => collect_named(inner, out),
+        _ => {}
+    }
+}
+
+fn unknown_named<'a>(ty: &'a TypeExpr, declared: &BTreeSet<&str>) -> Option<&'a str> {
+    match ty {
+        TypeExpr::Named(n) if !declared.contains(n.as_str()) => Some(n),
+        TypeExpr::List(inner) | TypeExpr::Map(inner) => unknown_named(inner, declared),
+        _ => None,
+    }
+}
+
+/// `string`, `User?`, `[UsageRow]`, `{string}`.
+fn parse_type_expr(text: &str) -> Option<(TypeExpr, bool)> {
+    let text = text.trim();
+    let (text, nullable) = match text.strip_suffix('?') {
+        Some(inner) => (inner, true),
+        None => (text, false),
+    };
+    Some((parse_inner(text)?, nullable))
+}
+
+fn parse_inner(text: &str) -> Option<TypeExpr> {
+    if let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        return Some(TypeExpr::List(Box::new(parse_inner(inner.trim())?)));
+    }
+    if let Some(inner) = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+        return Some(TypeExpr::Map(Box::new(parse_inner(inner.trim())?)));
+    }
+    Some(match text {
+        "string" => TypeExpr::String,
+        "integer" => TypeExpr::Integer,
+        "number" => TypeExpr::Number,
+        "boolean" => TypeExpr::Boolean,
+        "any" => TypeExpr::Any,
+        name if names::is_type_name(name) => TypeExpr::Named(name.to_string()),
+        _ => return None,
+    })
+}
+
+fn validate_tool(cx: &Ctx, spec: &SpecFile, model: &ir::Model, tool: &spec::ToolDef) -> Result<ir::Tool, Error> {
+    let at = format!("tool `{}`", tool.name);
+    if !model.groups.iter().any(|g| g.id == tool.group) {
+        let known: Vec<&str> = model.groups.iter().map(|g| g.id.as_str()).collect();
+        return cx.fail(
+            &at,
+            format!("group `{}` is not declared under `groups:`", tool.group),
+            format!("use one of: {}", known.join(", ")),
+        );
+    }
+    if tool.description.trim().is_empty() {
+        return cx.fail(&at, "the description is empty", "say in one or two sentences what the tool does");
+    }
+    let a = &tool.annotations;
+    if a.read_only && a.destructive {
+        return cx.fail(&at, "a read_only tool cannot be destructive", "set destructive: false or read_only: false");
+    }
+
+    let mut args = Vec::new();
+    let mut arg_names = BTreeSet::new();
+    for (name, def) in &tool.arguments.0 {
+        if !names::is_identifier(name) {
+            return cx.fail(format!("{at}, argument `{name}`"), "an argument name must be snake_case", "rename it");
+        }
+        if !arg_names.insert(name.clone()) {
+            return cx.fail(format!("{at}, argument `{name}`"), "the argument is declared twice", "remove one");
+        }
+        args.push(validate_arg(cx, &at, spec, name, def)?);
+    }
+
+    let mut checks = Vec::new();
+    for check in &tool.checks {
+        checks.push(validate_check(cx, &at, &args, check)?);
+    }
+
+    let action = match (&tool.http, &tool.handler) {
+        (Some(_), Some(_)) => {
+            return cx.fail(&at, "a tool has either `http` or `handler`, not both", "remove one of them");
+        }
+        (None, None) => {
+            return cx.fail(
+                &at,
+                "a tool needs `http` (a request) or `handler` (a Rust function)",
+                "add `http: {method, path}`",
+            );
+        }
+        (None, Some(handler)) => {
+            if tool.pagination.is_some()
+                || tool.summary.is_some()
+                || tool.output.is_some()
+                || !tool.fixed_query.0.is_empty()
+            {
+                return cx.fail(
+                    &at,
+                    "`pagination`, `summary`, `output` and `fixed_query` describe requests; a handler tool has none",
+                    "remove them; the handler's `output` names its Rust output type",
+                );
+            }
+            if let Some(arg) = args.iter().find(|a| a.upstream.is_some()) {
+                return cx.fail(
+                    format!("{at}, argument `{}`", arg.name),
+                    "a handler tool sends nothing by itself, so its arguments have no `upstream`",
+                    "remove `upstream`",
+                );
+            }
+            for (key, path) in [("function", &handler.function), ("output", &handler.output)] {
+                if !is_rust_path(path) {
+                    return cx.fail(
+                        format!("{at}, handler.{key}"),
+                        format!("`{path}` is not a Rust path"),
+                        "write a path such as `crate::metrics::get_normalized_metrics`",
+                    );
+                }
+            }
+            Action::Handler { function: handler.function.clone(), output: handler.output.clone() }
+        }
+        (Some(http), None) => Action::Http(validate_http(cx, &at, model, tool, http, &args)?),
+    };
+
+    if let Action::Http(call) = &action {
+        if a.read_only && call.method != Method::Get {
+            return cx.fail(&at, "a read_only tool must use GET", "set read_only: false, or use GET");
+        }
+        if !a.read_only && call.method == Method::Get {
+            return cx.fail(&at, "a GET tool only reads: mark it read_only: true", "set read_only: true");
+        }
+    }
+
+    Ok(ir::Tool {
+        name: tool.name.clone(),
+        rust_name: names::rust_method_name(&tool.name),
+        title: tool.title.clone(),
+        group: tool.group.clone(),
+        description: tool.description.trim().to_string(),
+        annotations: ir::Annotations {
+            read_only: a.read_only,
+            destructive: a.destructive,
+            idempotent: a.idempotent,
+            open_world: a.open_world,
+        },
+        args,
+        checks,
+        action,
+    })
+}
+
+fn is_rust_path(path: &str) -> bool {
+    !path.is_empty()
+        && path.split("::").all(|seg| {
+            let mut chars = seg.chars();
+            matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+}
+
+fn validate_arg(cx: &Ctx, tool_at: &str, spec: &SpecFile, name: &str, def: &spec::ArgumentDef) -> Result<Arg, Error> {
+    let at = format!("{tool_at}, argument `{name}`");
+    let merged;
+    let def = match &def.use_shared {
+        None => def,
+        Some(shared_name) => {
+            let Some((_, shared)) = spec.arguments.0.iter().find(|(n, _)| n == shared_name) else {
+                let known: Vec<&str> = spec.arguments.0.iter().map(|(n, _)| n.as_str()).collect();
+                return cx.fail(
+                    at,
+                    format!("`use: {shared_name}` names no shared argument"),
+                    format!("use one of: {}", known.join(", ")),
+                );
+            };
+            merged = merge(shared, def);
+            &merged
+        }
+    };
+    let Some(ty) = def.ty.as_deref() else {
+        return cx.fail(
+            at,
+            "the argument has no `type`",
+            "add `type:` (string, integer, boolean, date, email, id or enum)",
+        );
+    };
+    let kind = match ty {
+        "string" => ArgKind::String { min_length: def.min_length, max_length: def.max_length },
+        "integer" => ArgKind::Integer { minimum: def.minimum, maximum: def.maximum },
+        "boolean" => ArgKind::Boolean,
+        "date" => ArgKind::Date,
+        "email" => ArgKind::Email,
+        "id" => ArgKind::Id,
+        "enum" => {
+            let Some(values) = def.values.clone().filter(|v| !v.is_empty()) else {
+                return cx.fail(at, "an enum argument needs a non-empty `values` list", "list the accepted values");
+            };
+            let mut all = BTreeSet::new();
+            for v in &values {
+                if !all.insert(v.clone()) {
+                    return cx.fail(at, format!("value `{v}` is listed twice"), "remove the duplicate");
+                }
+                if names::upper_camel(v).is_empty()
+                    || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                {
+                    return cx.fail(at, format!("value `{v}` must be letters, digits, `_` or `-`"), "rename the value");
+                }
+            }
+            let aliases = def.aliases.as_ref().map(|a| a.0.clone()).unwrap_or_default();
+            for (alias, target) in &aliases {
+                if !values.contains(target) {
+                    return cx.fail(
+                        at,
+                        format!("alias `{alias}` points to `{target}`, which is not a value"),
+                        "point it to one of `values`",
+                    );
+                }
+                if !all.insert(alias.clone()) {
+                    return cx.fail(
+                        at,
+                        format!("alias `{alias}` is also a value or another alias"),
+                        "remove the duplicate",
+                    );
+                }
+            }
+            let refused = def.refuse.as_ref().map(|r| r.0.clone()).unwrap_or_default();
+            for (value, _) in &refused {
+                if !all.insert(value.clone()) {
+                    return cx.fail(
+                        at,
+                        format!("refused value `{value}` is also accepted"),
+                        "remove it from `values`/`aliases` or from `refuse`",
+                    );
+                }
+            }
+            ArgKind::Enum(EnumArg { values, aliases, refused })
+        }
+        "array" => return cx.fail(at, "array arguments are not supported by format 1", "use a single value"),
+        other => {
+            return cx.fail(
+                at,
+                format!("unknown argument type `{other}`"),
+                "use string, integer, boolean, date, email, id or enum",
+            );
+        }
+    };
+    let misplaced = |key: &str, ok: bool| -> Result<(), Error> {
+        if ok {
+            Ok(())
+        } else {
+            cx.fail(at.clone(), format!("`{key}` does not apply to a `{ty}` argument"), format!("remove `{key}`"))
+        }
+    };
+    misplaced("minimum", def.minimum.is_none() || ty == "integer")?;
+    misplaced("maximum", def.maximum.is_none() || ty == "integer")?;
+    misplaced("min_length", def.min_length.is_none() || ty == "string")?;
+    misplaced("max_length", def.max_length.is_none() || ty == "string")?;
+    misplaced("pattern", def.pattern.is_none() || ty == "string")?;
+    misplaced("values", def.values.is_none() || ty == "enum")?;
+    misplaced("aliases", def.aliases.is_none() || ty == "enum")?;
+    misplaced("refuse", def.refuse.is_none() || ty == "enum")?;
+    misplaced("items", def.items.is_none())?;
+    if let (Some(min), Some(max)) = (def.minimum, def.maximum) {
+        if min > max {
+            return cx.fail(at, format!("minimum {min} is above maximum {max}"), "swap or fix the bounds");
+        }
+    }
+    if let (Some(min), Some(max)) = (def.min_length, def.max_length) {
+        if min > max {
+            return cx.fail(at, format!("min_length {min} is above max_length {max}"), "swap or fix the bounds");
+        }
+    }
+    if def.pattern.is_some() {
+        return cx.fail(
+            at,
+            "`pattern` is not supported by format 1",
+            "use `type: id`, `date` or `email`, or bound the length",
+        );
+    }
+    let required = def.required.unwrap_or(false);
+    let default = match &def.default {
+        None => None,
+        Some(value) => Some(validate_default(cx, &at, &kind, value)?),
+    };
+    if required && default.is_some() {
+        return cx.fail(at, "a required argument cannot have a default", "remove `default` or `required`");
+    }
+    let Some(description) = def.description.clone().filter(|d| !d.trim().is_empty()) else {
+        return cx.fail(at, "the argument has no description", "add a short `description` (a model reads it)");
+    };
+    let upstream = match &def.upstream {
+        None => None,
+        Some(up) => Some(validate_upstream(cx, &at, &kind, up)?),
+    };
+    Ok(Arg { name: name.to_string(), kind, required, default, description, upstream })
+}
+
+/// A tool's argument overrides the keys it sets on the shared one it `use`s.
+fn merge(shared: &spec::ArgumentDef, local: &spec::ArgumentDef) -> spec::ArgumentDef {
+    spec::ArgumentDef {
+        use_shared: None,
+        ty: local.ty.clone().or_else(|| shared.ty.clone()),
+        required: local.required.or(shared.required),
+        description: local.description.clone().or_else(|| shared.description.clone()),
+        default: local.default.clone().or_else(|| shared.default.clone()),
+        minimum: local.minimum.or(shared.minimum),
+        maximum: local.maximum.or(shared.maximum),
+        min_length: local.min_length.or(shared.min_length),
+        max_length: local.max_length.or(shared.max_length),
+        pattern: local.pattern.clone().or_else(|| shared.pattern.clone()),
+        values: local.values.clone().or_else(|| shared.values.clone()),
+        aliases: local.aliases.as_ref().or(shared.aliases.as_ref()).map(|a| spec::Ordered(a.0.clone())),
+        refuse: local.refuse.as_ref().or(shared.refuse.as_ref()).map(|a| spec::Ordered(a.0.clone())),
+        items: None,
+        upstream: local.upstream.clone().or_else(|| shared.upstream.clone()),
+    }
+}
+
+fn validate_default(cx: &Ctx, at: &str, kind: &ArgKind, value: &yaml_serde::Value) -> Result<DefaultValue, Error> {
+    match kind {
+        ArgKind::Integer { minimum, maximum } => {
+            let Some(n) = value.as_i64() else {
+                return cx.fail(at, "the default of an integer argument must be an integer", "write e.g. `default: 1`");
+            };
+            if minimum.is_some_and(|m| n < m) || maximum.is_some_and(|m| n > m) {
+                return cx.fail(
+                    at,
+                    format!("default {n} is outside the bounds"),
+                    "make the default satisfy minimum/maximum",
+                );
+            }
+            Ok(DefaultValue::Integer(n))
+        }
+        ArgKind::Boolean => match value.as_bool() {
+            Some(b) => Ok(DefaultValue::Boolean(b)),
+            None => cx.fail(at, "the default of a boolean argument must be true or false", "write `default: false`"),
+        },
+        ArgKind::Enum(e) => match value.as_str() {
+            Some(s) if e.values.iter().any(|v| v == s) => Ok(DefaultValue::String(s.to_string())),
+            _ => cx.fail(
+                at,
+                format!("default {} is not one of the enum values", yaml_text(value)),
+                format!("use one of: {}", e.values.join(", ")),
+            ),
+        },
+        ArgKind::String { min_length, max_length, .. } => match value.as_str() {
+            Some(s) => {
+                let len = s.chars().count() as u32;
+                if min_length.is_some_and(|m| len < m) || max_length.is_some_and(|m| len > m) {
+                    return cx.fail(at, "the default string breaks min_length/max_length", "fix the default");
+                }
+                Ok(DefaultValue::String(s.to_string()))
+            }
+            None => cx.fail(at, "the default of a string argument must be a string", "quote it"),
+        },
+        ArgKind::Date | ArgKind::Email | ArgKind::Id => {
+            cx.fail(at, "date, email and id arguments cannot have a default", "remove `default`")
+        }
+    }
+}
+
+fn yaml_text(value: &yaml_serde::Value) -> String {
+    yaml_serde::to_string(value).map(|s| s.trim().to_string()).unwrap_or_else(|_| "?".to_string())
+}
+
+fn validate_upstream(cx: &Ctx, at: &str, kind: &ArgKind, up: &spec::Upstream) -> Result<Upstream, Error> {
+    let places = [up.query.is_some(), up.path.is_some(), up.body.is_some()];
+    if places.iter().filter(|p| **p).count() != 1 {
+        return cx.fail(at, "`upstream` needs exactly one of `query`, `path` or `body`", "keep one of them");
+    }
+    let transform = match up.transform.as_deref() {
+        None => None,
+        Some("start_of_day") => Some(ir::Transform::StartOfDay),
+        Some("start_of_next_day") => Some(ir::Transform::StartOfNextDay),
+        Some(other) => {
+            return cx.fail(
+                at,
+                format!("unknown transform `{other}`"),
+                format!("use one of: {}", ir::Transform::NAMES.join(", ")),
+            );
+        }
+    };
+    if transform.is_some() && (!matches!(kind, ArgKind::Date) || up.query.is_none()) {
+        return cx.fail(at, "transforms apply to date arguments sent in the query", "remove `transform`");
+    }
+    if let Some(name) = &up.query {
+        if name.is_empty() {
+            return cx.fail(at, "the upstream query name is empty", "write the API's parameter name");
+        }
+        return Ok(Upstream::Query { name: name.clone(), transform });
+    }
+    if let Some(name) = &up.path {
+        if !matches!(kind, ArgKind::Id) {
+            return cx.fail(
+                at,
+                "only `id` arguments can go into the path (they cannot escape their segment)",
+                "use `type: id`",
+            );
+        }
+        return Ok(Upstream::Path { name: name.clone() });
+    }
+    let body = up.body.clone().unwrap_or_default();
+    let path: Vec<String> = body.split('.').map(str::to_string).collect();
+    if path.iter().any(|p| !names::is_identifier(p)) {
+        return cx.fail(
+            at,
+            format!("body path `{body}` must be dot-separated snake_case names"),
+            "write e.g. `tags.description`",
+        );
+    }
+    Ok(Upstream::Body { path })
+}
+
+fn validate_check(cx: &Ctx, at: &str, args: &[Arg], check: &spec::Check) -> Result<Check, Error> {
+    let arg = |name: &str| args.iter().find(|a| a.name == name);
+    match (&check.date_range, &check.at_least_one) {
+        (Some(range), None) => {
+            for name in [&range.start, &range.end] {
+                match arg(name) {
+                    Some(a) if matches!(a.kind, ArgKind::Date) => {}
+                    _ => {
+                        return cx.fail(
+                            at,
+                            format!("check date_range names `{name}`, which is not a date argument"),
+                            "name date arguments",
+                        );
+                    }
+                }
+            }
+            Ok(Check::DateRange { start: range.start.clone(), end: range.end.clone(), max_days: range.max_days })
+        }
+        (None, Some(names)) => {
+            if names.len() < 2 {
+                return cx.fail(at, "check at_least_one needs two or more arguments", "list the alternatives");
+            }
+            for name in names {
+                match arg(name) {
+                    Some(a) if !a.required && a.default.is_none() => {}
+                    _ => {
+                        return cx.fail(
+                            at,
+                            format!(
+                                "check at_least_one names `{name}`, which is not an optional argument without default"
+                            ),
+                            "name optional arguments",
+                        );
+                    }
+                }
+            }
+            Ok(Check::AtLeastOne(names.clone()))
+        }
+        _ => cx.fail(at, "a check needs exactly one of `date_range` or `at_least_one`", "split it into two checks"),
+    }
+}
+
+fn validate_http(
+    cx: &Ctx,
+    at: &str,
+    model: &ir::Model,
+    tool: &spec::ToolDef,
+    http: &spec::Http,
+    args: &[Arg],
+) -> Result<ir::HttpCall, Error> {
+    let method = match http.method.as_str() {
+        "GET" => Method::Get,
+        "POST" => Method::Post,
+        "DELETE" => Method::Delete,
+        other => {
+            return cx.fail(at, format!("method `{other}` is not one the Admin API uses"), "use GET, POST or DELETE");
+        }
+    };
+    if !http.path.starts_with("/v1/") {
+        return cx.fail(at, format!("path `{}` must start with /v1/", http.path), "write the full API path");
+    }
+    let path = parse_path(&http.path).ok_or_else(|| Error::Rule {
+        file: cx.file.to_string(),
+        at: at.to_string(),
+        rule: format!("path `{}` has an unbalanced or empty {{placeholder}}", http.path),
+        fix: "write placeholders as {name}".to_string(),
+    })?;
+    let placeholders: Vec<&str> = path
+        .iter()
+        .filter_map(|p| match p {
+            PathPiece::Placeholder(n) => Some(n.as_str()),
+            PathPiece::Literal(_) => None,
+        })
+        .collect();
+    let mut upstream_names = BTreeSet::new();
+    let mut path_args = BTreeSet::new();
+    for a in args {
+        let key = match &a.upstream {
+            Some(Upstream::Query { name, .. }) => format!("query `{name}`"),
+            Some(Upstream::Path { name }) => {
+                if !placeholders.contains(&name.as_str()) {
+                    return cx.fail(
+                        format!("{at}, argument `{}`", a.name),
+                        format!(
+                            "it goes to path placeholder `{{{name}}}`, which the path `{}` does not have",
+                            http.path
+                        ),
+                        "add the placeholder to the path or fix the name",
+                    );
+                }
+                path_args.insert(name.clone());
+                format!("path `{name}`")
+            }
+            Some(Upstream::Body { path }) => {
+                if method != Method::Post {
+                    return cx.fail(
+                        format!("{at}, argument `{}`", a.name),
+                        "only POST requests have a body",
+                        "send it in the query",
+                    );
+                }
+                format!("body `{}`", path.join("."))
+            }
+            None => continue,
+        };
+        if !upstream_names.insert(key.clone()) {
+            return cx.fail(
+                format!("{at}, argument `{}`", a.name),
+                format!("upstream {key} is used by two arguments"),
+                "send each upstream name from one argument only",
+            );
+        }
+    }
+    if let Some(Upstream::Body { path }) = args.iter().filter_map(|a| a.upstream.as_ref()).find(|u| {
+        let Upstream::Body { path } = u else { return false };
+        args.iter()
+            .filter_map(|a| a.upstream.as_ref())
+            .any(|o| matches!(o, Upstream::Body { path: p } if p.len() > path.len() && p.starts_with(path)))
+    }) {
+        return cx.fail(
+            at,
+            format!("body field `{}` is both a value and an object", path.join(".")),
+            "send them to different body fields",
+        );
+    }
+    for p in &placeholders {
+        if !path_args.contains(*p) {
+            return cx.fail(
+                at,
+                format!("path placeholder `{{{p}}}` has no argument with `upstream: {{path: {p}}}`"),
+                "add an `id` argument that fills it",
+            );
+        }
+    }
+    let mut fixed_query = Vec::new();
+    for (name, value) in &tool.fixed_query.0 {
+        if !upstream_names.insert(format!("query `{name}`")) {
+            return cx.fail(at, format!("fixed query `{name}` is also sent by an argument"), "keep one");
+        }
+        fixed_query.push((name.clone(), value.clone()));
+    }
+
+    let mut consumed: BTreeSet<String> = BTreeSet::new();
+    let local_integer = |name: &str, role: &str| -> Result<(), Error> {
+        match args.iter().find(|a| a.name == name) {
+            Some(a) if matches!(a.kind, ArgKind::Integer { .. }) && a.upstream.is_none() && a.default.is_some() => {
+                Ok(())
+            }
+            _ => cx.fail(
+                at,
+                format!("pagination `{role}` names `{name}`, which is not a local integer argument with a default"),
+                "declare it like the shared `page`/`per_page`",
+            ),
+        }
+    };
+    let pagination = match &tool.pagination {
+        None => ir::Pagination::None,
+        Some(spec::Pagination::IdCursor { page, per_page }) => {
+            if method != Method::Get {
+                return cx.fail(at, "pagination applies to GET requests", "remove `pagination`");
+            }
+            local_integer(page, "page")?;
+            local_integer(per_page, "per_page")?;
+            consumed.extend([page.clone(), per_page.clone()]);
+            ir::Pagination::IdCursor { page: page.clone(), per_page: per_page.clone() }
+        }
+        Some(spec::Pagination::PageToken { window }) => {
+            if method != Method::Get {
+                return cx.fail(at, "pagination applies to GET requests", "remove `pagination`");
+            }
+            let window = match window {
+                None => None,
+                Some(w) => {
+                    local_integer(&w.page, "window.page")?;
+                    local_integer(&w.per_page, "window.per_page")?;
+                    consumed.extend([w.page.clone(), w.per_page.clone()]);
+                    Some((w.page.clone(), w.per_page.clone()))
+                }
+            };
+            ir::Pagination::PageToken { window }
+        }
+        Some(spec::Pagination::PerDay { start, end, query, limit, concurrency }) => {
+            if method != Method::Get {
+                return cx.fail(at, "pagination applies to GET requests", "remove `pagination`");
+            }
+            for name in [start, end] {
+                match args.iter().find(|a| &a.name == name) {
+                    Some(a) if matches!(a.kind, ArgKind::Date) && a.upstream.is_none() && a.required => {}
+                    _ => {
+                        return cx.fail(
+                            at,
+                            format!("per_day names `{name}`, which is not a required local date argument"),
+                            "name the start/end date arguments and give them no upstream",
+                        );
+                    }
+                }
+            }
+            if !(1..=1000).contains(limit) {
+                return cx.fail(
+                    at,
+                    format!("per_day limit {limit} is outside 1..=1000"),
+                    "use the API's maximum, 1000",
+                );
+            }
+            let concurrency = concurrency.unwrap_or(8);
+            if !(1..=64).contains(&concurrency) {
+                return cx.fail(
+                    at,
+                    format!("per_day concurrency {concurrency} is outside 1..=64"),
+                    "use a small bound such as 8",
+                );
+            }
+            if !upstream_names.insert(format!("query `{query}`")) {
+                return cx.fail(at, format!("per_day query `{query}` is also sent by an argument"), "keep one");
+            }
+            consumed.extend([start.clone(), end.clone()]);
+            ir::Pagination::PerDay {
+                start: start.clone(),
+                end: end.clone(),
+                query: query.clone(),
+                limit: *limit,
+                concurrency,
+            }
+        }
+    };
+    for a in args {
+        if a.upstream.is_none() && !consumed.contains(&a.name) {
+            return cx.fail(
+                format!("{at}, argument `{}`", a.name),
+                "the argument is sent nowhere: it has no `upstream` and no pagination uses it",
+                "add `upstream: {query|path|body: NAME}`",
+            );
+        }
+    }
+
+    let Some(output) = tool.output.clone() else {
+        return cx.fail(
+            at,
+            "an http tool needs `output`: the response type (the item type when paginated)",
+            "add `output: TypeName`",
+        );
+    };
+    let Some(output_type) = model.type_def(&output) else {
+        return cx.fail(
+            at,
+            format!("output type `{output}` is not declared under `types:`"),
+            "declare it or fix the name",
+        );
+    };
+    let summary = match &tool.summary {
+        None => None,
+        Some(summary) => {
+            if !matches!(tool.pagination, Some(spec::Pagination::PageToken { window: None })) {
+                return cx.fail(
+                    at,
+                    "`summary` applies to a whole page_token report (no window)",
+                    "remove `summary` or `window`",
+                );
+            }
+            let bad = || Error::Rule {
+                file: cx.file.to_string(),
+                at: at.to_string(),
+                rule: format!(
+                    "summary.sum_cents `{}` must name LIST.FIELD: a list field of `{output}` and a string field of its items",
+                    summary.sum_cents
+                ),
+                fix: "write e.g. `results.amount`".to_string(),
+            };
+            let (list, amount) = summary.sum_cents.split_once('.').ok_or_else(bad)?;
+            let list_field = output_type.fields.iter().find(|f| f.name == list).ok_or_else(bad)?;
+            let TypeExpr::List(item) = &list_field.ty else { return Err(bad()) };
+            let TypeExpr::Named(item) = item.as_ref() else { return Err(bad()) };
+            let item_type = model.type_def(item).ok_or_else(bad)?;
+            let amount_field = item_type.fields.iter().find(|f| f.name == amount).ok_or_else(bad)?;
+            if amount_field.ty != TypeExpr::String
+                || amount_field.nullable
+                || amount_field.optional
+                || list_field.nullable
+                || list_field.optional
+            {
+                return Err(bad());
+            }
+            Some(ir::SumCents { list_field: list.to_string(), amount_field: amount.to_string() })
+        }
+    };
+    Ok(ir::HttpCall { method, path, fixed_query, pagination, summary, output })
+}
+
+fn parse_path(path: &str) -> Option<Vec<PathPiece>> {
+    let mut pieces = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            pieces.push(PathPiece::Literal(rest[..open].to_string()));
+        }
+        let close = rest[open..].find('}')? + open;
+        let name = &rest[open + 1..close];
+        if !names::is_identifier(name) {
+            return None;
+        }
+        pieces.push(PathPiece::Placeholder(name.to_string()));
+        rest = &rest[close + 1..];
+    }
+    if rest.contains('}') {
+        return None;
+    }
+    if !rest.is_empty() {
+        pieces.push(PathPiece::Literal(rest.to_string()));
+    }
+    Some(pieces)
+}

@@ -1,0 +1,15 @@
+//! claude-code-connector: an MCP server for the Anthropic Admin API, generated from
+//! a spec.
+//!
+//! The layout follows the pipeline: `spec/` → `codegen/` (run by `build.rs`) →
+//! [`generated`] (typed client, schemas, tool registry) → [`runtime`] (HTTP, errors,
+//! retries, pagination) → [`server`] (MCP over stdio). [`metrics`] is the one
+//! hand-written tool: the normalized `CodingToolMetrics` aggregation.
+
+pub mod config;
+pub mod generated;
+pub mod metrics;
+pub mod runtime;
+pub mod server;
+
+pub use generated::client::Client;

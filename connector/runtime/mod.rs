@@ -1,0 +1,31 @@
+//! The small hand-written runtime the generated code calls: HTTP with auth and
+//! retries, errors, argument checks, dates, money and the paginators.
+//!
+//! Generated code reaches everything through this module's re-exports, so moving
+//! the runtime is a one-line change in `build.rs`.
+
+pub mod args;
+pub mod date;
+pub mod error;
+pub mod http;
+pub mod money;
+pub mod pagination;
+pub mod progress;
+pub mod registry;
+
+pub use args::{ArgEnum, Arguments, EnumRejection, check};
+pub use date::{Date, transform};
+pub use error::{ApiError, ArgError, Error};
+pub use http::{AdminKey, Http, HttpConfig, Method, Request, RetryPolicy, path_segment};
+pub use progress::Progress;
+pub use registry::{Annotations, Group, OutputSchema, ServerDefinition, ToolDefinition, schema_of};
+pub use serde;
+pub use serde_json::Value;
+
+/// A JSON object (MCP arguments, schemas, pass-through fields).
+pub type JsonObject = serde_json::Map<String, Value>;
+
+/// Serializes a tool result for MCP.
+pub fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, Error> {
+    serde_json::to_value(value).map_err(|e| Error::Internal(format!("cannot encode the result: {e}")))
+}

@@ -1,0 +1,178 @@
+//! The paginators: id cursors (`after_id`/`limit`), page tokens (`page`/`next_page`),
+//! a local page window, and the per-day fan-out of the Claude Code report.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use futures_util::{StreamExt, stream};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use super::date::Date;
+use super::error::Error;
+use super::http::{Http, Request};
+
+/// A guard against a server that never stops paginating.
+const MAX_PAGES: u32 = 10_000;
+
+#[derive(Deserialize)]
+struct CursorBody<T> {
+    data: Vec<T>,
+    #[serde(default)]
+    has_more: bool,
+    #[serde(default)]
+    last_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct TokenBody<T> {
+    data: Vec<T>,
+    #[serde(default)]
+    has_more: bool,
+    #[serde(default)]
+    next_page: Option<String>,
+}
+
+/// One page of an id-cursor list.
+#[derive(Debug)]
+pub struct CursorWalk<T> {
+    pub data: Vec<T>,
+    pub has_more: bool,
+    pub requests: u32,
+}
+
+/// Every item of a paginated source, and how many requests that took.
+#[derive(Debug)]
+pub struct Drained<T> {
+    pub items: Vec<T>,
+    pub requests: u32,
+}
+
+/// Page `page` of `per_page` items: walks `after_id = last_id` from the first page,
+/// sending `limit=per_page` (never page numbers: the API has none).
+pub async fn walk_id_cursor<T: DeserializeOwned>(
+    http: &Http,
+    request: Request,
+    page: u32,
+    per_page: u32,
+) -> Result<CursorWalk<T>, Error> {
+    let mut after: Option<String> = None;
+    let mut requests = 0;
+    for current in 1..=page.max(1) {
+        let mut next = request.with_query("limit", per_page.to_string());
+        if let Some(id) = &after {
+            next = next.with_query("after_id", id.clone());
+        }
+        let body: CursorBody<T> = http.send(next).await?;
+        requests += 1;
+        if current == page.max(1) {
+            return Ok(CursorWalk { data: body.data, has_more: body.has_more, requests });
+        }
+        match body.last_id {
+            Some(last) if body.has_more => after = Some(last),
+            _ => return Ok(CursorWalk { data: Vec::new(), has_more: false, requests }),
+        }
+    }
+    Ok(CursorWalk { data: Vec::new(), has_more: false, requests })
+}
+
+/// Every item of an id-cursor list, `limit` at a time.
+pub async fn drain_id_cursor<T: DeserializeOwned>(
+    http: &Http,
+    request: Request,
+    limit: u32,
+) -> Result<Drained<T>, Error> {
+    let mut items = Vec::new();
+    let mut after: Option<String> = None;
+    for requests in 1..=MAX_PAGES {
+        let mut next = request.with_query("limit", limit.to_string());
+        if let Some(id) = &after {
+            next = next.with_query("after_id", id.clone());
+        }
+        let body: CursorBody<T> = http.send(next).await?;
+        items.extend(body.data);
+        match body.last_id {
+            Some(last) if body.has_more && after.as_ref() != Some(&last) => after = Some(last),
+            _ => return Ok(Drained { items, requests }),
+        }
+    }
+    Err(Error::Internal(format!("{} did not stop paginating after {MAX_PAGES} pages", request.path)))
+}
+
+/// Every item of a page-token report, following `next_page` with the query unchanged.
+pub async fn drain_page_token<T: DeserializeOwned>(http: &Http, request: Request) -> Result<Drained<T>, Error> {
+    let mut items = Vec::new();
+    let mut token: Option<String> = None;
+    for requests in 1..=MAX_PAGES {
+        let next = match &token {
+            Some(t) => request.with_query("page", t.clone()),
+            None => request.clone(),
+        };
+        let body: TokenBody<T> = http.send(next).await?;
+        items.extend(body.data);
+        match body.next_page {
+            Some(next_token) if body.has_more && token.as_ref() != Some(&next_token) => token = Some(next_token),
+            _ => return Ok(Drained { items, requests }),
+        }
+    }
+    Err(Error::Internal(format!("{} did not stop paginating after {MAX_PAGES} pages", request.path)))
+}
+
+/// A page of already-fetched items.
+#[derive(Debug)]
+pub struct Window<T> {
+    pub data: Vec<T>,
+    pub total: u64,
+    pub has_more: bool,
+}
+
+pub fn window<T>(items: Vec<T>, page: u32, per_page: u32) -> Window<T> {
+    let total = items.len() as u64;
+    let start = u64::from(page.max(1) - 1) * u64::from(per_page);
+    let end = start + u64::from(per_page);
+    let data = items.into_iter().skip(start as usize).take(per_page as usize).collect();
+    Window { data, total, has_more: end < total }
+}
+
+/// One report per day (`query_name=YYYY-MM-DD`), each drained with `limit`, at most
+/// `concurrency` days in flight. Items come back in day order.
+pub async fn fetch_per_day<T: DeserializeOwned>(
+    http: &Http,
+    request: Request,
+    query_name: &str,
+    days: &[Date],
+    limit: u32,
+    concurrency: usize,
+) -> Result<Drained<T>, Error> {
+    let total = days.len() as u64;
+    let done = AtomicU64::new(0);
+    let fetches: Vec<_> = days
+        .iter()
+        .copied()
+        .enumerate()
+        .map(|(index, day)| {
+            let request = request.with_query(query_name, day.to_string()).with_query("limit", limit.to_string());
+            let done = &done;
+            async move {
+                let drained = drain_page_token::<T>(http, request).await;
+                let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if let Some(progress) = http.progress() {
+                    progress.report(finished, total);
+                }
+                drained.map(|d| (index, d))
+            }
+        })
+        .collect();
+    let mut per_day: Vec<(usize, Drained<T>)> = Vec::with_capacity(days.len());
+    let mut results = stream::iter(fetches).buffer_unordered(concurrency.max(1));
+    while let Some(result) = results.next().await {
+        per_day.push(result?);
+    }
+    per_day.sort_by_key(|(index, _)| *index);
+    let mut items = Vec::new();
+    let mut requests = 0;
+    for (_, drained) in per_day {
+        requests += drained.requests;
+        items.extend(drained.items);
+    }
+    Ok(Drained { items, requests })
+}

@@ -1,0 +1,63 @@
+//! The shapes the generated tool registry is written in.
+
+use super::JsonObject;
+
+/// Name, title and instructions the server announces.
+#[derive(Debug, Clone, Copy)]
+pub struct ServerDefinition {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub instructions: &'static str,
+}
+
+/// A group of tools (for people: docs and the CLI).
+#[derive(Debug, Clone, Copy)]
+pub struct Group {
+    pub id: &'static str,
+    pub title: &'static str,
+}
+
+/// MCP tool annotations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Annotations {
+    pub read_only: bool,
+    pub destructive: bool,
+    pub idempotent: bool,
+    pub open_world: bool,
+}
+
+/// Where a tool's output schema comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum OutputSchema {
+    /// Emitted from the spec, as JSON text.
+    Json(&'static str),
+    /// Derived from a hand-written Rust type with schemars.
+    Derived(fn() -> JsonObject),
+    None,
+}
+
+/// One tool as the spec defines it.
+#[derive(Debug, Clone, Copy)]
+pub struct ToolDefinition {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub group: &'static str,
+    pub description: &'static str,
+    /// JSON text of the input schema.
+    pub input_schema: &'static str,
+    pub output_schema: OutputSchema,
+    pub annotations: Annotations,
+}
+
+/// The JSON Schema of a Rust type, rooted at an object, without `$schema` noise.
+pub fn schema_of<T: schemars::JsonSchema>() -> JsonObject {
+    let settings = schemars::generate::SchemaSettings::draft2020_12();
+    let schema = settings.into_generator().into_root_schema_for::<T>();
+    match serde_json::to_value(schema) {
+        Ok(serde_json::Value::Object(mut map)) => {
+            map.remove("$schema");
+            map
+        }
+        _ => JsonObject::new(),
+    }
+}
