@@ -1,0 +1,18 @@
+//! Strict, stateful, in-process fake of the Anthropic Admin API: public API and re-exports.
+
+mod dataset;
+mod errors;
+mod paging;
+mod query;
+mod reports;
+mod resources;
+mod server;
+
+/// The only Admin API key the fake accepts in `x-api-key`.
+pub const FAKE_ADMIN_KEY: &str = "sk-ant-admin01-fake-key-for-tests-0000";
+
+pub use dataset::{
+    ApiKey, ApiObject, ClaudeCodeActor, ClaudeCodeRecord, CostRow, DEFAULT_ORGANIZATION_ID, DataResidency, Dataset,
+    Invite, KeyActor, ModelUsage, Organization, ToolActionCount, UsageRow, User, Workspace, WorkspaceMember,
+};
+pub use server::{FakeAdminApi, Fault, RecordedRequest};

@@ -1,0 +1,451 @@
+//! The HTTP side of the fake: axum server start/stop, header checks, request recording, scripted faults, latency and routing.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::task::AbortHandle;
+
+use crate::FAKE_ADMIN_KEY;
+use crate::dataset::Dataset;
+use crate::errors::{ApiError, error_envelope};
+use crate::paging::PageTokens;
+use crate::query::{Query, parse_query, percent_decode};
+use crate::{reports, resources};
+
+const MAX_BODY_BYTES: usize = 1 << 20;
+const PATH_PREFIX: &str = "/v1/organizations/";
+const USER_AGENT_PREFIX: &str = "claude-code-connector/";
+const API_VERSION: &str = "2023-06-01";
+
+/// One request as the fake received it, plus the status it answered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordedRequest {
+    pub method: String,
+    /// Raw path, without the query.
+    pub path: String,
+    /// Decoded query pairs, in order, repeats kept.
+    pub query: Vec<(String, String)>,
+    /// Lowercased names; repeated headers joined with ", ".
+    pub headers: BTreeMap<String, String>,
+    /// Parsed JSON body; `None` when empty; a JSON string holding the raw text when it is not JSON.
+    pub body: Option<Value>,
+    pub status: u16,
+}
+
+impl RecordedRequest {
+    pub fn query_value(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+    }
+
+    pub fn query_values(&self, name: &str) -> Vec<&str> {
+        self.query.iter().filter(|(key, _)| key == name).map(|(_, value)| value.as_str()).collect()
+    }
+}
+
+/// A scripted failure answered instead of the normal response.
+#[derive(Clone, Debug)]
+pub struct Fault {
+    /// `None` matches any method.
+    pub method: Option<String>,
+    pub path_prefix: String,
+    /// `Some(n)`: the next n matching requests; `None`: every matching request.
+    pub times: Option<u32>,
+    pub status: u16,
+    /// Raw body; a JSON body's top-level `request_id` is replaced by the real request id.
+    pub body: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Fault {
+    pub fn api_error(path_prefix: &str, status: u16, error_type: &str, message: &str) -> Fault {
+        Fault {
+            method: None,
+            path_prefix: path_prefix.into(),
+            times: None,
+            status,
+            body: error_envelope(error_type, message, "req_fake_fault").to_string(),
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn times(mut self, n: u32) -> Fault {
+        self.times = Some(n);
+        self
+    }
+
+    pub fn method(mut self, m: &str) -> Fault {
+        self.method = Some(m.to_uppercase());
+        self
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Fault {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    fn matches(&self, method: &str, path: &str) -> bool {
+        self.method.as_deref().is_none_or(|wanted| wanted.eq_ignore_ascii_case(method))
+            && path.starts_with(&self.path_prefix)
+    }
+}
+
+/// Live state the handlers work on: the dataset plus the fake's own bookkeeping.
+#[derive(Debug, Default)]
+pub(crate) struct Shared {
+    pub dataset: Dataset,
+    pub page_tokens: PageTokens,
+    next_serial: u64,
+}
+
+impl Shared {
+    pub fn next_id(&mut self, prefix: &str) -> String {
+        self.next_serial += 1;
+        format!("{prefix}_01Fake{:016}", self.next_serial)
+    }
+}
+
+/// What a handler sees of one request.
+pub(crate) struct RequestCtx<'a> {
+    pub path: &'a str,
+    pub query: Query<'a>,
+    pub body: Option<&'a Value>,
+    pub beta_features: Vec<&'a str>,
+}
+
+impl RequestCtx<'_> {
+    pub fn has_beta(&self, feature: &str) -> bool {
+        self.beta_features.contains(&feature)
+    }
+}
+
+#[derive(Default)]
+struct Inner {
+    shared: Mutex<Shared>,
+    requests: Mutex<Vec<(u64, RecordedRequest)>>,
+    faults: Mutex<Vec<Fault>>,
+    latency: Mutex<Duration>,
+    request_counter: AtomicU64,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Aborts the accept loop when the last handle is dropped.
+struct ServerTask(AbortHandle);
+
+impl Drop for ServerTask {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Handle to a running fake; clones share the same server and state.
+#[derive(Clone)]
+pub struct FakeAdminApi {
+    inner: Arc<Inner>,
+    task: Arc<ServerTask>,
+    address: SocketAddr,
+}
+
+impl FakeAdminApi {
+    /// Binds 127.0.0.1 on a free port and serves `dataset` on a tokio task.
+    pub async fn start(dataset: Dataset) -> FakeAdminApi {
+        let inner = Arc::new(Inner { shared: Mutex::new(Shared { dataset, ..Shared::default() }), ..Inner::default() });
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("fake admin api: cannot bind 127.0.0.1:0");
+        let address = listener.local_addr().expect("fake admin api: no local address");
+        let router = Router::new().fallback(handle).with_state(Arc::clone(&inner));
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        FakeAdminApi { inner, task: Arc::new(ServerTask(task.abort_handle())), address }
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// Stops accepting connections (also done when the last handle is dropped).
+    pub fn stop(&self) {
+        self.task.0.abort();
+    }
+
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.inner.requests).iter().map(|(_, request)| request.clone()).collect()
+    }
+
+    pub fn clear_requests(&self) {
+        lock(&self.inner.requests).clear();
+    }
+
+    pub fn set_latency(&self, latency: Duration) {
+        *lock(&self.inner.latency) = latency;
+    }
+
+    pub fn push_fault(&self, fault: Fault) {
+        lock(&self.inner.faults).push(fault);
+    }
+
+    pub fn clear_faults(&self) {
+        lock(&self.inner.faults).clear();
+    }
+
+    pub fn with_state<R>(&self, f: impl FnOnce(&mut Dataset) -> R) -> R {
+        f(&mut lock(&self.inner.shared).dataset)
+    }
+}
+
+/// The body as received: parsed once, judged later (after faults, auth and header checks).
+enum ReceivedBody {
+    Empty,
+    Json(Value),
+    NotJson,
+    TooLarge,
+}
+
+fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+    let values: Vec<String> =
+        headers.get_all(name).iter().map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned()).collect();
+    (!values.is_empty()).then(|| values.join(", "))
+}
+
+fn recorded_headers(headers: &HeaderMap) -> BTreeMap<String, String> {
+    headers.keys().filter_map(|name| Some((name.as_str().to_owned(), header_text(headers, name.as_str())?))).collect()
+}
+
+async fn handle(State(inner): State<Arc<Inner>>, request: Request) -> Response {
+    let serial = inner.request_counter.fetch_add(1, Ordering::SeqCst) + 1;
+    let request_id = format!("req_fake_{serial}");
+    let (parts, body) = request.into_parts();
+    let (received, raw) = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Err(_) => (ReceivedBody::TooLarge, Bytes::new()),
+        Ok(bytes) if bytes.is_empty() => (ReceivedBody::Empty, bytes),
+        Ok(bytes) => match serde_json::from_slice(&bytes) {
+            Ok(value) => (ReceivedBody::Json(value), bytes),
+            Err(_) => (ReceivedBody::NotJson, bytes),
+        },
+    };
+    let method = parts.method.as_str().to_owned();
+    let path = parts.uri.path().to_owned();
+    let query = parse_query(parts.uri.query().unwrap_or(""));
+    let recorded_body = match &received {
+        ReceivedBody::Json(value) => Some(value.clone()),
+        ReceivedBody::NotJson => Some(Value::from(String::from_utf8_lossy(&raw).into_owned())),
+        ReceivedBody::Empty | ReceivedBody::TooLarge => None,
+    };
+    lock(&inner.requests).push((
+        serial,
+        RecordedRequest {
+            method: method.clone(),
+            path: path.clone(),
+            query: query.clone(),
+            headers: recorded_headers(&parts.headers),
+            body: recorded_body,
+            status: 0,
+        },
+    ));
+    let fault = take_fault(&inner, &method, &path);
+    let latency = *lock(&inner.latency);
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let response = match fault {
+        Some(fault) => fault_response(&fault, &request_id),
+        None => {
+            let outcome = process(&inner, &method, &path, &query, &parts.headers, &received);
+            let organization_id = lock(&inner.shared).dataset.organization.id.clone();
+            api_response(outcome, &request_id, &organization_id)
+        }
+    };
+    if let Some((_, recorded)) = lock(&inner.requests).iter_mut().rev().find(|(id, _)| *id == serial) {
+        recorded.status = response.status().as_u16();
+    }
+    response
+}
+
+fn take_fault(inner: &Inner, method: &str, path: &str) -> Option<Fault> {
+    let mut faults = lock(&inner.faults);
+    faults.retain(|fault| fault.times != Some(0));
+    let index = faults.iter().position(|fault| fault.matches(method, path))?;
+    let fault = faults[index].clone();
+    if let Some(remaining) = &mut faults[index].times {
+        *remaining -= 1;
+        if *remaining == 0 {
+            faults.remove(index);
+        }
+    }
+    Some(fault)
+}
+
+fn insert_header(response: &mut Response, name: &str, value: &str) {
+    if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+        response.headers_mut().insert(name, value);
+    }
+}
+
+fn fault_response(fault: &Fault, request_id: &str) -> Response {
+    let json_body = match serde_json::from_str::<Value>(&fault.body) {
+        Ok(Value::Object(mut object)) => {
+            if object.contains_key("request_id") {
+                object.insert("request_id".into(), Value::from(request_id));
+            }
+            Some(Value::Object(object).to_string())
+        }
+        Ok(_) => Some(fault.body.clone()),
+        Err(_) => None,
+    };
+    let content_type = if json_body.is_some() { "application/json" } else { "text/plain; charset=utf-8" };
+    let mut response = Response::new(Body::from(json_body.unwrap_or_else(|| fault.body.clone())));
+    *response.status_mut() = StatusCode::from_u16(fault.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    insert_header(&mut response, header::CONTENT_TYPE.as_str(), content_type);
+    for (name, value) in &fault.headers {
+        insert_header(&mut response, &name.to_lowercase(), value);
+    }
+    insert_header(&mut response, "request-id", request_id);
+    response
+}
+
+fn api_response(outcome: Result<Value, ApiError>, request_id: &str, organization_id: &str) -> Response {
+    let (status, body) = match outcome {
+        Ok(body) => (200, body),
+        Err(error) => (error.status, error.to_body(request_id)),
+    };
+    let mut response = Response::new(Body::from(body.to_string()));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    insert_header(&mut response, header::CONTENT_TYPE.as_str(), "application/json");
+    insert_header(&mut response, "request-id", request_id);
+    insert_header(&mut response, "anthropic-organization-id", organization_id);
+    response
+}
+
+fn check_headers(headers: &HeaderMap) -> Result<(), ApiError> {
+    let text = |name: &str| header_text(headers, name);
+    if text("x-api-key").as_deref() != Some(FAKE_ADMIN_KEY) {
+        return Err(ApiError::authentication("invalid x-api-key"));
+    }
+    if text("origin").is_some() {
+        return Err(ApiError::authentication(
+            "CORS requests are not allowed for this Organization (an Origin header was sent)",
+        ));
+    }
+    match text("anthropic-version") {
+        Some(version) if version == API_VERSION => {}
+        Some(version) => {
+            return Err(ApiError::invalid_request(format!(
+                "anthropic-version: header must be '{API_VERSION}', got '{version}'"
+            )));
+        }
+        None => {
+            return Err(ApiError::invalid_request("anthropic-version: header is required"));
+        }
+    }
+    if !text("user-agent").is_some_and(|agent| agent.starts_with(USER_AGENT_PREFIX)) {
+        return Err(ApiError::invalid_request(format!("user-agent: header must start with '{USER_AGENT_PREFIX}'")));
+    }
+    Ok(())
+}
+
+fn check_body<'a>(headers: &HeaderMap, received: &'a ReceivedBody) -> Result<Option<&'a Value>, ApiError> {
+    let body = match received {
+        ReceivedBody::Empty => return Ok(None),
+        ReceivedBody::TooLarge => {
+            return Err(ApiError::new(413, "request_too_large", "Request body is too large"));
+        }
+        ReceivedBody::NotJson => {
+            return Err(ApiError::invalid_request("body: Request body is not valid JSON"));
+        }
+        ReceivedBody::Json(value) => value,
+    };
+    let content_type = header_text(headers, "content-type").unwrap_or_default();
+    if !content_type.to_lowercase().starts_with("application/json") {
+        return Err(ApiError::invalid_request(format!(
+            "content-type: must be application/json for a JSON body, got '{content_type}'"
+        )));
+    }
+    Ok(Some(body))
+}
+
+fn process(
+    inner: &Inner,
+    method: &str,
+    path: &str,
+    query: &[(String, String)],
+    headers: &HeaderMap,
+    received: &ReceivedBody,
+) -> Result<Value, ApiError> {
+    check_headers(headers)?;
+    let body = check_body(headers, received)?;
+    let not_found = || ApiError::not_found(format!("Not found: {path}"));
+    let segments: Vec<String> = path
+        .strip_prefix(PATH_PREFIX)
+        .ok_or_else(not_found)?
+        .split('/')
+        .map(|segment| percent_decode(segment, false))
+        .collect();
+    if segments.iter().any(String::is_empty) {
+        return Err(not_found());
+    }
+    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let beta_header = header_text(headers, "anthropic-beta").unwrap_or_default();
+    let ctx = RequestCtx {
+        path,
+        query: Query::new(query),
+        body,
+        beta_features: beta_header.split(',').map(str::trim).filter(|name| !name.is_empty()).collect(),
+    };
+    let mut shared = lock(&inner.shared);
+    route(method, &segments, &ctx, &mut shared).unwrap_or_else(|| Err(not_found()))
+}
+
+/// Dispatches to a handler; `None` for an unknown path.
+fn route(method: &str, segments: &[&str], ctx: &RequestCtx, shared: &mut Shared) -> Option<Result<Value, ApiError>> {
+    use reports as r;
+    use resources as res;
+    let wrong_method = || Err(ApiError::method_not_allowed(method, ctx.path));
+    Some(match (segments, method) {
+        (["me"], "GET") => res::get_organization(ctx, shared),
+        (["users"], "GET") => res::list_users(ctx, shared),
+        (["users", id], "GET") => res::get_user(ctx, shared, id),
+        (["users", id], "POST") => res::update_user(ctx, shared, id),
+        (["users", id], "DELETE") => res::delete_user(ctx, shared, id),
+        (["invites"], "GET") => res::list_invites(ctx, shared),
+        (["invites"], "POST") => res::create_invite(ctx, shared),
+        (["invites", id], "GET") => res::get_invite(ctx, shared, id),
+        (["invites", id], "DELETE") => res::delete_invite(ctx, shared, id),
+        (["workspaces"], "GET") => res::list_workspaces(ctx, shared),
+        (["workspaces"], "POST") => res::create_workspace(ctx, shared),
+        (["workspaces", id], "GET") => res::get_workspace(ctx, shared, id),
+        (["workspaces", id], "POST") => res::update_workspace(ctx, shared, id),
+        (["workspaces", id, "archive"], "POST") => res::archive_workspace(ctx, shared, id),
+        (["workspaces", id, "members"], "GET") => res::list_members(ctx, shared, id),
+        (["workspaces", id, "members"], "POST") => res::add_member(ctx, shared, id),
+        (["workspaces", id, "members", user], "GET") => res::get_member(ctx, shared, id, user),
+        (["workspaces", id, "members", user], "POST") => res::update_member(ctx, shared, id, user),
+        (["workspaces", id, "members", user], "DELETE") => res::delete_member(ctx, shared, id, user),
+        (["api_keys"], "GET") => res::list_api_keys(ctx, shared),
+        (["api_keys", id], "GET") => res::get_api_key(ctx, shared, id),
+        (["api_keys", id], "POST") => res::update_api_key(ctx, shared, id),
+        (["usage_report", "messages"], "GET") => r::usage_messages(ctx, shared),
+        (["cost_report"], "GET") => r::cost_report(ctx, shared),
+        (["usage_report", "claude_code"], "GET") => r::claude_code(ctx, shared),
+        (
+            ["me" | "users" | "invites" | "workspaces" | "api_keys" | "cost_report"]
+            | ["users" | "invites" | "workspaces" | "api_keys", _]
+            | ["workspaces", _, "archive" | "members"]
+            | ["workspaces", _, "members", _]
+            | ["usage_report", "messages" | "claude_code"],
+            _,
+        ) => wrong_method(),
+        _ => return None,
+    })
+}

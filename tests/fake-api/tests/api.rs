@@ -1,0 +1,323 @@
+//! End-to-end checks of the fake over real HTTP, using a minimal client on a tokio TcpStream.
+
+use std::collections::BTreeMap;
+
+use fake_admin_api::{ClaudeCodeRecord, CostRow, Dataset, FAKE_ADMIN_KEY, FakeAdminApi, Fault, UsageRow, User};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+struct Reply {
+    status: u16,
+    headers: BTreeMap<String, String>,
+    body: Value,
+}
+
+const GOOD_HEADERS: [(&str, &str); 3] =
+    [("x-api-key", FAKE_ADMIN_KEY), ("anthropic-version", "2023-06-01"), ("user-agent", "claude-code-connector/0.1.0")];
+
+async fn raw_request(
+    api: &FakeAdminApi,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Reply {
+    let address = api.base_url().trim_start_matches("http://").to_owned();
+    let mut stream = TcpStream::connect(&address).await.expect("connect");
+    let body = body.unwrap_or("");
+    let mut request = format!(
+        "{method} {target} HTTP/1.1\r\nhost: {address}\r\nconnection: close\r\ncontent-length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.expect("read");
+    let text = String::from_utf8(raw).expect("utf-8 response");
+    let (head, payload) = text.split_once("\r\n\r\n").expect("header end");
+    let mut lines = head.lines();
+    let status =
+        lines.next().and_then(|line| line.split(' ').nth(1)).and_then(|code| code.parse().ok()).expect("status");
+    let headers = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_lowercase(), value.trim().to_owned()))
+        .collect();
+    Reply { status, headers, body: serde_json::from_str(payload).unwrap_or(Value::String(payload.to_owned())) }
+}
+
+async fn get(api: &FakeAdminApi, target: &str) -> Reply {
+    raw_request(api, "GET", target, &GOOD_HEADERS, None).await
+}
+
+async fn post(api: &FakeAdminApi, target: &str, body: &Value) -> Reply {
+    let headers = [GOOD_HEADERS[0], GOOD_HEADERS[1], GOOD_HEADERS[2], ("content-type", "application/json")];
+    raw_request(api, "POST", target, &headers, Some(&body.to_string())).await
+}
+
+fn assert_error(reply: &Reply, status: u16, error_type: &str, mentions: &str) {
+    assert_eq!(reply.status, status, "{}", reply.body);
+    assert_eq!(reply.body["type"], "error");
+    assert_eq!(reply.body["error"]["type"], error_type);
+    let message = reply.body["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains(mentions), "message {message:?} should mention {mentions:?}");
+    assert_eq!(reply.body["request_id"].as_str(), reply.headers.get("request-id").map(String::as_str));
+}
+
+fn five_users() -> Dataset {
+    let mut dataset = Dataset::empty();
+    for index in 1..=5 {
+        dataset.users.push(User::new(&format!("user_{index}"), &format!("u{index}@x.io"), "U", "developer"));
+    }
+    dataset
+}
+
+#[tokio::test]
+async fn rejects_bad_auth_and_headers_and_records_them() {
+    let api = FakeAdminApi::start(Dataset::empty()).await;
+    let no_key = raw_request(&api, "GET", "/v1/organizations/me", &GOOD_HEADERS[1..], None).await;
+    assert_error(&no_key, 401, "authentication_error", "x-api-key");
+    let old_version = [GOOD_HEADERS[0], ("anthropic-version", "2023-01-01"), GOOD_HEADERS[2]];
+    let reply = raw_request(&api, "GET", "/v1/organizations/me", &old_version, None).await;
+    assert_error(&reply, 400, "invalid_request_error", "anthropic-version");
+    let bad_agent = [GOOD_HEADERS[0], GOOD_HEADERS[1], ("user-agent", "curl/8")];
+    let reply = raw_request(&api, "GET", "/v1/organizations/me", &bad_agent, None).await;
+    assert_error(&reply, 400, "invalid_request_error", "user-agent");
+    let me = get(&api, "/v1/organizations/me").await;
+    assert_eq!(
+        me.body,
+        json!({ "id": fake_admin_api::DEFAULT_ORGANIZATION_ID, "type": "organization", "name": "Fake Org" })
+    );
+    assert_error(&get(&api, "/v1/organizations/nope").await, 404, "not_found_error", "nope");
+    assert_error(
+        &raw_request(&api, "DELETE", "/v1/organizations/me", &GOOD_HEADERS, None).await,
+        405,
+        "invalid_request_error",
+        "DELETE",
+    );
+    let statuses: Vec<u16> = api.requests().iter().map(|request| request.status).collect();
+    assert_eq!(statuses, [401, 400, 400, 200, 404, 405]);
+    assert_eq!(api.requests()[3].headers.get("user-agent").map(String::as_str), Some("claude-code-connector/0.1.0"));
+}
+
+#[tokio::test]
+async fn rejects_unknown_and_malformed_query_parameters() {
+    let api = FakeAdminApi::start(five_users()).await;
+    for (target, parameter) in [
+        ("/v1/organizations/users?page=2", "page"),
+        ("/v1/organizations/users?per_page=10", "per_page"),
+        ("/v1/organizations/users?limit=abc", "limit"),
+        ("/v1/organizations/users?limit=1001", "limit"),
+        ("/v1/organizations/users?roles[]=wizard", "roles[]"),
+        ("/v1/organizations/users?roles=admin", "roles"),
+        ("/v1/organizations/workspaces?include_archived=yes", "include_archived"),
+        ("/v1/organizations/me?limit=1", "limit"),
+        ("/v1/organizations/usage_report/claude_code?starting_at=2026-03-01T00:00:00Z", "starting_at"),
+        ("/v1/organizations/usage_report/messages?starting_at=2026-03-01", "starting_at"),
+        ("/v1/organizations/usage_report/messages?starting_at=2026-03-01T00:00:00Z&group_by=model", "group_by"),
+        ("/v1/organizations/cost_report?ending_at=2026-03-01T00:00:00Z", "starting_at"),
+        ("/v1/organizations/cost_report?starting_at=2026-03-01T00:00:00Z&limit=32", "limit"),
+    ] {
+        assert_error(&get(&api, target).await, 400, "invalid_request_error", parameter);
+    }
+    let reply = get(&api, "/v1/organizations/users?limit=2&roles[]=developer&roles%5B%5D=admin").await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(api.requests().last().map(|request| request.query_values("roles[]")), Some(vec!["developer", "admin"]));
+}
+
+#[tokio::test]
+async fn walks_id_cursors_both_ways() {
+    let api = FakeAdminApi::start(five_users()).await;
+    let mut seen = Vec::new();
+    let mut target = "/v1/organizations/users?limit=2".to_owned();
+    loop {
+        let page = get(&api, &target).await;
+        assert_eq!(page.status, 200);
+        seen.extend(
+            page.body["data"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|user| user["id"].as_str().unwrap_or_default().to_owned()),
+        );
+        if page.body["has_more"] != true {
+            break;
+        }
+        target =
+            format!("/v1/organizations/users?limit=2&after_id={}", page.body["last_id"].as_str().unwrap_or_default());
+    }
+    assert_eq!(seen, ["user_1", "user_2", "user_3", "user_4", "user_5"]);
+    let back = get(&api, "/v1/organizations/users?limit=2&before_id=user_4").await;
+    assert_eq!(back.body["first_id"], "user_2");
+    assert_eq!(back.body["last_id"], "user_3");
+    assert_eq!(back.body["has_more"], true);
+    let empty = get(&api, "/v1/organizations/users?after_id=user_5").await;
+    assert_eq!(empty.body, json!({ "data": [], "has_more": false, "first_id": null, "last_id": null }));
+    assert_error(&get(&api, "/v1/organizations/users?after_id=user_9").await, 400, "invalid_request_error", "after_id");
+    let deleted = raw_request(&api, "DELETE", "/v1/organizations/users/user_3", &GOOD_HEADERS, None).await;
+    assert_eq!(deleted.body, json!({ "id": "user_3", "type": "user_deleted" }));
+    assert_error(&get(&api, "/v1/organizations/users/user_3").await, 404, "not_found_error", "user_3");
+}
+
+#[tokio::test]
+async fn walks_claude_code_page_tokens_and_rejects_foreign_ones() {
+    let mut dataset = Dataset::empty();
+    for index in 0..5 {
+        dataset.claude_code.push(ClaudeCodeRecord::user("2026-03-01", &format!("u{index}@x.io")).sessions(1).to_json());
+    }
+    dataset.claude_code.push(ClaudeCodeRecord::api("2026-03-02", "ci").to_json());
+    let api = FakeAdminApi::start(dataset).await;
+    let base = "/v1/organizations/usage_report/claude_code?starting_at=2026-03-01&limit=2";
+    let mut emails = Vec::new();
+    let mut target = base.to_owned();
+    let mut tokens = Vec::new();
+    loop {
+        let page = get(&api, &target).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        emails.extend(
+            page.body["data"].as_array().into_iter().flatten().map(|record| record["actor"]["email_address"].clone()),
+        );
+        let Some(token) = page.body["next_page"].as_str() else {
+            assert_eq!(page.body["has_more"], false);
+            break;
+        };
+        tokens.push(token.to_owned());
+        target = format!("{base}&page={token}");
+    }
+    assert_eq!(emails, ["u0@x.io", "u1@x.io", "u2@x.io", "u3@x.io", "u4@x.io"].map(Value::from));
+    let changed =
+        format!("/v1/organizations/usage_report/claude_code?starting_at=2026-03-01&limit=3&page={}", tokens[0]);
+    assert_error(&get(&api, &changed).await, 400, "invalid_request_error", "page");
+    assert_error(
+        &get(&api, &format!("{base}&page=page_2_0000000000000000")).await,
+        400,
+        "invalid_request_error",
+        "page",
+    );
+    let other_day = get(&api, "/v1/organizations/usage_report/claude_code?starting_at=2026-03-02").await;
+    assert_eq!(other_day.body["data"][0]["date"], "2026-03-02T00:00:00Z");
+    assert_eq!(other_day.body["data"][0]["actor"], json!({ "type": "api_actor", "api_key_name": "ci" }));
+}
+
+#[tokio::test]
+async fn validates_bodies_and_persists_created_invites() {
+    let api = FakeAdminApi::start(Dataset::demo(7, 2, "2026-03-02")).await;
+    let target = "/v1/organizations/invites";
+    let extra = post(&api, target, &json!({ "email": "a@b.io", "role": "user", "team": "x" })).await;
+    assert_error(&extra, 400, "invalid_request_error", "team");
+    assert_error(
+        &post(&api, target, &json!({ "email": "a@b.io", "role": "admin" })).await,
+        400,
+        "invalid_request_error",
+        "admin",
+    );
+    assert_error(
+        &post(&api, target, &json!({ "email": "nobody", "role": "user" })).await,
+        400,
+        "invalid_request_error",
+        "email",
+    );
+    assert_error(&post(&api, target, &json!({ "role": "user" })).await, 400, "invalid_request_error", "email");
+    let created = post(&api, target, &json!({ "email": "new@b.io", "role": "developer" })).await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    assert_eq!(created.body["status"], "pending");
+    assert_eq!(
+        api.requests().last().and_then(|request| request.body.clone()),
+        Some(json!({ "email": "new@b.io", "role": "developer" }))
+    );
+    let listed = get(&api, "/v1/organizations/invites?limit=1000").await;
+    assert_eq!(listed.body["last_id"], created.body["id"]);
+    let workspace_id = api.with_state(|state| state.workspaces[0].id.clone());
+    let member = post(
+        &api,
+        &format!("/v1/organizations/workspaces/{workspace_id}/members"),
+        &json!({ "user_id": "u", "workspace_role": "workspace_billing" }),
+    )
+    .await;
+    assert_error(&member, 400, "invalid_request_error", "workspace_billing");
+}
+
+#[tokio::test]
+async fn sums_reports_and_plays_faults() {
+    let mut dataset = Dataset::empty();
+    for (model, tokens) in [("sonnet", 100), ("haiku", 5), ("sonnet", 1)] {
+        let mut row = UsageRow::new("2026-03-01", model);
+        row.uncached_input_tokens = tokens;
+        dataset.usage.push(row);
+    }
+    for amount in ["1234.56789", "0.00211", "10"] {
+        dataset.costs.push(CostRow::new("2026-03-02", amount, "tokens", "Usage"));
+    }
+    let api = FakeAdminApi::start(dataset).await;
+    let usage = get(&api, "/v1/organizations/usage_report/messages?starting_at=2026-03-01T00:00:00Z&ending_at=2026-03-03T00:00:00Z&bucket_width=1d&group_by[]=model").await;
+    let results = &usage.body["data"][0]["results"];
+    assert_eq!(
+        (results[0]["model"].clone(), results[0]["uncached_input_tokens"].clone()),
+        (json!("sonnet"), json!(101))
+    );
+    assert_eq!(results[1]["workspace_id"], Value::Null);
+    assert_eq!(usage.body["data"][1]["results"], json!([]));
+    let cost = get(&api, "/v1/organizations/cost_report?starting_at=2026-03-02T05:00:00Z&limit=1").await;
+    assert_eq!(cost.body["data"][0]["starting_at"], "2026-03-02T00:00:00Z");
+    assert_eq!(cost.body["data"][0]["results"][0]["amount"], "1244.57000");
+    assert_eq!(cost.body["data"][0]["results"][0]["description"], Value::Null);
+    api.push_fault(
+        Fault::api_error("/v1/organizations/users", 429, "rate_limit_error", "slow down")
+            .times(1)
+            .header("retry-after", "0"),
+    );
+    let limited = get(&api, "/v1/organizations/users").await;
+    assert_error(&limited, 429, "rate_limit_error", "slow down");
+    assert_eq!(limited.headers.get("retry-after").map(String::as_str), Some("0"));
+    assert_eq!(get(&api, "/v1/organizations/users").await.status, 200);
+}
+
+#[test]
+fn demo_is_deterministic_and_varied() {
+    let first = Dataset::demo(42, 30, "2026-03-31");
+    let second = Dataset::demo(42, 30, "2026-03-31");
+    assert_eq!(first.claude_code, second.claude_code);
+    assert_eq!(first.users, second.users);
+    assert_ne!(Dataset::demo(43, 30, "2026-03-31").users, first.users);
+    assert_eq!(first.users.len(), 60);
+    for role in ["user", "developer", "billing", "claude_code_user", "admin", "managed"] {
+        assert!(first.users.iter().any(|user| user.role == role), "{role}");
+    }
+    for status in ["active", "inactive", "archived", "expired"] {
+        assert!(first.api_keys.iter().any(|key| key.status == status), "{status}");
+    }
+    assert!(first.workspaces.iter().any(|workspace| workspace.archived_at.is_some()));
+    assert!(first.costs.iter().any(|cost| cost.cost_type != "tokens"));
+    let days_with_records: std::collections::BTreeSet<&str> =
+        first.claude_code.iter().filter_map(|record| record["date"].as_str()).collect();
+    assert!(days_with_records.len() < 30 && days_with_records.len() > 15, "{}", days_with_records.len());
+    assert!(days_with_records.iter().all(|day| day.starts_with("2026-03-")));
+}
+
+#[test]
+fn claude_code_builder_matches_the_contract_example() {
+    let record = ClaudeCodeRecord::user("2025-09-08", "dev@acme.io")
+        .organization("dc9f6c26-b22c-4831-8d01-0446bada88f1")
+        .sessions(3)
+        .lines(120, 40)
+        .commits(2)
+        .pull_requests(1)
+        .tool_action("edit_tool", 10, 1)
+        .tool_action("write_tool", 2, 0)
+        .model_cost("claude-sonnet-4-5", 5000, 1500, 800, 200, 37.0);
+    let expected = json!({ "date": "2025-09-08T00:00:00Z",
+        "actor": { "type": "user_actor", "email_address": "dev@acme.io" },
+        "organization_id": "dc9f6c26-b22c-4831-8d01-0446bada88f1",
+        "customer_type": "api", "subscription_type": null, "terminal_type": "vscode", "is_remote": false,
+        "core_metrics": { "num_sessions": 3, "lines_of_code": { "added": 120, "removed": 40 },
+                          "commits_by_claude_code": 2, "pull_requests_by_claude_code": 1 },
+        "tool_actions": { "edit_tool": { "accepted": 10, "rejected": 1 }, "write_tool": { "accepted": 2, "rejected": 0 } },
+        "model_breakdown": [ { "model": "claude-sonnet-4-5",
+            "tokens": { "input": 5000, "output": 1500, "cache_read": 800, "cache_creation": 200 },
+            "estimated_cost": { "currency": "USD", "amount": 37 } } ] });
+    assert_eq!(record.to_json(), expected);
+}

@@ -1,0 +1,139 @@
+//! Test harness: a fake Admin API, the connector wired to it, and an rmcp client
+//! talking to the connector over an in-process duplex pipe.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use claude_code_connector::Client;
+use claude_code_connector::runtime::{AdminKey, Http, HttpConfig, RetryPolicy};
+use claude_code_connector::server::Connector;
+use fake_admin_api::{Dataset, FAKE_ADMIN_KEY, FakeAdminApi, RecordedRequest};
+use rmcp::model::{CallToolRequestParams, CallToolResult, ClientRequest, ProgressNotificationParam, Request, Tool};
+use rmcp::service::{NotificationContext, PeerRequestOptions, RunningService};
+use rmcp::{ClientHandler, RoleClient, ServiceExt};
+use serde_json::Value;
+
+/// Records the progress notifications the server sends.
+#[derive(Clone, Default)]
+pub struct RecordingClient {
+    pub progress: Arc<Mutex<Vec<ProgressNotificationParam>>>,
+}
+
+impl ClientHandler for RecordingClient {
+    async fn on_progress(&self, params: ProgressNotificationParam, _context: NotificationContext<RoleClient>) {
+        self.progress.lock().unwrap().push(params);
+    }
+}
+
+pub struct Harness {
+    pub fake: FakeAdminApi,
+    pub mcp: RunningService<RoleClient, RecordingClient>,
+    pub progress: Arc<Mutex<Vec<ProgressNotificationParam>>>,
+}
+
+/// Retries fast so failure tests do not sleep.
+pub fn fast_config(base_url: &str) -> HttpConfig {
+    let mut config = HttpConfig::new(AdminKey::new(FAKE_ADMIN_KEY));
+    config.base_url = base_url.to_string();
+    config.retry = RetryPolicy {
+        max_attempts: 3,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(5),
+    };
+    config
+}
+
+impl Harness {
+    pub async fn start(dataset: Dataset) -> Harness {
+        let fake = FakeAdminApi::start(dataset).await;
+        Harness::with_config(fake.clone(), fast_config(&fake.base_url())).await
+    }
+
+    pub async fn with_config(fake: FakeAdminApi, config: HttpConfig) -> Harness {
+        let connector = Connector::new(Client::new(Http::new(config).expect("valid config")));
+        let (server_io, client_io) = tokio::io::duplex(1 << 20);
+        tokio::spawn(async move {
+            if let Ok(running) = connector.serve(server_io).await {
+                let _ = running.waiting().await;
+            }
+        });
+        let handler = RecordingClient::default();
+        let progress = handler.progress.clone();
+        let mcp = handler.serve(client_io).await.expect("MCP handshake");
+        Harness { fake, mcp, progress }
+    }
+
+    pub async fn list_tools(&self) -> Vec<Tool> {
+        self.mcp.list_all_tools().await.expect("tools/list")
+    }
+
+    pub async fn call(&self, name: &str, arguments: Value) -> CallToolResult {
+        let Value::Object(arguments) = arguments else { panic!("arguments must be an object") };
+        self.mcp
+            .call_tool(CallToolRequestParams::new(name.to_string()).with_arguments(arguments))
+            .await
+            .expect("tools/call answered")
+    }
+
+    /// Calls with a progress token (rmcp attaches one to cancellable requests).
+    pub async fn call_with_progress(&self, name: &str, arguments: Value) -> CallToolResult {
+        let Value::Object(arguments) = arguments else { panic!("arguments must be an object") };
+        let params = CallToolRequestParams::new(name.to_string()).with_arguments(arguments);
+        let handle = self
+            .mcp
+            .send_cancellable_request(
+                ClientRequest::CallToolRequest(Request::new(params)),
+                PeerRequestOptions::no_options(),
+            )
+            .await
+            .expect("request sent");
+        match handle.await_response().await.expect("response") {
+            rmcp::model::ServerResult::CallToolResult(result) => result,
+            other => panic!("unexpected response {other:?}"),
+        }
+    }
+
+    /// A successful call's structured content (also checks the text carries the same JSON).
+    pub async fn ok(&self, name: &str, arguments: Value) -> Value {
+        let result = self.call(name, arguments).await;
+        assert_ne!(result.is_error, Some(true), "{name} failed: {}", text_of(&result));
+        let structured = result.structured_content.clone().expect("structuredContent");
+        let text: Value = serde_json::from_str(&text_of(&result)).expect("text content is JSON");
+        assert_eq!(text, structured, "text and structuredContent differ");
+        structured
+    }
+
+    /// A failed call's text.
+    pub async fn err(&self, name: &str, arguments: Value) -> String {
+        let result = self.call(name, arguments).await;
+        assert_eq!(result.is_error, Some(true), "{name} should fail, got {}", text_of(&result));
+        text_of(&result)
+    }
+
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.fake.requests()
+    }
+
+    pub fn take_requests(&self) -> Vec<RecordedRequest> {
+        let requests = self.fake.requests();
+        self.fake.clear_requests();
+        requests
+    }
+}
+
+pub fn text_of(result: &CallToolResult) -> String {
+    result.content.iter().filter_map(|c| c.as_text().map(|t| t.text.clone())).collect::<Vec<_>>().join("\n")
+}
+
+/// The query as sorted `name=value` strings, for exact comparison.
+pub fn query_of(request: &RecordedRequest) -> Vec<String> {
+    let mut pairs: Vec<String> = request.query.iter().map(|(n, v)| format!("{n}={v}")).collect();
+    pairs.sort();
+    pairs
+}
+
+pub fn sorted(items: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = items.iter().map(|s| s.to_string()).collect();
+    v.sort();
+    v
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the connector driven through MCP, as a client would, against
+//! the strict fake Admin API on 127.0.0.1.
+
+mod harness;
+
+mod bad_input;
+mod tools;
+mod tools_list;

@@ -1,0 +1,102 @@
+//! `tools/list`: the golden response, schema rules and annotations.
+
+use serde_json::{Value, json};
+
+use crate::harness::Harness;
+use crate::tools::seed;
+
+const GOLDEN: &str = "tests/golden/tools_list.json";
+
+#[tokio::test]
+async fn tools_list_matches_the_golden_file() {
+    let h = Harness::start(seed()).await;
+    let tools = h.list_tools().await;
+    let mut actual = serde_json::to_string_pretty(&json!({ "tools": tools })).unwrap();
+    actual.push('\n');
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all("tests/golden").unwrap();
+        std::fs::write(GOLDEN, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(GOLDEN).unwrap_or_default();
+    assert!(
+        expected == actual,
+        "tools/list differs from {GOLDEN}; review the change and run `UPDATE_GOLDEN=1 cargo test --test it tools_list` to accept it"
+    );
+}
+
+#[tokio::test]
+async fn the_18_seed_tools_have_valid_schemas_and_honest_annotations() {
+    let h = Harness::start(seed()).await;
+    let tools = h.list_tools().await;
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    for expected in [
+        "claude_code_get_usage",
+        "claude_code_get_cost_breakdown",
+        "claude_code_get_code_analytics",
+        "claude_code_get_org_info",
+        "claude_code_list_users",
+        "claude_code_update_user_role",
+        "claude_code_remove_user",
+        "claude_code_list_invites",
+        "claude_code_create_invite",
+        "claude_code_delete_invite",
+        "claude_code_list_workspaces",
+        "claude_code_get_workspace",
+        "claude_code_list_api_keys",
+        "claude_code_update_api_key",
+        "claude_code_create_workspace",
+        "claude_code_list_workspace_members",
+        "claude_code_add_workspace_member",
+        "claude_code_get_normalized_metrics",
+    ] {
+        assert!(names.contains(&expected), "{expected} missing from tools/list");
+    }
+    for tool in &tools {
+        let schema = Value::Object((*tool.input_schema).clone());
+        assert_eq!(schema["type"], "object", "{}", tool.name);
+        assert_eq!(schema["additionalProperties"], false, "{}", tool.name);
+        assert_draft_2020_12_subset(&tool.name, &schema);
+        let output = tool.output_schema.as_ref().unwrap_or_else(|| panic!("{} has no outputSchema", tool.name));
+        assert_eq!(output.get("type"), Some(&json!("object")), "{} outputSchema root", tool.name);
+        let annotations = tool.annotations.as_ref().expect("annotations");
+        let get = tool.name.contains("_get_") || tool.name.contains("_list_");
+        assert_eq!(annotations.read_only_hint, Some(get), "{} readOnlyHint", tool.name);
+    }
+    let required = |name: &str| -> Vec<String> {
+        let tool = tools.iter().find(|t| t.name == name).unwrap();
+        tool.input_schema.get("required").and_then(|r| r.as_array()).map(|r| r.iter().map(|v| v.as_str().unwrap().to_string()).collect()).unwrap_or_default()
+    };
+    assert_eq!(required("claude_code_get_usage"), ["start_date", "end_date"]);
+    assert_eq!(required("claude_code_update_user_role"), ["user_id", "role"]);
+    assert_eq!(required("claude_code_create_invite"), ["email", "role"]);
+    assert_eq!(required("claude_code_add_workspace_member"), ["workspace_id", "user_id"]);
+    assert_eq!(required("claude_code_update_api_key"), ["api_key_id"]);
+    for destructive in ["claude_code_remove_user", "claude_code_delete_invite"] {
+        let tool = tools.iter().find(|t| t.name == destructive).unwrap();
+        assert_eq!(tool.annotations.as_ref().unwrap().destructive_hint, Some(true), "{destructive}");
+    }
+}
+
+/// The keywords our schemas may use, each with the JSON type Draft 2020-12 requires.
+fn assert_draft_2020_12_subset(tool: &str, schema: &Value) {
+    let Value::Object(map) = schema else { panic!("{tool}: schema is not an object") };
+    for (key, value) in map {
+        let ok = match key.as_str() {
+            "type" => value.is_string() || value.is_array(),
+            "properties" => value.as_object().is_some_and(|p| {
+                p.values().all(|s| {
+                    assert_draft_2020_12_subset(tool, s);
+                    true
+                })
+            }),
+            "required" => value.as_array().is_some_and(|r| r.iter().all(Value::is_string)),
+            "additionalProperties" => value.is_boolean() || value.is_object(),
+            "description" | "format" | "pattern" => value.is_string(),
+            "minimum" | "maximum" | "minLength" | "maxLength" => value.is_number(),
+            "enum" => value.as_array().is_some_and(|e| !e.is_empty()),
+            "default" => true,
+            other => panic!("{tool}: unexpected schema keyword `{other}`"),
+        };
+        assert!(ok, "{tool}: `{key}` has the wrong JSON type: {value}");
+    }
+}
