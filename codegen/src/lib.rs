@@ -35,7 +35,7 @@ pub fn load(path: &Path, display_name: &str) -> Result<ir::Model, Error> {
 /// Parses and validates spec text.
 pub fn parse(text: &str, display_name: &str) -> Result<ir::Model, Error> {
     let spec: spec::SpecFile = yaml_serde::from_str(text)
-        .map_err(|e| Error::Syntax { file: display_name.to_string(), message: e.to_string() })?;
+        .map_err(|e| Error::Syntax { file: display_name.to_string(), message: name_the_tool(text, e.to_string()) })?;
     validate::validate(display_name, spec)
 }
 
@@ -43,4 +43,18 @@ pub fn parse(text: &str, display_name: &str) -> Result<ir::Model, Error> {
 /// runtime it calls, e.g. `crate::runtime` inside the connector.
 pub fn generate(model: &ir::Model, runtime_path: &str) -> Result<Output, Error> {
     Ok(Output { rust: emit::rust(model, runtime_path)?, schemas_json: emit::schemas_json(model) })
+}
+
+/// serde says `tools[3]`; a person wants the tool's name too.
+fn name_the_tool(text: &str, message: String) -> String {
+    let Some(rest) = message.strip_prefix("tools[") else { return message };
+    let Some((index, tail)) = rest.split_once(']') else { return message };
+    let name = index.parse::<usize>().ok().and_then(|i| {
+        let value: yaml_serde::Value = yaml_serde::from_str(text).ok()?;
+        value.get("tools")?.get(i)?.get("name")?.as_str().map(str::to_string)
+    });
+    match name {
+        Some(name) => format!("tool `{name}` (tools[{index}]){tail}"),
+        None => message,
+    }
 }

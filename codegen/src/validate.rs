@@ -420,15 +420,15 @@ fn validate_arg(cx: &Ctx, tool_at: &str, spec: &SpecFile, name: &str, def: &spec
     misplaced("aliases", def.aliases.is_none() || ty == "enum")?;
     misplaced("refuse", def.refuse.is_none() || ty == "enum")?;
     misplaced("items", def.items.is_none())?;
-    if let (Some(min), Some(max)) = (def.minimum, def.maximum) {
-        if min > max {
-            return cx.fail(at, format!("minimum {min} is above maximum {max}"), "swap or fix the bounds");
-        }
+    if let (Some(min), Some(max)) = (def.minimum, def.maximum)
+        && min > max
+    {
+        return cx.fail(at, format!("minimum {min} is above maximum {max}"), "swap or fix the bounds");
     }
-    if let (Some(min), Some(max)) = (def.min_length, def.max_length) {
-        if min > max {
-            return cx.fail(at, format!("min_length {min} is above max_length {max}"), "swap or fix the bounds");
-        }
+    if let (Some(min), Some(max)) = (def.min_length, def.max_length)
+        && min > max
+    {
+        return cx.fail(at, format!("min_length {min} is above max_length {max}"), "swap or fix the bounds");
     }
     if def.pattern.is_some() {
         return cx.fail(
