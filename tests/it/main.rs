@@ -4,5 +4,7 @@
 mod harness;
 
 mod bad_input;
+mod stdio;
 mod tools;
 mod tools_list;
+mod upstream_errors;

@@ -1,0 +1,110 @@
+//! The real binary over stdio, as Claude Desktop runs it: only JSON-RPC on stdout,
+//! logs on stderr, the key never printed, a clear exit without a key.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use fake_admin_api::{FAKE_ADMIN_KEY, FakeAdminApi};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::process::Command;
+
+use crate::tools::seed;
+
+const BIN: &str = env!("CARGO_BIN_EXE_claude-code-connector");
+
+#[tokio::test]
+async fn the_binary_speaks_mcp_on_stdout_and_logs_only_to_stderr() {
+    let fake = FakeAdminApi::start(seed()).await;
+    let mut child = Command::new(BIN)
+        .env("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY)
+        .env("ANTHROPIC_BASE_URL", fake.base_url())
+        .env("RUST_LOG", "debug")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn the binary");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    let messages = [
+        json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"test","version":"0"}}}),
+        json!({"jsonrpc":"2.0","method":"notifications/initialized"}),
+        json!({"jsonrpc":"2.0","id":2,"method":"tools/list"}),
+        json!({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"claude_code_list_users","arguments":{"page":3,"per_page":20}}}),
+        json!({"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"claude_code_list_users","arguments":{"per_page":500}}}),
+    ];
+    let mut responses = std::collections::BTreeMap::new();
+    for message in messages {
+        stdin.write_all(format!("{message}\n").as_bytes()).await.unwrap();
+        let Some(id) = message.get("id").and_then(Value::as_u64) else { continue };
+        while !responses.contains_key(&id) {
+            let line = tokio::time::timeout(Duration::from_secs(20), stdout.next_line())
+                .await
+                .expect("a response in time")
+                .unwrap()
+                .expect("stdout open");
+            let value: Value = serde_json::from_str(&line).unwrap_or_else(|_| panic!("stdout carries only JSON-RPC, got: {line}"));
+            assert_eq!(value["jsonrpc"], "2.0", "{line}");
+            if let Some(id) = value.get("id").and_then(Value::as_u64) {
+                responses.insert(id, value);
+            }
+        }
+    }
+    let init = &responses[&1]["result"];
+    assert_eq!(init["serverInfo"]["name"], "claude-code-connector");
+    assert_eq!(init["serverInfo"]["version"], env!("CARGO_PKG_VERSION"));
+    assert!(init["instructions"].as_str().unwrap().contains("Admin API"));
+    assert_eq!(responses[&2]["result"]["tools"].as_array().unwrap().len(), 18);
+    let users = &responses[&3]["result"]["structuredContent"]["data"];
+    assert_eq!(users[0]["id"], "user_41");
+    assert_eq!(responses[&4]["result"]["isError"], true);
+    assert!(responses[&4]["result"]["content"][0]["text"].as_str().unwrap().contains("`per_page`"));
+
+    drop(stdin);
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait()).await.expect("exits on EOF").unwrap();
+    assert!(status.success());
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).await.unwrap();
+    assert!(!stderr.contains(FAKE_ADMIN_KEY), "the key must never be logged, even at debug");
+    assert!(stderr.contains("request"), "debug logs go to stderr: {stderr}");
+}
+
+#[tokio::test]
+async fn a_missing_key_exits_with_a_clear_message() {
+    let output = Command::new(BIN).env_remove("ANTHROPIC_ADMIN_API_KEY").stdin(Stdio::null()).output().await.unwrap();
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty(), "nothing on stdout");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("ANTHROPIC_ADMIN_API_KEY is not set") && stderr.contains("sk-ant-admin"), "{stderr}");
+}
+
+#[tokio::test]
+async fn a_plain_http_base_url_that_is_not_loopback_is_refused() {
+    let output = Command::new(BIN)
+        .env("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY)
+        .env("ANTHROPIC_BASE_URL", "http://api.example.com")
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("only https is allowed"), "{stderr}");
+    assert!(!stderr.contains(FAKE_ADMIN_KEY));
+}
+
+#[tokio::test]
+async fn an_ordinary_api_key_gets_a_warning() {
+    let output = Command::new(BIN)
+        .env("ANTHROPIC_ADMIN_API_KEY", "sk-ant-api03-not-an-admin-key")
+        .env("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("does not start with sk-ant-admin"), "{stderr}");
+    assert!(!stderr.contains("not-an-admin-key"), "the key itself is never printed");
+}
