@@ -148,15 +148,15 @@ pub mod check {
 
     pub fn length(name: &str, value: &str, min: Option<u32>, max: Option<u32>) -> Result<(), ArgError> {
         let len = value.chars().count();
-        if let Some(min) = min {
-            if len < min as usize {
-                return Err(ArgError::new(name, format!("must be at least {min} characters long")));
-            }
+        if let Some(min) = min
+            && len < min as usize
+        {
+            return Err(ArgError::new(name, format!("must be at least {min} characters long")));
         }
-        if let Some(max) = max {
-            if len > max as usize {
-                return Err(ArgError::new(name, format!("must be at most {max} characters long, got {len}")));
-            }
+        if let Some(max) = max
+            && len > max as usize
+        {
+            return Err(ArgError::new(name, format!("must be at most {max} characters long, got {len}")));
         }
         Ok(())
     }

@@ -35,11 +35,8 @@ pub struct Harness {
 pub fn fast_config(base_url: &str) -> HttpConfig {
     let mut config = HttpConfig::new(AdminKey::new(FAKE_ADMIN_KEY));
     config.base_url = base_url.to_string();
-    config.retry = RetryPolicy {
-        max_attempts: 3,
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-    };
+    config.retry =
+        RetryPolicy { max_attempts: 3, base_delay: Duration::from_millis(1), max_delay: Duration::from_millis(5) };
     config
 }
 

@@ -4,6 +4,7 @@
 mod harness;
 
 mod bad_input;
+mod metrics;
 mod stdio;
 mod tools;
 mod tools_list;

@@ -45,7 +45,8 @@ async fn the_binary_speaks_mcp_on_stdout_and_logs_only_to_stderr() {
                 .expect("a response in time")
                 .unwrap()
                 .expect("stdout open");
-            let value: Value = serde_json::from_str(&line).unwrap_or_else(|_| panic!("stdout carries only JSON-RPC, got: {line}"));
+            let value: Value =
+                serde_json::from_str(&line).unwrap_or_else(|_| panic!("stdout carries only JSON-RPC, got: {line}"));
             assert_eq!(value["jsonrpc"], "2.0", "{line}");
             if let Some(id) = value.get("id").and_then(Value::as_u64) {
                 responses.insert(id, value);

@@ -11,7 +11,12 @@ pub fn seed() -> Dataset {
     let mut d = Dataset::empty();
     for i in 1..=65 {
         let role = ["user", "developer", "billing", "claude_code_user"][i % 4];
-        d.users.push(User::new(&format!("user_{i:02}"), &format!("person{i:02}@acme.io"), &format!("Person {i}"), role));
+        d.users.push(User::new(
+            &format!("user_{i:02}"),
+            &format!("person{i:02}@acme.io"),
+            &format!("Person {i}"),
+            role,
+        ));
     }
     d.users[0].role = "admin".into();
     for (i, status) in ["pending", "accepted", "expired"].iter().enumerate() {
@@ -34,7 +39,11 @@ pub fn seed() -> Dataset {
         d.usage.push(usage);
         d.costs.push(CostRow::new(day, "123.456", "tokens", "Claude Sonnet 4.5 Usage - Input Tokens"));
         d.claude_code.push(
-            ClaudeCodeRecord::user(day, "person02@acme.io").sessions(2).lines(10, 1).tool_action("edit_tool", 3, 1).to_json(),
+            ClaudeCodeRecord::user(day, "person02@acme.io")
+                .sessions(2)
+                .lines(10, 1)
+                .tool_action("edit_tool", 3, 1)
+                .to_json(),
         );
     }
     d
@@ -44,11 +53,17 @@ pub fn seed() -> Dataset {
 async fn get_usage_sends_rfc3339_range_and_pages_buckets_locally() {
     let h = Harness::start(seed()).await;
     let out = h
-        .ok("claude_code_get_usage", json!({"start_date": "2026-03-01", "end_date": "2026-03-03", "per_page": 2, "page": 2}))
+        .ok(
+            "claude_code_get_usage",
+            json!({"start_date": "2026-03-01", "end_date": "2026-03-03", "per_page": 2, "page": 2}),
+        )
         .await;
     let requests = h.requests();
     assert_eq!(requests.len(), 1);
-    assert_eq!((requests[0].method.as_str(), requests[0].path.as_str()), ("GET", "/v1/organizations/usage_report/messages"));
+    assert_eq!(
+        (requests[0].method.as_str(), requests[0].path.as_str()),
+        ("GET", "/v1/organizations/usage_report/messages")
+    );
     assert_eq!(
         query_of(&requests[0]),
         sorted(&["bucket_width=1d", "ending_at=2026-03-04T00:00:00Z", "limit=31", "starting_at=2026-03-01T00:00:00Z"])
@@ -77,7 +92,8 @@ async fn get_usage_follows_next_page_across_many_buckets() {
 #[tokio::test]
 async fn get_cost_breakdown_keeps_cents_exact_and_totals_dollars() {
     let h = Harness::start(seed()).await;
-    let out = h.ok("claude_code_get_cost_breakdown", json!({"start_date": "2026-03-01", "end_date": "2026-03-03"})).await;
+    let out =
+        h.ok("claude_code_get_cost_breakdown", json!({"start_date": "2026-03-01", "end_date": "2026-03-03"})).await;
     let requests = h.requests();
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0].path, "/v1/organizations/cost_report");
@@ -93,7 +109,8 @@ async fn get_cost_breakdown_keeps_cents_exact_and_totals_dollars() {
 #[tokio::test]
 async fn get_code_analytics_sends_one_request_per_day() {
     let h = Harness::start(seed()).await;
-    let out = h.ok("claude_code_get_code_analytics", json!({"start_date": "2026-03-01", "end_date": "2026-03-03"})).await;
+    let out =
+        h.ok("claude_code_get_code_analytics", json!({"start_date": "2026-03-01", "end_date": "2026-03-03"})).await;
     let mut requests = h.requests();
     requests.sort_by(|a, b| a.query_value("starting_at").cmp(&b.query_value("starting_at")));
     assert_eq!(requests.len(), 3);
@@ -138,7 +155,10 @@ async fn list_users_page_3_walks_cursors_and_returns_users_41_to_60() {
     let ids: Vec<&str> = out["data"].as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap()).collect();
     let expected: Vec<String> = (41..=60).map(|i| format!("user_{i:02}")).collect();
     assert_eq!(ids, expected);
-    assert_eq!((out["page"].as_u64(), out["per_page"].as_u64(), out["has_more"].as_bool()), (Some(3), Some(20), Some(true)));
+    assert_eq!(
+        (out["page"].as_u64(), out["per_page"].as_u64(), out["has_more"].as_bool()),
+        (Some(3), Some(20), Some(true))
+    );
     let requests = h.requests();
     assert_eq!(requests.len(), 3);
     assert_eq!(query_of(&requests[0]), sorted(&["limit=20"]));
@@ -230,7 +250,10 @@ async fn get_workspace_reads_one() {
 async fn list_api_keys_passes_filters() {
     let h = Harness::start(seed()).await;
     let out = h
-        .ok("claude_code_list_api_keys", json!({"status": "active", "workspace_id": "wrkspc_prod", "created_by_user_id": "user_02"}))
+        .ok(
+            "claude_code_list_api_keys",
+            json!({"status": "active", "workspace_id": "wrkspc_prod", "created_by_user_id": "user_02"}),
+        )
         .await;
     let ids: Vec<&str> = out["data"].as_array().unwrap().iter().map(|k| k["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["apikey_a"]);
@@ -269,7 +292,9 @@ async fn create_workspace_stores_description_as_a_tag() {
 #[tokio::test]
 async fn list_workspace_members_walks_the_workspace_path() {
     let h = Harness::start(seed()).await;
-    let out = h.ok("claude_code_list_workspace_members", json!({"workspace_id": "wrkspc_prod", "per_page": 1, "page": 2})).await;
+    let out = h
+        .ok("claude_code_list_workspace_members", json!({"workspace_id": "wrkspc_prod", "per_page": 1, "page": 2}))
+        .await;
     assert_eq!(out["data"][0]["user_id"], "user_03");
     let requests = h.requests();
     assert_eq!(requests.len(), 2);
@@ -280,7 +305,12 @@ async fn list_workspace_members_walks_the_workspace_path() {
 #[tokio::test]
 async fn add_workspace_member_maps_short_roles_and_defaults_to_workspace_user() {
     let h = Harness::start(seed()).await;
-    let out = h.ok("claude_code_add_workspace_member", json!({"workspace_id": "wrkspc_dev", "user_id": "user_10", "role": "developer"})).await;
+    let out = h
+        .ok(
+            "claude_code_add_workspace_member",
+            json!({"workspace_id": "wrkspc_dev", "user_id": "user_10", "role": "developer"}),
+        )
+        .await;
     assert_eq!(out["workspace_role"], "workspace_developer");
     let r = &h.take_requests()[0];
     assert_eq!((r.method.as_str(), r.path.as_str()), ("POST", "/v1/organizations/workspaces/wrkspc_dev/members"));

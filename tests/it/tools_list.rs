@@ -64,7 +64,11 @@ async fn the_18_seed_tools_have_valid_schemas_and_honest_annotations() {
     }
     let required = |name: &str| -> Vec<String> {
         let tool = tools.iter().find(|t| t.name == name).unwrap();
-        tool.input_schema.get("required").and_then(|r| r.as_array()).map(|r| r.iter().map(|v| v.as_str().unwrap().to_string()).collect()).unwrap_or_default()
+        tool.input_schema
+            .get("required")
+            .and_then(|r| r.as_array())
+            .map(|r| r.iter().map(|v| v.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default()
     };
     assert_eq!(required("claude_code_get_usage"), ["start_date", "end_date"]);
     assert_eq!(required("claude_code_update_user_role"), ["user_id", "role"]);

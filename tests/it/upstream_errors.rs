@@ -41,7 +41,9 @@ async fn a_non_json_error_page_is_summarized_not_dumped() {
 async fn reads_retry_overloads_and_rate_limits_with_retry_after() {
     let h = Harness::start(seed()).await;
     h.fake.push_fault(Fault::api_error("/v1/organizations/me", 529, "overloaded_error", "busy").times(1));
-    h.fake.push_fault(Fault::api_error("/v1/organizations/me", 429, "rate_limit_error", "slow").header("retry-after", "0").times(1));
+    h.fake.push_fault(
+        Fault::api_error("/v1/organizations/me", 429, "rate_limit_error", "slow").header("retry-after", "0").times(1),
+    );
     h.ok("claude_code_get_org_info", json!({})).await;
     assert_eq!(h.requests().len(), 3);
 }

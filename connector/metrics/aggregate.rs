@@ -1,0 +1,1106 @@
+//! Pure derivation of `CodingToolMetrics` from the four fetched sources (no I/O).
+//!
+//! Counts are summed as integers and money as exact decimal cents ([`Cents`]),
+//! rounded once at the end. Data that cannot be read (a negative count, an amount
+//! that is not a number) fails its whole source rather than counting as zero.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::generated::types::{ClaudeCodeRecord, CostBucket, UsageBucket, User};
+use crate::runtime::money::Cents;
+use crate::runtime::pagination::Drained;
+use crate::runtime::{ApiError, Date, Error};
+
+use super::fetch::{CLAUDE_CODE_PATH, COST_REPORT_PATH, MESSAGES_USAGE_PATH};
+use super::{CodingToolMetrics, EditorUsage, Metadata, ModelUsage, OrganizationTokens, SourceState, SourceStatus};
+
+/// `tool_name` of every result.
+pub const TOOL_NAME: &str = "claude_code";
+
+/// The four sources as fetched: every item and the request count, or why the fetch failed.
+#[derive(Debug)]
+pub struct SourceResults {
+    pub claude_code: Result<Drained<ClaudeCodeRecord>, Error>,
+    pub messages_usage: Result<Drained<UsageBucket>, Error>,
+    pub cost_report: Result<Drained<CostBucket>, Error>,
+    pub users: Result<Drained<User>, Error>,
+}
+
+/// Source names, as keys of `metadata.sources` and in error messages.
+const CLAUDE_CODE: &str = "claude_code";
+const MESSAGES_USAGE: &str = "messages_usage";
+const COST_REPORT: &str = "cost_report";
+const USERS: &str = "users";
+
+/// Derives every field for the period `start..=end` (already validated by the caller).
+///
+/// A source that failed, or whose data could not be read, makes the fields needing it
+/// `null`; the result is then `partial`. When all four sources fail this is an error.
+pub fn aggregate(start: &Date, end: &Date, sources: SourceResults) -> Result<CodingToolMetrics, Error> {
+    let days = Date::range(start, end);
+    let (code, code_requests) = digest(sources.claude_code, |records| summarize_claude_code(records, &days));
+    let (tokens, tokens_requests) = digest(sources.messages_usage, summarize_tokens);
+    let (org_cost, cost_requests) = digest(sources.cost_report, summarize_cost);
+    let (seats, users_requests) = digest(sources.users, |users| Ok(count_seats(users)));
+
+    if let (Err(code_err), Err(tokens_err), Err(cost_err), Err(users_err)) = (&code, &tokens, &org_cost, &seats) {
+        return Err(all_failed([
+            (CLAUDE_CODE, code_err),
+            (MESSAGES_USAGE, tokens_err),
+            (COST_REPORT, cost_err),
+            (USERS, users_err),
+        ]));
+    }
+
+    let sources = BTreeMap::from([
+        (CLAUDE_CODE.to_string(), source_status(&code, code_requests)),
+        (MESSAGES_USAGE.to_string(), source_status(&tokens, tokens_requests)),
+        (COST_REPORT.to_string(), source_status(&org_cost, cost_requests)),
+        (USERS.to_string(), source_status(&seats, users_requests)),
+    ]);
+    let partial = sources.values().any(|s| s.status == SourceState::Error);
+    let code = code.ok();
+    let total_seats = seats.ok();
+    let active_seats = code.as_ref().map(|c| c.active_users.len() as u64);
+
+    let mut metrics = CodingToolMetrics {
+        tool_name: TOOL_NAME.to_string(),
+        period: format!("{start}/{end}"),
+        total_seats,
+        active_seats,
+        seat_utilization_pct: match (active_seats, total_seats) {
+            (Some(active), Some(total)) => percent(active, total),
+            _ => None,
+        },
+        inactive_seats: match (active_seats, total_seats) {
+            (Some(active), Some(total)) => Some(total.saturating_sub(active)),
+            _ => None,
+        },
+        total_suggestions: code.as_ref().map(|c| c.suggestions),
+        total_acceptances: code.as_ref().map(|c| c.acceptances),
+        acceptance_rate_pct: code.as_ref().and_then(|c| percent(c.acceptances, c.suggestions)),
+        total_lines_suggested: None,
+        total_lines_accepted: code.as_ref().map(|c| c.lines_added),
+        total_chat_interactions: code.as_ref().map(|c| c.sessions),
+        daily_active_users: code.as_ref().map(CodeSummary::daily_active_users),
+        total_cost_usd: code.as_ref().map(|c| c.cost.usd_f64(2)),
+        cost_per_user_usd: code.as_ref().and_then(|c| c.cost.usd_per(c.active_users.len() as u64, 2)),
+        cost_per_accepted_suggestion_usd: code.as_ref().and_then(|c| c.cost.usd_per(c.acceptances, 4)),
+        usage_by_language: None,
+        usage_by_editor: code.as_ref().map(CodeSummary::usage_by_editor),
+        usage_by_model: code.as_ref().map(CodeSummary::usage_by_model),
+        metadata: Metadata {
+            unavailable_fields: Vec::new(),
+            daily_active_users_by_day: code.as_ref().map(CodeSummary::users_by_day),
+            organization_api_cost_usd: org_cost.ok().map(|cents| cents.usd_f64(2)),
+            organization_tokens: tokens.ok(),
+            commits_by_claude_code: code.as_ref().map(|c| c.commits),
+            pull_requests_by_claude_code: code.as_ref().map(|c| c.pull_requests),
+            sources,
+            partial,
+        },
+    };
+    metrics.metadata.unavailable_fields = unavailable_fields(&metrics);
+    Ok(metrics)
+}
+
+/// Reads a fetched source: its summary (or the fetch or read error) and its request count
+/// (0 when the fetch failed: the paginators do not report requests made before a failure).
+fn digest<T, S>(
+    fetched: Result<Drained<T>, Error>,
+    read: impl FnOnce(&[T]) -> Result<S, Error>,
+) -> (Result<S, Error>, u32) {
+    match fetched {
+        Ok(drained) => (read(&drained.items), drained.requests),
+        Err(error) => (Err(error), 0),
+    }
+}
+
+fn source_status<S>(summary: &Result<S, Error>, requests: u32) -> SourceStatus {
+    match summary {
+        Ok(_) => SourceStatus { status: SourceState::Ok, requests, error: None },
+        Err(error) => SourceStatus { status: SourceState::Error, requests, error: Some(error.to_string()) },
+    }
+}
+
+/// The error when no source is usable. When all four failed with the same API error
+/// (typically a bad or non-admin key) that error is returned, with its status, request id
+/// and hint, its message naming the four sources. Otherwise each source and its cause is
+/// listed in one `Transport` error (most failures that hit all four sources at once are
+/// connectivity ones; the causes are spelled out either way).
+fn all_failed(errors: [(&str, &Error); 4]) -> Error {
+    let [(_, first), ..] = errors;
+    if let Error::Api(api) = first {
+        let same = errors.iter().all(|(_, e)| {
+            matches!(e, Error::Api(other)
+                if other.status == api.status && other.error_type == api.error_type && other.message == api.message)
+        });
+        if same {
+            let names: Vec<&str> = errors.iter().map(|(name, _)| *name).collect();
+            return Error::Api(ApiError {
+                message: format!("{} (all four sources failed alike: {})", api.message, names.join(", ")),
+                ..api.clone()
+            });
+        }
+    }
+    let causes: Vec<String> = errors.iter().map(|(name, error)| format!("{name}: {error}")).collect();
+    Error::Transport(format!("all four sources failed: {}", causes.join("; ")))
+}
+
+/// `Decode` error for data a source returned but that cannot be used.
+fn unreadable(path: &str, message: String) -> Error {
+    Error::Decode { path: path.to_string(), message }
+}
+
+/// A count from the API (typed `i64` by the generator) as `u64`; negative counts are unreadable.
+fn count(value: i64, what: &dyn Fn() -> String) -> Result<u64, String> {
+    u64::try_from(value).map_err(|_| format!("{} is negative ({value})", what()))
+}
+
+/// `total += value`, failing on overflow instead of wrapping.
+fn add(total: &mut u64, value: u64) -> Result<(), String> {
+    *total = total.checked_add(value).ok_or_else(|| "a total overflowed".to_string())?;
+    Ok(())
+}
+
+fn add_cents(total: &mut Cents, value: Cents) -> Result<(), String> {
+    *total = total.checked_add(value).ok_or_else(|| "a cost total overflowed".to_string())?;
+    Ok(())
+}
+
+/// `part / whole * 100` rounded half away from zero to 2 decimals, exactly; `None` when `whole` is 0.
+fn percent(part: u64, whole: u64) -> Option<f64> {
+    if whole == 0 {
+        return None;
+    }
+    let (part, whole) = (u128::from(part), u128::from(whole));
+    // hundredths of a percent: part * 10_000 / whole, rounded half up (all non-negative).
+    let hundredths = (part * 20_000 + whole) / (2 * whole);
+    Some(hundredths as f64 / 100.0)
+}
+
+/// Distinct users in the organization (distinct ids, in case pages overlap).
+fn count_seats(users: &[User]) -> u64 {
+    users.iter().map(|u| u.id.as_str()).collect::<BTreeSet<_>>().len() as u64
+}
+
+/// Exact sum of every cost report amount (decimal strings of cents).
+fn summarize_cost(buckets: &[CostBucket]) -> Result<Cents, Error> {
+    let mut total = Cents::ZERO;
+    for bucket in buckets {
+        for row in &bucket.results {
+            let cents = Cents::parse(&row.amount).ok_or_else(|| {
+                unreadable(
+                    COST_REPORT_PATH,
+                    format!(
+                        "amount `{}` of the bucket {} is not a decimal number of cents",
+                        row.amount, bucket.starting_at
+                    ),
+                )
+            })?;
+            add_cents(&mut total, cents).map_err(|m| unreadable(COST_REPORT_PATH, m))?;
+        }
+    }
+    Ok(total)
+}
+
+/// Token totals over every row of every bucket of the messages usage report.
+fn summarize_tokens(buckets: &[UsageBucket]) -> Result<OrganizationTokens, Error> {
+    let mut totals = OrganizationTokens {
+        uncached_input_tokens: 0,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+        output_tokens: 0,
+    };
+    let mut sum = || -> Result<(), String> {
+        for bucket in buckets {
+            let at = &bucket.starting_at;
+            for row in &bucket.results {
+                let field = |name: &'static str| move || format!("{name} of the bucket {at}");
+                add(
+                    &mut totals.uncached_input_tokens,
+                    count(row.uncached_input_tokens, &field("uncached_input_tokens"))?,
+                )?;
+                add(
+                    &mut totals.cache_creation_input_tokens,
+                    count(
+                        row.cache_creation.ephemeral_1h_input_tokens,
+                        &field("cache_creation.ephemeral_1h_input_tokens"),
+                    )?,
+                )?;
+                add(
+                    &mut totals.cache_creation_input_tokens,
+                    count(
+                        row.cache_creation.ephemeral_5m_input_tokens,
+                        &field("cache_creation.ephemeral_5m_input_tokens"),
+                    )?,
+                )?;
+                add(
+                    &mut totals.cache_read_input_tokens,
+                    count(row.cache_read_input_tokens, &field("cache_read_input_tokens"))?,
+                )?;
+                add(&mut totals.output_tokens, count(row.output_tokens, &field("output_tokens"))?)?;
+            }
+        }
+        Ok(())
+    };
+    sum().map_err(|m| unreadable(MESSAGES_USAGE_PATH, m))?;
+    Ok(totals)
+}
+
+/// Running totals of one terminal type.
+#[derive(Debug, Default)]
+struct EditorTally {
+    sessions: u64,
+    lines_added: u64,
+    lines_removed: u64,
+    users: BTreeSet<String>,
+}
+
+/// Running totals of one model.
+#[derive(Debug)]
+struct ModelTally {
+    input: u64,
+    output: u64,
+    cache_read: u64,
+    cache_creation: u64,
+    cost: Cents,
+}
+
+/// Everything the Claude Code records contribute, summed over the period.
+#[derive(Debug)]
+struct CodeSummary {
+    /// Distinct user-actor emails over the period.
+    active_users: BTreeSet<String>,
+    /// Distinct user-actor emails per day; every day of the period is a key.
+    users_by_day: BTreeMap<Date, BTreeSet<String>>,
+    suggestions: u64,
+    acceptances: u64,
+    lines_added: u64,
+    sessions: u64,
+    commits: u64,
+    pull_requests: u64,
+    cost: Cents,
+    editors: BTreeMap<String, EditorTally>,
+    models: BTreeMap<String, ModelTally>,
+}
+
+impl CodeSummary {
+    /// Mean of the per-day distinct users over all days, rounded half away from zero (exactly).
+    fn daily_active_users(&self) -> u64 {
+        let days = self.users_by_day.len() as u128;
+        if days == 0 {
+            return 0;
+        }
+        let sum: u128 = self.users_by_day.values().map(|users| users.len() as u128).sum();
+        u64::try_from((2 * sum + days) / (2 * days)).unwrap_or(u64::MAX)
+    }
+
+    fn users_by_day(&self) -> BTreeMap<String, u64> {
+        self.users_by_day.iter().map(|(day, users)| (day.to_string(), users.len() as u64)).collect()
+    }
+
+    fn usage_by_editor(&self) -> BTreeMap<String, EditorUsage> {
+        self.editors
+            .iter()
+            .map(|(terminal, t)| {
+                let usage = EditorUsage {
+                    sessions: t.sessions,
+                    lines_added: t.lines_added,
+                    lines_removed: t.lines_removed,
+                    active_users: t.users.len() as u64,
+                };
+                (terminal.clone(), usage)
+            })
+            .collect()
+    }
+
+    fn usage_by_model(&self) -> BTreeMap<String, ModelUsage> {
+        self.models
+            .iter()
+            .map(|(model, t)| {
+                let usage = ModelUsage {
+                    input_tokens: t.input,
+                    output_tokens: t.output,
+                    cache_read_tokens: t.cache_read,
+                    cache_creation_tokens: t.cache_creation,
+                    estimated_cost_usd: t.cost.usd_f64(2),
+                };
+                (model.clone(), usage)
+            })
+            .collect()
+    }
+}
+
+/// The email of a user actor (a person); `None` for API actors and actors without an email.
+fn person_email(record: &ClaudeCodeRecord) -> Option<&str> {
+    if record.actor.r#type != "user_actor" {
+        return None;
+    }
+    record.actor.email_address.as_deref().filter(|email| !email.trim().is_empty())
+}
+
+/// Sums the Claude Code records of the period. A record's day is the first 10 characters of
+/// its `date` (`YYYY-MM-DD` or a midnight timestamp); records of days outside the period are
+/// left out of every total, a `date` that is not a day makes the source unreadable.
+fn summarize_claude_code(records: &[ClaudeCodeRecord], days: &[Date]) -> Result<CodeSummary, Error> {
+    let mut summary = CodeSummary {
+        active_users: BTreeSet::new(),
+        users_by_day: days.iter().map(|day| (*day, BTreeSet::new())).collect(),
+        suggestions: 0,
+        acceptances: 0,
+        lines_added: 0,
+        sessions: 0,
+        commits: 0,
+        pull_requests: 0,
+        cost: Cents::ZERO,
+        editors: BTreeMap::new(),
+        models: BTreeMap::new(),
+    };
+    for (index, record) in records.iter().enumerate() {
+        add_record(&mut summary, record)
+            .map_err(|m| unreadable(CLAUDE_CODE_PATH, format!("record {} (date {}): {m}", index + 1, record.date)))?;
+    }
+    Ok(summary)
+}
+
+fn add_record(summary: &mut CodeSummary, record: &ClaudeCodeRecord) -> Result<(), String> {
+    let day = record
+        .date
+        .get(..10)
+        .and_then(|text| Date::parse(text).ok())
+        .ok_or_else(|| "`date` does not start with a YYYY-MM-DD day".to_string())?;
+    let Some(day_users) = summary.users_by_day.get_mut(&day) else {
+        return Ok(());
+    };
+    let person = person_email(record);
+    if let Some(email) = person {
+        day_users.insert(email.to_string());
+        summary.active_users.insert(email.to_string());
+    }
+
+    let core = &record.core_metrics;
+    let sessions = count(core.num_sessions, &|| "core_metrics.num_sessions".into())?;
+    let added = count(core.lines_of_code.added, &|| "core_metrics.lines_of_code.added".into())?;
+    let removed = count(core.lines_of_code.removed, &|| "core_metrics.lines_of_code.removed".into())?;
+    add(&mut summary.sessions, sessions)?;
+    add(&mut summary.lines_added, added)?;
+    add(&mut summary.commits, count(core.commits_by_claude_code, &|| "core_metrics.commits_by_claude_code".into())?)?;
+    add(
+        &mut summary.pull_requests,
+        count(core.pull_requests_by_claude_code, &|| "core_metrics.pull_requests_by_claude_code".into())?,
+    )?;
+
+    for (tool, actions) in &record.tool_actions {
+        let accepted = count(actions.accepted, &|| format!("tool_actions.{tool}.accepted"))?;
+        let rejected = count(actions.rejected, &|| format!("tool_actions.{tool}.rejected"))?;
+        add(&mut summary.acceptances, accepted)?;
+        add(&mut summary.suggestions, accepted)?;
+        add(&mut summary.suggestions, rejected)?;
+    }
+
+    let editor = summary.editors.entry(record.terminal_type.clone()).or_default();
+    add(&mut editor.sessions, sessions)?;
+    add(&mut editor.lines_added, added)?;
+    add(&mut editor.lines_removed, removed)?;
+    if let Some(email) = person {
+        editor.users.insert(email.to_string());
+    }
+
+    for entry in &record.model_breakdown {
+        let amount = entry.estimated_cost.amount;
+        let cost = Cents::from_json_number(amount).ok_or_else(|| {
+            format!("estimated_cost.amount `{amount}` of the model {} is not a number of cents", entry.model)
+        })?;
+        add_cents(&mut summary.cost, cost)?;
+        let tokens = &entry.tokens;
+        let model = summary.models.entry(entry.model.clone()).or_insert(ModelTally {
+            input: 0,
+            output: 0,
+            cache_read: 0,
+            cache_creation: 0,
+            cost: Cents::ZERO,
+        });
+        let field = |name: &'static str| move || format!("model_breakdown[{}].tokens.{name}", entry.model);
+        add(&mut model.input, count(tokens.input, &field("input"))?)?;
+        add(&mut model.output, count(tokens.output, &field("output"))?)?;
+        add(&mut model.cache_read, count(tokens.cache_read, &field("cache_read"))?)?;
+        add(&mut model.cache_creation, count(tokens.cache_creation, &field("cache_creation"))?)?;
+        add_cents(&mut model.cost, cost)?;
+    }
+    Ok(())
+}
+
+/// Sorted names of the top-level fields that are `null`.
+fn unavailable_fields(m: &CodingToolMetrics) -> Vec<String> {
+    let nulls = [
+        ("total_seats", m.total_seats.is_none()),
+        ("active_seats", m.active_seats.is_none()),
+        ("seat_utilization_pct", m.seat_utilization_pct.is_none()),
+        ("inactive_seats", m.inactive_seats.is_none()),
+        ("total_suggestions", m.total_suggestions.is_none()),
+        ("total_acceptances", m.total_acceptances.is_none()),
+        ("acceptance_rate_pct", m.acceptance_rate_pct.is_none()),
+        ("total_lines_suggested", m.total_lines_suggested.is_none()),
+        ("total_lines_accepted", m.total_lines_accepted.is_none()),
+        ("total_chat_interactions", m.total_chat_interactions.is_none()),
+        ("daily_active_users", m.daily_active_users.is_none()),
+        ("total_cost_usd", m.total_cost_usd.is_none()),
+        ("cost_per_user_usd", m.cost_per_user_usd.is_none()),
+        ("cost_per_accepted_suggestion_usd", m.cost_per_accepted_suggestion_usd.is_none()),
+        ("usage_by_language", m.usage_by_language.is_none()),
+        ("usage_by_editor", m.usage_by_editor.is_none()),
+        ("usage_by_model", m.usage_by_model.is_none()),
+    ];
+    let mut names: Vec<String> = nulls.iter().filter(|(_, null)| *null).map(|(name, _)| name.to_string()).collect();
+    names.sort();
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    const START: &str = "2026-03-01";
+    const END: &str = "2026-03-02";
+
+    fn day(text: &str) -> Date {
+        Date::parse(text).unwrap()
+    }
+
+    /// Generated-type values read from the API's JSON, as the paginators would return them.
+    fn drained<T: serde::de::DeserializeOwned>(items: Value, requests: u32) -> Result<Drained<T>, Error> {
+        Ok(Drained { items: serde_json::from_value(items).unwrap(), requests })
+    }
+
+    fn user_actor(email: &str) -> Value {
+        json!({ "type": "user_actor", "email_address": email })
+    }
+
+    fn api_actor(name: &str) -> Value {
+        json!({ "type": "api_actor", "api_key_name": name })
+    }
+
+    fn breakdown(model: &str, tokens: [u64; 4], cents: Value) -> Value {
+        json!({
+            "model": model,
+            "tokens": { "input": tokens[0], "output": tokens[1], "cache_read": tokens[2], "cache_creation": tokens[3] },
+            "estimated_cost": { "currency": "USD", "amount": cents }
+        })
+    }
+
+    /// A Claude Code record: `core` is `[num_sessions, added, removed, commits, pull_requests]`.
+    fn record(date: &str, actor: Value, terminal: &str, core: [i64; 5], tool_actions: Value, models: Value) -> Value {
+        json!({
+            "date": date,
+            "actor": actor,
+            "organization_id": "dc9f6c26-b22c-4831-8d01-0446bada88f1",
+            "customer_type": "api",
+            "subscription_type": null,
+            "terminal_type": terminal,
+            "is_remote": false,
+            "core_metrics": {
+                "num_sessions": core[0],
+                "lines_of_code": { "added": core[1], "removed": core[2] },
+                "commits_by_claude_code": core[3],
+                "pull_requests_by_claude_code": core[4]
+            },
+            "tool_actions": tool_actions,
+            "model_breakdown": models
+        })
+    }
+
+    const SONNET: &str = "claude-sonnet-4-5";
+    const OPUS: &str = "claude-opus-4-1";
+
+    /// The reference's worked example, with both spellings of `date`.
+    fn example_records() -> Value {
+        json!([
+            record(
+                "2026-03-01",
+                user_actor("ana@x.io"),
+                "vscode",
+                [1, 120, 30, 1, 1],
+                json!({ "edit_tool": { "accepted": 8, "rejected": 2 } }),
+                json!([breakdown(SONNET, [1000, 200, 50, 10], json!(250))]),
+            ),
+            record(
+                "2026-03-01T00:00:00Z",
+                api_actor("ci"),
+                "vscode",
+                [1, 10, 0, 0, 0],
+                json!({}),
+                json!([breakdown(SONNET, [100, 20, 0, 0], json!(50))]),
+            ),
+            record(
+                "2026-03-02T00:00:00Z",
+                user_actor("ana@x.io"),
+                "iTerm.app",
+                [2, 5, 1, 1, 0],
+                json!({ "write_tool": { "accepted": 1, "rejected": 1 } }),
+                json!([breakdown(OPUS, [300, 40, 5, 1], json!(30))]),
+            ),
+            record(
+                "2026-03-02",
+                user_actor("bo@x.io"),
+                "vscode",
+                [1, 0, 0, 0, 0],
+                json!({}),
+                json!([breakdown(SONNET, [0, 0, 0, 0], json!(0))]),
+            ),
+        ])
+    }
+
+    fn user(id: &str, email: &str, role: &str) -> Value {
+        json!({ "id": id, "type": "user", "email": email, "name": email, "role": role,
+                "added_at": "2025-03-01T10:00:00.000000Z" })
+    }
+
+    fn example_users() -> Value {
+        json!([
+            user("user_01", "ana@x.io", "developer"),
+            user("user_02", "bo@x.io", "claude_code_user"),
+            user("user_03", "cy@x.io", "admin"),
+            user("user_04", "di@x.io", "billing"),
+        ])
+    }
+
+    fn usage_row(model: &str, uncached: u64, h1: u64, m5: u64, read: u64, output: u64) -> Value {
+        json!({ "model": model, "workspace_id": null, "api_key_id": null, "service_tier": null,
+                "context_window": null, "inference_geo": null, "account_id": null, "service_account_id": null,
+                "uncached_input_tokens": uncached, "cache_read_input_tokens": read, "output_tokens": output,
+                "cache_creation": { "ephemeral_5m_input_tokens": m5, "ephemeral_1h_input_tokens": h1 },
+                "server_tool_use": { "web_search_requests": 2 } })
+    }
+
+    fn example_usage() -> Value {
+        json!([
+            { "starting_at": "2026-03-01T00:00:00Z", "ending_at": "2026-03-02T00:00:00Z",
+              "results": [usage_row(SONNET, 1200, 7, 100, 300, 450), usage_row(OPUS, 800, 0, 50, 0, 50)] },
+            { "starting_at": "2026-03-02T00:00:00Z", "ending_at": "2026-03-03T00:00:00Z", "results": [] }
+        ])
+    }
+
+    fn cost_bucket(starting_at: &str, amounts: &[&str]) -> Value {
+        let rows: Vec<Value> = amounts
+            .iter()
+            .map(|amount| json!({ "amount": amount, "currency": "USD", "workspace_id": null, "description": null }))
+            .collect();
+        json!({ "starting_at": starting_at, "ending_at": "2026-03-03T00:00:00Z", "results": rows })
+    }
+
+    fn example_cost() -> Value {
+        json!([
+            cost_bucket("2026-03-01T00:00:00Z", &["812.50", "0.5"]),
+            cost_bucket("2026-03-02T00:00:00Z", &["187.5"])
+        ])
+    }
+
+    fn example_sources() -> SourceResults {
+        SourceResults {
+            claude_code: drained(example_records(), 2),
+            messages_usage: drained(example_usage(), 1),
+            cost_report: drained(example_cost(), 1),
+            users: drained(example_users(), 1),
+        }
+    }
+
+    fn run(sources: SourceResults) -> Result<CodingToolMetrics, Error> {
+        aggregate(&day(START), &day(END), sources)
+    }
+
+    fn always_unavailable() -> Vec<String> {
+        vec!["total_lines_suggested".to_string(), "usage_by_language".to_string()]
+    }
+
+    #[test]
+    fn worked_example() {
+        let m = run(example_sources()).unwrap();
+        assert_eq!(m.tool_name, "claude_code");
+        assert_eq!(m.period, "2026-03-01/2026-03-02");
+        assert_eq!(m.total_seats, Some(4));
+        assert_eq!(m.active_seats, Some(2));
+        assert_eq!(m.seat_utilization_pct, Some(50.0));
+        assert_eq!(m.inactive_seats, Some(2));
+        assert_eq!(m.total_suggestions, Some(12));
+        assert_eq!(m.total_acceptances, Some(9));
+        assert_eq!(m.acceptance_rate_pct, Some(75.0));
+        assert_eq!(m.total_lines_suggested, None);
+        assert_eq!(m.total_lines_accepted, Some(135));
+        assert_eq!(m.total_chat_interactions, Some(5));
+        assert_eq!(
+            m.metadata.daily_active_users_by_day,
+            Some(BTreeMap::from([("2026-03-01".to_string(), 1), ("2026-03-02".to_string(), 2)]))
+        );
+        assert_eq!(m.daily_active_users, Some(2));
+        assert_eq!(m.total_cost_usd, Some(3.30));
+        assert_eq!(m.cost_per_user_usd, Some(1.65));
+        assert_eq!(m.cost_per_accepted_suggestion_usd, Some(0.3667));
+        assert_eq!(m.usage_by_language, None);
+        assert_eq!(m.metadata.unavailable_fields, always_unavailable());
+        assert!(!m.metadata.partial);
+
+        let editors = m.usage_by_editor.unwrap();
+        assert_eq!(
+            editors,
+            BTreeMap::from([
+                (
+                    "iTerm.app".to_string(),
+                    EditorUsage { sessions: 2, lines_added: 5, lines_removed: 1, active_users: 1 }
+                ),
+                // ana and bo; the api actor's session and lines count, the actor does not.
+                (
+                    "vscode".to_string(),
+                    EditorUsage { sessions: 3, lines_added: 130, lines_removed: 30, active_users: 2 }
+                ),
+            ])
+        );
+        let models = m.usage_by_model.unwrap();
+        assert_eq!(
+            models,
+            BTreeMap::from([
+                (
+                    OPUS.to_string(),
+                    ModelUsage {
+                        input_tokens: 300,
+                        output_tokens: 40,
+                        cache_read_tokens: 5,
+                        cache_creation_tokens: 1,
+                        estimated_cost_usd: 0.30
+                    }
+                ),
+                (
+                    SONNET.to_string(),
+                    ModelUsage {
+                        input_tokens: 1100,
+                        output_tokens: 220,
+                        cache_read_tokens: 50,
+                        cache_creation_tokens: 10,
+                        estimated_cost_usd: 3.00
+                    }
+                ),
+            ])
+        );
+
+        // 812.50 + 0.5 + 187.5 = 1000.5 cents = $10.005, rounded once: 10.01.
+        assert_eq!(m.metadata.organization_api_cost_usd, Some(10.01));
+        assert_eq!(
+            m.metadata.organization_tokens,
+            Some(OrganizationTokens {
+                uncached_input_tokens: 2000,
+                cache_creation_input_tokens: 157,
+                cache_read_input_tokens: 300,
+                output_tokens: 500,
+            })
+        );
+        assert_eq!(m.metadata.commits_by_claude_code, Some(2));
+        assert_eq!(m.metadata.pull_requests_by_claude_code, Some(1));
+        let requests: Vec<(&str, SourceState, u32)> =
+            m.metadata.sources.iter().map(|(name, s)| (name.as_str(), s.status, s.requests)).collect();
+        assert_eq!(
+            requests,
+            [
+                ("claude_code", SourceState::Ok, 2),
+                ("cost_report", SourceState::Ok, 1),
+                ("messages_usage", SourceState::Ok, 1),
+                ("users", SourceState::Ok, 1),
+            ]
+        );
+        assert!(m.metadata.sources.values().all(|s| s.error.is_none()));
+    }
+
+    #[test]
+    fn json_keeps_nulls_in_the_reference_order_and_round_trips() {
+        let m = run(example_sources()).unwrap();
+        let value = serde_json::to_value(&m).unwrap();
+        let object = value.as_object().unwrap();
+        let keys: Vec<&str> = object.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "tool_name",
+                "period",
+                "total_seats",
+                "active_seats",
+                "seat_utilization_pct",
+                "inactive_seats",
+                "total_suggestions",
+                "total_acceptances",
+                "acceptance_rate_pct",
+                "total_lines_suggested",
+                "total_lines_accepted",
+                "total_chat_interactions",
+                "daily_active_users",
+                "total_cost_usd",
+                "cost_per_user_usd",
+                "cost_per_accepted_suggestion_usd",
+                "usage_by_language",
+                "usage_by_editor",
+                "usage_by_model",
+                "metadata",
+            ]
+        );
+        assert_eq!(object["total_lines_suggested"], Value::Null);
+        assert_eq!(object["usage_by_language"], Value::Null);
+        assert_eq!(object["total_cost_usd"], json!(3.3));
+        assert_eq!(object["metadata"]["sources"]["users"], json!({ "status": "ok", "requests": 1 }));
+        let back: CodingToolMetrics = serde_json::from_value(value).unwrap();
+        assert_eq!(back, m);
+
+        let schema = crate::runtime::schema_of::<CodingToolMetrics>();
+        assert_eq!(schema.get("type"), Some(&json!("object")));
+        let properties = schema.get("properties").and_then(Value::as_object).unwrap();
+        assert_eq!(properties.len(), 20);
+    }
+
+    /// Which source fails in a test, and the fields it must null.
+    struct Failure {
+        source: &'static str,
+        nulls: &'static [&'static str],
+    }
+
+    const CODE_FIELDS: &[&str] = &[
+        "acceptance_rate_pct",
+        "active_seats",
+        "cost_per_accepted_suggestion_usd",
+        "cost_per_user_usd",
+        "daily_active_users",
+        "inactive_seats",
+        "seat_utilization_pct",
+        "total_acceptances",
+        "total_chat_interactions",
+        "total_cost_usd",
+        "total_lines_accepted",
+        "total_suggestions",
+        "usage_by_editor",
+        "usage_by_model",
+    ];
+
+    fn transport(message: &str) -> Error {
+        Error::Transport(message.to_string())
+    }
+
+    fn sources_failing(source: &str) -> SourceResults {
+        let mut sources = example_sources();
+        let cause = || transport(&format!("{source} connection reset"));
+        match source {
+            "claude_code" => sources.claude_code = Err(cause()),
+            "messages_usage" => sources.messages_usage = Err(cause()),
+            "cost_report" => sources.cost_report = Err(cause()),
+            "users" => sources.users = Err(cause()),
+            other => panic!("unknown source {other}"),
+        }
+        sources
+    }
+
+    #[test]
+    fn each_failing_source_nulls_what_needs_it() {
+        let failures = [
+            Failure { source: "claude_code", nulls: CODE_FIELDS },
+            Failure { source: "messages_usage", nulls: &[] },
+            Failure { source: "cost_report", nulls: &[] },
+            Failure { source: "users", nulls: &["inactive_seats", "seat_utilization_pct", "total_seats"] },
+        ];
+        for failure in failures {
+            let m = run(sources_failing(failure.source)).unwrap();
+            let mut expected: Vec<String> = always_unavailable();
+            expected.extend(failure.nulls.iter().map(|s| s.to_string()));
+            expected.sort();
+            assert_eq!(m.metadata.unavailable_fields, expected, "{}", failure.source);
+            assert!(m.metadata.partial, "{}", failure.source);
+            for (name, status) in &m.metadata.sources {
+                if name == failure.source {
+                    assert_eq!(status.status, SourceState::Error);
+                    assert_eq!(status.requests, 0);
+                    assert_eq!(
+                        status.error.as_deref(),
+                        Some(format!("could not reach the Admin API: {name} connection reset").as_str())
+                    );
+                } else {
+                    assert_eq!(status.status, SourceState::Ok, "{name} while {} fails", failure.source);
+                    assert!(status.error.is_none());
+                }
+            }
+            let value = serde_json::to_value(&m).unwrap();
+            for field in &m.metadata.unavailable_fields {
+                assert_eq!(value[field.as_str()], Value::Null, "{field}");
+            }
+            let meta = &m.metadata;
+            match failure.source {
+                "claude_code" => {
+                    assert_eq!(m.total_seats, Some(4));
+                    assert_eq!(meta.daily_active_users_by_day, None);
+                    assert_eq!(meta.commits_by_claude_code, None);
+                    assert_eq!(meta.pull_requests_by_claude_code, None);
+                    assert_eq!(meta.organization_api_cost_usd, Some(10.01));
+                }
+                "messages_usage" => {
+                    assert_eq!(meta.organization_tokens, None);
+                    assert_eq!(meta.organization_api_cost_usd, Some(10.01));
+                }
+                "cost_report" => {
+                    assert_eq!(meta.organization_api_cost_usd, None);
+                    assert!(meta.organization_tokens.is_some());
+                    assert_eq!(m.total_cost_usd, Some(3.30));
+                }
+                _ => {
+                    assert_eq!(m.active_seats, Some(2));
+                    assert_eq!(m.total_seats, None);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn all_sources_failing_is_an_error_naming_each_cause() {
+        let sources = SourceResults {
+            claude_code: Err(transport("timed out")),
+            messages_usage: Err(Error::Api(ApiError {
+                status: 500,
+                error_type: Some("api_error".into()),
+                message: "boom".into(),
+                request_id: None,
+                retry_after: None,
+            })),
+            cost_report: Err(Error::Decode { path: COST_REPORT_PATH.into(), message: "bad json".into() }),
+            users: Err(transport("connection refused")),
+        };
+        let error = run(sources).unwrap_err();
+        assert!(matches!(error, Error::Transport(_)));
+        assert_eq!(
+            error.to_string(),
+            "could not reach the Admin API: all four sources failed: \
+             claude_code: could not reach the Admin API: timed out; \
+             messages_usage: Admin API error 500 api_error: boom. Hint: the API is having trouble; try again shortly; \
+             cost_report: unexpected response from /v1/organizations/cost_report: bad json; \
+             users: could not reach the Admin API: connection refused"
+        );
+    }
+
+    #[test]
+    fn all_sources_failing_alike_keeps_the_api_error() {
+        let unauthorized = |id: &str| {
+            Error::Api(ApiError {
+                status: 401,
+                error_type: Some("authentication_error".into()),
+                message: "invalid x-api-key".into(),
+                request_id: Some(id.to_string()),
+                retry_after: None,
+            })
+        };
+        let sources = SourceResults {
+            claude_code: Err(unauthorized("req_1")),
+            messages_usage: Err(unauthorized("req_2")),
+            cost_report: Err(unauthorized("req_3")),
+            users: Err(unauthorized("req_4")),
+        };
+        let error = run(sources).unwrap_err();
+        let Error::Api(api) = &error else { panic!("expected the API error, got {error:?}") };
+        assert_eq!(api.status, 401);
+        assert_eq!(api.request_id.as_deref(), Some("req_1"));
+        let text = error.to_string();
+        assert!(
+            text.starts_with(
+                "Admin API error 401 authentication_error: invalid x-api-key \
+                 (all four sources failed alike: claude_code, messages_usage, cost_report, users) (request id req_1)"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("Hint: the Admin API needs an Admin API key"), "{text}");
+    }
+
+    #[test]
+    fn three_failing_sources_still_answer() {
+        let mut sources = sources_failing("claude_code");
+        sources.messages_usage = Err(transport("x"));
+        sources.users = Err(transport("y"));
+        let m = run(sources).unwrap();
+        assert!(m.metadata.partial);
+        assert_eq!(m.metadata.organization_api_cost_usd, Some(10.01));
+        assert_eq!(m.metadata.unavailable_fields.len(), CODE_FIELDS.len() + 3);
+    }
+
+    #[test]
+    fn zero_suggestions_null_the_rates_that_divide_by_them() {
+        let mut sources = example_sources();
+        sources.claude_code =
+            drained(json!([record(START, user_actor("ana@x.io"), "vscode", [1, 3, 0, 0, 0], json!({}), json!([]))]), 2);
+        let m = run(sources).unwrap();
+        assert_eq!(m.total_suggestions, Some(0));
+        assert_eq!(m.total_acceptances, Some(0));
+        assert_eq!(m.acceptance_rate_pct, None);
+        assert_eq!(m.cost_per_accepted_suggestion_usd, None);
+        assert_eq!(m.total_cost_usd, Some(0.0));
+        assert_eq!(m.cost_per_user_usd, Some(0.0));
+        assert_eq!(m.usage_by_model, Some(BTreeMap::new()));
+        assert!(!m.metadata.partial);
+        let mut expected = always_unavailable();
+        expected.extend(["acceptance_rate_pct".to_string(), "cost_per_accepted_suggestion_usd".to_string()]);
+        expected.sort();
+        assert_eq!(m.metadata.unavailable_fields, expected);
+    }
+
+    #[test]
+    fn no_activity_and_no_users() {
+        let sources = SourceResults {
+            claude_code: drained(json!([]), 2),
+            messages_usage: drained(json!([]), 1),
+            cost_report: drained(json!([]), 1),
+            users: drained(json!([]), 1),
+        };
+        let m = run(sources).unwrap();
+        assert_eq!(m.total_seats, Some(0));
+        assert_eq!(m.active_seats, Some(0));
+        assert_eq!(m.seat_utilization_pct, None);
+        assert_eq!(m.inactive_seats, Some(0));
+        assert_eq!(m.daily_active_users, Some(0));
+        assert_eq!(m.cost_per_user_usd, None);
+        assert_eq!(
+            m.metadata.daily_active_users_by_day,
+            Some(BTreeMap::from([("2026-03-01".to_string(), 0), ("2026-03-02".to_string(), 0)]))
+        );
+        assert_eq!(m.metadata.organization_api_cost_usd, Some(0.0));
+        let mut expected = always_unavailable();
+        expected.extend(
+            ["acceptance_rate_pct", "cost_per_accepted_suggestion_usd", "cost_per_user_usd", "seat_utilization_pct"]
+                .map(String::from),
+        );
+        expected.sort();
+        assert_eq!(m.metadata.unavailable_fields, expected);
+    }
+
+    #[test]
+    fn fractional_cents_are_summed_exactly_and_rounded_once() {
+        let mut sources = example_sources();
+        sources.cost_report = drained(json!([cost_bucket("2026-03-01T00:00:00Z", &["0.5", "0.5"])]), 1);
+        sources.claude_code = drained(
+            json!([record(
+                START,
+                user_actor("ana@x.io"),
+                "vscode",
+                [1, 0, 0, 0, 0],
+                json!({ "edit_tool": { "accepted": 3, "rejected": 0 } }),
+                json!([breakdown(SONNET, [1, 1, 0, 0], json!(0.5)), breakdown(SONNET, [1, 1, 0, 0], json!(0.5))])
+            ),]),
+            2,
+        );
+        let m = run(sources).unwrap();
+        // Each 0.5 cent alone would round to $0.01; summed first, 1 cent is $0.01.
+        assert_eq!(m.metadata.organization_api_cost_usd, Some(0.01));
+        assert_eq!(m.total_cost_usd, Some(0.01));
+        assert_eq!(m.usage_by_model.unwrap()[SONNET].estimated_cost_usd, 0.01);
+        // 1 cent / 3 acceptances = $0.00333.. → 0.0033
+        assert_eq!(m.cost_per_accepted_suggestion_usd, Some(0.0033));
+        assert_eq!(m.cost_per_user_usd, Some(0.01));
+    }
+
+    #[test]
+    fn a_malformed_amount_fails_its_source_not_zero() {
+        let mut sources = example_sources();
+        sources.cost_report = drained(json!([cost_bucket("2026-03-01T00:00:00Z", &["12.5", "1e3"])]), 3);
+        let m = run(sources).unwrap();
+        assert_eq!(m.metadata.organization_api_cost_usd, None);
+        assert!(m.metadata.partial);
+        let status = &m.metadata.sources["cost_report"];
+        assert_eq!(status.status, SourceState::Error);
+        assert_eq!(status.requests, 3);
+        let error = status.error.as_deref().unwrap();
+        assert!(error.contains("/v1/organizations/cost_report") && error.contains("`1e3`"), "{error}");
+        // Only top-level fields are listed: the cost report feeds none of them.
+        assert_eq!(m.metadata.unavailable_fields, always_unavailable());
+    }
+
+    #[test]
+    fn a_negative_count_fails_the_claude_code_source() {
+        let mut sources = example_sources();
+        sources.claude_code = drained(
+            json!([record(START, user_actor("ana@x.io"), "vscode", [-1, 0, 0, 0, 0], json!({}), json!([]))]),
+            2,
+        );
+        let m = run(sources).unwrap();
+        assert_eq!(m.total_chat_interactions, None);
+        let status = &m.metadata.sources["claude_code"];
+        assert_eq!((status.status, status.requests), (SourceState::Error, 2));
+        assert!(status.error.as_deref().unwrap().contains("num_sessions is negative"));
+    }
+
+    #[test]
+    fn a_date_that_is_not_a_day_fails_the_claude_code_source() {
+        let mut sources = example_sources();
+        sources.claude_code = drained(
+            json!([record("03/01/2026", user_actor("ana@x.io"), "vscode", [1, 0, 0, 0, 0], json!({}), json!([]))]),
+            2,
+        );
+        let m = run(sources).unwrap();
+        assert_eq!(m.metadata.sources["claude_code"].status, SourceState::Error);
+    }
+
+    #[test]
+    fn daily_active_users_average_all_days_and_ignore_other_days() {
+        let mut sources = example_sources();
+        let one =
+            |date: &str, email: &str| record(date, user_actor(email), "vscode", [1, 1, 0, 0, 0], json!({}), json!([]));
+        // Three days: 1, 0, 1 distinct users (ana twice on day 1) → mean 0.67 → 1; a record
+        // from a day outside the period counts nowhere.
+        sources.claude_code = drained(
+            json!([
+                one("2026-03-01", "ana@x.io"),
+                one("2026-03-01T00:00:00Z", "ana@x.io"),
+                one("2026-03-03", "bo@x.io"),
+                one("2026-02-28", "cy@x.io"),
+                record("2026-03-03", api_actor("ci"), "vscode", [4, 0, 0, 0, 0], json!({}), json!([])),
+            ]),
+            3,
+        );
+        let m = aggregate(&day("2026-03-01"), &day("2026-03-03"), sources).unwrap();
+        assert_eq!(m.daily_active_users, Some(1));
+        assert_eq!(m.active_seats, Some(2));
+        assert_eq!(m.total_chat_interactions, Some(7));
+        assert_eq!(m.total_lines_accepted, Some(3));
+        assert_eq!(
+            m.metadata.daily_active_users_by_day,
+            Some(BTreeMap::from([
+                ("2026-03-01".to_string(), 1),
+                ("2026-03-02".to_string(), 0),
+                ("2026-03-03".to_string(), 1),
+            ]))
+        );
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero() {
+        assert_eq!(percent(1, 3), Some(33.33));
+        assert_eq!(percent(2, 3), Some(66.67));
+        assert_eq!(percent(1, 32), Some(3.13));
+        assert_eq!(percent(5, 4), Some(125.0));
+        assert_eq!(percent(1, 0), None);
+        let summary = |counts: &[usize]| CodeSummary {
+            active_users: BTreeSet::new(),
+            users_by_day: counts
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    let day = Date::from_ymd(2026, 1, i as u32 + 1).unwrap();
+                    (day, (0..*n).map(|u| format!("u{u}")).collect())
+                })
+                .collect(),
+            suggestions: 0,
+            acceptances: 0,
+            lines_added: 0,
+            sessions: 0,
+            commits: 0,
+            pull_requests: 0,
+            cost: Cents::ZERO,
+            editors: BTreeMap::new(),
+            models: BTreeMap::new(),
+        };
+        assert_eq!(summary(&[1, 0]).daily_active_users(), 1);
+        assert_eq!(summary(&[1, 0, 0]).daily_active_users(), 0);
+        assert_eq!(summary(&[2, 1, 0, 0]).daily_active_users(), 1);
+        assert_eq!(summary(&[5, 0, 0, 0]).daily_active_users(), 1);
+        assert_eq!(summary(&[3, 0, 0, 0]).daily_active_users(), 1);
+        assert_eq!(summary(&[1, 0, 0, 0]).daily_active_users(), 0);
+    }
+}
