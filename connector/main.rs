@@ -25,6 +25,9 @@ struct Cli {
     /// Seconds to wait for one API request.
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_REQUEST_TIMEOUT", default_value_t = 60)]
     request_timeout: u64,
+    /// Requests in flight at once when a tool fans out (one Claude Code report per day).
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CONCURRENCY", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    concurrency: u16,
 }
 
 fn main() -> ExitCode {
@@ -58,8 +61,9 @@ async fn serve(cli: Cli) -> Result<(), String> {
             config::KEY_VAR
         );
     }
-    let http = Http::new(config::http_config(key, cli.base_url, cli.connect_timeout, cli.request_timeout))
-        .map_err(|e| e.to_string())?;
+    let mut http_config = config::http_config(key, cli.base_url, cli.connect_timeout, cli.request_timeout);
+    http_config.concurrency = usize::from(cli.concurrency);
+    let http = Http::new(http_config).map_err(|e| e.to_string())?;
     let connector = Connector::new(Client::new(http));
     tracing::info!(tools = connector.tools().len(), "serving MCP on stdio");
     let running = connector.serve(rmcp::transport::stdio()).await.map_err(|e| format!("MCP handshake failed: {e}"))?;

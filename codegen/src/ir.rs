@@ -45,6 +45,8 @@ pub enum TypeExpr {
     Integer,
     Number,
     Boolean,
+    /// A non-negative integer (token counts, sessions): `u64`, so a negative value fails decoding.
+    Count,
     Any,
     Named(String),
     List(Box<TypeExpr>),
@@ -120,9 +122,20 @@ pub enum PathPiece {
 #[derive(Debug, Clone)]
 pub enum Pagination {
     None,
-    IdCursor { page: String, per_page: String },
-    PageToken { window: Option<(String, String)> },
-    PerDay { start: String, end: String, query: String, limit: u32, concurrency: u32 },
+    IdCursor {
+        page: String,
+        per_page: String,
+    },
+    PageToken {
+        window: Option<(String, String)>,
+    },
+    /// Concurrency is the runtime's (`Http::concurrency`), not the spec's.
+    PerDay {
+        start: String,
+        end: String,
+        query: String,
+        limit: u32,
+    },
 }
 
 /// Sum a decimal-cents string field over the report: `list.field`.

@@ -211,8 +211,6 @@ pub enum Pagination {
         end: String,
         query: String,
         limit: u32,
-        #[serde(default)]
-        concurrency: Option<u32>,
     },
 }
 

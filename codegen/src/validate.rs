@@ -110,7 +110,7 @@ fn validate_types(cx: &Ctx, types: &spec::Ordered<spec::TypeDef>) -> Result<Vec<
                 file: cx.file.to_string(),
                 at: at.clone(),
                 rule: format!("`{text}` is not a type expression"),
-                fix: "use string, integer, number, boolean, any, a type name, [T], {T}, with an optional trailing ?"
+                fix: "use string, integer, count, number, boolean, any, a type name, [T], {T}, with an optional trailing ?"
                     .to_string(),
             })?;
             if let Some(missing) = unknown_named(&ty, &declared) {
@@ -196,6 +196,7 @@ fn parse_inner(text: &str) -> Option<TypeExpr> {
     Some(match text {
         "string" => TypeExpr::String,
         "integer" => TypeExpr::Integer,
+        "count" => TypeExpr::Count,
         "number" => TypeExpr::Number,
         "boolean" => TypeExpr::Boolean,
         "any" => TypeExpr::Any,
@@ -752,7 +753,7 @@ fn validate_http(
             };
             ir::Pagination::PageToken { window }
         }
-        Some(spec::Pagination::PerDay { start, end, query, limit, concurrency }) => {
+        Some(spec::Pagination::PerDay { start, end, query, limit }) => {
             if method != Method::Get {
                 return cx.fail(at, "pagination applies to GET requests", "remove `pagination`");
             }
@@ -775,25 +776,11 @@ fn validate_http(
                     "use the API's maximum, 1000",
                 );
             }
-            let concurrency = concurrency.unwrap_or(8);
-            if !(1..=64).contains(&concurrency) {
-                return cx.fail(
-                    at,
-                    format!("per_day concurrency {concurrency} is outside 1..=64"),
-                    "use a small bound such as 8",
-                );
-            }
             if !upstream_names.insert(format!("query `{query}`")) {
                 return cx.fail(at, format!("per_day query `{query}` is also sent by an argument"), "keep one");
             }
             consumed.extend([start.clone(), end.clone()]);
-            ir::Pagination::PerDay {
-                start: start.clone(),
-                end: end.clone(),
-                query: query.clone(),
-                limit: *limit,
-                concurrency,
-            }
+            ir::Pagination::PerDay { start: start.clone(), end: end.clone(), query: query.clone(), limit: *limit }
         }
     };
     for a in args {

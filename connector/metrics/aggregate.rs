@@ -1,30 +1,23 @@
 //! Pure derivation of `CodingToolMetrics` from the four fetched sources (no I/O).
 //!
-//! Counts are summed as integers and money as exact decimal cents ([`Cents`]),
-//! rounded once at the end. Data that cannot be read (a negative count, an amount
-//! that is not a number) fails its whole source rather than counting as zero.
+//! Counts are summed as integers (the generated types decode them as `u64`, so a
+//! negative count fails its source) and money as exact decimal cents ([`Cents`]),
+//! rounded once at the end.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::generated::types::{ClaudeCodeRecord, CostBucket, UsageBucket, User};
+use crate::generated::types::{ClaudeCodeRecord, UsageBucket, User};
 use crate::runtime::money::Cents;
-use crate::runtime::pagination::Drained;
 use crate::runtime::{ApiError, Date, Error};
 
-use super::fetch::{CLAUDE_CODE_PATH, COST_REPORT_PATH, MESSAGES_USAGE_PATH};
+pub use super::fetch::{Fetched, SourceResults};
 use super::{CodingToolMetrics, EditorUsage, Metadata, ModelUsage, OrganizationTokens, SourceState, SourceStatus};
 
 /// `tool_name` of every result.
 pub const TOOL_NAME: &str = "claude_code";
 
-/// The four sources as fetched: every item and the request count, or why the fetch failed.
-#[derive(Debug)]
-pub struct SourceResults {
-    pub claude_code: Result<Drained<ClaudeCodeRecord>, Error>,
-    pub messages_usage: Result<Drained<UsageBucket>, Error>,
-    pub cost_report: Result<Drained<CostBucket>, Error>,
-    pub users: Result<Drained<User>, Error>,
-}
+/// Where Claude Code records come from, for error messages.
+const CLAUDE_CODE_PATH: &str = "/v1/organizations/usage_report/claude_code";
 
 /// Source names, as keys of `metadata.sources` and in error messages.
 const CLAUDE_CODE: &str = "claude_code";
@@ -34,14 +27,14 @@ const USERS: &str = "users";
 
 /// Derives every field for the period `start..=end` (already validated by the caller).
 ///
-/// A source that failed, or whose data could not be read, makes the fields needing it
-/// `null`; the result is then `partial`. When all four sources fail this is an error.
+/// A source that failed makes the fields needing it `null`; the result is then
+/// `partial`. When all four sources fail this is an error.
 pub fn aggregate(start: &Date, end: &Date, sources: SourceResults) -> Result<CodingToolMetrics, Error> {
     let days = Date::range(start, end);
-    let (code, code_requests) = digest(sources.claude_code, |records| summarize_claude_code(records, &days));
-    let (tokens, tokens_requests) = digest(sources.messages_usage, summarize_tokens);
-    let (org_cost, cost_requests) = digest(sources.cost_report, summarize_cost);
-    let (seats, users_requests) = digest(sources.users, |users| Ok(count_seats(users)));
+    let code = sources.claude_code.result.and_then(|records| summarize_claude_code(&records, &days));
+    let tokens = sources.messages_usage.result.map(|buckets| summarize_tokens(&buckets));
+    let org_cost = sources.cost_report.result;
+    let seats = sources.users.result.map(|users| count_seats(&users));
 
     if let (Err(code_err), Err(tokens_err), Err(cost_err), Err(users_err)) = (&code, &tokens, &org_cost, &seats) {
         return Err(all_failed([
@@ -52,13 +45,13 @@ pub fn aggregate(start: &Date, end: &Date, sources: SourceResults) -> Result<Cod
         ]));
     }
 
-    let sources = BTreeMap::from([
-        (CLAUDE_CODE.to_string(), source_status(&code, code_requests)),
-        (MESSAGES_USAGE.to_string(), source_status(&tokens, tokens_requests)),
-        (COST_REPORT.to_string(), source_status(&org_cost, cost_requests)),
-        (USERS.to_string(), source_status(&seats, users_requests)),
+    let sources_status = BTreeMap::from([
+        (CLAUDE_CODE.to_string(), source_status(&code, sources.claude_code.requests)),
+        (MESSAGES_USAGE.to_string(), source_status(&tokens, sources.messages_usage.requests)),
+        (COST_REPORT.to_string(), source_status(&org_cost, sources.cost_report.requests)),
+        (USERS.to_string(), source_status(&seats, sources.users.requests)),
     ]);
-    let partial = sources.values().any(|s| s.status == SourceState::Error);
+    let partial = sources_status.values().any(|s| s.status == SourceState::Error);
     let code = code.ok();
     let total_seats = seats.ok();
     let active_seats = code.as_ref().map(|c| c.active_users.len() as u64);
@@ -92,28 +85,16 @@ pub fn aggregate(start: &Date, end: &Date, sources: SourceResults) -> Result<Cod
         metadata: Metadata {
             unavailable_fields: Vec::new(),
             daily_active_users_by_day: code.as_ref().map(CodeSummary::users_by_day),
-            organization_api_cost_usd: org_cost.ok().map(|cents| cents.usd_f64(2)),
-            organization_tokens: tokens.ok(),
+            organization_api_cost_usd: org_cost.as_ref().ok().map(|cents| cents.usd_f64(2)),
+            organization_tokens: tokens.as_ref().ok().cloned(),
             commits_by_claude_code: code.as_ref().map(|c| c.commits),
             pull_requests_by_claude_code: code.as_ref().map(|c| c.pull_requests),
-            sources,
+            sources: sources_status,
             partial,
         },
     };
     metrics.metadata.unavailable_fields = unavailable_fields(&metrics);
     Ok(metrics)
-}
-
-/// Reads a fetched source: its summary (or the fetch or read error) and its request count
-/// (0 when the fetch failed: the paginators do not report requests made before a failure).
-fn digest<T, S>(
-    fetched: Result<Drained<T>, Error>,
-    read: impl FnOnce(&[T]) -> Result<S, Error>,
-) -> (Result<S, Error>, u32) {
-    match fetched {
-        Ok(drained) => (read(&drained.items), drained.requests),
-        Err(error) => (Err(error), 0),
-    }
 }
 
 fn source_status<S>(summary: &Result<S, Error>, requests: u32) -> SourceStatus {
@@ -147,27 +128,6 @@ fn all_failed(errors: [(&str, &Error); 4]) -> Error {
     Error::Transport(format!("all four sources failed: {}", causes.join("; ")))
 }
 
-/// `Decode` error for data a source returned but that cannot be used.
-fn unreadable(path: &str, message: String) -> Error {
-    Error::Decode { path: path.to_string(), message }
-}
-
-/// A count from the API (typed `i64` by the generator) as `u64`; negative counts are unreadable.
-fn count(value: i64, what: &dyn Fn() -> String) -> Result<u64, String> {
-    u64::try_from(value).map_err(|_| format!("{} is negative ({value})", what()))
-}
-
-/// `total += value`, failing on overflow instead of wrapping.
-fn add(total: &mut u64, value: u64) -> Result<(), String> {
-    *total = total.checked_add(value).ok_or_else(|| "a total overflowed".to_string())?;
-    Ok(())
-}
-
-fn add_cents(total: &mut Cents, value: Cents) -> Result<(), String> {
-    *total = total.checked_add(value).ok_or_else(|| "a cost total overflowed".to_string())?;
-    Ok(())
-}
-
 /// `part / whole * 100` rounded half away from zero to 2 decimals, exactly; `None` when `whole` is 0.
 fn percent(part: u64, whole: u64) -> Option<f64> {
     if whole == 0 {
@@ -184,68 +144,22 @@ fn count_seats(users: &[User]) -> u64 {
     users.iter().map(|u| u.id.as_str()).collect::<BTreeSet<_>>().len() as u64
 }
 
-/// Exact sum of every cost report amount (decimal strings of cents).
-fn summarize_cost(buckets: &[CostBucket]) -> Result<Cents, Error> {
-    let mut total = Cents::ZERO;
-    for bucket in buckets {
-        for row in &bucket.results {
-            let cents = Cents::parse(&row.amount).ok_or_else(|| {
-                unreadable(
-                    COST_REPORT_PATH,
-                    format!(
-                        "amount `{}` of the bucket {} is not a decimal number of cents",
-                        row.amount, bucket.starting_at
-                    ),
-                )
-            })?;
-            add_cents(&mut total, cents).map_err(|m| unreadable(COST_REPORT_PATH, m))?;
-        }
-    }
-    Ok(total)
-}
-
 /// Token totals over every row of every bucket of the messages usage report.
-fn summarize_tokens(buckets: &[UsageBucket]) -> Result<OrganizationTokens, Error> {
+fn summarize_tokens(buckets: &[UsageBucket]) -> OrganizationTokens {
     let mut totals = OrganizationTokens {
         uncached_input_tokens: 0,
         cache_creation_input_tokens: 0,
         cache_read_input_tokens: 0,
         output_tokens: 0,
     };
-    let mut sum = || -> Result<(), String> {
-        for bucket in buckets {
-            let at = &bucket.starting_at;
-            for row in &bucket.results {
-                let field = |name: &'static str| move || format!("{name} of the bucket {at}");
-                add(
-                    &mut totals.uncached_input_tokens,
-                    count(row.uncached_input_tokens, &field("uncached_input_tokens"))?,
-                )?;
-                add(
-                    &mut totals.cache_creation_input_tokens,
-                    count(
-                        row.cache_creation.ephemeral_1h_input_tokens,
-                        &field("cache_creation.ephemeral_1h_input_tokens"),
-                    )?,
-                )?;
-                add(
-                    &mut totals.cache_creation_input_tokens,
-                    count(
-                        row.cache_creation.ephemeral_5m_input_tokens,
-                        &field("cache_creation.ephemeral_5m_input_tokens"),
-                    )?,
-                )?;
-                add(
-                    &mut totals.cache_read_input_tokens,
-                    count(row.cache_read_input_tokens, &field("cache_read_input_tokens"))?,
-                )?;
-                add(&mut totals.output_tokens, count(row.output_tokens, &field("output_tokens"))?)?;
-            }
-        }
-        Ok(())
-    };
-    sum().map_err(|m| unreadable(MESSAGES_USAGE_PATH, m))?;
-    Ok(totals)
+    for row in buckets.iter().flat_map(|bucket| &bucket.results) {
+        totals.uncached_input_tokens += row.uncached_input_tokens;
+        totals.cache_creation_input_tokens +=
+            row.cache_creation.ephemeral_1h_input_tokens + row.cache_creation.ephemeral_5m_input_tokens;
+        totals.cache_read_input_tokens += row.cache_read_input_tokens;
+        totals.output_tokens += row.output_tokens;
+    }
+    totals
 }
 
 /// Running totals of one terminal type.
@@ -340,9 +254,14 @@ fn person_email(record: &ClaudeCodeRecord) -> Option<&str> {
     record.actor.email_address.as_deref().filter(|email| !email.trim().is_empty())
 }
 
-/// Sums the Claude Code records of the period. A record's day is the first 10 characters of
-/// its `date` (`YYYY-MM-DD` or a midnight timestamp); records of days outside the period are
-/// left out of every total, a `date` that is not a day makes the source unreadable.
+/// A record's day: the first 10 characters of its `date` (`YYYY-MM-DD` or a midnight timestamp).
+fn record_day(record: &ClaudeCodeRecord) -> Option<Date> {
+    record.date.get(..10).and_then(|text| Date::parse(text).ok())
+}
+
+/// Sums the Claude Code records of the period; records of other days are left out of
+/// every total. A record without a readable day, or a cost that is not a usable number
+/// of cents, fails the source: unknown is not zero.
 fn summarize_claude_code(records: &[ClaudeCodeRecord], days: &[Date]) -> Result<CodeSummary, Error> {
     let mut summary = CodeSummary {
         active_users: BTreeSet::new(),
@@ -357,19 +276,17 @@ fn summarize_claude_code(records: &[ClaudeCodeRecord], days: &[Date]) -> Result<
         editors: BTreeMap::new(),
         models: BTreeMap::new(),
     };
-    for (index, record) in records.iter().enumerate() {
-        add_record(&mut summary, record)
-            .map_err(|m| unreadable(CLAUDE_CODE_PATH, format!("record {} (date {}): {m}", index + 1, record.date)))?;
+    for record in records {
+        add_record(&mut summary, record)?;
     }
     Ok(summary)
 }
 
-fn add_record(summary: &mut CodeSummary, record: &ClaudeCodeRecord) -> Result<(), String> {
-    let day = record
-        .date
-        .get(..10)
-        .and_then(|text| Date::parse(text).ok())
-        .ok_or_else(|| "`date` does not start with a YYYY-MM-DD day".to_string())?;
+fn add_record(summary: &mut CodeSummary, record: &ClaudeCodeRecord) -> Result<(), Error> {
+    let day = record_day(record).ok_or_else(|| Error::Decode {
+        path: CLAUDE_CODE_PATH.into(),
+        message: format!("record date `{}` does not start with a YYYY-MM-DD day", record.date),
+    })?;
     let Some(day_users) = summary.users_by_day.get_mut(&day) else {
         return Ok(());
     };
@@ -380,40 +297,34 @@ fn add_record(summary: &mut CodeSummary, record: &ClaudeCodeRecord) -> Result<()
     }
 
     let core = &record.core_metrics;
-    let sessions = count(core.num_sessions, &|| "core_metrics.num_sessions".into())?;
-    let added = count(core.lines_of_code.added, &|| "core_metrics.lines_of_code.added".into())?;
-    let removed = count(core.lines_of_code.removed, &|| "core_metrics.lines_of_code.removed".into())?;
-    add(&mut summary.sessions, sessions)?;
-    add(&mut summary.lines_added, added)?;
-    add(&mut summary.commits, count(core.commits_by_claude_code, &|| "core_metrics.commits_by_claude_code".into())?)?;
-    add(
-        &mut summary.pull_requests,
-        count(core.pull_requests_by_claude_code, &|| "core_metrics.pull_requests_by_claude_code".into())?,
-    )?;
-
-    for (tool, actions) in &record.tool_actions {
-        let accepted = count(actions.accepted, &|| format!("tool_actions.{tool}.accepted"))?;
-        let rejected = count(actions.rejected, &|| format!("tool_actions.{tool}.rejected"))?;
-        add(&mut summary.acceptances, accepted)?;
-        add(&mut summary.suggestions, accepted)?;
-        add(&mut summary.suggestions, rejected)?;
+    summary.sessions += core.num_sessions;
+    summary.lines_added += core.lines_of_code.added;
+    summary.commits += core.commits_by_claude_code;
+    summary.pull_requests += core.pull_requests_by_claude_code;
+    for actions in record.tool_actions.values() {
+        summary.acceptances += actions.accepted;
+        summary.suggestions += actions.accepted + actions.rejected;
     }
 
     let editor = summary.editors.entry(record.terminal_type.clone()).or_default();
-    add(&mut editor.sessions, sessions)?;
-    add(&mut editor.lines_added, added)?;
-    add(&mut editor.lines_removed, removed)?;
+    editor.sessions += core.num_sessions;
+    editor.lines_added += core.lines_of_code.added;
+    editor.lines_removed += core.lines_of_code.removed;
     if let Some(email) = person {
         editor.users.insert(email.to_string());
     }
 
     for entry in &record.model_breakdown {
         let amount = entry.estimated_cost.amount;
-        let cost = Cents::from_json_number(amount).ok_or_else(|| {
-            format!("estimated_cost.amount `{amount}` of the model {} is not a number of cents", entry.model)
-        })?;
-        add_cents(&mut summary.cost, cost)?;
-        let tokens = &entry.tokens;
+        let unusable = || Error::Decode {
+            path: CLAUDE_CODE_PATH.into(),
+            message: format!(
+                "estimated_cost.amount `{amount}` of {} on {} is not a usable number of cents",
+                entry.model, record.date
+            ),
+        };
+        let cost = Cents::from_json_number(amount).ok_or_else(unusable)?;
+        summary.cost = summary.cost.checked_add(cost).ok_or_else(unusable)?;
         let model = summary.models.entry(entry.model.clone()).or_insert(ModelTally {
             input: 0,
             output: 0,
@@ -421,38 +332,21 @@ fn add_record(summary: &mut CodeSummary, record: &ClaudeCodeRecord) -> Result<()
             cache_creation: 0,
             cost: Cents::ZERO,
         });
-        let field = |name: &'static str| move || format!("model_breakdown[{}].tokens.{name}", entry.model);
-        add(&mut model.input, count(tokens.input, &field("input"))?)?;
-        add(&mut model.output, count(tokens.output, &field("output"))?)?;
-        add(&mut model.cache_read, count(tokens.cache_read, &field("cache_read"))?)?;
-        add(&mut model.cache_creation, count(tokens.cache_creation, &field("cache_creation"))?)?;
-        add_cents(&mut model.cost, cost)?;
+        model.input += entry.tokens.input;
+        model.output += entry.tokens.output;
+        model.cache_read += entry.tokens.cache_read;
+        model.cache_creation += entry.tokens.cache_creation;
+        model.cost = model.cost.checked_add(cost).ok_or_else(unusable)?;
     }
     Ok(())
 }
 
-/// Sorted names of the top-level fields that are `null`.
+/// Sorted names of the top-level fields that are `null`, read from the serialized
+/// metrics so the list cannot drift from the type.
 fn unavailable_fields(m: &CodingToolMetrics) -> Vec<String> {
-    let nulls = [
-        ("total_seats", m.total_seats.is_none()),
-        ("active_seats", m.active_seats.is_none()),
-        ("seat_utilization_pct", m.seat_utilization_pct.is_none()),
-        ("inactive_seats", m.inactive_seats.is_none()),
-        ("total_suggestions", m.total_suggestions.is_none()),
-        ("total_acceptances", m.total_acceptances.is_none()),
-        ("acceptance_rate_pct", m.acceptance_rate_pct.is_none()),
-        ("total_lines_suggested", m.total_lines_suggested.is_none()),
-        ("total_lines_accepted", m.total_lines_accepted.is_none()),
-        ("total_chat_interactions", m.total_chat_interactions.is_none()),
-        ("daily_active_users", m.daily_active_users.is_none()),
-        ("total_cost_usd", m.total_cost_usd.is_none()),
-        ("cost_per_user_usd", m.cost_per_user_usd.is_none()),
-        ("cost_per_accepted_suggestion_usd", m.cost_per_accepted_suggestion_usd.is_none()),
-        ("usage_by_language", m.usage_by_language.is_none()),
-        ("usage_by_editor", m.usage_by_editor.is_none()),
-        ("usage_by_model", m.usage_by_model.is_none()),
-    ];
-    let mut names: Vec<String> = nulls.iter().filter(|(_, null)| *null).map(|(name, _)| name.to_string()).collect();
+    let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(m) else { return Vec::new() };
+    let mut names: Vec<String> =
+        fields.into_iter().filter(|(_, value)| value.is_null()).map(|(name, _)| name).collect();
     names.sort();
     names
 }
@@ -471,8 +365,20 @@ mod tests {
     }
 
     /// Generated-type values read from the API's JSON, as the paginators would return them.
-    fn drained<T: serde::de::DeserializeOwned>(items: Value, requests: u32) -> Result<Drained<T>, Error> {
-        Ok(Drained { items: serde_json::from_value(items).unwrap(), requests })
+    fn drained<T: serde::de::DeserializeOwned>(items: Value, requests: u32) -> Fetched<T> {
+        Fetched { result: Ok(serde_json::from_value(items).unwrap()), requests }
+    }
+
+    /// The cost source as `claude_code_get_cost_breakdown` delivers it: the exact total of every amount.
+    fn cost(buckets: Value, requests: u32) -> Fetched<Cents> {
+        let buckets: Vec<crate::generated::types::CostBucket> = serde_json::from_value(buckets).unwrap();
+        let amounts = buckets.iter().flat_map(|b| &b.results).map(|row| row.amount.as_str());
+        let total = Cents::sum("/v1/organizations/cost_report", amounts);
+        Fetched { result: total, requests }
+    }
+
+    fn failed<T>(error: Error) -> Fetched<T> {
+        Fetched { result: Err(error), requests: 0 }
     }
 
     fn user_actor(email: &str) -> Value {
@@ -602,7 +508,7 @@ mod tests {
         SourceResults {
             claude_code: drained(example_records(), 2),
             messages_usage: drained(example_usage(), 1),
-            cost_report: drained(example_cost(), 1),
+            cost_report: cost(example_cost(), 1),
             users: drained(example_users(), 1),
         }
     }
@@ -786,10 +692,10 @@ mod tests {
         let mut sources = example_sources();
         let cause = || transport(&format!("{source} connection reset"));
         match source {
-            "claude_code" => sources.claude_code = Err(cause()),
-            "messages_usage" => sources.messages_usage = Err(cause()),
-            "cost_report" => sources.cost_report = Err(cause()),
-            "users" => sources.users = Err(cause()),
+            "claude_code" => sources.claude_code = failed(cause()),
+            "messages_usage" => sources.messages_usage = failed(cause()),
+            "cost_report" => sources.cost_report = failed(cause()),
+            "users" => sources.users = failed(cause()),
             other => panic!("unknown source {other}"),
         }
         sources
@@ -856,16 +762,19 @@ mod tests {
     #[test]
     fn all_sources_failing_is_an_error_naming_each_cause() {
         let sources = SourceResults {
-            claude_code: Err(transport("timed out")),
-            messages_usage: Err(Error::Api(ApiError {
+            claude_code: failed(transport("timed out")),
+            messages_usage: failed(Error::Api(ApiError {
                 status: 500,
                 error_type: Some("api_error".into()),
                 message: "boom".into(),
                 request_id: None,
                 retry_after: None,
             })),
-            cost_report: Err(Error::Decode { path: COST_REPORT_PATH.into(), message: "bad json".into() }),
-            users: Err(transport("connection refused")),
+            cost_report: failed(Error::Decode {
+                path: "/v1/organizations/cost_report".into(),
+                message: "bad json".into(),
+            }),
+            users: failed(transport("connection refused")),
         };
         let error = run(sources).unwrap_err();
         assert!(matches!(error, Error::Transport(_)));
@@ -891,10 +800,10 @@ mod tests {
             })
         };
         let sources = SourceResults {
-            claude_code: Err(unauthorized("req_1")),
-            messages_usage: Err(unauthorized("req_2")),
-            cost_report: Err(unauthorized("req_3")),
-            users: Err(unauthorized("req_4")),
+            claude_code: failed(unauthorized("req_1")),
+            messages_usage: failed(unauthorized("req_2")),
+            cost_report: failed(unauthorized("req_3")),
+            users: failed(unauthorized("req_4")),
         };
         let error = run(sources).unwrap_err();
         let Error::Api(api) = &error else { panic!("expected the API error, got {error:?}") };
@@ -914,8 +823,8 @@ mod tests {
     #[test]
     fn three_failing_sources_still_answer() {
         let mut sources = sources_failing("claude_code");
-        sources.messages_usage = Err(transport("x"));
-        sources.users = Err(transport("y"));
+        sources.messages_usage = failed(transport("x"));
+        sources.users = failed(transport("y"));
         let m = run(sources).unwrap();
         assert!(m.metadata.partial);
         assert_eq!(m.metadata.organization_api_cost_usd, Some(10.01));
@@ -947,7 +856,7 @@ mod tests {
         let sources = SourceResults {
             claude_code: drained(json!([]), 2),
             messages_usage: drained(json!([]), 1),
-            cost_report: drained(json!([]), 1),
+            cost_report: cost(json!([]), 1),
             users: drained(json!([]), 1),
         };
         let m = run(sources).unwrap();
@@ -974,7 +883,7 @@ mod tests {
     #[test]
     fn fractional_cents_are_summed_exactly_and_rounded_once() {
         let mut sources = example_sources();
-        sources.cost_report = drained(json!([cost_bucket("2026-03-01T00:00:00Z", &["0.5", "0.5"])]), 1);
+        sources.cost_report = cost(json!([cost_bucket("2026-03-01T00:00:00Z", &["0.5", "0.5"])]), 1);
         sources.claude_code = drained(
             json!([record(
                 START,
@@ -999,7 +908,7 @@ mod tests {
     #[test]
     fn a_malformed_amount_fails_its_source_not_zero() {
         let mut sources = example_sources();
-        sources.cost_report = drained(json!([cost_bucket("2026-03-01T00:00:00Z", &["12.5", "1e3"])]), 3);
+        sources.cost_report = cost(json!([cost_bucket("2026-03-01T00:00:00Z", &["12.5", "1e3"])]), 3);
         let m = run(sources).unwrap();
         assert_eq!(m.metadata.organization_api_cost_usd, None);
         assert!(m.metadata.partial);
@@ -1013,17 +922,11 @@ mod tests {
     }
 
     #[test]
-    fn a_negative_count_fails_the_claude_code_source() {
-        let mut sources = example_sources();
-        sources.claude_code = drained(
-            json!([record(START, user_actor("ana@x.io"), "vscode", [-1, 0, 0, 0, 0], json!({}), json!([]))]),
-            2,
-        );
-        let m = run(sources).unwrap();
-        assert_eq!(m.total_chat_interactions, None);
-        let status = &m.metadata.sources["claude_code"];
-        assert_eq!((status.status, status.requests), (SourceState::Error, 2));
-        assert!(status.error.as_deref().unwrap().contains("num_sessions is negative"));
+    fn a_negative_count_is_refused_when_decoding_so_its_source_fails() {
+        // Counts are `count` in the spec (u64): the response does not decode, the fetch fails.
+        let negative = json!([record(START, user_actor("ana@x.io"), "vscode", [-1, 0, 0, 0, 0], json!({}), json!([]))]);
+        let error = serde_json::from_value::<Vec<ClaudeCodeRecord>>(negative).unwrap_err();
+        assert!(error.to_string().contains("expected u64"), "{error}");
     }
 
     #[test]

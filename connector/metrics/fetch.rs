@@ -1,98 +1,69 @@
-//! The four upstream sources of the normalized metrics, fetched concurrently.
+//! The four sources of the metrics, fetched concurrently through the generated client
+//! and request builders, so every path, parameter and paginator comes from the spec.
 
+use std::future::Future;
+
+use crate::generated::args::{GetCodeAnalyticsArgs, GetCostBreakdownArgs, GetUsageArgs, ListUsersArgs};
 use crate::generated::client::Client;
-use crate::generated::types::{ClaudeCodeRecord, CostBucket, UsageBucket, User};
-use crate::runtime::pagination::{drain_id_cursor, drain_page_token, fetch_per_day};
-use crate::runtime::{Date, Method, Request, transform};
+use crate::generated::requests;
+use crate::generated::types::{ClaudeCodeRecord, UsageBucket, User};
+use crate::runtime::money::Cents;
+use crate::runtime::pagination::{drain_id_cursor, drain_page_token};
+use crate::runtime::{Date, Error};
 
-use super::aggregate::SourceResults;
-
-/// The Claude Code report: one request per day (`starting_at=YYYY-MM-DD`).
-pub(super) const CLAUDE_CODE_PATH: &str = "/v1/organizations/usage_report/claude_code";
-/// The messages usage report (organization-wide tokens).
-pub(super) const MESSAGES_USAGE_PATH: &str = "/v1/organizations/usage_report/messages";
-/// The cost report (organization-wide spend).
-pub(super) const COST_REPORT_PATH: &str = "/v1/organizations/cost_report";
-/// The organization's users.
-pub(super) const USERS_PATH: &str = "/v1/organizations/users";
-
-/// Claude Code records per page (the API's maximum).
-const CLAUDE_CODE_LIMIT: u32 = 1000;
-/// Users per page (the API's maximum).
+/// The reference drains the users list with the API's largest page.
 const USERS_LIMIT: u32 = 1000;
-/// Daily buckets per page of the usage and cost reports (the API's maximum).
-const BUCKETS_LIMIT: &str = "31";
 
-/// The messages usage request: daily buckets grouped by model over the whole period.
-pub(super) fn messages_usage_request(start: &Date, end: &Date) -> Request {
-    let mut request = Request::new(Method::Get, MESSAGES_USAGE_PATH);
-    request.query("starting_at", transform::start_of_day(start));
-    request.query("ending_at", transform::start_of_next_day(end));
-    request.query("bucket_width", "1d");
-    request.query("limit", BUCKETS_LIMIT);
-    request.query("group_by[]", "model");
-    request
+/// One source: what it returned (or why it failed) and how many requests it sent.
+#[derive(Debug)]
+pub struct Fetched<T> {
+    pub result: Result<T, Error>,
+    pub requests: u32,
 }
 
-/// The cost report request over the whole period.
-pub(super) fn cost_report_request(start: &Date, end: &Date) -> Request {
-    let mut request = Request::new(Method::Get, COST_REPORT_PATH);
-    request.query("starting_at", transform::start_of_day(start));
-    request.query("ending_at", transform::start_of_next_day(end));
-    request.query("limit", BUCKETS_LIMIT);
-    request
+/// The four sources as fetched.
+#[derive(Debug)]
+pub struct SourceResults {
+    /// `claude_code_get_code_analytics` for the period: every record of every day.
+    pub claude_code: Fetched<Vec<ClaudeCodeRecord>>,
+    /// The messages usage report's daily buckets, grouped by model.
+    pub messages_usage: Fetched<Vec<UsageBucket>>,
+    /// The exact total of the cost report, as `claude_code_get_cost_breakdown` sums it.
+    pub cost_report: Fetched<Cents>,
+    /// Every user of the organization.
+    pub users: Fetched<Vec<User>>,
 }
 
-/// Fetches the four sources at once; each result stands alone, so one failure leaves the others usable.
-/// The Claude Code days go through the same per-day paginator as `get_code_analytics`, which reports
-/// progress per day through the client's `Progress`.
-pub(super) async fn fetch_sources(client: &Client, start: &Date, end: &Date) -> SourceResults {
-    let http = client.http();
-    let days = Date::range(start, end);
-    let claude_code = fetch_per_day::<ClaudeCodeRecord>(
-        http,
-        Request::new(Method::Get, CLAUDE_CODE_PATH),
-        "starting_at",
-        &days,
-        CLAUDE_CODE_LIMIT,
-        http.concurrency(),
-    );
-    let messages_usage = drain_page_token::<UsageBucket>(http, messages_usage_request(start, end));
-    let cost_report = drain_page_token::<CostBucket>(http, cost_report_request(start, end));
-    let users = drain_id_cursor::<User>(http, Request::new(Method::Get, USERS_PATH), USERS_LIMIT);
+/// Runs `fetch` on a client that counts its requests (retries included).
+async fn counted<T, F, Fut>(client: &Client, fetch: F) -> Fetched<T>
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
+    let (http, count) = client.http().counting();
+    let result = fetch(Client::new(http)).await;
+    Fetched { result, requests: count.get() }
+}
+
+pub(super) async fn fetch_sources(client: &Client, start: Date, end: Date) -> SourceResults {
+    let claude_code =
+        counted(
+            client,
+            |c| async move { Ok(c.get_code_analytics(&GetCodeAnalyticsArgs::new(start, end)).await?.data) },
+        );
+    let messages_usage = counted(client, |c| async move {
+        let request = requests::get_usage(&GetUsageArgs::new(start, end))?.with_query("group_by[]", "model");
+        drain_page_token(c.http(), request).await
+    });
+    let cost_report = counted(client, |c| async move {
+        let report = c.get_cost_breakdown(&GetCostBreakdownArgs::new(start, end)).await?;
+        Cents::parse(&report.total_cents)
+            .ok_or_else(|| Error::Internal(format!("the cost total `{}` is not a decimal", report.total_cents)))
+    });
+    let users = counted(client, |c| async move {
+        drain_id_cursor(c.http(), requests::list_users(&ListUsersArgs::new())?, USERS_LIMIT).await
+    });
     let (claude_code, messages_usage, cost_report, users) =
         tokio::join!(claude_code, messages_usage, cost_report, users);
     SourceResults { claude_code, messages_usage, cost_report, users }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn pairs(request: &Request) -> Vec<(&str, &str)> {
-        request.query.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect()
-    }
-
-    #[test]
-    fn report_queries_are_exact_and_ordered() {
-        let (start, end) = (Date::parse("2026-03-01").unwrap(), Date::parse("2026-03-31").unwrap());
-        let usage = messages_usage_request(&start, &end);
-        assert_eq!(usage.path, MESSAGES_USAGE_PATH);
-        assert_eq!(
-            pairs(&usage),
-            [
-                ("starting_at", "2026-03-01T00:00:00Z"),
-                ("ending_at", "2026-04-01T00:00:00Z"),
-                ("bucket_width", "1d"),
-                ("limit", "31"),
-                ("group_by[]", "model"),
-            ]
-        );
-        let cost = cost_report_request(&start, &end);
-        assert_eq!(cost.path, COST_REPORT_PATH);
-        assert_eq!(
-            pairs(&cost),
-            [("starting_at", "2026-03-01T00:00:00Z"), ("ending_at", "2026-04-01T00:00:00Z"), ("limit", "31")]
-        );
-    }
 }

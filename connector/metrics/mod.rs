@@ -156,6 +156,6 @@ pub async fn get_normalized_metrics(
     client: &Client,
     args: &GetNormalizedMetricsArgs,
 ) -> Result<CodingToolMetrics, Error> {
-    let sources = fetch::fetch_sources(client, &args.start_date, &args.end_date).await;
+    let sources = fetch::fetch_sources(client, args.start_date, args.end_date).await;
     aggregate::aggregate(&args.start_date, &args.end_date, sources)
 }

@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
@@ -183,11 +184,22 @@ struct Inner {
     concurrency: usize,
 }
 
+/// Counts the requests sent through an [`Http`]: every attempt, retries included.
+#[derive(Debug, Clone, Default)]
+pub struct RequestCount(Arc<AtomicU32>);
+
+impl RequestCount {
+    pub fn get(&self) -> u32 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
 /// The HTTP client the generated code calls. Cheap to clone.
 #[derive(Clone)]
 pub struct Http {
     inner: Arc<Inner>,
     progress: Option<Progress>,
+    count: Option<RequestCount>,
 }
 
 impl fmt::Debug for Http {
@@ -251,12 +263,20 @@ impl Http {
                 concurrency: config.concurrency.max(1),
             }),
             progress: None,
+            count: None,
         })
     }
 
     #[must_use]
     pub fn with_progress(&self, progress: Progress) -> Http {
-        Http { inner: self.inner.clone(), progress: Some(progress) }
+        Http { progress: Some(progress), ..self.clone() }
+    }
+
+    /// The same client, counting the requests it sends from now on.
+    #[must_use]
+    pub fn counting(&self) -> (Http, RequestCount) {
+        let count = RequestCount::default();
+        (Http { count: Some(count.clone()), ..self.clone() }, count)
     }
 
     /// Requests in flight at once when a tool fans out.
@@ -321,6 +341,9 @@ impl Http {
             builder = builder.header(CONTENT_TYPE, "application/json").body("{}");
         }
         tracing::debug!(method = ?request.method, path = %request.path, "request");
+        if let Some(count) = &self.count {
+            count.0.fetch_add(1, Ordering::Relaxed);
+        }
         let response = builder.send().await.map_err(transport_error)?;
         let status = response.status().as_u16();
         let request_id = header_text(response.headers(), "request-id");
@@ -449,4 +472,43 @@ fn jitter(max: Duration) -> Duration {
     hasher.write_u64(0);
     let fraction = (hasher.finish() % 1000) as u32;
     max * fraction / 1000
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "sk-ant-admin01-secret-value";
+
+    #[test]
+    fn the_key_never_shows_in_debug_output() {
+        let config = HttpConfig::new(AdminKey::new(KEY));
+        assert!(!format!("{config:?}").contains("secret-value"));
+        let mut local = config.clone();
+        local.base_url = "http://127.0.0.1:1".into();
+        let http = Http::new(local).unwrap();
+        assert!(!format!("{http:?}").contains("secret-value"));
+        assert!(format!("{http:?}").contains("<redacted>"));
+    }
+
+    #[test]
+    fn a_clear_text_base_url_is_refused_unless_loopback() {
+        for url in ["http://api.example.com", "http://10.0.0.1", "ftp://127.0.0.1"] {
+            let mut config = HttpConfig::new(AdminKey::new(KEY));
+            config.base_url = url.into();
+            let error = Http::new(config).unwrap_err().to_string();
+            assert!(error.contains("only https") && !error.contains("secret-value"), "{url}: {error}");
+        }
+        for url in ["https://api.anthropic.com", "http://127.0.0.1:8080", "http://localhost", "http://[::1]:9"] {
+            let mut config = HttpConfig::new(AdminKey::new(KEY));
+            config.base_url = url.into();
+            assert!(Http::new(config).is_ok(), "{url}");
+        }
+    }
+
+    #[test]
+    fn a_path_segment_cannot_escape() {
+        assert_eq!(path_segment("user_01-a"), "user_01-a");
+        assert_eq!(path_segment("../x?y"), "%2E%2E%2Fx%3Fy");
+    }
 }

@@ -59,15 +59,16 @@ impl Cents {
         Some(Cents { mantissa: a.mantissa.checked_add(b.mantissa)?, scale })
     }
 
-    /// Sums decimal-cents strings exactly; a malformed amount is an error, not a zero.
-    pub fn sum<'a>(amounts: impl IntoIterator<Item = &'a str>) -> Result<Cents, Error> {
+    /// Sums decimal-cents strings from the response of `path` exactly; a malformed
+    /// amount is an error, not a zero.
+    pub fn sum<'a>(path: &str, amounts: impl IntoIterator<Item = &'a str>) -> Result<Cents, Error> {
         let mut total = Cents::ZERO;
         for amount in amounts {
-            let cents = Cents::parse(amount).ok_or_else(|| Error::Decode {
-                path: "cost amount".into(),
-                message: format!("`{amount}` is not a decimal amount"),
-            })?;
-            total = total.checked_add(cents).ok_or_else(|| Error::Internal("the cost total overflowed".into()))?;
+            let unusable = || Error::Decode {
+                path: path.to_string(),
+                message: format!("amount `{amount}` is not a decimal number of cents"),
+            };
+            total = total.checked_add(Cents::parse(amount).ok_or_else(unusable)?).ok_or_else(unusable)?;
         }
         Ok(total)
     }
@@ -141,7 +142,7 @@ mod tests {
 
     #[test]
     fn sums_fractional_cents_exactly() {
-        let total = Cents::sum(["123.78912", "0.00088", "100"]).unwrap();
+        let total = Cents::sum("/report", ["123.78912", "0.00088", "100"]).unwrap();
         assert_eq!(total.to_string(), "223.79");
         assert_eq!(total.usd_rounded(), "2.24");
     }
@@ -159,5 +160,7 @@ mod tests {
         for bad in ["", ".", "1e5", "12,5", "abc", "1.2.3"] {
             assert!(Cents::parse(bad).is_none(), "{bad}");
         }
+        let error = Cents::sum("/v1/organizations/cost_report", ["1", "1e5"]).unwrap_err().to_string();
+        assert!(error.contains("/v1/organizations/cost_report") && error.contains("`1e5`"), "{error}");
     }
 }

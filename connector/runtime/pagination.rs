@@ -37,14 +37,6 @@ struct TokenBody<T> {
 pub struct CursorWalk<T> {
     pub data: Vec<T>,
     pub has_more: bool,
-    pub requests: u32,
-}
-
-/// Every item of a paginated source, and how many requests that took.
-#[derive(Debug)]
-pub struct Drained<T> {
-    pub items: Vec<T>,
-    pub requests: u32,
 }
 
 /// Page `page` of `per_page` items: walks `after_id = last_id` from the first page,
@@ -56,34 +48,28 @@ pub async fn walk_id_cursor<T: DeserializeOwned>(
     per_page: u32,
 ) -> Result<CursorWalk<T>, Error> {
     let mut after: Option<String> = None;
-    let mut requests = 0;
     for current in 1..=page.max(1) {
         let mut next = request.with_query("limit", per_page.to_string());
         if let Some(id) = &after {
             next = next.with_query("after_id", id.clone());
         }
         let body: CursorBody<T> = http.send(next).await?;
-        requests += 1;
         if current == page.max(1) {
-            return Ok(CursorWalk { data: body.data, has_more: body.has_more, requests });
+            return Ok(CursorWalk { data: body.data, has_more: body.has_more });
         }
         match body.last_id {
             Some(last) if body.has_more => after = Some(last),
-            _ => return Ok(CursorWalk { data: Vec::new(), has_more: false, requests }),
+            _ => break,
         }
     }
-    Ok(CursorWalk { data: Vec::new(), has_more: false, requests })
+    Ok(CursorWalk { data: Vec::new(), has_more: false })
 }
 
 /// Every item of an id-cursor list, `limit` at a time.
-pub async fn drain_id_cursor<T: DeserializeOwned>(
-    http: &Http,
-    request: Request,
-    limit: u32,
-) -> Result<Drained<T>, Error> {
+pub async fn drain_id_cursor<T: DeserializeOwned>(http: &Http, request: Request, limit: u32) -> Result<Vec<T>, Error> {
     let mut items = Vec::new();
     let mut after: Option<String> = None;
-    for requests in 1..=MAX_PAGES {
+    for _ in 0..MAX_PAGES {
         let mut next = request.with_query("limit", limit.to_string());
         if let Some(id) = &after {
             next = next.with_query("after_id", id.clone());
@@ -92,17 +78,17 @@ pub async fn drain_id_cursor<T: DeserializeOwned>(
         items.extend(body.data);
         match body.last_id {
             Some(last) if body.has_more && after.as_ref() != Some(&last) => after = Some(last),
-            _ => return Ok(Drained { items, requests }),
+            _ => return Ok(items),
         }
     }
     Err(Error::Internal(format!("{} did not stop paginating after {MAX_PAGES} pages", request.path)))
 }
 
 /// Every item of a page-token report, following `next_page` with the query unchanged.
-pub async fn drain_page_token<T: DeserializeOwned>(http: &Http, request: Request) -> Result<Drained<T>, Error> {
+pub async fn drain_page_token<T: DeserializeOwned>(http: &Http, request: Request) -> Result<Vec<T>, Error> {
     let mut items = Vec::new();
     let mut token: Option<String> = None;
-    for requests in 1..=MAX_PAGES {
+    for _ in 0..MAX_PAGES {
         let next = match &token {
             Some(t) => request.with_query("page", t.clone()),
             None => request.clone(),
@@ -111,7 +97,7 @@ pub async fn drain_page_token<T: DeserializeOwned>(http: &Http, request: Request
         items.extend(body.data);
         match body.next_page {
             Some(next_token) if body.has_more && token.as_ref() != Some(&next_token) => token = Some(next_token),
-            _ => return Ok(Drained { items, requests }),
+            _ => return Ok(items),
         }
     }
     Err(Error::Internal(format!("{} did not stop paginating after {MAX_PAGES} pages", request.path)))
@@ -142,7 +128,7 @@ pub async fn fetch_per_day<T: DeserializeOwned>(
     days: &[Date],
     limit: u32,
     concurrency: usize,
-) -> Result<Drained<T>, Error> {
+) -> Result<Vec<T>, Error> {
     let total = days.len() as u64;
     let done = AtomicU64::new(0);
     let fetches: Vec<_> = days
@@ -162,17 +148,11 @@ pub async fn fetch_per_day<T: DeserializeOwned>(
             }
         })
         .collect();
-    let mut per_day: Vec<(usize, Drained<T>)> = Vec::with_capacity(days.len());
+    let mut per_day: Vec<(usize, Vec<T>)> = Vec::with_capacity(days.len());
     let mut results = stream::iter(fetches).buffer_unordered(concurrency.max(1));
     while let Some(result) = results.next().await {
         per_day.push(result?);
     }
     per_day.sort_by_key(|(index, _)| *index);
-    let mut items = Vec::new();
-    let mut requests = 0;
-    for (_, drained) in per_day {
-        requests += drained.requests;
-        items.extend(drained.items);
-    }
-    Ok(Drained { items, requests })
+    Ok(per_day.into_iter().flat_map(|(_, items)| items).collect())
 }

@@ -275,6 +275,7 @@ async fn each_failing_source_nulls_only_its_fields_and_the_tool_still_succeeds()
         }
         let attempts = h.requests().iter().filter(|r| r.path == path).count();
         assert!(attempts >= 3, "{source}: retried until exhausted, got {attempts}");
+        assert_eq!(m["metadata"]["sources"][source]["requests"], attempts, "{source}: every attempt is counted");
     }
 }
 

@@ -109,3 +109,17 @@ async fn an_ordinary_api_key_gets_a_warning() {
     assert!(stderr.contains("does not start with sk-ant-admin"), "{stderr}");
     assert!(!stderr.contains("not-an-admin-key"), "the key itself is never printed");
 }
+
+#[tokio::test]
+async fn a_fan_out_concurrency_outside_its_bounds_is_refused() {
+    let output = Command::new(BIN)
+        .args(["--concurrency", "0"])
+        .env("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY)
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "a usage error");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--concurrency") && stderr.contains("1..=64"), "{stderr}");
+}

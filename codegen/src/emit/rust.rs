@@ -61,6 +61,7 @@ impl<'a> RustEmitter<'a> {
         let types = self.types_module();
         let args = self.args_module();
         let outputs = self.outputs_module();
+        let requests = self.requests_module();
         let client = self.client_module();
         let tools = self.tools_module();
         quote! {
@@ -75,6 +76,7 @@ impl<'a> RustEmitter<'a> {
             #types
             #args
             #outputs
+            #requests
             #client
             #tools
         }
@@ -135,6 +137,7 @@ impl<'a> RustEmitter<'a> {
         match ty {
             TypeExpr::String => quote!(::std::string::String),
             TypeExpr::Integer => quote!(i64),
+            TypeExpr::Count => quote!(u64),
             TypeExpr::Number => quote!(f64),
             TypeExpr::Boolean => quote!(bool),
             TypeExpr::Any => quote!(#rt::Value),
@@ -552,6 +555,35 @@ impl<'a> RustEmitter<'a> {
 
     // ------------------------------------------------------------------ client
 
+    fn requests_module(&self) -> TokenStream {
+        let rt = &self.rt;
+        let builders = self.model.tools.iter().filter_map(|tool| {
+            let Action::Http(call) = &tool.action else { return None };
+            let name = ident(&tool.rust_name);
+            let args = Self::args_struct_name(tool);
+            let body = self.request_body(tool, call);
+            let docs = doc(&format!(
+                "The `{} {}` request of `{}`, arguments checked (pagination not applied).",
+                call.method.as_str(),
+                path_text(call),
+                tool.name
+            ));
+            Some(quote! {
+                #docs
+                pub fn #name(args: &super::args::#args) -> ::std::result::Result<#rt::Request, #rt::ArgError> {
+                    #body
+                }
+            })
+        });
+        quote! {
+            /// One request builder per HTTP tool: the spec's mapping of arguments to path,
+            /// query and body, for the client and for hand-written tools that reuse it.
+            pub mod requests {
+                #(#builders)*
+            }
+        }
+    }
+
     fn client_module(&self) -> TokenStream {
         let rt = &self.rt;
         let methods = self.model.tools.iter().map(|tool| self.client_method(tool));
@@ -614,7 +646,8 @@ impl<'a> RustEmitter<'a> {
         }
     }
 
-    fn http_body(&self, tool: &Tool, call: &HttpCall) -> TokenStream {
+    /// The request builder's body: checks the arguments and maps them to path, query and body.
+    fn request_body(&self, tool: &Tool, call: &HttpCall) -> TokenStream {
         let rt = &self.rt;
         let path = self.path_tokens(tool, call);
         let method = match call.method {
@@ -658,11 +691,21 @@ impl<'a> RustEmitter<'a> {
             }
         }
         let binding = if query.is_empty() && body.is_empty() { quote!(request) } else { quote!(mut request) };
-        let start = quote! {
+        quote! {
             args.check()?;
             let #binding = #rt::Request::new(#method, #path);
             #(#query)*
             #(#body)*
+            ::std::result::Result::Ok(request)
+        }
+    }
+
+    /// The client method's body: build the request, then send or paginate it.
+    fn http_body(&self, tool: &Tool, call: &HttpCall) -> TokenStream {
+        let rt = &self.rt;
+        let builder = ident(&tool.rust_name);
+        let start = quote! {
+            let request = super::requests::#builder(args)?;
         };
         let finish = match &call.pagination {
             Pagination::None => {
@@ -687,7 +730,7 @@ impl<'a> RustEmitter<'a> {
                 let item = ident(&call.output);
                 let o = Self::output_struct_name(tool);
                 let drain = quote! {
-                    let data = #rt::pagination::drain_page_token::<super::types::#item>(&self.http, request).await?.items;
+                    let data = #rt::pagination::drain_page_token::<super::types::#item>(&self.http, request).await?;
                 };
                 match (window, &call.summary) {
                     (Some((page, per_page)), _) => {
@@ -705,11 +748,13 @@ impl<'a> RustEmitter<'a> {
                         }
                     }
                     (None, Some(sum)) => {
+                        let path_text = path_text(call);
                         let list = field(&sum.list_field);
                         let amount = field(&sum.amount_field);
                         quote! {
                             #drain
                             let total = #rt::money::Cents::sum(
+                                #path_text,
                                 data.iter().flat_map(|item| item.#list.iter()).map(|row| row.#amount.as_str()),
                             )?;
                             ::std::result::Result::Ok(super::outputs::#o {
@@ -725,17 +770,16 @@ impl<'a> RustEmitter<'a> {
                     },
                 }
             }
-            Pagination::PerDay { start, end, query, limit, concurrency } => {
+            Pagination::PerDay { start, end, query, limit } => {
                 let (s, e) = (field(start), field(end));
                 let item = ident(&call.output);
                 let o = Self::output_struct_name(tool);
                 let limit = Literal::u32_unsuffixed(*limit);
-                let concurrency = Literal::usize_unsuffixed(*concurrency as usize);
                 quote! {
                     let days = #rt::Date::range(&args.#s, &args.#e);
                     let data = #rt::pagination::fetch_per_day::<super::types::#item>(
-                        &self.http, request, #query, &days, #limit, #concurrency,
-                    ).await?.items;
+                        &self.http, request, #query, &days, #limit, self.http.concurrency(),
+                    ).await?;
                     ::std::result::Result::Ok(super::outputs::#o { data, days: days.len() as u32 })
                 }
             }

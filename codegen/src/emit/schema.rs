@@ -187,6 +187,7 @@ fn expr_schema(model: &Model, ty: &TypeExpr) -> Value {
     match ty {
         TypeExpr::String => json!({"type": "string"}),
         TypeExpr::Integer => json!({"type": "integer"}),
+        TypeExpr::Count => json!({"type": "integer", "minimum": 0}),
         TypeExpr::Number => json!({"type": "number"}),
         TypeExpr::Boolean => json!({"type": "boolean"}),
         TypeExpr::Any => json!({}),
