@@ -114,3 +114,22 @@ async fn an_unknown_tool_is_a_protocol_error_and_the_server_keeps_serving() {
     assert!(error.to_string().contains("unknown tool"), "{error}");
     h.ok("claude_code_get_org_info", json!({})).await;
 }
+
+#[tokio::test]
+async fn the_typed_client_checks_arguments_built_in_rust_too() {
+    use claude_code_connector::Client;
+    use claude_code_connector::generated::args::{GetUsageArgs, ListUsersArgs, RemoveUserArgs};
+    use claude_code_connector::runtime::{Date, Error, Http};
+
+    let fake = fake_admin_api::FakeAdminApi::start(seed()).await;
+    let client = Client::new(Http::new(crate::harness::fast_config(&fake.base_url())).unwrap());
+    let argument = |error: Error| match error {
+        Error::Argument(e) => e.argument,
+        other => panic!("expected an argument error, got {other}"),
+    };
+    assert_eq!(argument(client.list_users(&ListUsersArgs::new().with_per_page(0)).await.unwrap_err()), "per_page");
+    assert_eq!(argument(client.remove_user(&RemoveUserArgs::new("../users")).await.unwrap_err()), "user_id");
+    let (late, early) = (Date::parse("2026-03-02").unwrap(), Date::parse("2026-03-01").unwrap());
+    assert_eq!(argument(client.get_usage(&GetUsageArgs::new(late, early)).await.unwrap_err()), "end_date");
+    assert!(fake.requests().is_empty(), "nothing is sent upstream");
+}

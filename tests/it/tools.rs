@@ -127,6 +127,19 @@ async fn get_code_analytics_sends_one_request_per_day() {
 }
 
 #[tokio::test]
+async fn get_code_analytics_fans_out_with_the_configured_bound() {
+    let fake = fake_admin_api::FakeAdminApi::start(seed()).await;
+    fake.set_latency(std::time::Duration::from_millis(20));
+    let mut config = crate::harness::fast_config(&fake.base_url());
+    config.concurrency = 3;
+    let h = Harness::with_config(fake, config).await;
+    h.ok("claude_code_get_code_analytics", json!({"start_date": "2026-03-01", "end_date": "2026-03-12"})).await;
+    assert_eq!(h.requests().len(), 12);
+    let max = h.fake.max_in_flight();
+    assert!((2..=3).contains(&max), "days overlap but never more than the bound: {max} in flight");
+}
+
+#[tokio::test]
 async fn get_org_info_reads_me() {
     let h = Harness::start(seed()).await;
     let out = h.ok("claude_code_get_org_info", json!({})).await;

@@ -135,6 +135,25 @@ struct Inner {
     faults: Mutex<Vec<Fault>>,
     latency: Mutex<Duration>,
     request_counter: AtomicU64,
+    in_flight: AtomicU64,
+    max_in_flight: AtomicU64,
+}
+
+/// Counts a request as in flight until dropped, keeping the maximum seen.
+struct InFlight<'a>(&'a Inner);
+
+impl<'a> InFlight<'a> {
+    fn enter(inner: &'a Inner) -> InFlight<'a> {
+        let now = inner.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        inner.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        InFlight(inner)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -169,6 +188,11 @@ impl FakeAdminApi {
             let _ = axum::serve(listener, router).await;
         });
         FakeAdminApi { inner, task: Arc::new(ServerTask(task.abort_handle())), address }
+    }
+
+    /// The most requests this fake has been answering at the same moment.
+    pub fn max_in_flight(&self) -> u64 {
+        self.inner.max_in_flight.load(Ordering::SeqCst)
     }
 
     pub fn base_url(&self) -> String {
@@ -254,6 +278,7 @@ async fn handle(State(inner): State<Arc<Inner>>, request: Request) -> Response {
             status: 0,
         },
     ));
+    let _in_flight = InFlight::enter(&inner);
     let fault = take_fault(&inner, &method, &path);
     let latency = *lock(&inner.latency);
     if !latency.is_zero() {
