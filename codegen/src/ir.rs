@@ -27,6 +27,8 @@ pub struct TypeDef {
     pub name: String,
     pub description: Option<String>,
     pub fields: Vec<Field>,
+    /// An example value as the API sends it (for the docs).
+    pub example: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -153,17 +155,47 @@ pub struct Arg {
     pub default: Option<DefaultValue>,
     pub description: String,
     pub upstream: Option<Upstream>,
+    /// An example value (for the docs' example call).
+    pub example: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone)]
 pub enum ArgKind {
-    String { min_length: Option<u32>, max_length: Option<u32> },
-    Integer { minimum: Option<i64>, maximum: Option<i64> },
+    String {
+        min_length: Option<u32>,
+        max_length: Option<u32>,
+    },
+    Integer {
+        minimum: Option<i64>,
+        maximum: Option<i64>,
+    },
     Boolean,
     Date,
     Email,
     Id,
     Enum(EnumArg),
+    /// A list of string, email, id or enum items, sent as repeated query pairs or a JSON array.
+    List(ListArg),
+    /// A string-to-string map (tags), sent as a JSON object.
+    Map(MapArg),
+}
+
+#[derive(Debug, Clone)]
+pub struct ListArg {
+    pub item: Box<ArgKind>,
+    pub min_items: u32,
+    pub max_items: u32,
+    /// A single string accepted instead of the list (`unrestricted`), sent as that string.
+    pub alternative: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MapArg {
+    pub max_entries: u32,
+    pub key_max_length: u32,
+    pub value_max_length: u32,
+    /// Keys may not start with this (compared case-insensitively).
+    pub reserved_key_prefix: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -21,6 +21,12 @@ pub fn upper_camel(snake: &str) -> String {
         .collect()
 }
 
+/// The Rust enum variant for a spec value: `workspace_admin` → `WorkspaceAdmin`, `0-200k` → `V0200k`.
+pub fn variant_name(value: &str) -> String {
+    let camel = upper_camel(value);
+    if camel.starts_with(|c: char| c.is_ascii_digit()) { format!("V{camel}") } else { camel }
+}
+
 /// A field name that is a Rust keyword gets the raw-identifier form.
 pub fn field_ident(name: &str) -> String {
     const KEYWORDS: &[&str] = &[

@@ -62,6 +62,8 @@ pub struct TypeDef {
     #[serde(default)]
     pub description: Option<String>,
     pub fields: Ordered<FieldDef>,
+    #[serde(default)]
+    pub example: Option<yaml_serde::Value>,
 }
 
 /// A response field: either a bare type expression or a map with details.
@@ -117,6 +119,18 @@ pub struct ArgumentDef {
     pub refuse: Option<Ordered<String>>,
     #[serde(default)]
     pub items: Option<Box<ArgumentDef>>,
+    #[serde(default)]
+    pub min_items: Option<u32>,
+    #[serde(default)]
+    pub max_items: Option<u32>,
+    #[serde(default)]
+    pub alternative: Option<String>,
+    #[serde(default)]
+    pub key_max_length: Option<u32>,
+    #[serde(default)]
+    pub reserved_key_prefix: Option<String>,
+    #[serde(default)]
+    pub example: Option<yaml_serde::Value>,
     #[serde(default)]
     pub upstream: Option<Upstream>,
 }

@@ -5,12 +5,18 @@
 use std::collections::BTreeSet;
 
 use crate::error::Error;
-use crate::ir::{self, Action, Arg, ArgKind, Check, DefaultValue, EnumArg, Method, PathPiece, TypeExpr, Upstream};
+use crate::ir::{
+    self, Action, Arg, ArgKind, Check, DefaultValue, EnumArg, ListArg, MapArg, Method, PathPiece, TypeExpr, Upstream,
+};
 use crate::names;
 use crate::spec::{self, SpecFile};
 
 /// The format version this generator reads.
 pub const FORMAT: u32 = 1;
+/// The argument types, as a fix message lists them.
+const ARG_TYPES: &str = "string, integer, boolean, date, email, id, enum, array or map";
+/// The most items an array of free-form strings takes unless `max_items` says otherwise.
+const DEFAULT_MAX_ITEMS: u32 = 100;
 
 struct Ctx<'a> {
     file: &'a str,
@@ -122,7 +128,35 @@ fn validate_types(cx: &Ctx, types: &spec::Ordered<spec::TypeDef>) -> Result<Vec<
             }
             fields.push(ir::Field { name: field_name.clone(), ty, nullable, optional, description, known_values });
         }
-        out.push(ir::TypeDef { name: name.clone(), description: def.description.clone(), fields });
+        let example = match &def.example {
+            None => None,
+            Some(value) => {
+                let json = yaml_to_json(cx, &at, value)?;
+                let Some(object) = json.as_object() else {
+                    return cx.fail(
+                        at,
+                        "the example must be a mapping of field names to values",
+                        "write `example: {field: value}`",
+                    );
+                };
+                if let Some(unknown) = object.keys().find(|k| !fields.iter().any(|f: &ir::Field| &f.name == *k)) {
+                    return cx.fail(
+                        at,
+                        format!("the example has field `{unknown}`, which the type does not declare"),
+                        "declare the field or remove it from the example",
+                    );
+                }
+                if let Some(missing) = fields.iter().find(|f| !f.optional && !object.contains_key(&f.name)) {
+                    return cx.fail(
+                        at,
+                        format!("the example lacks the required field `{}`", missing.name),
+                        "add it to the example",
+                    );
+                }
+                Some(json)
+            }
+        };
+        out.push(ir::TypeDef { name: name.clone(), description: def.description.clone(), fields, example });
     }
     for def in &out {
         if let Some(path) = cycle_from(&out, &def.name, &mut vec![def.name.clone()]) {
@@ -339,71 +373,158 @@ fn validate_arg(cx: &Ctx, tool_at: &str, spec: &SpecFile, name: &str, def: &spec
         }
     };
     let Some(ty) = def.ty.as_deref() else {
-        return cx.fail(
-            at,
-            "the argument has no `type`",
-            "add `type:` (string, integer, boolean, date, email, id or enum)",
-        );
+        return cx.fail(at, "the argument has no `type`", format!("add `type:` ({ARG_TYPES})"));
     };
     let kind = match ty {
-        "string" => ArgKind::String { min_length: def.min_length, max_length: def.max_length },
-        "integer" => ArgKind::Integer { minimum: def.minimum, maximum: def.maximum },
-        "boolean" => ArgKind::Boolean,
-        "date" => ArgKind::Date,
-        "email" => ArgKind::Email,
-        "id" => ArgKind::Id,
-        "enum" => {
-            let Some(values) = def.values.clone().filter(|v| !v.is_empty()) else {
-                return cx.fail(at, "an enum argument needs a non-empty `values` list", "list the accepted values");
+        "array" => {
+            let Some(item) = def.items.as_deref() else {
+                return cx.fail(
+                    at,
+                    "an array argument needs `items`, the type of one item",
+                    "add e.g. `items: {type: enum, values: [a, b]}`",
+                );
             };
-            let mut all = BTreeSet::new();
-            for v in &values {
-                if !all.insert(v.clone()) {
-                    return cx.fail(at, format!("value `{v}` is listed twice"), "remove the duplicate");
-                }
-                if names::upper_camel(v).is_empty()
-                    || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                {
-                    return cx.fail(at, format!("value `{v}` must be letters, digits, `_` or `-`"), "rename the value");
-                }
+            let item_at = format!("{at}, items");
+            let item_ty = item.ty.as_deref().unwrap_or("");
+            if !["string", "email", "id", "enum"].contains(&item_ty) {
+                return cx.fail(
+                    item_at,
+                    format!("array items cannot be of type `{item_ty}`"),
+                    "use items of type string, email, id or enum",
+                );
             }
-            let aliases = def.aliases.as_ref().map(|a| a.0.clone()).unwrap_or_default();
-            for (alias, target) in &aliases {
-                if !values.contains(target) {
+            for (key, set) in [
+                ("required", item.required.is_some()),
+                ("description", item.description.is_some()),
+                ("default", item.default.is_some()),
+                ("upstream", item.upstream.is_some()),
+                ("example", item.example.is_some()),
+                ("items", item.items.is_some()),
+            ] {
+                if set {
                     return cx.fail(
-                        at,
-                        format!("alias `{alias}` points to `{target}`, which is not a value"),
-                        "point it to one of `values`",
-                    );
-                }
-                if !all.insert(alias.clone()) {
-                    return cx.fail(
-                        at,
-                        format!("alias `{alias}` is also a value or another alias"),
-                        "remove the duplicate",
+                        item_at,
+                        format!("`{key}` belongs to the array argument, not to its items"),
+                        format!("move `{key}` up one level"),
                     );
                 }
             }
-            let refused = def.refuse.as_ref().map(|r| r.0.clone()).unwrap_or_default();
-            for (value, _) in &refused {
-                if !all.insert(value.clone()) {
+            let item_kind = scalar_kind(cx, &item_at, item_ty, item)?;
+            for (key, set, applies) in [
+                ("minimum", item.minimum.is_some(), false),
+                ("maximum", item.maximum.is_some(), false),
+                ("pattern", item.pattern.is_some(), false),
+                ("min_length", item.min_length.is_some(), item_ty == "string"),
+                ("max_length", item.max_length.is_some(), item_ty == "string"),
+                ("values", item.values.is_some(), item_ty == "enum"),
+                ("aliases", item.aliases.is_some(), item_ty == "enum"),
+                ("refuse", item.refuse.is_some(), item_ty == "enum"),
+                ("min_items", item.min_items.is_some(), false),
+                ("max_items", item.max_items.is_some(), false),
+                ("alternative", item.alternative.is_some(), false),
+                ("key_max_length", item.key_max_length.is_some(), false),
+                ("reserved_key_prefix", item.reserved_key_prefix.is_some(), false),
+            ] {
+                if set && !applies {
                     return cx.fail(
-                        at,
-                        format!("refused value `{value}` is also accepted"),
-                        "remove it from `values`/`aliases` or from `refuse`",
+                        item_at,
+                        format!("`{key}` does not apply to `{item_ty}` items"),
+                        format!("remove `{key}`"),
                     );
                 }
             }
-            ArgKind::Enum(EnumArg { values, aliases, refused })
+            let enum_values = match &item_kind {
+                ArgKind::Enum(e) => Some(e.values.len() as u32),
+                _ => None,
+            };
+            let min_items = def.min_items.unwrap_or(1);
+            let max_items = def.max_items.or(enum_values).unwrap_or(DEFAULT_MAX_ITEMS);
+            if min_items == 0 {
+                return cx.fail(
+                    at,
+                    "min_items must be at least 1 (an empty list is the same as leaving the argument out)",
+                    "remove `min_items` or set it to 1 or more",
+                );
+            }
+            if min_items > max_items {
+                return cx.fail(
+                    at,
+                    format!("min_items {min_items} is above max_items {max_items}"),
+                    "swap or fix the bounds",
+                );
+            }
+            if let Some(n) = enum_values
+                && max_items > n
+            {
+                return cx.fail(
+                    at,
+                    format!("max_items {max_items} is above the {n} distinct values the items can take"),
+                    format!("set max_items to {n} or less, or remove it"),
+                );
+            }
+            if let Some(word) = &def.alternative {
+                let clashes = match &item_kind {
+                    ArgKind::Enum(e) => e.values.contains(word) || e.aliases.iter().any(|(a, _)| a == word),
+                    _ => true,
+                };
+                if clashes {
+                    return cx.fail(
+                        at,
+                        format!("alternative `{word}` must be distinguishable from an item"),
+                        "use `alternative` only with enum items, and pick a word that is not one of their values",
+                    );
+                }
+                if variant_name_is_list(word) {
+                    return cx.fail(
+                        at,
+                        format!("alternative `{word}` would clash with the generated `List` variant"),
+                        "pick another word",
+                    );
+                }
+                if !is_enum_value(word) {
+                    return cx.fail(
+                        at,
+                        format!("alternative `{word}` must be letters, digits, `_` or `-`"),
+                        "rename it",
+                    );
+                }
+            }
+            ArgKind::List(ListArg {
+                item: Box::new(item_kind),
+                min_items,
+                max_items,
+                alternative: def.alternative.clone(),
+            })
         }
-        "array" => return cx.fail(at, "array arguments are not supported by format 1", "use a single value"),
-        other => {
-            return cx.fail(
-                at,
-                format!("unknown argument type `{other}`"),
-                "use string, integer, boolean, date, email, id or enum",
-            );
+        "map" => {
+            let Some(value_max_length) = def.max_length else {
+                return cx.fail(
+                    at,
+                    "a map argument needs `max_length`, the longest value",
+                    "add e.g. `max_length: 256`",
+                );
+            };
+            let Some(key_max_length) = def.key_max_length else {
+                return cx.fail(
+                    at,
+                    "a map argument needs `key_max_length`, the longest key",
+                    "add e.g. `key_max_length: 64`",
+                );
+            };
+            let Some(max_entries) = def.max_items else {
+                return cx.fail(at, "a map argument needs `max_items`, the most entries", "add e.g. `max_items: 50`");
+            };
+            if def.reserved_key_prefix.as_deref() == Some("") {
+                return cx.fail(at, "reserved_key_prefix is empty", "remove it or write the prefix");
+            }
+            ArgKind::Map(MapArg {
+                max_entries,
+                key_max_length,
+                value_max_length,
+                reserved_key_prefix: def.reserved_key_prefix.clone(),
+            })
         }
+        other => scalar_kind(cx, &at, other, def)?,
     };
     let misplaced = |key: &str, ok: bool| -> Result<(), Error> {
         if ok {
@@ -412,15 +533,21 @@ fn validate_arg(cx: &Ctx, tool_at: &str, spec: &SpecFile, name: &str, def: &spec
             cx.fail(at.clone(), format!("`{key}` does not apply to a `{ty}` argument"), format!("remove `{key}`"))
         }
     };
+    let (is_array, is_map) = (ty == "array", ty == "map");
     misplaced("minimum", def.minimum.is_none() || ty == "integer")?;
     misplaced("maximum", def.maximum.is_none() || ty == "integer")?;
     misplaced("min_length", def.min_length.is_none() || ty == "string")?;
-    misplaced("max_length", def.max_length.is_none() || ty == "string")?;
+    misplaced("max_length", def.max_length.is_none() || ty == "string" || is_map)?;
     misplaced("pattern", def.pattern.is_none() || ty == "string")?;
     misplaced("values", def.values.is_none() || ty == "enum")?;
     misplaced("aliases", def.aliases.is_none() || ty == "enum")?;
     misplaced("refuse", def.refuse.is_none() || ty == "enum")?;
-    misplaced("items", def.items.is_none())?;
+    misplaced("items", def.items.is_none() || is_array)?;
+    misplaced("min_items", def.min_items.is_none() || is_array)?;
+    misplaced("max_items", def.max_items.is_none() || is_array || is_map)?;
+    misplaced("alternative", def.alternative.is_none() || is_array)?;
+    misplaced("key_max_length", def.key_max_length.is_none() || is_map)?;
+    misplaced("reserved_key_prefix", def.reserved_key_prefix.is_none() || is_map)?;
     if let (Some(min), Some(max)) = (def.minimum, def.maximum)
         && min > max
     {
@@ -453,7 +580,86 @@ fn validate_arg(cx: &Ctx, tool_at: &str, spec: &SpecFile, name: &str, def: &spec
         None => None,
         Some(up) => Some(validate_upstream(cx, &at, &kind, up)?),
     };
-    Ok(Arg { name: name.to_string(), kind, required, default, description, upstream })
+    let example = match &def.example {
+        None => None,
+        Some(value) => Some(validate_example(cx, &at, &kind, value)?),
+    };
+    Ok(Arg { name: name.to_string(), kind, required, default, description, upstream, example })
+}
+
+/// The argument types that hold one value (also the item types of arrays).
+fn scalar_kind(cx: &Ctx, at: &str, ty: &str, def: &spec::ArgumentDef) -> Result<ArgKind, Error> {
+    Ok(match ty {
+        "string" => ArgKind::String { min_length: def.min_length, max_length: def.max_length },
+        "integer" => ArgKind::Integer { minimum: def.minimum, maximum: def.maximum },
+        "boolean" => ArgKind::Boolean,
+        "date" => ArgKind::Date,
+        "email" => ArgKind::Email,
+        "id" => ArgKind::Id,
+        "enum" => {
+            let Some(values) = def.values.clone().filter(|v| !v.is_empty()) else {
+                return cx.fail(at, "an enum argument needs a non-empty `values` list", "list the accepted values");
+            };
+            let mut all = BTreeSet::new();
+            for v in &values {
+                if !all.insert(v.clone()) {
+                    return cx.fail(at, format!("value `{v}` is listed twice"), "remove the duplicate");
+                }
+                if !is_enum_value(v) {
+                    return cx.fail(at, format!("value `{v}` must be letters, digits, `_` or `-`"), "rename the value");
+                }
+            }
+            let aliases = def.aliases.as_ref().map(|a| a.0.clone()).unwrap_or_default();
+            for (alias, target) in &aliases {
+                if !values.contains(target) {
+                    return cx.fail(
+                        at,
+                        format!("alias `{alias}` points to `{target}`, which is not a value"),
+                        "point it to one of `values`",
+                    );
+                }
+                if !all.insert(alias.clone()) {
+                    return cx.fail(
+                        at,
+                        format!("alias `{alias}` is also a value or another alias"),
+                        "remove the duplicate",
+                    );
+                }
+            }
+            let refused = def.refuse.as_ref().map(|r| r.0.clone()).unwrap_or_default();
+            for (value, _) in &refused {
+                if !all.insert(value.clone()) {
+                    return cx.fail(
+                        at,
+                        format!("refused value `{value}` is also accepted"),
+                        "remove it from `values`/`aliases` or from `refuse`",
+                    );
+                }
+            }
+            let mut variants = BTreeSet::new();
+            for v in &values {
+                if !variants.insert(names::variant_name(v)) {
+                    return cx.fail(
+                        at,
+                        format!("value `{v}` gives the same Rust variant name as another value"),
+                        "rename one of the values",
+                    );
+                }
+            }
+            ArgKind::Enum(EnumArg { values, aliases, refused })
+        }
+        other => {
+            return cx.fail(at, format!("unknown argument type `{other}`"), format!("use {ARG_TYPES}"));
+        }
+    })
+}
+
+fn variant_name_is_list(word: &str) -> bool {
+    names::variant_name(word) == "List"
+}
+
+fn is_enum_value(v: &str) -> bool {
+    !names::upper_camel(v).is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// A tool's argument overrides the keys it sets on the shared one it `use`s.
@@ -473,6 +679,12 @@ fn merge(shared: &spec::ArgumentDef, local: &spec::ArgumentDef) -> spec::Argumen
         aliases: local.aliases.as_ref().or(shared.aliases.as_ref()).map(|a| spec::Ordered(a.0.clone())),
         refuse: local.refuse.as_ref().or(shared.refuse.as_ref()).map(|a| spec::Ordered(a.0.clone())),
         items: None,
+        min_items: local.min_items.or(shared.min_items),
+        max_items: local.max_items.or(shared.max_items),
+        alternative: local.alternative.clone().or_else(|| shared.alternative.clone()),
+        key_max_length: local.key_max_length.or(shared.key_max_length),
+        reserved_key_prefix: local.reserved_key_prefix.clone().or_else(|| shared.reserved_key_prefix.clone()),
+        example: local.example.clone().or_else(|| shared.example.clone()),
         upstream: local.upstream.clone().or_else(|| shared.upstream.clone()),
     }
 }
@@ -517,7 +729,41 @@ fn validate_default(cx: &Ctx, at: &str, kind: &ArgKind, value: &yaml_serde::Valu
         ArgKind::Date | ArgKind::Email | ArgKind::Id => {
             cx.fail(at, "date, email and id arguments cannot have a default", "remove `default`")
         }
+        ArgKind::List(_) | ArgKind::Map(_) => cx.fail(
+            at,
+            "array and map arguments cannot have a default",
+            "remove `default`; leaving it out sends nothing",
+        ),
     }
+}
+
+/// An argument's example is a JSON value of the argument's shape.
+fn validate_example(cx: &Ctx, at: &str, kind: &ArgKind, value: &yaml_serde::Value) -> Result<serde_json::Value, Error> {
+    let json = yaml_to_json(cx, at, value)?;
+    let fits = match kind {
+        ArgKind::Integer { .. } => json.is_i64(),
+        ArgKind::Boolean => json.is_boolean(),
+        ArgKind::List(list) => {
+            json.as_array().is_some_and(|items| items.iter().all(serde_json::Value::is_string))
+                || list.alternative.as_deref().is_some_and(|word| json.as_str() == Some(word))
+        }
+        ArgKind::Map(_) => json.as_object().is_some_and(|entries| entries.values().all(serde_json::Value::is_string)),
+        ArgKind::Enum(e) => json.as_str().is_some_and(|v| e.values.iter().any(|x| x == v)),
+        ArgKind::String { .. } | ArgKind::Date | ArgKind::Email | ArgKind::Id => json.is_string(),
+    };
+    if !fits {
+        return cx.fail(
+            at,
+            format!("example {} does not fit the argument's type", yaml_text(value)),
+            "give an example value the tool would accept",
+        );
+    }
+    Ok(json)
+}
+
+fn yaml_to_json(cx: &Ctx, at: &str, value: &yaml_serde::Value) -> Result<serde_json::Value, Error> {
+    serde_json::to_value(value)
+        .or_else(|e| cx.fail(at, format!("the example is not plain data: {e}"), "write it as JSON-like YAML"))
 }
 
 fn yaml_text(value: &yaml_serde::Value) -> String {
@@ -543,6 +789,23 @@ fn validate_upstream(cx: &Ctx, at: &str, kind: &ArgKind, up: &spec::Upstream) ->
     };
     if transform.is_some() && (!matches!(kind, ArgKind::Date) || up.query.is_none()) {
         return cx.fail(at, "transforms apply to date arguments sent in the query", "remove `transform`");
+    }
+    if let ArgKind::Map(_) = kind
+        && up.body.is_none()
+    {
+        return cx.fail(at, "a map argument can only be sent in the body", "use `upstream: {body: NAME}`");
+    }
+    if let ArgKind::List(list) = kind {
+        if up.path.is_some() {
+            return cx.fail(at, "an array argument cannot go into the path", "send it in the query or the body");
+        }
+        if list.alternative.is_some() && up.body.is_none() {
+            return cx.fail(
+                at,
+                "an array with an `alternative` can only be sent in the body (the query has no way to say it)",
+                "use `upstream: {body: NAME}`",
+            );
+        }
     }
     if let Some(name) = &up.query {
         if name.is_empty() {

@@ -2,6 +2,8 @@
 //!
 //! Every failure names the argument and the rule; nothing is sent upstream.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use super::JsonObject;
@@ -21,6 +23,13 @@ pub enum EnumRejection {
     Unknown,
     /// A value the API has but this tool refuses, with the reason.
     Refused(&'static str),
+}
+
+/// An array argument that also accepts one word instead of the list (`unrestricted`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListOr<T> {
+    Alternative,
+    List(Vec<T>),
 }
 
 /// A tool call's arguments, with unknown names already rejected.
@@ -108,13 +117,96 @@ impl<'a> Arguments<'a> {
 
     pub fn enumeration<E: ArgEnum>(&self, name: &str) -> Result<Option<E>, ArgError> {
         let Some(value) = self.string(name)? else { return Ok(None) };
-        match E::parse(&value) {
-            Ok(e) => Ok(Some(e)),
-            Err(EnumRejection::Refused(reason)) => Err(ArgError::new(name, format!("`{value}` is refused: {reason}"))),
-            Err(EnumRejection::Unknown) => {
-                Err(ArgError::new(name, format!("`{}` is not one of: {}", shorten(&value), E::ACCEPTED.join(", "))))
+        item::enumeration(&Value::String(value)).map(Some).map_err(|rule| ArgError::new(name, rule))
+    }
+
+    /// A JSON array of `min..=max` distinct items, each read by `item` (see [`item`]).
+    pub fn list<T: PartialEq>(
+        &self,
+        name: &str,
+        min: u32,
+        max: u32,
+        item: impl Fn(&Value) -> Result<T, String>,
+    ) -> Result<Option<Vec<T>>, ArgError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Array(values)) => {
+                let mut items = Vec::with_capacity(values.len().min(max as usize));
+                for (index, value) in values.iter().enumerate() {
+                    items.push(item(value).map_err(|rule| ArgError::new(name, format!("item {}: {rule}", index + 1)))?);
+                }
+                check::items(name, &items, min, max)?;
+                Ok(Some(items))
+            }
+            Some(other) => Err(ArgError::new(name, format!("must be a list, not {}", type_name(other)))),
+        }
+    }
+
+    /// Like [`Arguments::list`], but the string `alternative` is also accepted in place of the list.
+    pub fn list_or<T: PartialEq>(
+        &self,
+        name: &str,
+        alternative: &str,
+        min: u32,
+        max: u32,
+        item: impl Fn(&Value) -> Result<T, String>,
+    ) -> Result<Option<ListOr<T>>, ArgError> {
+        match self.get(name) {
+            Some(Value::String(word)) if word == alternative => Ok(Some(ListOr::Alternative)),
+            Some(Value::Array(_)) | None => Ok(self.list(name, min, max, item)?.map(ListOr::List)),
+            Some(other) => {
+                Err(ArgError::new(name, format!("must be \"{alternative}\" or a list, not {}", describe_short(other))))
             }
         }
+    }
+
+    /// A JSON object whose values are all strings (tags).
+    pub fn string_map(&self, name: &str) -> Result<Option<BTreeMap<String, String>>, ArgError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Object(entries)) => entries
+                .iter()
+                .map(|(key, value)| match value {
+                    Value::String(text) => Ok((key.clone(), text.clone())),
+                    other => Err(ArgError::new(
+                        name,
+                        format!("the value of `{}` must be a string, not {}", shorten(key), type_name(other)),
+                    )),
+                })
+                .collect::<Result<_, _>>()
+                .map(Some),
+            Some(other) => Err(ArgError::new(name, format!("must be an object of strings, not {}", type_name(other)))),
+        }
+    }
+}
+
+/// Readers of one array item; the error is the rule, without the argument's name.
+pub mod item {
+    use super::{ArgEnum, EnumRejection, Value, shorten, type_name};
+
+    pub fn string(value: &Value) -> Result<String, String> {
+        match value {
+            Value::String(s) => Ok(s.clone()),
+            other => Err(format!("must be a string, not {}", type_name(other))),
+        }
+    }
+
+    pub fn enumeration<E: ArgEnum>(value: &Value) -> Result<E, String> {
+        let text = string(value)?;
+        match E::parse(&text) {
+            Ok(e) => Ok(e),
+            Err(EnumRejection::Refused(reason)) => Err(format!("`{text}` is refused: {reason}")),
+            Err(EnumRejection::Unknown) => {
+                Err(format!("`{}` is not one of: {}", shorten(&text), E::ACCEPTED.join(", ")))
+            }
+        }
+    }
+}
+
+fn describe_short(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("`{}`", shorten(s)),
+        other => type_name(other).to_string(),
     }
 }
 
@@ -133,7 +225,67 @@ fn shorten(s: &str) -> String {
 
 /// The spec's rules on typed values (also run for arguments built in Rust).
 pub mod check {
+    use std::collections::BTreeMap;
+
     use super::{ArgError, Date};
+
+    /// `min..=max` items, none repeated.
+    pub fn items<T: PartialEq>(name: &str, items: &[T], min: u32, max: u32) -> Result<(), ArgError> {
+        let n = items.len();
+        if n < min as usize {
+            let rule = if n == 0 {
+                format!("give at least {min} item(s), or leave the argument out")
+            } else {
+                format!("must have at least {min} items, got {n}")
+            };
+            return Err(ArgError::new(name, rule));
+        }
+        if n > max as usize {
+            return Err(ArgError::new(name, format!("must have at most {max} items, got {n}")));
+        }
+        for (later, item) in items.iter().enumerate() {
+            if let Some(earlier) = items[..later].iter().position(|other| other == item) {
+                return Err(ArgError::new(name, format!("item {} repeats item {}", later + 1, earlier + 1)));
+            }
+        }
+        Ok(())
+    }
+
+    /// A string map: at most `max_entries`, keys 1..=`key_max` characters and not starting with
+    /// `reserved_prefix` (case-insensitive), values at most `value_max` characters.
+    pub fn map(
+        name: &str,
+        map: &BTreeMap<String, String>,
+        max_entries: u32,
+        key_max: u32,
+        value_max: u32,
+        reserved_prefix: Option<&str>,
+    ) -> Result<(), ArgError> {
+        if map.len() > max_entries as usize {
+            return Err(ArgError::new(name, format!("must have at most {max_entries} entries, got {}", map.len())));
+        }
+        for (key, value) in map {
+            let key_len = key.chars().count();
+            if key_len == 0 || key_len > key_max as usize {
+                return Err(ArgError::new(name, format!("keys must be 1 to {key_max} characters long")));
+            }
+            if let Some(prefix) = reserved_prefix
+                && key.to_lowercase().starts_with(&prefix.to_lowercase())
+            {
+                return Err(ArgError::new(
+                    name,
+                    format!("key `{}` is reserved: keys must not start with `{prefix}`", super::shorten(key)),
+                ));
+            }
+            if value.chars().count() > value_max as usize {
+                return Err(ArgError::new(
+                    name,
+                    format!("the value of `{}` must be at most {value_max} characters long", super::shorten(key)),
+                ));
+            }
+        }
+        Ok(())
+    }
 
     pub fn range(name: &str, value: i64, min: Option<i64>, max: Option<i64>) -> Result<(), ArgError> {
         match (min, max) {

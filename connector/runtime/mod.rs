@@ -13,7 +13,7 @@ pub mod pagination;
 pub mod progress;
 pub mod registry;
 
-pub use args::{ArgEnum, Arguments, EnumRejection, check};
+pub use args::{ArgEnum, Arguments, EnumRejection, ListOr, check, item};
 pub use date::{Date, transform};
 pub use error::{ApiError, ArgError, Error};
 pub use http::{AdminKey, Http, HttpConfig, Method, Request, RequestCount, RetryPolicy, path_segment};

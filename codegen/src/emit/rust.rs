@@ -8,10 +8,10 @@ use quote::{format_ident, quote};
 
 use crate::emit::schema;
 use crate::ir::{
-    Action, Arg, ArgKind, Check, DefaultValue, EnumArg, HttpCall, Method, Model, Pagination, PathPiece, Tool,
+    Action, Arg, ArgKind, Check, DefaultValue, EnumArg, HttpCall, ListArg, Method, Model, Pagination, PathPiece, Tool,
     Transform, TypeExpr, Upstream,
 };
-use crate::names::{field_ident, upper_camel};
+use crate::names::{field_ident, upper_camel, variant_name};
 
 pub struct RustEmitter<'a> {
     model: &'a Model,
@@ -176,6 +176,26 @@ impl<'a> RustEmitter<'a> {
         format_ident!("{}{}", upper_camel(&tool.rust_name), upper_camel(&arg.name))
     }
 
+    /// The enum of an array's items: the argument's own name, or `…Item` when the
+    /// argument's name goes to the list-or-word wrapper.
+    fn item_enum_name(tool: &Tool, arg: &Arg, list: &ListArg) -> Ident {
+        if list.alternative.is_some() {
+            format_ident!("{}{}Item", upper_camel(&tool.rust_name), upper_camel(&arg.name))
+        } else {
+            Self::enum_name(tool, arg)
+        }
+    }
+
+    fn item_type(tool: &Tool, arg: &Arg, list: &ListArg) -> TokenStream {
+        match list.item.as_ref() {
+            ArgKind::Enum(_) => {
+                let e = Self::item_enum_name(tool, arg, list);
+                quote!(#e)
+            }
+            _ => quote!(::std::string::String),
+        }
+    }
+
     /// The Rust type of an argument's value (before `Option` for optional ones).
     fn arg_value_type(&self, tool: &Tool, arg: &Arg) -> TokenStream {
         let rt = &self.rt;
@@ -194,6 +214,17 @@ impl<'a> RustEmitter<'a> {
                 let e = Self::enum_name(tool, arg);
                 quote!(#e)
             }
+            ArgKind::List(list) if list.alternative.is_some() => {
+                let e = Self::enum_name(tool, arg);
+                quote!(#e)
+            }
+            ArgKind::List(list) => {
+                let item = Self::item_type(tool, arg, list);
+                quote!(::std::vec::Vec<#item>)
+            }
+            ArgKind::Map(_) => {
+                quote!(::std::collections::BTreeMap<::std::string::String, ::std::string::String>)
+            }
         }
     }
 
@@ -205,7 +236,18 @@ impl<'a> RustEmitter<'a> {
         let rt = &self.rt;
         let name = Self::args_struct_name(tool);
         let enums = tool.args.iter().filter_map(|arg| match &arg.kind {
-            ArgKind::Enum(e) => Some(self.arg_enum(tool, arg, e)),
+            ArgKind::Enum(e) => Some(self.arg_enum(&Self::enum_name(tool, arg), tool, arg, e)),
+            ArgKind::List(list) => {
+                let items = match list.item.as_ref() {
+                    ArgKind::Enum(e) => self.arg_enum(&Self::item_enum_name(tool, arg, list), tool, arg, e),
+                    _ => quote!(),
+                };
+                let wrapper = match &list.alternative {
+                    Some(word) => self.list_or_enum(tool, arg, list, word),
+                    None => quote!(),
+                };
+                Some(quote!(#items #wrapper))
+            }
             _ => None,
         });
         let fields = tool.args.iter().map(|arg| {
@@ -332,7 +374,7 @@ impl<'a> RustEmitter<'a> {
             (DefaultValue::Boolean(b), _) => quote!(#b),
             (DefaultValue::String(s), ArgKind::Enum(_)) => {
                 let e = Self::enum_name(tool, arg);
-                let v = format_ident!("{}", upper_camel(s));
+                let v = format_ident!("{}", variant_name(s));
                 quote!(#e::#v)
             }
             (DefaultValue::String(s), _) => quote!(::std::string::String::from(#s)),
@@ -344,9 +386,34 @@ impl<'a> RustEmitter<'a> {
     }
 
     fn parse_field(&self, tool: &Tool, arg: &Arg) -> TokenStream {
+        let rt = &self.rt;
         let f = field(&arg.name);
         let name = &arg.name;
         let read = match &arg.kind {
+            ArgKind::List(list) => {
+                let (min, max) = (list.min_items, list.max_items);
+                let item = match list.item.as_ref() {
+                    ArgKind::Enum(_) => {
+                        let e = Self::item_enum_name(tool, arg, list);
+                        quote!(#rt::item::enumeration::<#e>)
+                    }
+                    _ => quote!(#rt::item::string),
+                };
+                match &list.alternative {
+                    None => quote!(arguments.list(#name, #min, #max, #item)?),
+                    Some(word) => {
+                        let wrapper = Self::enum_name(tool, arg);
+                        let alt = format_ident!("{}", variant_name(word));
+                        quote! {
+                            arguments.list_or(#name, #word, #min, #max, #item)?.map(|value| match value {
+                                #rt::ListOr::Alternative => #wrapper::#alt,
+                                #rt::ListOr::List(items) => #wrapper::List(items),
+                            })
+                        }
+                    }
+                }
+            }
+            ArgKind::Map(_) => quote!(arguments.string_map(#name)?),
             ArgKind::String { .. } | ArgKind::Email | ArgKind::Id => quote!(arguments.string(#name)?),
             ArgKind::Integer { minimum, maximum } => {
                 let min = opt_i64(*minimum);
@@ -387,6 +454,51 @@ impl<'a> RustEmitter<'a> {
                 ArgKind::Email => Some(quote!(#rt::check::email(#name, value)?;)),
                 ArgKind::Id => Some(quote!(#rt::check::id(#name, value)?;)),
                 ArgKind::Boolean | ArgKind::Date | ArgKind::Enum(_) => None,
+                ArgKind::List(list) => {
+                    let (min, max) = (list.min_items, list.max_items);
+                    let per_item = match list.item.as_ref() {
+                        ArgKind::Id => Some(quote!(#rt::check::id(&item_name, item)?;)),
+                        ArgKind::Email => Some(quote!(#rt::check::email(&item_name, item)?;)),
+                        ArgKind::String { min_length, max_length } => {
+                            let (lo, hi) = (opt_u32(*min_length), opt_u32(*max_length));
+                            Some(quote!(#rt::check::length(&item_name, item, #lo, #hi)?;))
+                        }
+                        _ => None,
+                    };
+                    let per_item = per_item.map(|check| {
+                        quote! {
+                            for (index, item) in values.iter().enumerate() {
+                                let item_name = ::std::format!("{}[{}]", #name, index);
+                                #check
+                            }
+                        }
+                    });
+                    let body = quote! {
+                        #rt::check::items(#name, values, #min, #max)?;
+                        #per_item
+                    };
+                    if list.alternative.is_some() {
+                        // Only the list form has items to check; matched in one pattern.
+                        let wrapper = Self::enum_name(tool, arg);
+                        let pattern = if Self::arg_is_option(arg) {
+                            quote!(::std::option::Option::Some(#wrapper::List(values)))
+                        } else {
+                            quote!(#wrapper::List(values))
+                        };
+                        out.push(quote!(if let #pattern = &self.#f { #body }));
+                        continue;
+                    } else {
+                        Some(quote!(let values = value; #body))
+                    }
+                }
+                ArgKind::Map(m) => {
+                    let (entries, key_max, value_max) = (m.max_entries, m.key_max_length, m.value_max_length);
+                    let prefix = match &m.reserved_key_prefix {
+                        Some(p) => quote!(::std::option::Option::Some(#p)),
+                        None => quote!(::std::option::Option::None),
+                    };
+                    Some(quote!(#rt::check::map(#name, value, #entries, #key_max, #value_max, #prefix)?;))
+                }
             };
             if let Some(check) = check {
                 if Self::arg_is_option(arg) {
@@ -418,17 +530,45 @@ impl<'a> RustEmitter<'a> {
         quote!(#(#out)*)
     }
 
-    fn arg_enum(&self, tool: &Tool, arg: &Arg, e: &EnumArg) -> TokenStream {
+    /// An array argument that also takes one word: `Word` or `List(items)`.
+    fn list_or_enum(&self, tool: &Tool, arg: &Arg, list: &ListArg, word: &str) -> TokenStream {
         let rt = &self.rt;
         let name = Self::enum_name(tool, arg);
-        let variants: Vec<Ident> = e.values.iter().map(|v| format_ident!("{}", upper_camel(v))).collect();
+        let item = Self::item_type(tool, arg, list);
+        let alt = format_ident!("{}", variant_name(word));
+        let docs = doc(&format!("`{}` of `{}`: the word `{word}` or a list.", arg.name, tool.name));
+        let alt_doc = format!(" `{word}`");
+        quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, Eq)]
+            pub enum #name {
+                #[doc = #alt_doc]
+                #alt,
+                /// These values.
+                List(::std::vec::Vec<#item>),
+            }
+            impl #name {
+                /// The JSON sent to the API: the word, or an array of values.
+                pub fn to_json(&self) -> #rt::Value {
+                    match self {
+                        Self::#alt => #rt::Value::from(#word),
+                        Self::List(items) => #rt::Value::Array(items.iter().map(|item| #rt::Value::from(item.as_str())).collect()),
+                    }
+                }
+            }
+        }
+    }
+
+    fn arg_enum(&self, name: &Ident, tool: &Tool, arg: &Arg, e: &EnumArg) -> TokenStream {
+        let rt = &self.rt;
+        let variants: Vec<Ident> = e.values.iter().map(|v| format_ident!("{}", variant_name(v))).collect();
         let values = &e.values;
         let accepted: Vec<&str> =
             e.values.iter().map(String::as_str).chain(e.aliases.iter().map(|(a, _)| a.as_str())).collect();
         let value_arms =
             e.values.iter().zip(&variants).map(|(v, id)| quote!(#v => ::std::result::Result::Ok(Self::#id),));
         let alias_arms = e.aliases.iter().map(|(alias, target)| {
-            let id = format_ident!("{}", upper_camel(target));
+            let id = format_ident!("{}", variant_name(target));
             quote!(#alias => ::std::result::Result::Ok(Self::#id),)
         });
         let refused_arms = e
@@ -587,6 +727,18 @@ impl<'a> RustEmitter<'a> {
     fn client_module(&self) -> TokenStream {
         let rt = &self.rt;
         let methods = self.model.tools.iter().map(|tool| self.client_method(tool));
+        let read_methods = self.model.tools.iter().filter(|t| t.annotations.read_only).map(|tool| {
+            let method = ident(&tool.rust_name);
+            let args = Self::args_struct_name(tool);
+            let output = self.output_type(tool);
+            let text = format!("{}: see [`Client::{}`].", tool.title, tool.rust_name);
+            quote! {
+                #[doc = #text]
+                pub async fn #method(&self, args: &super::args::#args) -> ::std::result::Result<#output, #rt::Error> {
+                    self.client.#method(args).await
+                }
+            }
+        });
         quote! {
             /// The typed Admin API client: one method per tool.
             pub mod client {
@@ -610,6 +762,23 @@ impl<'a> RustEmitter<'a> {
                         Self { http: self.http.with_progress(progress) }
                     }
                     #(#methods)*
+                    /// The same client restricted to the tools the spec marks read-only.
+                    pub fn read_only(&self) -> ReadOnlyClient {
+                        ReadOnlyClient { client: self.clone() }
+                    }
+                }
+                /// A client that can only read: it has a method for each read-only tool and
+                /// none for the others, so a write cannot be expressed with it.
+                #[derive(Debug, Clone)]
+                pub struct ReadOnlyClient {
+                    client: Client,
+                }
+                impl ReadOnlyClient {
+                    /// A read-only client over a configured HTTP runtime.
+                    pub fn new(http: #rt::Http) -> Self {
+                        Client::new(http).read_only()
+                    }
+                    #(#read_methods)*
                 }
             }
         }
@@ -668,8 +837,18 @@ impl<'a> RustEmitter<'a> {
                 ArgKind::Date => quote!(#v.to_string()),
                 ArgKind::Boolean | ArgKind::Integer { .. } if in_query => quote!(#v.to_string()),
                 ArgKind::Boolean | ArgKind::Integer { .. } => quote!(*#v),
+                ArgKind::List(list) if list.alternative.is_some() => quote!(#v.to_json()),
+                ArgKind::List(_) => {
+                    quote!(#rt::Value::Array(#v.iter().map(|item| #rt::Value::from(item.as_str())).collect()))
+                }
+                ArgKind::Map(_) => quote! {
+                    #rt::Value::Object(#v.iter().map(|(key, text)| (key.clone(), #rt::Value::from(text.as_str()))).collect())
+                },
             };
             let (push, target) = match &arg.upstream {
+                Some(Upstream::Query { name, .. }) if matches!(arg.kind, ArgKind::List(_)) => {
+                    (quote!(for item in value { request.query(#name, item.as_str()); }), &mut query)
+                }
                 Some(Upstream::Query { name, transform }) => {
                     let v = match transform {
                         Some(Transform::StartOfDay) => quote!(#rt::transform::start_of_day(value)),

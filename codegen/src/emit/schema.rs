@@ -26,8 +26,27 @@ pub fn input_schema(tool: &Tool) -> Value {
 }
 
 fn arg_schema(arg: &Arg) -> Value {
+    let mut s = kind_schema(&arg.kind);
+    match &arg.default {
+        Some(DefaultValue::Integer(n)) => {
+            s.insert("default".into(), json!(n));
+        }
+        Some(DefaultValue::Boolean(b)) => {
+            s.insert("default".into(), json!(b));
+        }
+        Some(DefaultValue::String(v)) => {
+            s.insert("default".into(), json!(v));
+        }
+        None => {}
+    }
+    s.insert("description".into(), json!(arg.description));
+    Value::Object(s)
+}
+
+/// The schema of one value of an argument kind (no default, no description).
+fn kind_schema(kind: &ArgKind) -> Map<String, Value> {
     let mut s = Map::new();
-    match &arg.kind {
+    match kind {
         ArgKind::String { min_length, max_length } => {
             s.insert("type".into(), json!("string"));
             if let Some(n) = min_length {
@@ -68,21 +87,28 @@ fn arg_schema(arg: &Arg) -> Value {
                 e.values.iter().map(String::as_str).chain(e.aliases.iter().map(|(a, _)| a.as_str())).collect();
             s.insert("enum".into(), json!(accepted));
         }
+        ArgKind::List(list) => {
+            let mut array = Map::new();
+            array.insert("type".into(), json!("array"));
+            array.insert("items".into(), Value::Object(kind_schema(&list.item)));
+            array.insert("minItems".into(), json!(list.min_items));
+            array.insert("maxItems".into(), json!(list.max_items));
+            array.insert("uniqueItems".into(), json!(true));
+            match &list.alternative {
+                None => s = array,
+                Some(word) => {
+                    s.insert("anyOf".into(), json!([{"const": word}, Value::Object(array)]));
+                }
+            }
+        }
+        ArgKind::Map(m) => {
+            s.insert("type".into(), json!("object"));
+            s.insert("propertyNames".into(), json!({"minLength": 1, "maxLength": m.key_max_length}));
+            s.insert("additionalProperties".into(), json!({"type": "string", "maxLength": m.value_max_length}));
+            s.insert("maxProperties".into(), json!(m.max_entries));
+        }
     }
-    match &arg.default {
-        Some(DefaultValue::Integer(n)) => {
-            s.insert("default".into(), json!(n));
-        }
-        Some(DefaultValue::Boolean(b)) => {
-            s.insert("default".into(), json!(b));
-        }
-        Some(DefaultValue::String(v)) => {
-            s.insert("default".into(), json!(v));
-        }
-        None => {}
-    }
-    s.insert("description".into(), json!(arg.description));
-    Value::Object(s)
+    s
 }
 
 /// `None` for handler tools: their output schema comes from the Rust type (schemars).
