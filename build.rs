@@ -1,4 +1,4 @@
-//! Generates the typed client, JSON Schemas and MCP tool registry from the spec.
+//! Generates the typed client, JSON Schemas, MCP tool registry and docs from the spec.
 //!
 //! Reads `spec/admin-api.yaml`, writes only to `OUT_DIR`. A broken spec stops the
 //! build with a message naming the file, the tool and the rule.
@@ -21,6 +21,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("cargo did not set OUT_DIR")?);
     write_if_changed(&out_dir.join("admin_api.rs"), &output.rust)?;
     write_if_changed(&out_dir.join("schemas.json"), &output.schemas_json)?;
+    write_if_changed(&out_dir.join("tools.md"), &output.tools_md)?;
+    write_if_changed(&out_dir.join("readme_tools.md"), &output.readme_tools)?;
     Ok(())
 }
 

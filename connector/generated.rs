@@ -1,7 +1,14 @@
 //! The code `build.rs` generates from `spec/admin-api.yaml`: response and argument
-//! types, the typed client, and the MCP tool registry. The only `include!` site.
+//! types, the typed client, the MCP tool registry, and the docs. The only `include!` site.
 
 include!(concat!(env!("OUT_DIR"), "/admin_api.rs"));
 
 /// Every tool's JSON Schemas as the generator wrote them (pretty JSON).
 pub const SCHEMAS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/schemas.json"));
+
+/// `docs/tools.md` as the spec says it should be (`claude-code-connector docs` writes it).
+pub const TOOLS_MD: &str = include_str!(concat!(env!("OUT_DIR"), "/tools.md"));
+
+/// The README's tool table, the text between [`crate::docs::README_BEGIN`] and
+/// [`crate::docs::README_END`].
+pub const README_TOOLS: &str = include_str!(concat!(env!("OUT_DIR"), "/readme_tools.md"));

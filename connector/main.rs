@@ -1,21 +1,40 @@
-//! The `claude-code-connector` binary: configuration, logging to stderr, MCP over stdio.
+//! The `claude-code-connector` binary: configuration, logging to stderr, MCP over stdio
+//! (the default, or `serve`), and `docs` to regenerate or check the generated docs.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Args, Parser, Subcommand};
 use rmcp::ServiceExt;
 use tracing_subscriber::EnvFilter;
 
 use claude_code_connector::Client;
-use claude_code_connector::config;
 use claude_code_connector::runtime::Http;
 use claude_code_connector::server::Connector;
+use claude_code_connector::{config, docs};
 
 /// MCP server for the Anthropic Admin API (users, invites, workspaces, API keys,
 /// usage, cost and Claude Code reports). Speaks MCP over stdio.
 #[derive(Parser, Debug)]
-#[command(version, about)]
+#[command(version, about, args_conflicts_with_subcommands = true)]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Without a subcommand the binary serves MCP over stdio with these flags.
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve MCP over stdio (what running without a subcommand does).
+    Serve(ServeArgs),
+    /// Write docs/tools.md and the README's tool table from the spec, or check that they are current.
+    Docs(DocsArgs),
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
     /// Admin API base URL (https; plain http only for loopback).
     #[arg(long, env = "ANTHROPIC_BASE_URL")]
     base_url: Option<String>,
@@ -30,8 +49,64 @@ struct Cli {
     concurrency: u16,
 }
 
+#[derive(Args, Debug)]
+struct DocsArgs {
+    /// Change nothing: exit 1 and name the stale files if they differ from the spec.
+    #[arg(long)]
+    check: bool,
+    /// The repository root, where README.md and docs/ are.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Docs(args)) => write_docs(&args),
+        Some(Command::Serve(args)) => run_server(args),
+        None => run_server(cli.serve),
+    }
+}
+
+/// `docs`: reports go to stderr, like everything but MCP.
+fn write_docs(args: &DocsArgs) -> ExitCode {
+    let fix = if args.root == Path::new(".") {
+        docs::FIX_COMMAND.to_string()
+    } else {
+        format!("{} --root {}", docs::FIX_COMMAND, args.root.display())
+    };
+    let shown = |path: &str| {
+        if args.root == Path::new(".") { path.to_string() } else { args.root.join(path).display().to_string() }
+    };
+    let outcome = if args.check { docs::check(&args.root) } else { docs::write(&args.root) };
+    match outcome {
+        Ok(files) if files.is_empty() => {
+            eprintln!("{} and {} are up to date", shown(docs::TOOLS_MD_PATH), shown(docs::README_PATH));
+            ExitCode::SUCCESS
+        }
+        Ok(stale) if args.check => {
+            let names: Vec<String> = stale.iter().map(|path| shown(path)).collect();
+            eprintln!("stale (not what spec/admin-api.yaml generates): {}", names.join(", "));
+            eprintln!("run: {fix}");
+            ExitCode::FAILURE
+        }
+        Ok(written) => {
+            for path in written {
+                eprintln!("wrote {}", shown(path));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            if matches!(&error, docs::DocsError::Io { error, .. } if error.kind() == std::io::ErrorKind::NotFound) {
+                eprintln!("(run it from the repository root, or pass --root DIR)");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_server(args: ServeArgs) -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(false)
@@ -44,7 +119,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(serve(cli)) {
+    match runtime.block_on(serve(args)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
@@ -53,7 +128,7 @@ fn main() -> ExitCode {
     }
 }
 
-async fn serve(cli: Cli) -> Result<(), String> {
+async fn serve(cli: ServeArgs) -> Result<(), String> {
     let key = config::key_from_env().map_err(|e| e.to_string())?;
     if !key.looks_like_admin_key() {
         tracing::warn!(

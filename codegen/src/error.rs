@@ -13,6 +13,8 @@ pub enum Error {
     Rule { file: String, at: String, rule: String, fix: String },
     /// The generator produced Rust that does not parse (a generator bug).
     Generated { message: String },
+    /// A docs template failed to compile or render (a generator bug, e.g. a typo in a template).
+    Template { template: String, message: String },
 }
 
 impl fmt::Display for Error {
@@ -26,6 +28,10 @@ impl fmt::Display for Error {
             Error::Generated { message } => write!(
                 f,
                 "the generator produced Rust that does not parse: {message}\n  fix: this is a bug in codegen/, not in the spec"
+            ),
+            Error::Template { template, message } => write!(
+                f,
+                "codegen/templates/{template}: {message}\n  fix: this is a bug in the template or in codegen/src/emit/docs.rs, not in the spec"
             ),
         }
     }

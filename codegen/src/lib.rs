@@ -2,7 +2,8 @@
 //!
 //! The pipeline is `spec` (serde model of the YAML) → `validate` (every rule of the
 //! format, with errors that name file, tool and rule) → `ir` (the normalized model)
-//! → `emit` (Rust via quote + prettyplease, JSON Schemas via serde_json).
+//! → `emit` (Rust via quote + prettyplease, JSON Schemas via serde_json, Markdown docs
+//! via minijinja templates).
 //! `build.rs` calls [`load`] and [`generate`]; nothing here touches the network.
 
 pub mod emit;
@@ -23,6 +24,10 @@ pub struct Output {
     pub rust: String,
     /// Every tool's JSON Schemas, pretty-printed.
     pub schemas_json: String,
+    /// `docs/tools.md`: every tool with its arguments, upstream call and examples.
+    pub tools_md: String,
+    /// The README's tool table (the text between its `tools:begin` and `tools:end` markers).
+    pub readme_tools: String,
 }
 
 /// Reads and validates a spec file. `display_name` is how errors name the file.
@@ -42,7 +47,12 @@ pub fn parse(text: &str, display_name: &str) -> Result<ir::Model, Error> {
 /// Generates the outputs. `runtime_path` is where the generated code finds the
 /// runtime it calls, e.g. `crate::runtime` inside the connector.
 pub fn generate(model: &ir::Model, runtime_path: &str) -> Result<Output, Error> {
-    Ok(Output { rust: emit::rust(model, runtime_path)?, schemas_json: emit::schemas_json(model) })
+    Ok(Output {
+        rust: emit::rust(model, runtime_path)?,
+        schemas_json: emit::schemas_json(model),
+        tools_md: emit::docs::tools_md(model)?,
+        readme_tools: emit::docs::readme_tools(model)?,
+    })
 }
 
 /// serde says `tools[3]`; a person wants the tool's name too.

@@ -4,6 +4,7 @@
 mod harness;
 
 mod bad_input;
+mod docs;
 mod metrics;
 mod stdio;
 mod tools;

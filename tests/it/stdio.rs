@@ -28,6 +28,12 @@ async fn the_binary_speaks_mcp_on_stdout_and_logs_only_to_stderr() {
         .expect("spawn the binary");
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    // Drained as it comes: debug logs would otherwise fill the pipe and block the server.
+    let mut stderr_pipe = child.stderr.take().unwrap();
+    let stderr_reader = tokio::spawn(async move {
+        let mut text = String::new();
+        stderr_pipe.read_to_string(&mut text).await.map(|_| text)
+    });
     let messages = [
         json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"test","version":"0"}}}),
         json!({"jsonrpc":"2.0","method":"notifications/initialized"}),
@@ -57,7 +63,10 @@ async fn the_binary_speaks_mcp_on_stdout_and_logs_only_to_stderr() {
     assert_eq!(init["serverInfo"]["name"], "claude-code-connector");
     assert_eq!(init["serverInfo"]["version"], env!("CARGO_PKG_VERSION"));
     assert!(init["instructions"].as_str().unwrap().contains("Admin API"));
-    assert_eq!(responses[&2]["result"]["tools"].as_array().unwrap().len(), 18);
+    assert_eq!(
+        responses[&2]["result"]["tools"].as_array().unwrap().len(),
+        claude_code_connector::generated::tools::DEFINITIONS.len()
+    );
     let users = &responses[&3]["result"]["structuredContent"]["data"];
     assert_eq!(users[0]["id"], "user_41");
     assert_eq!(responses[&4]["result"]["isError"], true);
@@ -66,8 +75,7 @@ async fn the_binary_speaks_mcp_on_stdout_and_logs_only_to_stderr() {
     drop(stdin);
     let status = tokio::time::timeout(Duration::from_secs(10), child.wait()).await.expect("exits on EOF").unwrap();
     assert!(status.success());
-    let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).await.unwrap();
+    let stderr = stderr_reader.await.unwrap().unwrap();
     assert!(!stderr.contains(FAKE_ADMIN_KEY), "the key must never be logged, even at debug");
     assert!(stderr.contains("request"), "debug logs go to stderr: {stderr}");
 }

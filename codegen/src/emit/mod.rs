@@ -1,5 +1,6 @@
 //! Emitters: the validated model in, generated files out (deterministic, formatted).
 
+pub mod docs;
 pub mod rust;
 pub mod schema;
 

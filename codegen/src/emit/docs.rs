@@ -1,0 +1,915 @@
+//! The documentation generated from the spec: `docs/tools.md` (every tool with its
+//! behaviour, upstream call, arguments, an example call and an example result) and the
+//! README's tool table.
+//!
+//! This module owns the *context*: a serde_json value built from the validated
+//! [`Model`] (never from the YAML), with the wording that needs the IR (argument types,
+//! bounds, where an argument goes upstream, the examples). The templates in
+//! `codegen/templates/` own the layout and the prose. They are compiled in with
+//! `include_str!` and rendered by minijinja with strict undefined behaviour, so a
+//! template that names a missing variable fails generation instead of printing nothing.
+//! Output follows spec order (groups as `groups` lists them, tools as `tools` does) and
+//! ends with exactly one newline.
+
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use serde_json::{Map, Value, json};
+
+use crate::emit::schema::EMAIL_MAX_LENGTH;
+use crate::error::Error;
+use crate::ir::{
+    Action, Arg, ArgKind, Check, DefaultValue, EnumArg, HttpCall, ListArg, MapArg, Model, Pagination, PathPiece, Tool,
+    Transform, TypeDef, TypeExpr, Upstream,
+};
+
+/// The spec, as the generated docs name it.
+pub const SPEC_PATH: &str = "spec/admin-api.yaml";
+/// The command that regenerates the docs, as the generated docs and checks say it.
+pub const REGENERATE: &str = "cargo run -- docs";
+
+/// The template of `docs/tools.md`.
+pub const TOOLS_TEMPLATE: (&str, &str) = ("tools.md.j2", include_str!("../../templates/tools.md.j2"));
+/// The template of the README's tool table (the text between its markers).
+pub const README_TEMPLATE: (&str, &str) = ("readme_tools.md.j2", include_str!("../../templates/readme_tools.md.j2"));
+
+/// Where `docs/tools.md` lives relative to the README (the table links into it).
+const TOOLS_MD_FROM_README: &str = "docs/tools.md";
+/// The first day of synthesized date ranges; the last is [`EXAMPLE_END`].
+const EXAMPLE_START: &str = "2026-11-01";
+const EXAMPLE_END: &str = "2026-11-07";
+/// How deep a synthesized example result goes before it stops (types cannot contain
+/// themselves, so this only guards against a generator bug).
+const MAX_DEPTH: usize = 32;
+
+/// `docs/tools.md`.
+pub fn tools_md(model: &Model) -> Result<String, Error> {
+    render_template(TOOLS_TEMPLATE, &context(model))
+}
+
+/// The README's tool table: the text that goes between the README's markers.
+pub fn readme_tools(model: &Model) -> Result<String, Error> {
+    render_template(README_TEMPLATE, &context(model))
+}
+
+/// Renders one template (`(name, source)`) with the docs' settings: strict undefined
+/// behaviour, no auto-escaping (the output is Markdown), block tags that take their
+/// own line away, and exactly one trailing newline.
+pub fn render_template((name, source): (&str, &str), context: &Value) -> Result<String, Error> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|_| AutoEscape::None);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    let failed = |e: minijinja::Error| Error::Template { template: name.to_string(), message: describe(&e) };
+    env.add_template(name, source).map_err(failed)?;
+    let text =
+        env.get_template(name).and_then(|t| t.render(minijinja::Value::from_serialize(context))).map_err(failed)?;
+    let mut text = text.trim_end().to_string();
+    text.push('\n');
+    Ok(text)
+}
+
+/// A minijinja error with its chain of causes, on one line.
+fn describe(error: &minijinja::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
+}
+
+/// What the templates see. Every key is always present (null when it does not apply):
+/// strict undefined behaviour makes a missing key an error.
+pub fn context(model: &Model) -> Value {
+    let groups: Vec<Value> = model
+        .groups
+        .iter()
+        .filter_map(|group| {
+            let tools: Vec<Value> =
+                model.tools.iter().filter(|t| t.group == group.id).map(|t| tool_context(model, t)).collect();
+            (!tools.is_empty()).then(|| json!({"id": group.id, "title": group.title, "tools": tools}))
+        })
+        .collect();
+    json!({
+        "spec_path": SPEC_PATH,
+        "regenerate": REGENERATE,
+        "tools_md": TOOLS_MD_FROM_README,
+        "server": {"name": model.server.name, "title": model.server.title, "instructions": model.server.instructions},
+        "tool_count": model.tools.len(),
+        "groups": groups,
+    })
+}
+
+fn tool_context(model: &Model, tool: &Tool) -> Value {
+    let a = tool.annotations;
+    let kind = if a.destructive {
+        "destructive"
+    } else if a.read_only {
+        "read"
+    } else {
+        "write"
+    };
+    let call = example_call(tool);
+    let (http, handler, result) = match &tool.action {
+        Action::Http(http) => {
+            let (result, from_spec) = example_result(model, tool, http, &call);
+            (http_context(http), Value::Null, json!({"json": pretty(&result), "from_spec": from_spec}))
+        }
+        Action::Handler { function, output } => {
+            let type_name = output.rsplit("::").next().unwrap_or(output);
+            (Value::Null, json!({"function": function, "output": type_name}), Value::Null)
+        }
+    };
+    json!({
+        "name": tool.name,
+        "title": tool.title,
+        "description": tool.description,
+        "summary": cell(first_sentence(&tool.description)),
+        "read_only": a.read_only,
+        "destructive": a.destructive,
+        "idempotent": a.idempotent,
+        "open_world": a.open_world,
+        "kind": kind,
+        "http": http,
+        "handler": handler,
+        "args": tool.args.iter().map(|arg| arg_context(tool, arg)).collect::<Vec<_>>(),
+        "checks": tool.checks.iter().map(check_text).collect::<Vec<_>>(),
+        "example_call": pretty(&json!({"name": tool.name, "arguments": call})),
+        "example_result": result,
+    })
+}
+
+fn http_context(call: &HttpCall) -> Value {
+    let path: String = call
+        .path
+        .iter()
+        .map(|piece| match piece {
+            PathPiece::Literal(text) => text.clone(),
+            PathPiece::Placeholder(name) => format!("{{{name}}}"),
+        })
+        .collect();
+    let fixed_query = (!call.fixed_query.is_empty()).then(|| {
+        call.fixed_query.iter().map(|(name, value)| format!("`{name}={value}`")).collect::<Vec<_>>().join(", ")
+    });
+    let none = Value::Null;
+    let pagination = match &call.pagination {
+        Pagination::None => json!({"style": "none", "page": none, "per_page": none, "window": false,
+            "start": none, "end": none, "query": none, "limit": none}),
+        Pagination::IdCursor { page, per_page } => json!({"style": "id_cursor", "page": page, "per_page": per_page,
+            "window": false, "start": none, "end": none, "query": none, "limit": none}),
+        Pagination::PageToken { window } => {
+            let (page, per_page) = match window {
+                Some((page, per_page)) => (json!(page), json!(per_page)),
+                None => (Value::Null, Value::Null),
+            };
+            json!({"style": "page_token", "page": page, "per_page": per_page, "window": window.is_some(),
+                "start": none, "end": none, "query": none, "limit": none})
+        }
+        Pagination::PerDay { start, end, query, limit } => json!({"style": "per_day", "page": none,
+            "per_page": none, "window": false, "start": start, "end": end, "query": query, "limit": limit}),
+    };
+    let summary = call.summary.as_ref().map(|s| json!({"list": s.list_field, "amount": s.amount_field}));
+    json!({
+        "method": call.method.as_str(),
+        "path": path,
+        "fixed_query": fixed_query,
+        "pagination": pagination,
+        "summary": summary,
+        "output": call.output,
+    })
+}
+
+// ------------------------------------------------------------------ arguments
+
+fn arg_context(tool: &Tool, arg: &Arg) -> Value {
+    let requirement = match (&arg.default, arg.required) {
+        (_, true) => "required".to_string(),
+        (Some(default), false) => format!("default `{}`", default_text(default)),
+        (None, false) => "optional".to_string(),
+    };
+    let bounds = bounds_text(&arg.kind);
+    json!({
+        "name": arg.name,
+        "type": cell(&type_text(&arg.kind)),
+        "requirement": requirement,
+        "bounds": cell(if bounds.is_empty() { "—" } else { &bounds }),
+        "upstream": cell(&upstream_text(tool, arg)),
+        "description": cell(&arg.description),
+    })
+}
+
+fn default_text(default: &DefaultValue) -> String {
+    match default {
+        DefaultValue::Integer(n) => n.to_string(),
+        DefaultValue::Boolean(b) => b.to_string(),
+        DefaultValue::String(s) => s.clone(),
+    }
+}
+
+/// `integer`, `array of enum`, `map (string → string)`.
+fn type_text(kind: &ArgKind) -> String {
+    match kind {
+        ArgKind::String { .. } => "string".into(),
+        ArgKind::Integer { .. } => "integer".into(),
+        ArgKind::Boolean => "boolean".into(),
+        ArgKind::Date => "date (`YYYY-MM-DD`, UTC)".into(),
+        ArgKind::Email => "email".into(),
+        ArgKind::Id => "id".into(),
+        ArgKind::Enum(_) => "enum".into(),
+        ArgKind::List(list) => {
+            let item = match list.item.as_ref() {
+                ArgKind::Date => "date".to_string(),
+                other => type_text(other),
+            };
+            match &list.alternative {
+                Some(word) => format!("array of {item}, or `\"{word}\"`"),
+                None => format!("array of {item}"),
+            }
+        }
+        ArgKind::Map(_) => "map (string → string)".into(),
+    }
+}
+
+/// What values an argument accepts beyond its type; empty when nothing more.
+fn bounds_text(kind: &ArgKind) -> String {
+    match kind {
+        ArgKind::String { min_length, max_length } => match range_text(*min_length, *max_length) {
+            Some(range) => format!("length {range}"),
+            None => String::new(),
+        },
+        ArgKind::Integer { minimum, maximum } => range_text(*minimum, *maximum).unwrap_or_default(),
+        ArgKind::Boolean | ArgKind::Date => String::new(),
+        ArgKind::Email => format!("a valid address, at most {EMAIL_MAX_LENGTH} characters"),
+        ArgKind::Id => "letters, digits, `_` and `-`; 1–128 characters".into(),
+        ArgKind::Enum(e) => enum_text(e),
+        ArgKind::List(list) => list_text(list),
+        ArgKind::Map(map) => map_text(map),
+    }
+}
+
+fn range_text<T: std::fmt::Display + PartialEq>(min: Option<T>, max: Option<T>) -> Option<String> {
+    match (min, max) {
+        (Some(min), Some(max)) if min == max => Some(format!("exactly {min}")),
+        (Some(min), Some(max)) => Some(format!("{min}–{max}")),
+        (Some(min), None) => Some(format!("≥ {min}")),
+        (None, Some(max)) => Some(format!("≤ {max}")),
+        (None, None) => None,
+    }
+}
+
+fn code_list<'a>(values: impl IntoIterator<Item = &'a String>) -> String {
+    values.into_iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+}
+
+fn enum_text(e: &EnumArg) -> String {
+    let mut parts = vec![format!("one of {}", code_list(&e.values))];
+    if !e.aliases.is_empty() {
+        let aliases: Vec<String> = e.aliases.iter().map(|(alias, value)| format!("`{alias}` → `{value}`")).collect();
+        parts.push(format!("also accepted: {}", aliases.join(", ")));
+    }
+    if !e.refused.is_empty() {
+        let refused: Vec<String> = e.refused.iter().map(|(value, why)| format!("`{value}` ({why})")).collect();
+        parts.push(format!("refused: {}", refused.join(", ")));
+    }
+    parts.join("; ")
+}
+
+fn list_text(list: &ListArg) -> String {
+    let count = match (list.min_items, list.max_items) {
+        (min, max) if min == max => format!("exactly {min} distinct items"),
+        (min, max) => format!("{min}–{max} distinct items"),
+    };
+    let mut parts = vec![count];
+    let item = bounds_text(&list.item);
+    if !item.is_empty() {
+        parts.push(format!("each item: {item}"));
+    }
+    if let Some(word) = &list.alternative {
+        parts.push(format!("or the string `{word}` instead of a list"));
+    }
+    parts.join("; ")
+}
+
+fn map_text(map: &MapArg) -> String {
+    let mut text = format!(
+        "at most {} entries; keys 1–{} characters, values at most {} characters",
+        map.max_entries, map.key_max_length, map.value_max_length
+    );
+    if let Some(prefix) = &map.reserved_key_prefix {
+        text.push_str(&format!("; keys must not start with `{prefix}` (in any case)"));
+    }
+    text
+}
+
+/// Where the argument goes in the API request, or what the connector does with it.
+fn upstream_text(tool: &Tool, arg: &Arg) -> String {
+    match &arg.upstream {
+        Some(Upstream::Query { name, transform }) => {
+            let how = match (transform, &arg.kind) {
+                (Some(Transform::StartOfDay), _) => " (start of day)",
+                (Some(Transform::StartOfNextDay), _) => " (start of the next day: the end becomes exclusive)",
+                (None, ArgKind::List(_)) => " (repeated)",
+                (None, _) => "",
+            };
+            format!("query `{name}`{how}")
+        }
+        Some(Upstream::Path { name }) => format!("path `{name}`"),
+        Some(Upstream::Body { path }) => {
+            let how = match &arg.kind {
+                ArgKind::List(list) if list.alternative.is_some() => " (a JSON array, or the string)",
+                ArgKind::List(_) => " (a JSON array)",
+                ArgKind::Map(_) => " (a JSON object)",
+                _ => "",
+            };
+            format!("body `{}`{how}", path.join("."))
+        }
+        None => match &tool.action {
+            Action::Handler { .. } => "read by the connector".into(),
+            Action::Http(call) => match &call.pagination {
+                Pagination::IdCursor { page, .. } if *page == arg.name => {
+                    "the connector walks `after_id` to this page".into()
+                }
+                Pagination::IdCursor { per_page, .. } if *per_page == arg.name => "query `limit`".into(),
+                Pagination::PageToken { window: Some((page, per_page)) }
+                    if *page == arg.name || *per_page == arg.name =>
+                {
+                    "the connector pages the full result".into()
+                }
+                Pagination::PerDay { start, end, query, .. } if *start == arg.name || *end == arg.name => {
+                    format!("query `{query}`, one request per day")
+                }
+                _ => "—".into(),
+            },
+        },
+    }
+}
+
+fn check_text(check: &Check) -> String {
+    match check {
+        Check::DateRange { start, end, max_days } => {
+            let mut text = format!("`{end}` must be on or after `{start}`");
+            if let Some(max) = max_days {
+                text.push_str(&format!("; the period is at most {max} days, both ends included"));
+            }
+            text
+        }
+        Check::AtLeastOne(names) => format!("give at least one of {}", code_list(names)),
+    }
+}
+
+// ------------------------------------------------------------------ example call
+
+/// The `arguments` of the example call: every required argument, every argument the
+/// spec gives an `example` for, and for each `at_least_one` check that would otherwise
+/// fail, its first argument; in the tool's argument order.
+pub fn example_call(tool: &Tool) -> Map<String, Value> {
+    let mut chosen: Vec<&str> =
+        tool.args.iter().filter(|a| a.required || a.example.is_some()).map(|a| a.name.as_str()).collect();
+    for check in &tool.checks {
+        if let Check::AtLeastOne(names) = check
+            && !names.iter().any(|n| chosen.contains(&n.as_str()))
+            && let Some(first) = names.first()
+        {
+            chosen.push(first);
+        }
+    }
+    tool.args
+        .iter()
+        .filter(|arg| chosen.contains(&arg.name.as_str()))
+        .map(|arg| (arg.name.clone(), arg.example.clone().unwrap_or_else(|| synthesize(tool, arg, &arg.kind))))
+        .collect()
+}
+
+/// A value the tool accepts, from the argument's kind and bounds.
+fn synthesize(tool: &Tool, arg: &Arg, kind: &ArgKind) -> Value {
+    match kind {
+        ArgKind::String { min_length, max_length } => {
+            json!(fit(&format!("example {}", arg.name.replace('_', " ")), *min_length, *max_length))
+        }
+        ArgKind::Integer { minimum, maximum } => {
+            let value = match &arg.default {
+                Some(DefaultValue::Integer(n)) => *n,
+                _ => minimum.unwrap_or(1).min(maximum.unwrap_or(i64::MAX)),
+            };
+            json!(value)
+        }
+        ArgKind::Boolean => json!(matches!(arg.default, Some(DefaultValue::Boolean(true)) | None)),
+        ArgKind::Date => json!(if is_end_date(tool, &arg.name) { EXAMPLE_END } else { EXAMPLE_START }),
+        ArgKind::Email => json!("dev@example.com"),
+        ArgKind::Id => json!(format!("{}01AbC", id_prefix(arg))),
+        ArgKind::Enum(e) => json!(e.values.first().cloned().unwrap_or_default()),
+        ArgKind::List(list) => json!([synthesize(tool, arg, &list.item)]),
+        ArgKind::Map(map) => {
+            let key = fit("team", Some(1), Some(map.key_max_length));
+            let key = match &map.reserved_key_prefix {
+                Some(prefix) if key.to_lowercase().starts_with(&prefix.to_lowercase()) => fit("x", Some(1), None),
+                _ => key,
+            };
+            json!({key: fit("platform", None, Some(map.value_max_length))})
+        }
+    }
+}
+
+/// `text` cut to `max` characters and padded with `x` to `min`.
+fn fit(text: &str, min: Option<u32>, max: Option<u32>) -> String {
+    let mut out: String = text.chars().take(max.map_or(usize::MAX, |m| m as usize)).collect();
+    while out.chars().count() < min.unwrap_or(0) as usize {
+        out.push('x');
+    }
+    out
+}
+
+/// The end of a `date_range` check, or a name that reads like an end.
+fn is_end_date(tool: &Tool, name: &str) -> bool {
+    for check in &tool.checks {
+        if let Check::DateRange { start, end, .. } = check {
+            if end == name {
+                return true;
+            }
+            if start == name {
+                return false;
+            }
+        }
+    }
+    if let Action::Http(HttpCall { pagination: Pagination::PerDay { end, .. }, .. }) = &tool.action {
+        return end == name;
+    }
+    ["end", "until", "to", "last"].iter().any(|word| name.split('_').any(|part| part == *word))
+}
+
+/// `user_`: the prefix an ID description shows as `(user_...)`, else the argument's name
+/// without `_id` / `_ids`.
+fn id_prefix(arg: &Arg) -> String {
+    let from_description = arg.description.split('(').skip(1).find_map(|rest| {
+        let (prefix, _) = rest.split_once("...)")?;
+        (prefix.ends_with('_') && prefix.len() > 1 && prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            .then(|| prefix.to_string())
+    });
+    from_description.unwrap_or_else(|| {
+        let name = &arg.name;
+        let stem = name.strip_suffix("_ids").or_else(|| name.strip_suffix("_id")).unwrap_or(name);
+        format!("{stem}_")
+    })
+}
+
+// ------------------------------------------------------------------ example result
+
+/// The tool's result for the example call: the output type's spec example (or a
+/// skeleton of its fields) in the envelope the tool returns. The flag says whether the
+/// item came from the spec.
+fn example_result(model: &Model, tool: &Tool, call: &HttpCall, args: &Map<String, Value>) -> (Value, bool) {
+    let from_spec = model.type_def(&call.output).is_some_and(|def| def.example.is_some());
+    let item = named_example(model, &call.output, 0);
+    let arg_value = |name: &str| -> Value {
+        args.get(name).cloned().unwrap_or_else(|| match tool.arg(name).and_then(|a| a.default.as_ref()) {
+            Some(DefaultValue::Integer(n)) => json!(n),
+            _ => json!(1),
+        })
+    };
+    let result = match &call.pagination {
+        Pagination::None => item,
+        Pagination::IdCursor { page, per_page } => json!({
+            "data": [item],
+            "page": arg_value(page),
+            "per_page": arg_value(per_page),
+            "has_more": false,
+        }),
+        Pagination::PageToken { window: Some((page, per_page)) } => json!({
+            "data": [item],
+            "page": arg_value(page),
+            "per_page": arg_value(per_page),
+            "total": 1,
+            "has_more": false,
+        }),
+        Pagination::PageToken { window: None } => {
+            let data = vec![item];
+            match &call.summary {
+                Some(sum) => {
+                    let (cents, usd) = sum_cents(&data, &sum.list_field, &sum.amount_field)
+                        .map_or_else(|| ("…".to_string(), "…".to_string()), |(c, u)| (c, u));
+                    json!({"data": data, "total_cents": cents, "total_usd": usd})
+                }
+                None => json!({"data": data}),
+            }
+        }
+        Pagination::PerDay { start, end, .. } => {
+            let days = match (args.get(start).and_then(Value::as_str), args.get(end).and_then(Value::as_str)) {
+                (Some(s), Some(e)) => day_number(e).zip(day_number(s)).map(|(e, s)| json!(e - s + 1)),
+                _ => None,
+            };
+            json!({"data": [item], "days": days.unwrap_or(json!(1))})
+        }
+    };
+    (result, from_spec)
+}
+
+fn named_example(model: &Model, name: &str, depth: usize) -> Value {
+    match model.type_def(name) {
+        Some(TypeDef { example: Some(example), .. }) => example.clone(),
+        Some(def) if depth < MAX_DEPTH => {
+            let mut out = Map::new();
+            for field in def.fields.iter().filter(|f| !f.optional) {
+                let value = if field.nullable {
+                    Value::Null
+                } else if field.ty == TypeExpr::String && !field.known_values.is_empty() {
+                    json!(field.known_values[0])
+                } else {
+                    expr_example(model, &field.ty, depth + 1)
+                };
+                out.insert(field.name.clone(), value);
+            }
+            Value::Object(out)
+        }
+        _ => Value::Null,
+    }
+}
+
+fn expr_example(model: &Model, ty: &TypeExpr, depth: usize) -> Value {
+    match ty {
+        TypeExpr::String => json!("…"),
+        TypeExpr::Integer | TypeExpr::Count => json!(0),
+        TypeExpr::Number => json!(0.0),
+        TypeExpr::Boolean => json!(false),
+        TypeExpr::Any => Value::Null,
+        TypeExpr::Named(name) => named_example(model, name, depth),
+        TypeExpr::List(inner) => json!([expr_example(model, inner, depth + 1)]),
+        TypeExpr::Map(inner) => json!({"key": expr_example(model, inner, depth + 1)}),
+    }
+}
+
+/// `total_cents` and `total_usd` as the connector computes them, when every amount of
+/// `data[].list[].amount` is a decimal string.
+fn sum_cents(data: &[Value], list: &str, amount: &str) -> Option<(String, String)> {
+    let mut total = Decimal::ZERO;
+    for item in data {
+        for row in item.get(list)?.as_array()? {
+            total = total.add(Decimal::parse(row.get(amount)?.as_str()?)?)?;
+        }
+    }
+    Some((total.to_string(), total.dollars_rounded()))
+}
+
+/// An exact decimal (`mantissa / 10^scale`) for the example totals.
+#[derive(Debug, Clone, Copy)]
+struct Decimal {
+    mantissa: i128,
+    scale: u32,
+}
+
+impl Decimal {
+    const ZERO: Decimal = Decimal { mantissa: 0, scale: 0 };
+
+    fn parse(text: &str) -> Option<Decimal> {
+        let (negative, digits) = text.strip_prefix('-').map_or((false, text), |rest| (true, rest));
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        let fraction = fraction.trim_end_matches('0');
+        if (whole.is_empty() && fraction.is_empty()) || fraction.len() > 18 || whole.len() > 20 {
+            return None;
+        }
+        let mut mantissa: i128 = 0;
+        for b in whole.bytes().chain(fraction.bytes()) {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            mantissa = mantissa.checked_mul(10)?.checked_add(i128::from(b - b'0'))?;
+        }
+        Some(Decimal { mantissa: if negative { -mantissa } else { mantissa }, scale: fraction.len() as u32 })
+    }
+
+    fn rescaled(self, scale: u32) -> Option<i128> {
+        self.mantissa.checked_mul(10i128.checked_pow(scale - self.scale)?)
+    }
+
+    fn add(self, other: Decimal) -> Option<Decimal> {
+        let scale = self.scale.max(other.scale);
+        Some(Decimal { mantissa: self.rescaled(scale)?.checked_add(other.rescaled(scale)?)?, scale })
+    }
+
+    /// The cents as dollars, rounded half away from zero to the cent.
+    fn dollars_rounded(self) -> String {
+        let drop = self.scale + 2;
+        let cents = if drop <= 2 {
+            self.mantissa * 10i128.pow(2 - drop)
+        } else {
+            let divisor = 10i128.pow(drop - 2);
+            let (quotient, remainder) = (self.mantissa / divisor, (self.mantissa % divisor).abs());
+            if remainder * 2 >= divisor { quotient + self.mantissa.signum() } else { quotient }
+        };
+        let sign = if cents < 0 { "-" } else { "" };
+        format!("{sign}{}.{:02}", cents.unsigned_abs() / 100, cents.unsigned_abs() % 100)
+    }
+}
+
+impl std::fmt::Display for Decimal {
+    /// The exact amount, without trailing zeros.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sign = if self.mantissa < 0 { "-" } else { "" };
+        let abs = self.mantissa.unsigned_abs();
+        if self.scale == 0 {
+            return write!(f, "{sign}{abs}");
+        }
+        let divisor = 10u128.pow(self.scale);
+        let fraction = format!("{:0width$}", abs % divisor, width = self.scale as usize);
+        let fraction = fraction.trim_end_matches('0');
+        if fraction.is_empty() {
+            write!(f, "{sign}{}", abs / divisor)
+        } else {
+            write!(f, "{sign}{}.{fraction}", abs / divisor)
+        }
+    }
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` day (proleptic Gregorian).
+fn day_number(text: &str) -> Option<i64> {
+    let mut parts = text.splitn(3, '-');
+    let (y, m, d): (i64, i64, i64) =
+        (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?.parse().ok()?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    Some(era * 146_097 + day_of_era - 719_468)
+}
+
+// ------------------------------------------------------------------ text helpers
+
+fn pretty(value: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+/// Text that sits in a Markdown table cell: one line, `|` escaped.
+fn cell(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "\\|")
+}
+
+/// The first sentence: up to the first `. ` that a capital letter follows.
+fn first_sentence(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    for (i, _) in text.match_indices(". ") {
+        if bytes.get(i + 2).is_some_and(u8::is_ascii_uppercase) {
+            return &text[..=i];
+        }
+    }
+    text.trim_end()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A spec of its own (the fixtures and the real spec keep changing), with one tool
+    /// of each pagination style, a handler, a destructive tool, arrays and a map.
+    const SPEC: &str = r#"
+format: 1
+server: {name: docs-test, title: Docs Test, instructions: A spec for the docs renderer.}
+groups: {reports: Reports, admin: Admin, empty: Nothing here}
+types:
+  User:
+    fields:
+      id: string
+      role: {type: string, values: [user, admin]}
+      added_at: string?
+      nickname: {type: string, optional: true}
+  Gone:
+    fields: {id: string}
+  CostBucket:
+    fields:
+      starting_at: string
+      results: "[CostRow]"
+    example: {starting_at: "2026-11-01T00:00:00Z", results: [{amount: "123.455"}, {amount: "0.5"}]}
+  CostRow:
+    fields: {amount: string}
+  Day:
+    fields: {date: string, counts: "{count}", share: number, remote: boolean, misc: {type: any, optional: true}}
+tools:
+  - name: t_costs
+    title: Costs
+    group: reports
+    description: Daily cost. Totals are exact.
+    http: {method: GET, path: /v1/costs}
+    annotations: {read_only: true, destructive: false, idempotent: true, open_world: true}
+    arguments:
+      start_date: {type: date, required: true, description: First day., upstream: {query: starting_at, transform: start_of_day}}
+      end_date: {type: date, required: true, description: Last day., upstream: {query: ending_at, transform: start_of_next_day}}
+    fixed_query: {limit: "31"}
+    checks: [{date_range: {start: start_date, end: end_date, max_days: 31}}]
+    pagination: {style: page_token}
+    summary: {sum_cents: results.amount}
+    output: CostBucket
+  - name: t_days
+    title: Per day
+    group: reports
+    description: One report per day.
+    http: {method: GET, path: /v1/days}
+    annotations: {read_only: true, destructive: false, idempotent: true, open_world: true}
+    arguments:
+      from: {type: date, required: true, example: "2026-10-01", description: First day.}
+      until: {type: date, required: true, example: "2026-10-03", description: Last day.}
+    pagination: {style: per_day, start: from, end: until, query: starting_at, limit: 1000}
+    output: Day
+  - name: t_metrics
+    title: Metrics
+    group: reports
+    description: Computed.
+    annotations: {read_only: true, destructive: false, idempotent: true, open_world: true}
+    arguments:
+      start_date: {type: date, required: true, description: First day.}
+    handler: {function: crate::metrics::get, output: crate::metrics::Metrics}
+  - name: t_list_users
+    title: List users
+    group: admin
+    description: "Users | one page at a time."
+    http: {method: GET, path: /v1/users}
+    annotations: {read_only: true, destructive: false, idempotent: true, open_world: true}
+    arguments:
+      page: {type: integer, default: 2, minimum: 1, maximum: 100, description: Page.}
+      per_page: {type: integer, default: 20, minimum: 1, maximum: 100, description: Per page.}
+      roles:
+        type: array
+        items: {type: enum, values: [user, developer], aliases: {dev: developer}}
+        description: Roles.
+        upstream: {query: "roles[]"}
+    pagination: {style: id_cursor, page: page, per_page: per_page}
+    output: User
+  - name: t_update_user
+    title: Update a user
+    group: admin
+    description: Change a user.
+    http: {method: POST, path: "/v1/users/{user_id}"}
+    annotations: {read_only: false, destructive: false, idempotent: false, open_world: true}
+    arguments:
+      user_id: {type: id, required: true, description: User ID (usr_...)., upstream: {path: user_id}}
+      role: {type: enum, values: [user, developer], refuse: {admin: not through the API}, description: Role., upstream: {body: role}}
+      tags: {type: map, max_items: 5, key_max_length: 3, max_length: 4, reserved_key_prefix: te, description: Tags., upstream: {body: meta.tags}}
+      emails: {type: array, items: {type: email}, max_items: 3, description: Emails., upstream: {body: emails}}
+    checks: [{at_least_one: [tags, role]}]
+    output: User
+  - name: t_remove_user
+    title: Remove a user
+    group: admin
+    description: Remove a user.
+    http: {method: DELETE, path: "/v1/users/{user_id}"}
+    annotations: {read_only: false, destructive: true, idempotent: true, open_world: true}
+    arguments:
+      user_id: {type: id, required: true, description: User ID., upstream: {path: user_id}}
+    output: Gone
+"#;
+
+    fn model() -> Model {
+        crate::parse(SPEC, "docs-test.yaml").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn tool<'a>(model: &'a Model, name: &str) -> &'a Tool {
+        model.tools.iter().find(|t| t.name == name).unwrap()
+    }
+
+    fn result(model: &Model, name: &str) -> (Value, bool) {
+        let tool = tool(model, name);
+        let Action::Http(call) = &tool.action else { panic!("{name} is an HTTP tool") };
+        example_result(model, tool, call, &example_call(tool))
+    }
+
+    #[test]
+    fn a_template_naming_an_unknown_variable_fails() {
+        let error = render_template(("typo.md.j2", "{{ server.titel }}\n"), &context(&model())).unwrap_err();
+        let text = error.to_string();
+        assert!(text.contains("typo.md.j2"), "the error names the template: {text}");
+        assert!(text.contains("undefined"), "the error says what is wrong: {text}");
+        let error = render_template(("typo.md.j2", "{% if nothing %}x{% endif %}"), &json!({})).unwrap_err();
+        assert!(error.to_string().contains("undefined"), "even in a condition: {error}");
+    }
+
+    #[test]
+    fn a_template_syntax_error_fails() {
+        let error = render_template(("broken.md.j2", "{% for x in %}"), &json!({})).unwrap_err();
+        assert!(error.to_string().contains("broken.md.j2"), "{error}");
+    }
+
+    #[test]
+    fn the_shipped_templates_render_deterministically_in_spec_order_with_one_trailing_newline() {
+        let model = model();
+        for render in [tools_md, readme_tools] {
+            let first = render(&model).unwrap();
+            assert_eq!(first, render(&model).unwrap());
+            assert!(first.ends_with('\n') && !first.ends_with("\n\n"), "exactly one trailing newline");
+            assert!(!first.contains("\n\n\n"), "no runs of blank lines:\n{first}");
+            assert!(!first.contains("Nothing here"), "a group without tools is left out");
+            let mut at = 0;
+            for tool in &model.tools {
+                at += first[at..].find(&format!("`{}`", tool.name)).expect("every tool, in spec order");
+            }
+        }
+    }
+
+    #[test]
+    fn tools_md_explains_each_tool() {
+        let md = tools_md(&model()).unwrap();
+        assert!(md.starts_with("<!-- @generated from spec/admin-api.yaml"), "{md}");
+        assert!(md.lines().next().unwrap().contains(REGENERATE));
+        assert_eq!(md.matches("> **Destructive.**").count(), 1, "one destructive tool:\n{md}");
+        for expected in [
+            "- [Reports](#group-reports)\n  - [`t_costs`](#t_costs): Costs\n",
+            "  - [`t_remove_user`](#t_remove_user): Remove a user (destructive)\n",
+            "### Costs: `t_costs`",
+            "- **Upstream:** `GET /v1/costs`, always with `limit=31` in the query.",
+            "query `starting_at` (start of day)",
+            "query `ending_at` (start of the next day: the end becomes exclusive)",
+            "`end_date` must be on or after `start_date`; the period is at most 31 days, both ends included.",
+            "`total_cents` is the exact sum of every `results[].amount`",
+            "(`starting_at` = the day, `limit` = 1000)",
+            "computed by the connector from several Admin API calls (`crate::metrics::get`)",
+            "a `Metrics` object, described field by field by the tool's `outputSchema`",
+            "| `page` | integer | default `2` | 1–100 | the connector walks `after_id` to this page |",
+            "| `per_page` | integer | default `20` | 1–100 | query `limit` |",
+            "| `roles` | array of enum | optional | 1–2 distinct items; each item: one of `user`, `developer`; also accepted: `dev` → `developer` | query `roles[]` (repeated) |",
+            "one of `user`, `developer`; refused: `admin` (not through the API)",
+            "| `tags` | map (string → string) | optional | at most 5 entries; keys 1–3 characters, values at most 4 characters; keys must not start with `te` (in any case) | body `meta.tags` (a JSON object) |",
+            "| `emails` | array of email | optional | 1–3 distinct items; each item: a valid address, at most 320 characters | body `emails` (a JSON array) |",
+            "| `user_id` | id | required | letters, digits, `_` and `-`; 1–128 characters | path `user_id` |",
+            "give at least one of `tags`, `role`.",
+            "writes: it changes the organization; not idempotent: each call acts again; calls the Anthropic Admin API.",
+            "read-only: it changes nothing; idempotent",
+        ] {
+            assert!(md.contains(expected), "missing {expected:?} in:\n{md}");
+        }
+    }
+
+    #[test]
+    fn the_readme_table_has_one_row_per_tool() {
+        let table = readme_tools(&model()).unwrap();
+        let rows: Vec<&str> = table.lines().collect();
+        assert_eq!(rows[..2], ["| Group | Tool | What it does | Kind |", "|---|---|---|---|"]);
+        assert_eq!(rows.len(), 2 + 6, "{table}");
+        assert_eq!(rows[2], "| Reports | [`t_costs`](docs/tools.md#t_costs) | Daily cost. | read |");
+        assert_eq!(
+            rows[5],
+            "| Admin | [`t_list_users`](docs/tools.md#t_list_users) | Users \\| one page at a time. | read |"
+        );
+        assert_eq!(rows[6], "|  | [`t_update_user`](docs/tools.md#t_update_user) | Change a user. | write |");
+        assert!(rows[7].ends_with("| **destructive** |"), "{table}");
+    }
+
+    #[test]
+    fn example_calls_use_spec_examples_or_values_of_each_kind() {
+        let model = model();
+        let call = |name| Value::Object(example_call(tool(&model, name)));
+        assert_eq!(call("t_costs"), json!({"start_date": "2026-11-01", "end_date": "2026-11-07"}));
+        assert_eq!(call("t_days"), json!({"from": "2026-10-01", "until": "2026-10-03"}));
+        assert_eq!(call("t_list_users"), json!({}), "optional arguments without an example are left out");
+        assert_eq!(
+            call("t_update_user"),
+            json!({"user_id": "usr_01AbC", "tags": {"x": "plat"}}),
+            "an at_least_one check gets its first argument; map keys avoid the reserved prefix"
+        );
+        assert_eq!(call("t_remove_user"), json!({"user_id": "user_01AbC"}));
+    }
+
+    #[test]
+    fn example_results_are_skeletons_or_spec_examples_in_the_pagination_envelope() {
+        let model = model();
+        assert_eq!(
+            result(&model, "t_list_users"),
+            (
+                json!({"data": [{"id": "…", "role": "user", "added_at": null}], "page": 2, "per_page": 20, "has_more": false}),
+                false
+            )
+        );
+        let (costs, from_spec) = result(&model, "t_costs");
+        assert!(from_spec);
+        assert_eq!((&costs["total_cents"], &costs["total_usd"]), (&json!("123.955"), &json!("1.24")));
+        assert_eq!(costs["data"][0]["results"][1]["amount"], "0.5");
+        assert_eq!(
+            result(&model, "t_days").0,
+            json!({"data": [{"date": "…", "counts": {"key": 0}, "share": 0.0, "remote": false}], "days": 3})
+        );
+        assert_eq!(result(&model, "t_remove_user").0, json!({"id": "…"}), "no envelope without pagination");
+    }
+
+    #[test]
+    fn example_totals_are_exact() {
+        let data = [json!({"results": [{"amount": "123.455"}, {"amount": "0.5"}, {"amount": "-1"}]})];
+        assert_eq!(sum_cents(&data, "results", "amount"), Some(("122.955".into(), "1.23".into())));
+        assert_eq!(sum_cents(&[json!({"results": [{"amount": "…"}]})], "results", "amount"), None);
+    }
+
+    #[test]
+    fn day_numbers_count_days() {
+        assert_eq!(day_number("1970-01-01"), Some(0));
+        assert_eq!(day_number("2026-11-07").unwrap() - day_number("2026-11-01").unwrap(), 6);
+        assert_eq!(day_number("2024-03-01").unwrap() - day_number("2024-02-28").unwrap(), 2);
+        assert_eq!(day_number("2024-13-01"), None);
+    }
+
+    #[test]
+    fn first_sentences_and_cells() {
+        assert_eq!(first_sentence("Remove a user. Their keys stay."), "Remove a user.");
+        assert_eq!(first_sentence("Rename (e.g. foo). Done"), "Rename (e.g. foo).");
+        assert_eq!(first_sentence("One line"), "One line");
+        assert_eq!(cell("a | b\nc"), "a \\| b c");
+    }
+}
