@@ -8,5 +8,6 @@ mod docs;
 mod metrics;
 mod stdio;
 mod tools;
+mod tools_by_spec;
 mod tools_list;
 mod upstream_errors;

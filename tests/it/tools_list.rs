@@ -25,7 +25,7 @@ async fn tools_list_matches_the_golden_file() {
 }
 
 #[tokio::test]
-async fn the_18_seed_tools_have_valid_schemas_and_honest_annotations() {
+async fn all_26_tools_have_valid_schemas_and_honest_annotations() {
     let h = Harness::start(seed()).await;
     let tools = h.list_tools().await;
     let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
@@ -48,9 +48,18 @@ async fn the_18_seed_tools_have_valid_schemas_and_honest_annotations() {
         "claude_code_list_workspace_members",
         "claude_code_add_workspace_member",
         "claude_code_get_normalized_metrics",
+        "claude_code_get_user",
+        "claude_code_get_invite",
+        "claude_code_get_api_key",
+        "claude_code_update_workspace",
+        "claude_code_archive_workspace",
+        "claude_code_get_workspace_member",
+        "claude_code_update_workspace_member",
+        "claude_code_remove_workspace_member",
     ] {
         assert!(names.contains(&expected), "{expected} missing from tools/list");
     }
+    assert!(tools.len() >= 26, "{} tools listed", tools.len());
     for tool in &tools {
         let schema = Value::Object((*tool.input_schema).clone());
         assert_eq!(schema["type"], "object", "{}", tool.name);
@@ -75,10 +84,22 @@ async fn the_18_seed_tools_have_valid_schemas_and_honest_annotations() {
     assert_eq!(required("claude_code_create_invite"), ["email", "role"]);
     assert_eq!(required("claude_code_add_workspace_member"), ["workspace_id", "user_id"]);
     assert_eq!(required("claude_code_update_api_key"), ["api_key_id"]);
-    for destructive in ["claude_code_remove_user", "claude_code_delete_invite"] {
+    assert_eq!(required("claude_code_update_workspace"), ["workspace_id"]);
+    assert_eq!(required("claude_code_update_workspace_member"), ["workspace_id", "user_id", "role"]);
+    for destructive in [
+        "claude_code_remove_user",
+        "claude_code_delete_invite",
+        "claude_code_archive_workspace",
+        "claude_code_remove_workspace_member",
+    ] {
         let tool = tools.iter().find(|t| t.name == destructive).unwrap();
         assert_eq!(tool.annotations.as_ref().unwrap().destructive_hint, Some(true), "{destructive}");
     }
+}
+
+fn subschema(tool: &str, schema: &Value) -> bool {
+    assert_draft_2020_12_subset(tool, schema);
+    true
 }
 
 /// The keywords our schemas may use, each with the JSON type Draft 2020-12 requires.
@@ -94,9 +115,16 @@ fn assert_draft_2020_12_subset(tool: &str, schema: &Value) {
                 })
             }),
             "required" => value.as_array().is_some_and(|r| r.iter().all(Value::is_string)),
-            "additionalProperties" => value.is_boolean() || value.is_object(),
+            "additionalProperties" | "items" | "propertyNames" => {
+                value.is_boolean() || value.is_object() && subschema(tool, value)
+            }
+            "anyOf" => value.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(|s| subschema(tool, s))),
             "description" | "format" | "pattern" => value.is_string(),
-            "minimum" | "maximum" | "minLength" | "maxLength" => value.is_number(),
+            "minimum" | "maximum" | "minLength" | "maxLength" | "minItems" | "maxItems" | "maxProperties" => {
+                value.as_u64().is_some() || value.is_i64()
+            }
+            "uniqueItems" => value.is_boolean(),
+            "const" => value.is_string(),
             "enum" => value.as_array().is_some_and(|e| !e.is_empty()),
             "default" => true,
             other => panic!("{tool}: unexpected schema keyword `{other}`"),
