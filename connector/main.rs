@@ -3,14 +3,19 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use rmcp::ServiceExt;
 use tracing_subscriber::EnvFilter;
 
 use claude_code_connector::Client;
+use claude_code_connector::audit::AuditLog;
+use claude_code_connector::generated::tools::DEFINITIONS;
+use claude_code_connector::policy::{Policy, PolicyError};
+use claude_code_connector::result_cap::DEFAULT_MAX_RESULT_BYTES;
 use claude_code_connector::runtime::Http;
-use claude_code_connector::server::Connector;
+use claude_code_connector::server::{Connector, Limits};
 use claude_code_connector::{config, docs};
 
 /// MCP server for the Anthropic Admin API (users, invites, workspaces, API keys,
@@ -47,6 +52,28 @@ struct ServeArgs {
     /// Requests in flight at once when a tool fans out (one Claude Code report per day).
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CONCURRENCY", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     concurrency: u16,
+    /// Seconds one tool call may take in all (retries and pages included).
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CALL_TIMEOUT", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    call_timeout: u64,
+    /// Larger tool results keep the first items that fit and say how to get the rest.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_MAX_RESULT_BYTES", default_value_t = DEFAULT_MAX_RESULT_BYTES as u64, value_parser = clap::value_parser!(u64).range(4096..=64 * 1024 * 1024))]
+    max_result_bytes: u64,
+    /// Register only read-only tools: nothing can change the organization.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_READ_ONLY")]
+    read_only: bool,
+    /// Expose only tools matching these comma-separated patterns (`*` wildcard; the
+    /// claude_code_ prefix is optional), e.g. 'list_*,get_*'.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_TOOLS", value_name = "PATTERN,...")]
+    tools: Option<String>,
+    /// Confine every write that targets a workspace (update, archive, members) to these workspace IDs.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_WORKSPACES", value_name = "ID,...")]
+    workspaces: Option<String>,
+    /// Refuse to invite or promote anyone above this organization role (user, managed, claude_code_user, developer, billing).
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_MAX_ROLE", value_name = "ROLE")]
+    max_role: Option<String>,
+    /// Append the audit trail of write calls (JSON lines) to this file instead of stderr.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_AUDIT_LOG", value_name = "FILE")]
+    audit_log: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -128,6 +155,20 @@ fn run_server(args: ServeArgs) -> ExitCode {
     }
 }
 
+fn policy(cli: &ServeArgs) -> Result<Policy, PolicyError> {
+    let mut policy = Policy::default().read_only(cli.read_only);
+    if let Some(patterns) = &cli.tools {
+        policy = policy.tools(patterns, DEFINITIONS)?;
+    }
+    if let Some(ids) = &cli.workspaces {
+        policy = policy.workspaces(ids)?;
+    }
+    if let Some(role) = &cli.max_role {
+        policy = policy.max_role(role)?;
+    }
+    Ok(policy)
+}
+
 async fn serve(cli: ServeArgs) -> Result<(), String> {
     let key = config::key_from_env().map_err(|e| e.to_string())?;
     if !key.looks_like_admin_key() {
@@ -136,10 +177,23 @@ async fn serve(cli: ServeArgs) -> Result<(), String> {
             config::KEY_VAR
         );
     }
-    let mut http_config = config::http_config(key, cli.base_url, cli.connect_timeout, cli.request_timeout);
+    let mut http_config = config::http_config(key, cli.base_url.clone(), cli.connect_timeout, cli.request_timeout);
     http_config.concurrency = usize::from(cli.concurrency);
     let http = Http::new(http_config).map_err(|e| e.to_string())?;
-    let connector = Connector::new(Client::new(http));
+    let policy = policy(&cli).map_err(|e| e.to_string())?;
+    let audit = match &cli.audit_log {
+        Some(path) => AuditLog::file(path).map_err(|e| format!("cannot open the audit log {}: {e}", path.display()))?,
+        None => AuditLog::stderr(),
+    };
+    let limits = Limits {
+        call_timeout: Duration::from_secs(cli.call_timeout),
+        max_result_bytes: usize::try_from(cli.max_result_bytes).unwrap_or(usize::MAX),
+    };
+    tracing::info!(limits = %policy.describe(), "least-privilege settings");
+    let connector = Connector::new(Client::new(http)).with_policy(policy).with_audit(Some(audit)).with_limits(limits);
+    if connector.tools().is_empty() {
+        return Err("no tool is left to serve with these --read-only/--tools settings".into());
+    }
     tracing::info!(tools = connector.tools().len(), "serving MCP on stdio");
     let running = connector.serve(rmcp::transport::stdio()).await.map_err(|e| format!("MCP handshake failed: {e}"))?;
     let reason = running.waiting().await.map_err(|e| format!("the MCP session ended with an error: {e}"))?;

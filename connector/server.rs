@@ -1,11 +1,14 @@
 //! The MCP server: rmcp's `ServerHandler` over the generated tool registry.
 //!
 //! Tool calls are dispatched by the generated `tools::call`; this module adds what
-//! MCP needs around it: the tool list, results as structured content, errors as
-//! `isError` results, progress notifications, cancellation, and panic isolation.
+//! MCP needs around it: the tool list (as the operator's [`Policy`] allows), results
+//! as structured content (capped in size), errors as `isError` results, progress
+//! notifications, cancellation, a deadline per call, panic isolation, and the audit
+//! line of every write.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures_util::FutureExt;
 use rmcp::model::{
@@ -15,21 +18,79 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
+use crate::audit::{AuditLog, Outcome};
 use crate::generated::SERVER;
 use crate::generated::client::Client;
 use crate::generated::tools::{DEFINITIONS, ToolId, call};
-use crate::runtime::{JsonObject, OutputSchema, Progress, ToolDefinition};
+use crate::policy::Policy;
+use crate::result_cap::{DEFAULT_MAX_RESULT_BYTES, cap};
+use crate::runtime::{Error, JsonObject, OutputSchema, Progress, ToolDefinition, Value};
+
+/// Bounds on one tool call.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// The whole call, retries and pages included.
+    pub call_timeout: Duration,
+    /// Larger results are cut (see [`crate::result_cap`]).
+    pub max_result_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { call_timeout: Duration::from_secs(300), max_result_bytes: DEFAULT_MAX_RESULT_BYTES }
+    }
+}
 
 /// The connector as an MCP server. Cheap to clone.
 #[derive(Clone)]
 pub struct Connector {
     client: Client,
     tools: Arc<Vec<Tool>>,
+    policy: Arc<Policy>,
+    audit: Option<Arc<AuditLog>>,
+    limits: Limits,
+}
+
+/// How one call ended.
+enum CallOutcome {
+    Done(Value),
+    Failed(Error),
+    Panicked,
+    TimedOut,
+    Cancelled,
 }
 
 impl Connector {
+    /// Every tool, no limits beyond the defaults, writes audited to stderr.
     pub fn new(client: Client) -> Self {
-        Connector { client, tools: Arc::new(tool_list()) }
+        Connector {
+            client,
+            tools: Arc::new(tool_list(&Policy::default())),
+            policy: Arc::new(Policy::default()),
+            audit: Some(Arc::new(AuditLog::stderr())),
+            limits: Limits::default(),
+        }
+    }
+
+    /// Lists and allows only what `policy` permits.
+    #[must_use]
+    pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.tools = Arc::new(tool_list(&policy));
+        self.policy = Arc::new(policy);
+        self
+    }
+
+    /// Where write calls are audited (`None`: nowhere).
+    #[must_use]
+    pub fn with_audit(mut self, audit: Option<AuditLog>) -> Self {
+        self.audit = audit.map(Arc::new);
+        self
+    }
+
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
     }
 
     pub fn tools(&self) -> &[Tool] {
@@ -38,34 +99,81 @@ impl Connector {
 
     /// Runs one tool call: validation, the API calls, the result or the error as MCP content.
     pub async fn run_tool(&self, tool: ToolId, arguments: &JsonObject, progress: Option<Progress>) -> CallToolResult {
+        let outcome = self.run(tool, arguments, progress).await;
+        self.finish(tool, arguments, outcome)
+    }
+
+    async fn run(&self, tool: ToolId, arguments: &JsonObject, progress: Option<Progress>) -> CallOutcome {
         let client = match progress {
             Some(progress) => self.client.with_progress(progress),
             None => self.client.clone(),
         };
-        let outcome = AssertUnwindSafe(call(&client, tool, arguments)).catch_unwind().await;
-        match outcome {
-            Ok(Ok(value)) => {
-                tracing::info!(tool = tool.name(), "tool call succeeded");
-                CallToolResult::structured(value)
+        let call = AssertUnwindSafe(call(&client, tool, arguments)).catch_unwind();
+        match tokio::time::timeout(self.limits.call_timeout, call).await {
+            Ok(Ok(Ok(value))) => CallOutcome::Done(value),
+            Ok(Ok(Err(error))) => CallOutcome::Failed(error),
+            Ok(Err(_)) => CallOutcome::Panicked,
+            Err(_) => CallOutcome::TimedOut,
+        }
+    }
+
+    /// Logs and audits the outcome and turns it into MCP content.
+    fn finish(&self, tool: ToolId, arguments: &JsonObject, outcome: CallOutcome) -> CallToolResult {
+        let name = tool.name();
+        let (result, audited, request_ids) = match outcome {
+            CallOutcome::Done(value) => {
+                tracing::info!(tool = name, "tool call succeeded");
+                (CallToolResult::structured(cap(value, self.limits.max_result_bytes)), Outcome::Ok, Vec::new())
             }
-            Ok(Err(error)) => {
-                tracing::info!(tool = tool.name(), %error, "tool call failed");
-                CallToolResult::error(vec![ContentBlock::text(error.to_string())])
+            CallOutcome::Failed(error) => {
+                tracing::info!(tool = name, %error, "tool call failed");
+                let request_ids = match &error {
+                    Error::Api(api) => api.request_id.iter().cloned().collect(),
+                    _ => Vec::new(),
+                };
+                let message = error.to_string();
+                (error_result(&message), Outcome::Error(message), request_ids)
             }
-            Err(_) => {
-                tracing::error!(tool = tool.name(), "tool call panicked");
-                CallToolResult::error(vec![ContentBlock::text(format!(
-                    "internal error: {} failed unexpectedly; the server is still running, please report this",
-                    tool.name()
-                ))])
+            CallOutcome::Panicked => {
+                tracing::error!(tool = name, "tool call panicked");
+                let message = format!(
+                    "internal error: {name} failed unexpectedly; the server is still running, please report this"
+                );
+                (error_result(&message), Outcome::Error(message), Vec::new())
             }
+            CallOutcome::TimedOut => {
+                let secs = self.limits.call_timeout.as_secs();
+                tracing::warn!(tool = name, secs, "tool call timed out");
+                let message = format!(
+                    "{name} did not finish within {secs} s, so it was stopped (upstream work aborted); ask for less at once (a shorter date range), or raise --call-timeout"
+                );
+                (error_result(&message), Outcome::TimedOut, Vec::new())
+            }
+            CallOutcome::Cancelled => {
+                tracing::info!(tool = name, "tool call cancelled by the client; upstream work aborted");
+                (error_result("cancelled by the client"), Outcome::Cancelled, Vec::new())
+            }
+        };
+        self.audit(tool.definition(), arguments, &audited, &request_ids);
+        result
+    }
+
+    fn audit(&self, tool: &ToolDefinition, arguments: &JsonObject, outcome: &Outcome, request_ids: &[String]) {
+        if let Some(audit) = &self.audit
+            && !tool.annotations.read_only
+        {
+            audit.record(tool, arguments, outcome, request_ids);
         }
     }
 }
 
-/// The MCP tool list, built once from the generated definitions.
-pub fn tool_list() -> Vec<Tool> {
-    DEFINITIONS.iter().map(mcp_tool).collect()
+fn error_result(message: &str) -> CallToolResult {
+    CallToolResult::error(vec![ContentBlock::text(message.to_string())])
+}
+
+/// The MCP tool list `policy` exposes, in spec order.
+pub fn tool_list(policy: &Policy) -> Vec<Tool> {
+    DEFINITIONS.iter().filter(|def| policy.exposes(def)).map(mcp_tool).collect()
 }
 
 fn mcp_tool(def: &ToolDefinition) -> Tool {
@@ -138,14 +246,20 @@ impl ServerHandler for Connector {
         let Some(tool) = ToolId::from_name(&request.name) else {
             return Err(ErrorData::invalid_params(format!("unknown tool: {}", request.name), None));
         };
-        let arguments = request.arguments.unwrap_or_default();
-        let progress = progress_reporter(&context);
-        tokio::select! {
-            result = self.run_tool(tool, &arguments, progress) => Ok(result.into()),
-            () = context.ct.cancelled() => {
-                tracing::info!(tool = tool.name(), "tool call cancelled by the client; upstream work aborted");
-                Ok(CallToolResult::error(vec![ContentBlock::text("cancelled by the client")]).into())
-            }
+        if !self.policy.exposes(tool.definition()) {
+            return Err(ErrorData::invalid_params(self.policy.hidden_reason(tool.definition()), None));
         }
+        let arguments = request.arguments.unwrap_or_default();
+        if let Err(refusal) = self.policy.check_call(tool.definition(), &arguments) {
+            tracing::warn!(tool = tool.name(), %refusal, "write refused by policy");
+            self.audit(tool.definition(), &arguments, &Outcome::Refused(refusal.0.clone()), &[]);
+            return Ok(error_result(&refusal.0).into());
+        }
+        let progress = progress_reporter(&context);
+        let outcome = tokio::select! {
+            outcome = self.run(tool, &arguments, progress) => outcome,
+            () = context.ct.cancelled() => CallOutcome::Cancelled,
+        };
+        Ok(self.finish(tool, &arguments, outcome).into())
     }
 }

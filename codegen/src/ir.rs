@@ -6,6 +6,8 @@ pub struct Model {
     pub server: Server,
     pub groups: Vec<Group>,
     pub types: Vec<TypeDef>,
+    /// Organization roles from least to most privileged.
+    pub org_roles: Vec<String>,
     pub tools: Vec<Tool>,
 }
 
@@ -67,6 +69,10 @@ pub struct Tool {
     pub args: Vec<Arg>,
     pub checks: Vec<Check>,
     pub action: Action,
+    /// The argument naming the workspace a write targets.
+    pub workspace_guard: Option<String>,
+    /// The argument carrying an organization role being granted.
+    pub org_role_guard: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy)]

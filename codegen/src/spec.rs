@@ -15,6 +15,9 @@ pub struct SpecFile {
     pub types: Ordered<TypeDef>,
     #[serde(default)]
     pub arguments: Ordered<ArgumentDef>,
+    /// Organization roles from least to most privileged (for `--max-role`).
+    #[serde(default)]
+    pub org_roles: Vec<String>,
     pub tools: Vec<ToolDef>,
 }
 
@@ -172,6 +175,20 @@ pub struct ToolDef {
     pub output: Option<String>,
     #[serde(default)]
     pub handler: Option<Handler>,
+    #[serde(default)]
+    pub guards: Option<Guards>,
+}
+
+/// Which arguments the server's least-privilege options look at.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Guards {
+    /// The argument naming the workspace a write targets (`--workspaces`).
+    #[serde(default)]
+    pub workspace: Option<String>,
+    /// The argument carrying an organization role being granted (`--max-role`).
+    #[serde(default)]
+    pub org_role: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

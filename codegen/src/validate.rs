@@ -48,8 +48,15 @@ pub fn validate(file: &str, spec: SpecFile) -> Result<ir::Model, Error> {
         },
         groups,
         types,
+        org_roles: spec.org_roles.clone(),
         tools: Vec::new(),
     };
+    let mut roles = BTreeSet::new();
+    for role in &spec.org_roles {
+        if !roles.insert(role.as_str()) {
+            return cx.fail("org_roles", format!("role `{role}` is listed twice"), "list each role once");
+        }
+    }
     let mut seen = BTreeSet::new();
     for tool in &spec.tools {
         let at = format!("tool `{}`", tool.name);
@@ -327,6 +334,11 @@ fn validate_tool(cx: &Ctx, spec: &SpecFile, model: &ir::Model, tool: &spec::Tool
         }
     }
 
+    let (workspace_guard, org_role_guard) = match &tool.guards {
+        None => (None, None),
+        Some(guards) => validate_guards(cx, &at, spec, tool, &args, guards)?,
+    };
+
     Ok(ir::Tool {
         name: tool.name.clone(),
         rust_name: names::rust_method_name(&tool.name),
@@ -342,7 +354,48 @@ fn validate_tool(cx: &Ctx, spec: &SpecFile, model: &ir::Model, tool: &spec::Tool
         args,
         checks,
         action,
+        workspace_guard,
+        org_role_guard,
     })
+}
+
+fn validate_guards(
+    cx: &Ctx,
+    at: &str,
+    spec: &SpecFile,
+    tool: &spec::ToolDef,
+    args: &[Arg],
+    guards: &spec::Guards,
+) -> Result<(Option<String>, Option<String>), Error> {
+    if tool.annotations.read_only {
+        return cx.fail(at, "`guards` restrict writes; a read_only tool has none", "remove `guards`");
+    }
+    if let Some(name) = &guards.workspace
+        && !args.iter().any(|a| &a.name == name && a.required && matches!(a.kind, ArgKind::Id))
+    {
+        return cx.fail(
+            at,
+            format!("guards.workspace names `{name}`, which is not a required id argument"),
+            "name the argument that carries the workspace ID",
+        );
+    }
+    if let Some(name) = &guards.org_role {
+        let Some(ArgKind::Enum(e)) = args.iter().find(|a| &a.name == name).map(|a| &a.kind) else {
+            return cx.fail(
+                at,
+                format!("guards.org_role names `{name}`, which is not an enum argument"),
+                "name the argument that carries the organization role",
+            );
+        };
+        if let Some(unranked) = e.values.iter().find(|v| !spec.org_roles.contains(v)) {
+            return cx.fail(
+                at,
+                format!("role `{unranked}` of `{name}` is not in the top-level `org_roles` list"),
+                "add it to `org_roles`, in order of privilege",
+            );
+        }
+    }
+    Ok((guards.workspace.clone(), guards.org_role.clone()))
 }
 
 fn is_rust_path(path: &str) -> bool {

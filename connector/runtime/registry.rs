@@ -47,6 +47,12 @@ pub struct ToolDefinition {
     pub input_schema: &'static str,
     pub output_schema: OutputSchema,
     pub annotations: Annotations,
+    /// The argument naming the workspace this write targets (`--workspaces` confines it).
+    pub workspace_argument: Option<&'static str>,
+    /// The argument carrying an organization role being granted (`--max-role` caps it).
+    pub org_role_argument: Option<&'static str>,
+    /// The arguments holding object IDs: what a call targets (for the audit log).
+    pub id_arguments: &'static [&'static str],
 }
 
 /// The JSON Schema of a Rust type, rooted at an object, without `$schema` noise.

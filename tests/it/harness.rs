@@ -47,7 +47,16 @@ impl Harness {
     }
 
     pub async fn with_config(fake: FakeAdminApi, config: HttpConfig) -> Harness {
-        let connector = Connector::new(Client::new(Http::new(config).expect("valid config")));
+        Harness::with_connector(fake, config, |connector| connector).await
+    }
+
+    /// A connector configured by `setup` (policy, audit, limits).
+    pub async fn with_connector(
+        fake: FakeAdminApi,
+        config: HttpConfig,
+        setup: impl FnOnce(Connector) -> Connector,
+    ) -> Harness {
+        let connector = setup(Connector::new(Client::new(Http::new(config).expect("valid config"))).with_audit(None));
         let (server_io, client_io) = tokio::io::duplex(1 << 20);
         tokio::spawn(async move {
             if let Ok(running) = connector.serve(server_io).await {

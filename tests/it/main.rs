@@ -6,6 +6,7 @@ mod harness;
 mod bad_input;
 mod docs;
 mod metrics;
+mod policy;
 mod stdio;
 mod tools;
 mod tools_by_spec;

@@ -130,6 +130,8 @@ fn tool_context(model: &Model, tool: &Tool) -> Value {
         "destructive": a.destructive,
         "idempotent": a.idempotent,
         "open_world": a.open_world,
+        "workspace_guard": tool.workspace_guard,
+        "org_role_guard": tool.org_role_guard,
         "kind": kind,
         "http": http,
         "handler": handler,

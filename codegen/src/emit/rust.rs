@@ -58,6 +58,7 @@ impl<'a> RustEmitter<'a> {
             let (id, title) = (&g.id, &g.title);
             quote!(#rt::Group { id: #id, title: #title })
         });
+        let org_roles = &self.model.org_roles;
         let types = self.types_module();
         let args = self.args_module();
         let outputs = self.outputs_module();
@@ -73,6 +74,8 @@ impl<'a> RustEmitter<'a> {
             };
             /// Tool groups, in spec order.
             pub const GROUPS: &[#rt::Group] = &[#(#groups),*];
+            /// Organization roles from least to most privileged (for `--max-role`).
+            pub const ORG_ROLES: &[&str] = &[#(#org_roles),*];
             #types
             #args
             #outputs
@@ -1015,6 +1018,12 @@ impl<'a> RustEmitter<'a> {
             };
             let a = tool.annotations;
             let (ro, de, id, ow) = (a.read_only, a.destructive, a.idempotent, a.open_world);
+            let optional = |name: &Option<String>| match name {
+                Some(n) => quote!(::std::option::Option::Some(#n)),
+                None => quote!(::std::option::Option::None),
+            };
+            let (workspace, org_role) = (optional(&tool.workspace_guard), optional(&tool.org_role_guard));
+            let ids = tool.args.iter().filter(|a| matches!(a.kind, ArgKind::Id)).map(|a| a.name.as_str());
             quote! {
                 #rt::ToolDefinition {
                     name: #name,
@@ -1024,6 +1033,9 @@ impl<'a> RustEmitter<'a> {
                     input_schema: #input,
                     output_schema: #output,
                     annotations: #rt::Annotations { read_only: #ro, destructive: #de, idempotent: #id, open_world: #ow },
+                    workspace_argument: #workspace,
+                    org_role_argument: #org_role,
+                    id_arguments: &[#(#ids),*],
                 }
             }
         });

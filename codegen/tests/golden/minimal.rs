@@ -13,6 +13,8 @@ pub const GROUPS: &[claude_code_connector::runtime::Group] = &[
         title: "Admin",
     },
 ];
+/// Organization roles from least to most privileged (for `--max-role`).
+pub const ORG_ROLES: &[&str] = &[];
 /// Response types: tolerant of new fields, which land in `extra`.
 pub mod types {
     /// `User` as the Admin API returns it.
@@ -961,6 +963,9 @@ pub mod tools {
                 idempotent: true,
                 open_world: true,
             },
+            workspace_argument: ::std::option::Option::None,
+            org_role_argument: ::std::option::Option::None,
+            id_arguments: &[],
         },
         claude_code_connector::runtime::ToolDefinition {
             name: "claude_code_update_user_role",
@@ -977,6 +982,9 @@ pub mod tools {
                 idempotent: true,
                 open_world: true,
             },
+            workspace_argument: ::std::option::Option::None,
+            org_role_argument: ::std::option::Option::None,
+            id_arguments: &["user_id"],
         },
         claude_code_connector::runtime::ToolDefinition {
             name: "claude_code_remove_user",
@@ -993,6 +1001,9 @@ pub mod tools {
                 idempotent: true,
                 open_world: true,
             },
+            workspace_argument: ::std::option::Option::None,
+            org_role_argument: ::std::option::Option::None,
+            id_arguments: &["user_id"],
         },
         claude_code_connector::runtime::ToolDefinition {
             name: "claude_code_update_workspace",
@@ -1009,6 +1020,9 @@ pub mod tools {
                 idempotent: true,
                 open_world: true,
             },
+            workspace_argument: ::std::option::Option::None,
+            org_role_argument: ::std::option::Option::None,
+            id_arguments: &["workspace_id"],
         },
     ];
     /// Validates the arguments, calls the tool and returns its JSON result.

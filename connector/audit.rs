@@ -1,0 +1,145 @@
+//! The audit trail: one JSON line per write tool call (or refused write), to stderr
+//! or to `--audit-log FILE`: when, which tool with which arguments, the IDs it
+//! targets, the outcome and the API's request ids.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::Path;
+use std::sync::Mutex;
+
+use serde_json::{Map, Value, json};
+
+use crate::runtime::{JsonObject, ToolDefinition};
+
+/// Long argument values are cut in the log (a line stays a line).
+const MAX_VALUE_CHARS: usize = 200;
+
+/// How a call ended, as the audit line says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    /// The tool or the API refused or failed; the message as the client saw it.
+    Error(String),
+    /// `--workspaces` / `--max-role` refused it before anything was sent.
+    Refused(String),
+    Cancelled,
+    TimedOut,
+}
+
+enum Sink {
+    Stderr,
+    File(File),
+}
+
+/// Where audit lines go. Writes are whole lines under a lock, so concurrent calls
+/// never interleave.
+pub struct AuditLog {
+    sink: Mutex<Sink>,
+}
+
+impl AuditLog {
+    pub fn stderr() -> AuditLog {
+        AuditLog { sink: Mutex::new(Sink::Stderr) }
+    }
+
+    /// Appends to `path`, creating it if needed.
+    pub fn file(path: &Path) -> std::io::Result<AuditLog> {
+        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        Ok(AuditLog { sink: Mutex::new(Sink::File(file)) })
+    }
+
+    /// Records one write call. Failing to write the audit line is logged, never fatal.
+    pub fn record(&self, tool: &ToolDefinition, arguments: &JsonObject, outcome: &Outcome, request_ids: &[String]) {
+        let mut line = audit_line(tool, arguments, outcome, request_ids).to_string();
+        line.push('\n');
+        let mut sink = self.sink.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let written = match &mut *sink {
+            Sink::Stderr => std::io::stderr().lock().write_all(line.as_bytes()),
+            Sink::File(file) => file.write_all(line.as_bytes()).and_then(|()| file.flush()),
+        };
+        if let Err(error) = written {
+            tracing::error!(%error, "cannot write the audit log");
+        }
+    }
+}
+
+/// The JSON object of one audit line.
+pub fn audit_line(tool: &ToolDefinition, arguments: &JsonObject, outcome: &Outcome, request_ids: &[String]) -> Value {
+    let targets: Map<String, Value> = tool
+        .id_arguments
+        .iter()
+        .filter_map(|name| arguments.get(*name).map(|value| (name.to_string(), bounded(value))))
+        .collect();
+    let arguments: Map<String, Value> = arguments.iter().map(|(k, v)| (k.clone(), bounded(v))).collect();
+    let (status, message) = match outcome {
+        Outcome::Ok => ("ok", None),
+        Outcome::Error(message) => ("error", Some(message.as_str())),
+        Outcome::Refused(message) => ("refused", Some(message.as_str())),
+        Outcome::Cancelled => ("cancelled", None),
+        Outcome::TimedOut => ("timed_out", None),
+    };
+    let mut line = json!({
+        "audit": "write",
+        "time": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "tool": tool.name,
+        "destructive": tool.annotations.destructive,
+        "arguments": arguments,
+        "targets": targets,
+        "outcome": status,
+    });
+    if let Some(message) = message {
+        line["message"] = json!(cut(message));
+    }
+    if !request_ids.is_empty() {
+        line["request_ids"] = json!(request_ids);
+    }
+    line
+}
+
+fn cut(text: &str) -> String {
+    if text.chars().count() <= MAX_VALUE_CHARS {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(MAX_VALUE_CHARS).collect::<String>())
+    }
+}
+
+fn bounded(value: &Value) -> Value {
+    match value {
+        Value::String(text) => Value::String(cut(text)),
+        Value::Array(items) => Value::Array(items.iter().take(50).map(bounded).collect()),
+        Value::Object(map) => Value::Object(map.iter().take(50).map(|(k, v)| (cut(k), bounded(v))).collect()),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generated::tools::ToolId;
+
+    #[test]
+    fn a_line_names_tool_targets_outcome_and_request_ids() {
+        let arguments = json!({"workspace_id": "wrkspc_a", "user_id": "user_1", "role": "admin"});
+        let line = audit_line(
+            ToolId::UpdateWorkspaceMember.definition(),
+            arguments.as_object().unwrap(),
+            &Outcome::Error("Admin API error 404".into()),
+            &["req_1".to_string()],
+        );
+        assert_eq!(line["tool"], "claude_code_update_workspace_member");
+        assert_eq!(line["targets"], json!({"workspace_id": "wrkspc_a", "user_id": "user_1"}));
+        assert_eq!(line["arguments"]["role"], "admin");
+        assert_eq!((line["outcome"].as_str(), line["message"].as_str()), (Some("error"), Some("Admin API error 404")));
+        assert_eq!(line["request_ids"], json!(["req_1"]));
+        assert!(line["time"].as_str().unwrap().ends_with('Z'));
+    }
+
+    #[test]
+    fn long_values_are_cut() {
+        let arguments = json!({"workspace_id": "w", "name": "x".repeat(5000)});
+        let line = audit_line(ToolId::UpdateWorkspace.definition(), arguments.as_object().unwrap(), &Outcome::Ok, &[]);
+        assert!(line["arguments"]["name"].as_str().unwrap().chars().count() <= MAX_VALUE_CHARS + 1);
+        assert!(line.get("request_ids").is_none());
+    }
+}

@@ -1,0 +1,100 @@
+//! Large results: a tool result above the byte budget keeps the first items of its
+//! `data` list that fit, and says how many were left out and how to get them.
+
+use serde_json::{Value, json};
+
+/// The default budget: about 64k tokens of JSON, well inside what MCP clients show a model.
+pub const DEFAULT_MAX_RESULT_BYTES: usize = 256 * 1024;
+
+/// Room kept for the `truncated` note itself.
+const NOTE_RESERVE: usize = 512;
+
+fn json_len(value: &Value) -> usize {
+    serde_json::to_vec(value).map(|bytes| bytes.len()).unwrap_or(usize::MAX)
+}
+
+/// Cuts `value["data"]` so the whole result fits in `max_bytes`, adding a
+/// `truncated` object that says what was kept and how to ask for the rest.
+/// Results without a `data` list, or that fit, are returned unchanged.
+pub fn cap(mut value: Value, max_bytes: usize) -> Value {
+    if json_len(&value) <= max_bytes {
+        return value;
+    }
+    let Some(Value::Array(items)) = value.get_mut("data") else { return value };
+    let items = std::mem::take(items);
+    let total = items.len();
+    let base = json_len(&value) + NOTE_RESERVE;
+    let mut used = base;
+    let mut kept = Vec::new();
+    let mut rest = items.into_iter();
+    for item in rest.by_ref() {
+        let size = json_len(&item) + 1;
+        if used + size > max_bytes {
+            let next_start = first_day(&item);
+            let returned = kept.len();
+            value["data"] = Value::Array(kept);
+            let next = match next_start {
+                Some(day) => format!("call again with start_date={day} (same end_date) for the rest"),
+                None => "ask for less at once (a smaller per_page or a shorter date range) to see the rest".to_string(),
+            };
+            value["truncated"] = json!({
+                "returned": returned,
+                "total": total,
+                "reason": format!("the full result is larger than the {max_bytes}-byte limit (--max-result-bytes)"),
+                "next": next,
+                "note": "totals and counts outside `data` cover the whole request",
+            });
+            return value;
+        }
+        used += size;
+        kept.push(item);
+    }
+    value["data"] = Value::Array(kept);
+    value
+}
+
+/// The UTC day an item starts on, for report items (`starting_at` or `date`).
+fn first_day(item: &Value) -> Option<&str> {
+    ["starting_at", "date"]
+        .iter()
+        .find_map(|field| item.get(*field)?.as_str())
+        .and_then(|text| text.get(..10))
+        .filter(|day| day.as_bytes().get(4) == Some(&b'-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(days: usize) -> Value {
+        let data: Vec<Value> = (1..=days)
+            .map(|d| json!({"starting_at": format!("2026-03-{d:02}T00:00:00Z"), "results": ["x".repeat(1000)]}))
+            .collect();
+        json!({"data": data, "total_cents": "12.5"})
+    }
+
+    #[test]
+    fn small_results_are_untouched() {
+        let value = report(3);
+        assert_eq!(cap(value.clone(), DEFAULT_MAX_RESULT_BYTES), value);
+    }
+
+    #[test]
+    fn large_reports_keep_whole_leading_items_and_say_where_to_resume() {
+        let capped = cap(report(20), 8 * 1024);
+        let kept = capped["data"].as_array().unwrap().len();
+        assert!((1..20).contains(&kept), "{kept}");
+        assert!(serde_json::to_vec(&capped).unwrap().len() <= 8 * 1024);
+        assert_eq!(capped["truncated"]["returned"], kept);
+        assert_eq!(capped["truncated"]["total"], 20);
+        let next = capped["truncated"]["next"].as_str().unwrap();
+        assert!(next.contains(&format!("start_date=2026-03-{:02}", kept + 1)), "{next}");
+        assert_eq!(capped["total_cents"], "12.5");
+    }
+
+    #[test]
+    fn results_without_a_data_list_are_not_cut() {
+        let value = json!({"name": "x".repeat(10_000)});
+        assert_eq!(cap(value.clone(), 100), value);
+    }
+}
