@@ -24,7 +24,7 @@ use crate::generated::client::Client;
 use crate::generated::tools::{DEFINITIONS, ToolId, call};
 use crate::policy::Policy;
 use crate::result_cap::{DEFAULT_MAX_RESULT_BYTES, cap};
-use crate::runtime::{Error, JsonObject, OutputSchema, Progress, ToolDefinition, Value};
+use crate::runtime::{Error, JsonObject, OutputSchema, Progress, RequestIds, ToolDefinition, Value};
 
 /// Bounds on one tool call.
 #[derive(Debug, Clone, Copy)]
@@ -58,6 +58,12 @@ enum CallOutcome {
     Panicked,
     TimedOut,
     Cancelled,
+}
+
+/// A call's outcome and the API's request ids of the answers it got (for writes).
+struct Ended {
+    outcome: CallOutcome,
+    request_ids: Option<RequestIds>,
 }
 
 impl Connector {
@@ -99,16 +105,26 @@ impl Connector {
 
     /// Runs one tool call: validation, the API calls, the result or the error as MCP content.
     pub async fn run_tool(&self, tool: ToolId, arguments: &JsonObject, progress: Option<Progress>) -> CallToolResult {
-        let outcome = self.run(tool, arguments, progress).await;
-        self.finish(tool, arguments, outcome)
+        let (client, request_ids) = self.client_for(tool, progress);
+        let outcome = self.run(&client, tool, arguments).await;
+        self.finish(tool, arguments, Ended { outcome, request_ids })
     }
 
-    async fn run(&self, tool: ToolId, arguments: &JsonObject, progress: Option<Progress>) -> CallOutcome {
+    /// The client for one call: reporting progress, and keeping request ids for a write's audit line.
+    fn client_for(&self, tool: ToolId, progress: Option<Progress>) -> (Client, Option<RequestIds>) {
         let client = match progress {
             Some(progress) => self.client.with_progress(progress),
             None => self.client.clone(),
         };
-        let call = AssertUnwindSafe(call(&client, tool, arguments)).catch_unwind();
+        if tool.definition().annotations.read_only || self.audit.is_none() {
+            return (client, None);
+        }
+        let (http, ids) = client.http().recording_ids();
+        (Client::new(http), Some(ids))
+    }
+
+    async fn run(&self, client: &Client, tool: ToolId, arguments: &JsonObject) -> CallOutcome {
+        let call = AssertUnwindSafe(call(client, tool, arguments)).catch_unwind();
         match tokio::time::timeout(self.limits.call_timeout, call).await {
             Ok(Ok(Ok(value))) => CallOutcome::Done(value),
             Ok(Ok(Err(error))) => CallOutcome::Failed(error),
@@ -118,28 +134,24 @@ impl Connector {
     }
 
     /// Logs and audits the outcome and turns it into MCP content.
-    fn finish(&self, tool: ToolId, arguments: &JsonObject, outcome: CallOutcome) -> CallToolResult {
+    fn finish(&self, tool: ToolId, arguments: &JsonObject, ended: Ended) -> CallToolResult {
         let name = tool.name();
-        let (result, audited, request_ids) = match outcome {
+        let (result, audited) = match ended.outcome {
             CallOutcome::Done(value) => {
                 tracing::info!(tool = name, "tool call succeeded");
-                (CallToolResult::structured(cap(value, self.limits.max_result_bytes)), Outcome::Ok, Vec::new())
+                (CallToolResult::structured(cap(value, self.limits.max_result_bytes)), Outcome::Ok)
             }
             CallOutcome::Failed(error) => {
                 tracing::info!(tool = name, %error, "tool call failed");
-                let request_ids = match &error {
-                    Error::Api(api) => api.request_id.iter().cloned().collect(),
-                    _ => Vec::new(),
-                };
                 let message = error.to_string();
-                (error_result(&message), Outcome::Error(message), request_ids)
+                (error_result(&message), Outcome::Error(message))
             }
             CallOutcome::Panicked => {
                 tracing::error!(tool = name, "tool call panicked");
                 let message = format!(
                     "internal error: {name} failed unexpectedly; the server is still running, please report this"
                 );
-                (error_result(&message), Outcome::Error(message), Vec::new())
+                (error_result(&message), Outcome::Error(message))
             }
             CallOutcome::TimedOut => {
                 let secs = self.limits.call_timeout.as_secs();
@@ -147,13 +159,14 @@ impl Connector {
                 let message = format!(
                     "{name} did not finish within {secs} s, so it was stopped (upstream work aborted); ask for less at once (a shorter date range), or raise --call-timeout"
                 );
-                (error_result(&message), Outcome::TimedOut, Vec::new())
+                (error_result(&message), Outcome::TimedOut)
             }
             CallOutcome::Cancelled => {
                 tracing::info!(tool = name, "tool call cancelled by the client; upstream work aborted");
-                (error_result("cancelled by the client"), Outcome::Cancelled, Vec::new())
+                (error_result("cancelled by the client"), Outcome::Cancelled)
             }
         };
+        let request_ids = ended.request_ids.map(|ids| ids.get()).unwrap_or_default();
         self.audit(tool.definition(), arguments, &audited, &request_ids);
         result
     }
@@ -255,11 +268,11 @@ impl ServerHandler for Connector {
             self.audit(tool.definition(), &arguments, &Outcome::Refused(refusal.0.clone()), &[]);
             return Ok(error_result(&refusal.0).into());
         }
-        let progress = progress_reporter(&context);
+        let (client, request_ids) = self.client_for(tool, progress_reporter(&context));
         let outcome = tokio::select! {
-            outcome = self.run(tool, &arguments, progress) => outcome,
+            outcome = self.run(&client, tool, &arguments) => outcome,
             () = context.ct.cancelled() => CallOutcome::Cancelled,
         };
-        Ok(self.finish(tool, &arguments, outcome).into())
+        Ok(self.finish(tool, &arguments, Ended { outcome, request_ids }).into())
     }
 }

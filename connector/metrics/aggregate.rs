@@ -769,6 +769,7 @@ mod tests {
                 message: "boom".into(),
                 request_id: None,
                 retry_after: None,
+                subject: None,
             })),
             cost_report: failed(Error::Decode {
                 path: "/v1/organizations/cost_report".into(),
@@ -797,6 +798,7 @@ mod tests {
                 message: "invalid x-api-key".into(),
                 request_id: Some(id.to_string()),
                 retry_after: None,
+                subject: None,
             })
         };
         let sources = SourceResults {

@@ -1,6 +1,7 @@
 //! Errors of a tool call, worded for the person or model reading the tool result.
 
 use std::fmt;
+use std::time::Duration;
 
 /// A bad argument, found before anything is sent upstream.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,23 +36,32 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// `retry-after` in seconds, when the API sent one.
     pub retry_after: Option<u64>,
+    /// For a 404, what is missing according to the request path, e.g. ``no user `user_99` ``
+    /// or ``user `user_02` is not a member of workspace `wrkspc_prod` ``.
+    pub subject: Option<String>,
 }
 
 impl ApiError {
     /// What the person can do about it.
-    fn hint(&self) -> Option<&'static str> {
-        match self.status {
-            401 => Some(
-                "the Admin API needs an Admin API key (sk-ant-admin...) in ANTHROPIC_ADMIN_API_KEY; ordinary sk-ant-api... keys are refused",
-            ),
-            403 => Some("the key lacks permission for this organization or operation"),
-            429 if self.retry_after.is_none() => {
-                Some("no retry-after: this is likely a spend limit, which retrying will not lift")
+    fn hint(&self) -> Option<String> {
+        Some(match self.status {
+            300..=399 => return None,
+            401 => "the Admin API needs an Admin API key (sk-ant-admin…, Claude Console → Settings → Admin keys) in ANTHROPIC_ADMIN_API_KEY; ordinary sk-ant-api… keys are refused, and a revoked admin key is refused too".into(),
+            402 => "a billing problem on the organization; see Claude Console → Settings → Billing".into(),
+            403 => "the key lacks permission for this organization or operation".into(),
+            404 if self.subject.is_some() => {
+                "check the ID (list tools show the current ones); it may have been removed, or belong to another organization".into()
             }
-            429 => Some("rate limited; try again shortly"),
-            500 | 502 | 503 | 504 | 529 => Some("the API is having trouble; try again shortly"),
-            _ => None,
-        }
+            409 => "a concurrent change or a clash with an existing object; read the current state, then try again".into(),
+            413 => "the request was too large for the API".into(),
+            429 => match self.retry_after {
+                None => "no retry-after: this is likely a spend limit, which retrying will not lift until it resets".into(),
+                Some(0) => "rate limited; try again shortly".into(),
+                Some(secs) => format!("rate limited; the API asks to wait {secs} s before trying again"),
+            },
+            500 | 502 | 503 | 504 | 529 => "the API is having trouble; try again shortly".into(),
+            _ => return None,
+        })
     }
 }
 
@@ -61,7 +71,11 @@ impl fmt::Display for ApiError {
         if let Some(t) = &self.error_type {
             write!(f, " {t}")?;
         }
-        write!(f, ": {}", self.message)?;
+        match &self.subject {
+            Some(subject) if self.message.is_empty() => write!(f, ": {subject}")?,
+            Some(subject) => write!(f, ": {subject} (the API says: {})", self.message)?,
+            None => write!(f, ": {}", self.message)?,
+        }
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
         }
@@ -79,8 +93,11 @@ pub enum Error {
     Argument(ArgError),
     /// The API answered with an error.
     Api(ApiError),
-    /// The request did not complete (connection, TLS, timeout).
+    /// The request did not complete (connection, TLS, a dropped connection).
     Transport(String),
+    /// The API did not answer within the request timeout (`after`, the last attempt's limit).
+    /// `write`: the request was a POST or DELETE, which may have been applied and was not retried.
+    Timeout { after: Duration, write: bool },
     /// The API answered 2xx with a body we could not read.
     Decode { path: String, message: String },
     /// A bug or an impossible state on our side.
@@ -93,6 +110,17 @@ impl fmt::Display for Error {
             Error::Argument(e) => e.fmt(f),
             Error::Api(e) => e.fmt(f),
             Error::Transport(m) => write!(f, "could not reach the Admin API: {m}"),
+            Error::Timeout { after, write } => {
+                write!(f, "the Admin API did not answer within {}", seconds(*after))?;
+                if *write {
+                    f.write_str(
+                        "; it was not retried because the change may have been applied: check before trying again",
+                    )?;
+                }
+                f.write_str(
+                    ". If it keeps happening, raise --request-timeout (CLAUDE_CODE_CONNECTOR_REQUEST_TIMEOUT) or ask for less at once (a shorter date range, a smaller per_page)",
+                )
+            }
             Error::Decode { path, message } => write!(f, "unexpected response from {path}: {message}"),
             Error::Internal(m) => write!(f, "internal error: {m}"),
         }
@@ -100,6 +128,15 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// `60 s`, `1.5 s`, `0.2 s`.
+fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} s", (d.as_millis() as f64 / 100.0).round() / 10.0)
+    }
+}
 
 impl From<ArgError> for Error {
     fn from(e: ArgError) -> Self {
@@ -110,5 +147,52 @@ impl From<ArgError> for Error {
 impl From<ApiError> for Error {
     fn from(e: ApiError) -> Self {
         Error::Api(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, retry_after: Option<u64>, subject: Option<&str>) -> ApiError {
+        ApiError {
+            status,
+            error_type: Some("some_error".into()),
+            message: "the API's words".into(),
+            request_id: Some("req_1".into()),
+            retry_after,
+            subject: subject.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_404_shows_the_subject_then_the_api_message_and_request_id() {
+        let text = api(404, None, Some("no user `user_9`")).to_string();
+        assert_eq!(
+            text,
+            "Admin API error 404 some_error: no user `user_9` (the API says: the API's words) (request id req_1). \
+             Hint: check the ID (list tools show the current ones); it may have been removed, or belong to another organization"
+        );
+        assert_eq!(
+            api(404, None, None).to_string(),
+            "Admin API error 404 some_error: the API's words (request id req_1)"
+        );
+    }
+
+    #[test]
+    fn a_429_hint_depends_on_retry_after() {
+        assert!(api(429, None, None).to_string().contains("spend limit"));
+        assert!(api(429, Some(0), None).to_string().contains("try again shortly"));
+        assert!(api(429, Some(45), None).to_string().contains("wait 45 s"));
+    }
+
+    #[test]
+    fn a_timeout_says_how_long_and_what_to_do() {
+        let read = Error::Timeout { after: Duration::from_secs(60), write: false }.to_string();
+        assert!(read.starts_with("the Admin API did not answer within 60 s. If it keeps happening"), "{read}");
+        assert!(read.contains("--request-timeout") && read.contains("shorter date range"), "{read}");
+        let write = Error::Timeout { after: Duration::from_millis(1500), write: true }.to_string();
+        assert!(write.contains("within 1.5 s; it was not retried because the change may have been applied"), "{write}");
+        assert_eq!(seconds(Duration::from_millis(250)), "0.3 s");
     }
 }

@@ -6,7 +6,7 @@
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use serde::de::DeserializeOwned;
@@ -56,14 +56,17 @@ impl fmt::Debug for AdminKey {
     }
 }
 
-/// When and how often a failed request is tried again.
+/// When and how often a failed read is tried again (writes never are, once they may
+/// have reached the API). The overall time a request may take, all attempts and waits
+/// included, is [`HttpConfig::request_budget`].
 #[derive(Debug, Clone, Copy)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included.
     pub max_attempts: u32,
-    /// The first backoff; it doubles each time, plus jitter.
+    /// The first backoff; it doubles each time, plus up to half again of jitter.
     pub base_delay: Duration,
-    /// The longest wait, also the cap on `retry-after`.
+    /// The longest wait. A `retry-after` longer than this is not waited for: the
+    /// 429 is reported, saying how long the API asked to wait.
     pub max_delay: Duration,
 }
 
@@ -79,8 +82,13 @@ pub struct HttpConfig {
     pub base_url: String,
     pub key: AdminKey,
     pub connect_timeout: Duration,
+    /// One attempt's limit, from sending to the last byte of the answer.
     pub request_timeout: Duration,
     pub retry: RetryPolicy,
+    /// The most one request may take, all attempts and the waits between them included
+    /// (at least `request_timeout`): a retry that could end past it is not scheduled,
+    /// and a retry's own timeout is cut to what is left.
+    pub request_budget: Duration,
     /// Requests in flight at once when a tool fans out (per-day reports).
     pub concurrency: usize,
 }
@@ -93,6 +101,7 @@ impl HttpConfig {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
             retry: RetryPolicy::default(),
+            request_budget: Duration::from_secs(90),
             concurrency: 8,
         }
     }
@@ -106,6 +115,14 @@ pub enum Method {
 }
 
 impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
+
     fn as_reqwest(self) -> reqwest::Method {
         match self {
             Method::Get => reqwest::Method::GET,
@@ -157,8 +174,8 @@ impl Request {
         object.insert(last.to_string(), value.into());
     }
 
-    /// Only reads are retried: a write is never sent twice.
-    fn retryable(&self) -> bool {
+    /// Only reads are retried once they may have reached the API: a write is never applied twice.
+    fn is_read(&self) -> bool {
         self.method == Method::Get
     }
 }
@@ -181,6 +198,8 @@ struct Inner {
     base_url: reqwest::Url,
     key: AdminKey,
     retry: RetryPolicy,
+    request_timeout: Duration,
+    request_budget: Duration,
     concurrency: usize,
 }
 
@@ -194,12 +213,29 @@ impl RequestCount {
     }
 }
 
+/// The `request-id`s of the API's answers to an [`Http`], in order (for the audit log).
+#[derive(Debug, Clone, Default)]
+pub struct RequestIds(Arc<std::sync::Mutex<Vec<String>>>);
+
+impl RequestIds {
+    pub fn get(&self) -> Vec<String> {
+        self.0.lock().map(|ids| ids.clone()).unwrap_or_default()
+    }
+
+    fn push(&self, id: &str) {
+        if let Ok(mut ids) = self.0.lock() {
+            ids.push(id.to_string());
+        }
+    }
+}
+
 /// The HTTP client the generated code calls. Cheap to clone.
 #[derive(Clone)]
 pub struct Http {
     inner: Arc<Inner>,
     progress: Option<Progress>,
     count: Option<RequestCount>,
+    ids: Option<RequestIds>,
 }
 
 impl fmt::Debug for Http {
@@ -260,16 +296,26 @@ impl Http {
                 base_url,
                 key: config.key,
                 retry: config.retry,
+                request_timeout: config.request_timeout,
+                request_budget: config.request_budget.max(config.request_timeout),
                 concurrency: config.concurrency.max(1),
             }),
             progress: None,
             count: None,
+            ids: None,
         })
     }
 
     #[must_use]
     pub fn with_progress(&self, progress: Progress) -> Http {
         Http { progress: Some(progress), ..self.clone() }
+    }
+
+    /// The same client, keeping the `request-id` of every answer from now on.
+    #[must_use]
+    pub fn recording_ids(&self) -> (Http, RequestIds) {
+        let ids = RequestIds::default();
+        (Http { ids: Some(ids.clone()), ..self.clone() }, ids)
     }
 
     /// The same client, counting the requests it sends from now on.
@@ -296,30 +342,49 @@ impl Http {
 
     async fn send_raw(&self, request: &Request) -> Result<Vec<u8>, Error> {
         let policy = self.inner.retry;
+        let started = Instant::now();
+        let mut timeout = self.inner.request_timeout;
         let mut attempt = 1;
         loop {
-            let outcome = self.send_once(request).await;
-            let retry_in = match &outcome {
-                Ok(_) => None,
-                Err(_) if !request.retryable() || attempt >= policy.max_attempts => None,
-                Err(e) => retry_delay(e, attempt, &policy),
+            let failure = match self.send_once(request, timeout).await {
+                Ok(bytes) => return Ok(bytes),
+                Err(failure) => failure,
             };
-            match (outcome, retry_in) {
-                (Err(e), Some(delay)) => {
-                    let request_id = match &e {
-                        Error::Api(api) => api.request_id.clone().unwrap_or_default(),
-                        _ => String::new(),
-                    };
-                    tracing::debug!(path = %request.path, attempt, ?delay, request_id, error = %e, "retrying");
-                    tokio::time::sleep(delay).await;
-                    attempt += 1;
-                }
-                (outcome, _) => return outcome,
+            let Some(delay) = failure.retry_delay(attempt, &policy) else { return Err(failure.error) };
+            if attempt >= policy.max_attempts.max(1) {
+                return Err(failure.error);
             }
+            // The budget: the wait and at least a short attempt must fit in what is left.
+            let left = self.inner.request_budget.saturating_sub(started.elapsed() + delay);
+            if left < self.inner.request_timeout.min(MIN_ATTEMPT) {
+                tracing::debug!(
+                    method = request.method.as_str(),
+                    path = %request.path,
+                    attempt,
+                    request_id = failure.request_id(),
+                    "not retrying: the request's time budget is spent"
+                );
+                return Err(failure.error);
+            }
+            tracing::debug!(
+                method = request.method.as_str(),
+                path = %request.path,
+                attempt,
+                next_attempt = attempt + 1,
+                delay_ms = delay.as_millis() as u64,
+                request_id = failure.request_id(),
+                error = %failure.error,
+                "retrying"
+            );
+            tokio::time::sleep(delay).await;
+            timeout = self.inner.request_timeout.min(left);
+            attempt += 1;
         }
     }
 
-    async fn send_once(&self, request: &Request) -> Result<Vec<u8>, Error> {
+    /// One attempt. The failure says whether the request may have reached the API.
+    async fn send_once(&self, request: &Request, timeout: Duration) -> Result<Vec<u8>, Failure> {
+        let local = |error: Error| Failure { error, retry: Retry::Never };
         let mut url = self.inner.base_url.clone();
         {
             let base_path = url.path().trim_end_matches('/').to_string();
@@ -332,62 +397,122 @@ impl Http {
             .inner
             .client
             .request(request.method.as_reqwest(), url)
-            .header("x-api-key", self.inner.key.header_value()?);
+            .timeout(timeout)
+            .header("x-api-key", self.inner.key.header_value().map_err(local)?);
         if let Some(body) = &request.body {
             let bytes =
-                serde_json::to_vec(body).map_err(|e| Error::Internal(format!("cannot encode the body: {e}")))?;
+                serde_json::to_vec(body).map_err(|e| local(Error::Internal(format!("cannot encode the body: {e}"))))?;
             builder = builder.header(CONTENT_TYPE, "application/json").body(bytes);
         } else if request.method == Method::Post {
             builder = builder.header(CONTENT_TYPE, "application/json").body("{}");
         }
-        tracing::debug!(method = ?request.method, path = %request.path, "request");
+        tracing::debug!(method = request.method.as_str(), path = %request.path, "request");
         if let Some(count) = &self.count {
             count.0.fetch_add(1, Ordering::Relaxed);
         }
-        let response = builder.send().await.map_err(transport_error)?;
+        let transport = |e: reqwest::Error| transport_failure(&e, request, timeout);
+        let response = builder.send().await.map_err(transport)?;
         let status = response.status().as_u16();
-        let request_id = header_text(response.headers(), "request-id");
-        let retry_after = header_text(response.headers(), "retry-after").and_then(|v| v.trim().parse::<u64>().ok());
-        let content_type = header_text(response.headers(), "content-type").unwrap_or_default();
-        let bytes = response.bytes().await.map_err(transport_error)?.to_vec();
+        let headers = response.headers().clone();
+        if let (Some(ids), Some(id)) = (&self.ids, header_text(&headers, "request-id")) {
+            ids.push(&id);
+        }
+        let bytes = response.bytes().await.map_err(transport)?.to_vec();
         if (200..300).contains(&status) {
             return Ok(bytes);
         }
-        Err(Error::Api(api_error(status, &bytes, &content_type, request_id, retry_after)))
+        let error = api_error(status, &bytes, &headers, request);
+        let retry = match status {
+            _ if !request.is_read() => Retry::Never,
+            // A 429 without retry-after is a spend cap: retrying will not help.
+            429 => error.retry_after.map_or(Retry::Never, |secs| Retry::After(Duration::from_secs(secs))),
+            500 | 502 | 503 | 504 | 529 => Retry::Backoff,
+            _ => Retry::Never,
+        };
+        Err(Failure { error: Error::Api(error), retry })
     }
+}
+
+/// Below this (or the request timeout, when shorter) a retry is not worth scheduling.
+const MIN_ATTEMPT: Duration = Duration::from_secs(1);
+
+/// A failed attempt and whether another one may be made.
+struct Failure {
+    error: Error,
+    retry: Retry,
+}
+
+enum Retry {
+    Never,
+    /// Exponential backoff with jitter.
+    Backoff,
+    /// What `retry-after` asked for.
+    After(Duration),
+}
+
+impl Failure {
+    fn retry_delay(&self, attempt: u32, policy: &RetryPolicy) -> Option<Duration> {
+        match self.retry {
+            Retry::Never => None,
+            Retry::Backoff => Some(backoff(attempt, policy)),
+            // Honoured, not shortened: a longer wait than max_delay is reported instead.
+            Retry::After(wait) => (wait <= policy.max_delay).then_some(wait),
+        }
+    }
+
+    fn request_id(&self) -> Option<&str> {
+        match &self.error {
+            Error::Api(api) => api.request_id.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// `base_delay` doubled per attempt, plus up to half again of jitter, at most `max_delay`.
+fn backoff(attempt: u32, policy: &RetryPolicy) -> Duration {
+    let exp = policy.base_delay.saturating_mul(1 << attempt.saturating_sub(1).min(16)).min(policy.max_delay);
+    exp.saturating_add(jitter(exp / 2)).min(policy.max_delay)
 }
 
 fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
     headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
-/// Never includes the URL's query or any header: only what went wrong.
-fn transport_error(e: reqwest::Error) -> Error {
-    let kind = if e.is_timeout() {
-        "the request timed out"
-    } else if e.is_connect() {
-        "the connection failed"
-    } else if e.is_body() || e.is_decode() {
-        "the response body could not be read"
-    } else {
-        "the request failed"
-    };
+/// Classifies a transport failure. The message never includes the URL's query or any
+/// header: only what went wrong and what to do.
+fn transport_failure(e: &reqwest::Error, request: &Request, timeout: Duration) -> Failure {
     let mut detail = String::new();
-    let mut source = std::error::Error::source(&e);
+    let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         detail = s.to_string();
         source = s.source();
     }
-    if detail.is_empty() { Error::Transport(kind.to_string()) } else { Error::Transport(format!("{kind} ({detail})")) }
+    let detail = if detail.is_empty() { String::new() } else { format!(" ({detail})") };
+    if e.is_connect() {
+        // Nothing was sent: safe to retry, even a write.
+        let error = Error::Transport(format!(
+            "the connection failed{detail}; check the network, any proxy, and the base URL (--base-url, ANTHROPIC_BASE_URL)"
+        ));
+        return Failure { error, retry: Retry::Backoff };
+    }
+    let retry = if request.is_read() { Retry::Backoff } else { Retry::Never };
+    if e.is_timeout() {
+        return Failure { error: Error::Timeout { after: timeout, write: !request.is_read() }, retry };
+    }
+    let kind = if e.is_body() || e.is_decode() {
+        "the answer could not be read"
+    } else {
+        "the connection was lost before the API answered"
+    };
+    let unsure = if request.is_read() {
+        ""
+    } else {
+        "; it was not retried because the change may have been applied: check before trying again"
+    };
+    Failure { error: Error::Transport(format!("{kind}{detail}{unsure}")), retry }
 }
 
-fn api_error(
-    status: u16,
-    body: &[u8],
-    content_type: &str,
-    request_id: Option<String>,
-    retry_after: Option<u64>,
-) -> ApiError {
+fn api_error(status: u16, body: &[u8], headers: &HeaderMap, request: &Request) -> ApiError {
     #[derive(serde::Deserialize)]
     struct Envelope {
         error: Inner,
@@ -401,6 +526,9 @@ fn api_error(
         #[serde(default)]
         message: String,
     }
+    let request_id = header_text(headers, "request-id");
+    let retry_after = header_text(headers, "retry-after").and_then(|v| parse_retry_after(&v));
+    let subject = if status == 404 { not_found_subject(request) } else { None };
     if let Ok(envelope) = serde_json::from_slice::<Envelope>(body) {
         return ApiError {
             status,
@@ -408,20 +536,81 @@ fn api_error(
             message: envelope.error.message,
             request_id: envelope.request_id.or(request_id),
             retry_after,
+            subject,
         };
     }
-    let kind = if content_type.is_empty() { "no content type".to_string() } else { content_type.to_string() };
-    ApiError {
-        status,
-        error_type: None,
-        message: format!(
-            "the response was not the API's JSON error ({kind}, {} bytes): {}",
-            body.len(),
-            summarize(body)
-        ),
-        request_id,
-        retry_after,
+    let message = if (300..400).contains(&status) {
+        let target = header_text(headers, "location").map_or_else(|| "nowhere".into(), |l| origin_of(&l));
+        format!(
+            "the server answered with a redirect to {target}, which is not followed so the admin key is only ever sent to the configured base URL; check --base-url (ANTHROPIC_BASE_URL)"
+        )
+    } else {
+        let content_type = header_text(headers, "content-type").unwrap_or_else(|| "no content type".into());
+        format!("the response was not the API's JSON error ({content_type}, {} bytes): {}", body.len(), summarize(body))
+    };
+    ApiError { status, error_type: None, message, request_id, retry_after, subject }
+}
+
+/// `retry-after` in whole seconds (a fraction rounds up); `None` when absent or not a number.
+fn parse_retry_after(value: &str) -> Option<u64> {
+    let secs: f64 = value.trim().parse().ok()?;
+    (secs.is_finite() && secs >= 0.0).then(|| secs.ceil() as u64)
+}
+
+/// Only the scheme, host and port of a redirect target: its path or query may carry anything.
+fn origin_of(location: &str) -> String {
+    match reqwest::Url::parse(location) {
+        Ok(url) => url.origin().ascii_serialization(),
+        Err(_) => "a relative location".to_string(),
     }
+}
+
+/// What a 404 says is missing, from the request path (`/v1/organizations/users/user_99`
+/// → ``no user `user_99` ``); `None` for a path without an object ID.
+fn not_found_subject(request: &Request) -> Option<String> {
+    let rest = request.path.strip_prefix("/v1/organizations/")?;
+    let segments: Vec<String> = rest.split('/').map(percent_decode).collect();
+    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let noun = |collection: &str| match collection {
+        "users" => Some("user"),
+        "invites" => Some("invite"),
+        "workspaces" => Some("workspace"),
+        "api_keys" => Some("API key"),
+        _ => None,
+    };
+    match segments.as_slice() {
+        ["workspaces", workspace, "members", user] => {
+            Some(format!("user `{user}` is not a member of workspace `{workspace}`"))
+        }
+        ["workspaces", workspace, "members"] if request.method == Method::Post => {
+            match request.body.as_ref().and_then(|b| b.get("user_id")).and_then(Value::as_str) {
+                Some(user) => Some(format!("no workspace `{workspace}` or no user `{user}`")),
+                None => Some(format!("no workspace `{workspace}`")),
+            }
+        }
+        [collection, id, ..] => noun(collection).map(|noun| format!("no {noun} `{id}`")),
+        _ => None,
+    }
+}
+
+fn percent_decode(segment: &str) -> String {
+    let hex = |b: Option<&u8>| b.and_then(|b| (*b as char).to_digit(16));
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The first readable words of a non-JSON body (a proxy's HTML page), tags stripped.
@@ -448,30 +637,13 @@ fn summarize(body: &[u8]) -> String {
     if summary.is_empty() { "empty body".to_string() } else { summary }
 }
 
-fn retry_delay(error: &Error, attempt: u32, policy: &RetryPolicy) -> Option<Duration> {
-    let backoff = || {
-        let exp = policy.base_delay.saturating_mul(1 << (attempt - 1).min(10));
-        (exp + jitter(policy.base_delay)).min(policy.max_delay)
-    };
-    match error {
-        Error::Api(api) => match api.status {
-            // A 429 without retry-after is a spend cap: retrying will not help.
-            429 => api.retry_after.map(|secs| Duration::from_secs(secs).min(policy.max_delay)),
-            500 | 502 | 503 | 504 | 529 => Some(backoff()),
-            _ => None,
-        },
-        Error::Transport(_) => Some(backoff()),
-        _ => None,
-    }
-}
-
 /// Up to `max` of pseudo-random jitter, without a random-number crate.
 fn jitter(max: Duration) -> Duration {
     use std::hash::{BuildHasher, Hasher};
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.write_u64(0);
     let fraction = (hasher.finish() % 1000) as u32;
-    max * fraction / 1000
+    max / 1000 * fraction
 }
 
 #[cfg(test)]
@@ -504,6 +676,69 @@ mod tests {
             config.base_url = url.into();
             assert!(Http::new(config).is_ok(), "{url}");
         }
+    }
+
+    #[test]
+    fn a_404_names_the_missing_object_from_the_path() {
+        let subject = |method, path: &str, user: Option<&str>| {
+            let mut request = Request::new(method, path);
+            if let Some(user) = user {
+                request.body_field(&["user_id"], user);
+            }
+            not_found_subject(&request)
+        };
+        let cases = [
+            (Method::Get, "/v1/organizations/users/user_99", None, Some("no user `user_99`")),
+            (Method::Delete, "/v1/organizations/invites/invite_x", None, Some("no invite `invite_x`")),
+            (Method::Post, "/v1/organizations/api_keys/apikey_1", None, Some("no API key `apikey_1`")),
+            (Method::Post, "/v1/organizations/workspaces/wrkspc_x/archive", None, Some("no workspace `wrkspc_x`")),
+            (Method::Get, "/v1/organizations/workspaces/wrkspc_x/members", None, Some("no workspace `wrkspc_x`")),
+            (
+                Method::Post,
+                "/v1/organizations/workspaces/wrkspc_x/members",
+                Some("user_7"),
+                Some("no workspace `wrkspc_x` or no user `user_7`"),
+            ),
+            (
+                Method::Delete,
+                "/v1/organizations/workspaces/wrkspc_prod/members/user_02",
+                None,
+                Some("user `user_02` is not a member of workspace `wrkspc_prod`"),
+            ),
+            (Method::Get, "/v1/organizations/users/user%2E1", None, Some("no user `user.1`")),
+            (Method::Get, "/v1/organizations/users", None, None),
+            (Method::Get, "/v1/organizations/usage_report/claude_code", None, None),
+            (Method::Get, "/v1/organizations/me", None, None),
+        ];
+        for (method, path, user, expected) in cases {
+            assert_eq!(subject(method, path, user).as_deref(), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn retry_after_and_backoff_stay_in_bounds() {
+        assert_eq!(parse_retry_after("1"), Some(1));
+        assert_eq!(parse_retry_after(" 0.2 "), Some(1));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        assert_eq!(parse_retry_after("-1"), None);
+        let huge = RetryPolicy { max_attempts: 3, base_delay: Duration::MAX, max_delay: Duration::MAX };
+        assert_eq!(backoff(3, &huge), Duration::MAX, "no overflow");
+        let policy = RetryPolicy::default();
+        for attempt in 1..40 {
+            let delay = backoff(attempt, &policy);
+            let exp = policy.base_delay.saturating_mul(1 << (attempt - 1).min(16));
+            assert!(delay >= exp.min(policy.max_delay) && delay <= policy.max_delay, "{attempt}: {delay:?}");
+        }
+        let after = Failure { error: Error::Internal(String::new()), retry: Retry::After(Duration::from_secs(30)) };
+        assert_eq!(after.retry_delay(1, &policy), None, "a wait longer than max_delay is reported, not shortened");
+        let after = Failure { error: Error::Internal(String::new()), retry: Retry::After(Duration::from_secs(2)) };
+        assert_eq!(after.retry_delay(1, &policy), Some(Duration::from_secs(2)));
+    }
+
+    #[test]
+    fn a_redirect_target_is_shown_as_its_origin_only() {
+        assert_eq!(origin_of("https://evil.example:8443/steal?token=abc"), "https://evil.example:8443");
+        assert_eq!(origin_of("/v1/elsewhere"), "a relative location");
     }
 
     #[test]

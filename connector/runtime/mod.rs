@@ -16,7 +16,7 @@ pub mod registry;
 pub use args::{ArgEnum, Arguments, EnumRejection, ListOr, check, item};
 pub use date::{Date, transform};
 pub use error::{ApiError, ArgError, Error};
-pub use http::{AdminKey, Http, HttpConfig, Method, Request, RequestCount, RetryPolicy, path_segment};
+pub use http::{AdminKey, Http, HttpConfig, Method, Request, RequestCount, RequestIds, RetryPolicy, path_segment};
 pub use progress::Progress;
 pub use registry::{Annotations, Group, OutputSchema, ServerDefinition, ToolDefinition, schema_of};
 pub use serde;

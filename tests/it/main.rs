@@ -7,6 +7,7 @@ mod bad_input;
 mod docs;
 mod metrics;
 mod policy;
+mod redaction;
 mod stdio;
 mod tools;
 mod tools_by_spec;

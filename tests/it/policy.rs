@@ -141,6 +141,8 @@ async fn every_write_is_audited_as_one_json_line_and_reads_are_not() {
         ]
     );
     assert_eq!(lines[0]["targets"], json!({"user_id": "user_05"}));
+    let recorded = h.requests().into_iter().find(|r| r.method == "POST").expect("the role change");
+    assert_eq!(lines[0]["request_ids"], json!([recorded.request_id]), "the API's request id of the write");
     assert_eq!(lines[0]["arguments"], json!({"user_id": "user_05", "role": "developer"}));
     assert!(lines[1]["message"].as_str().unwrap().contains("404"), "{}", lines[1]);
     assert!(lines[1]["request_ids"][0].is_string(), "the API's request id is kept: {}", lines[1]);

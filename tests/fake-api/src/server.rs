@@ -1,18 +1,24 @@
-//! The HTTP side of the fake: axum server start/stop, header checks, request recording, scripted faults, latency and routing.
+//! The HTTP side of the fake: axum server start/stop, header checks, request recording, scripted faults
+//! (error answers, redirects, dropped connections), latency and routing.
 
 use std::collections::BTreeMap;
+use std::io;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::connect_info::Connected;
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde_json::Value;
-use tokio::net::TcpListener;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::task::AbortHandle;
 
 use crate::FAKE_ADMIN_KEY;
@@ -39,6 +45,10 @@ pub struct RecordedRequest {
     pub headers: BTreeMap<String, String>,
     /// Parsed JSON body; `None` when empty; a JSON string holding the raw text when it is not JSON.
     pub body: Option<Value>,
+    /// The status answered; 0 while pending, or when no answer was sent (a dropped
+    /// connection, or a client that gave up during injected latency).
+    /// The `request-id` the fake answered with (`req_fake_N`).
+    pub request_id: String,
     pub status: u16,
 }
 
@@ -52,7 +62,8 @@ impl RecordedRequest {
     }
 }
 
-/// A scripted failure answered instead of the normal response.
+/// A scripted failure answered instead of the normal response. The request is read
+/// whole and recorded first, so `requests()` counts it either way.
 #[derive(Clone, Debug)]
 pub struct Fault {
     /// `None` matches any method.
@@ -64,18 +75,38 @@ pub struct Fault {
     /// Raw body; a JSON body's top-level `request_id` is replaced by the real request id.
     pub body: String,
     pub headers: Vec<(String, String)>,
+    /// Close the connection without answering (after reading the request): the client
+    /// sees a connection lost before the response. `status`, `body`, `headers` are unused.
+    pub drop_connection: bool,
 }
 
 impl Fault {
     pub fn api_error(path_prefix: &str, status: u16, error_type: &str, message: &str) -> Fault {
+        Fault::raw(path_prefix, status, &error_envelope(error_type, message, "req_fake_fault").to_string())
+    }
+
+    /// Answers `status` with `body` as is (`text/plain` unless it is JSON; set
+    /// `content-type` with [`Fault::header`], e.g. for a proxy's HTML page).
+    pub fn raw(path_prefix: &str, status: u16, body: &str) -> Fault {
         Fault {
             method: None,
             path_prefix: path_prefix.into(),
             times: None,
             status,
-            body: error_envelope(error_type, message, "req_fake_fault").to_string(),
+            body: body.into(),
             headers: Vec::new(),
+            drop_connection: false,
         }
+    }
+
+    /// Answers a redirect (`307`, empty body) to `location`.
+    pub fn redirect(path_prefix: &str, location: &str) -> Fault {
+        Fault::raw(path_prefix, 307, "").header("location", location)
+    }
+
+    /// Reads and records the request, then closes the connection without a response.
+    pub fn drop_connection(path_prefix: &str) -> Fault {
+        Fault { drop_connection: true, ..Fault::raw(path_prefix, 0, "") }
     }
 
     pub fn times(mut self, n: u32) -> Fault {
@@ -184,8 +215,9 @@ impl FakeAdminApi {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("fake admin api: cannot bind 127.0.0.1:0");
         let address = listener.local_addr().expect("fake admin api: no local address");
         let router = Router::new().fallback(handle).with_state(Arc::clone(&inner));
+        let service = router.into_make_service_with_connect_info::<Connection>();
         let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
+            let _ = axum::serve(DroppableListener(listener), service).await;
         });
         FakeAdminApi { inner, task: Arc::new(ServerTask(task.abort_handle())), address }
     }
@@ -229,6 +261,93 @@ impl FakeAdminApi {
     }
 }
 
+/// Accepts TCP connections whose handlers can drop them ([`Fault::drop_connection`]).
+struct DroppableListener(TcpListener);
+
+impl axum::serve::Listener for DroppableListener {
+    type Io = DroppableStream;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (DroppableStream, SocketAddr) {
+        loop {
+            match self.0.accept().await {
+                Ok((stream, address)) => {
+                    return (DroppableStream { stream, dropped: Arc::new(AtomicBool::new(false)) }, address);
+                }
+                // Too many open files and the like: wait a little rather than spin.
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            }
+        }
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.0.local_addr()
+    }
+}
+
+/// A connection that stops writing once its handler asks for it to be dropped, so the
+/// server closes it without sending a byte of the response.
+struct DroppableStream {
+    stream: TcpStream,
+    dropped: Arc<AtomicBool>,
+}
+
+impl DroppableStream {
+    fn check(&self) -> io::Result<()> {
+        if self.dropped.load(Ordering::SeqCst) {
+            Err(io::Error::new(io::ErrorKind::ConnectionAborted, "fake admin api: connection dropped by a fault"))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl AsyncRead for DroppableStream {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        self.check()?;
+        Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for DroppableStream {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        self.check()?;
+        Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.check()?;
+        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.check()?;
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
+
+/// What a handler knows of its connection: the switch that drops it.
+#[derive(Clone)]
+struct Connection(Arc<AtomicBool>);
+
+impl Connected<axum::serve::IncomingStream<'_, DroppableListener>> for Connection {
+    fn connect_info(stream: axum::serve::IncomingStream<'_, DroppableListener>) -> Self {
+        Connection(Arc::clone(&stream.io().dropped))
+    }
+}
+
 /// The body as received: parsed once, judged later (after faults, auth and header checks).
 enum ReceivedBody {
     Empty,
@@ -250,6 +369,7 @@ fn recorded_headers(headers: &HeaderMap) -> BTreeMap<String, String> {
 async fn handle(State(inner): State<Arc<Inner>>, request: Request) -> Response {
     let serial = inner.request_counter.fetch_add(1, Ordering::SeqCst) + 1;
     let request_id = format!("req_fake_{serial}");
+    let connection = request.extensions().get::<ConnectInfo<Connection>>().map(|info| info.0.clone());
     let (parts, body) = request.into_parts();
     let (received, raw) = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Err(_) => (ReceivedBody::TooLarge, Bytes::new()),
@@ -276,6 +396,7 @@ async fn handle(State(inner): State<Arc<Inner>>, request: Request) -> Response {
             headers: recorded_headers(&parts.headers),
             body: recorded_body,
             status: 0,
+            request_id: request_id.clone(),
         },
     ));
     let _in_flight = InFlight::enter(&inner);
@@ -285,6 +406,13 @@ async fn handle(State(inner): State<Arc<Inner>>, request: Request) -> Response {
         tokio::time::sleep(latency).await;
     }
     let response = match fault {
+        Some(fault) if fault.drop_connection => {
+            if let Some(Connection(dropped)) = &connection {
+                dropped.store(true, Ordering::SeqCst);
+            }
+            // Never written: the connection refuses to write from now on and is closed.
+            Response::new(Body::empty())
+        }
         Some(fault) => fault_response(&fault, &request_id),
         None => {
             let outcome = process(&inner, &method, &path, &query, &parts.headers, &received);
@@ -292,8 +420,9 @@ async fn handle(State(inner): State<Arc<Inner>>, request: Request) -> Response {
             api_response(outcome, &request_id, &organization_id)
         }
     };
+    let dropped = connection.is_some_and(|Connection(dropped)| dropped.load(Ordering::SeqCst));
     if let Some((_, recorded)) = lock(&inner.requests).iter_mut().rev().find(|(id, _)| *id == serial) {
-        recorded.status = response.status().as_u16();
+        recorded.status = if dropped { 0 } else { response.status().as_u16() };
     }
     response
 }

@@ -321,3 +321,31 @@ fn claude_code_builder_matches_the_contract_example() {
             "estimated_cost": { "currency": "USD", "amount": 37 } } ] });
     assert_eq!(record.to_json(), expected);
 }
+
+#[tokio::test]
+async fn drops_connections_and_redirects_on_request() {
+    let api = FakeAdminApi::start(five_users()).await;
+    api.push_fault(Fault::drop_connection("/v1/organizations/users").method("POST").times(1));
+    let address = api.base_url().trim_start_matches("http://").to_owned();
+    let mut stream = TcpStream::connect(&address).await.expect("connect");
+    let body = r#"{"role":"user"}"#;
+    let request = format!(
+        "POST /v1/organizations/users/user_1 HTTP/1.1\r\nhost: {address}\r\nx-api-key: {FAKE_ADMIN_KEY}\r\nanthropic-version: 2023-06-01\r\nuser-agent: claude-code-connector/0.1.0\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw).await;
+    assert!(raw.is_empty(), "closed without a byte of response: {}", String::from_utf8_lossy(&raw));
+    let recorded = api.requests();
+    assert_eq!(recorded.len(), 1, "the dropped request is recorded");
+    assert_eq!((recorded[0].method.as_str(), recorded[0].status), ("POST", 0));
+    assert_eq!(recorded[0].body, Some(json!({"role": "user"})));
+    // The fault was used up; the server still answers on new connections.
+    assert_eq!(get(&api, "/v1/organizations/users/user_1").await.status, 200);
+
+    api.push_fault(Fault::redirect("/v1/organizations/me", "http://127.0.0.1:9/v1/organizations/me").times(1));
+    let moved = get(&api, "/v1/organizations/me").await;
+    assert_eq!(moved.status, 307);
+    assert_eq!(moved.headers.get("location").map(String::as_str), Some("http://127.0.0.1:9/v1/organizations/me"));
+}
