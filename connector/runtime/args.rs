@@ -57,7 +57,9 @@ impl<'a> Arguments<'a> {
             } else {
                 format!("unknown argument; this tool accepts: {}", known.join(", "))
             };
-            return Err(ArgError::new(unknown.clone(), rule));
+            // Named as sent, but never as nothing and never as a wall of text.
+            let named = if unknown.is_empty() { "\"\"".to_string() } else { shorten(unknown) };
+            return Err(ArgError::new(named, rule));
         }
         Ok(Arguments { map })
     }

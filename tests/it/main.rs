@@ -5,9 +5,11 @@ mod harness;
 
 mod bad_input;
 mod docs;
+mod fuzz;
 mod metrics;
 mod policy;
 mod redaction;
+mod resilience;
 mod stdio;
 mod tools;
 mod tools_by_spec;
