@@ -455,3 +455,25 @@ async fn json_that_is_not_json_rpc_gets_an_error_with_a_null_id() {
     assert_eq!(error.get("id"), Some(&Value::Null), "the id member is present and null: {error}");
     assert!(server.close_and_wait().await.success());
 }
+
+/// A panic inside one tool call (here, in the caller's progress callback) becomes
+/// that call's error; the connector goes on serving.
+#[tokio::test]
+async fn a_panic_inside_a_call_becomes_that_calls_error() {
+    use claude_code_connector::Client;
+    use claude_code_connector::generated::tools::ToolId;
+    use claude_code_connector::runtime::{Http, Progress};
+    use claude_code_connector::server::Connector;
+
+    let fake = FakeAdminApi::start(seed()).await;
+    let http = Http::new(crate::harness::fast_config(&fake.base_url())).unwrap();
+    let connector = Connector::new(Client::new(http)).with_audit(None);
+    let arguments = json!({"start_date": "2026-03-01", "end_date": "2026-03-02"}).as_object().unwrap().clone();
+    let exploding = Progress::new(|_, _| panic!("a progress callback that panics"));
+    let result = connector.run_tool(ToolId::GetCodeAnalytics, &arguments, Some(exploding)).await;
+    assert_eq!(result.is_error, Some(true));
+    let text = crate::harness::text_of(&result);
+    assert!(text.contains("internal error") && text.contains("still running"), "{text}");
+    let again = connector.run_tool(ToolId::GetCodeAnalytics, &arguments, None).await;
+    assert_ne!(again.is_error, Some(true), "{}", crate::harness::text_of(&again));
+}
