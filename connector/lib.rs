@@ -17,5 +17,6 @@ pub mod policy;
 pub mod result_cap;
 pub mod runtime;
 pub mod server;
+pub mod summary;
 
 pub use generated::client::Client;

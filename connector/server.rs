@@ -25,6 +25,7 @@ use crate::generated::tools::{DEFINITIONS, ToolId, call};
 use crate::policy::Policy;
 use crate::result_cap::{DEFAULT_MAX_RESULT_BYTES, cap};
 use crate::runtime::{Error, JsonObject, OutputSchema, Progress, RequestIds, ToolDefinition, Value};
+use crate::summary;
 
 /// Bounds on one tool call.
 #[derive(Debug, Clone, Copy)]
@@ -49,6 +50,9 @@ pub struct Connector {
     policy: Arc<Policy>,
     audit: Option<Arc<AuditLog>>,
     limits: Limits,
+    instructions: Arc<str>,
+    /// A line that opens every result's text (the sandbox says so).
+    result_note: Option<Arc<str>>,
 }
 
 /// How one call ended.
@@ -75,7 +79,23 @@ impl Connector {
             policy: Arc::new(Policy::default()),
             audit: Some(Arc::new(AuditLog::stderr())),
             limits: Limits::default(),
+            instructions: Arc::from(SERVER.instructions),
+            result_note: None,
         }
+    }
+
+    /// Puts `prefix` before the spec's instructions at `initialize`.
+    #[must_use]
+    pub fn with_instructions_prefix(mut self, prefix: &str) -> Self {
+        self.instructions = Arc::from(format!("{prefix} {}", SERVER.instructions));
+        self
+    }
+
+    /// Opens every result's text (success or error) with `note` on its own line.
+    #[must_use]
+    pub fn with_result_note(mut self, note: &str) -> Self {
+        self.result_note = Some(Arc::from(note));
+        self
     }
 
     /// Lists and allows only what `policy` permits.
@@ -139,19 +159,23 @@ impl Connector {
         let (result, audited) = match ended.outcome {
             CallOutcome::Done(value) => {
                 tracing::info!(tool = name, "tool call succeeded");
-                (CallToolResult::structured(cap(value, self.limits.max_result_bytes)), Outcome::Ok)
+                let value = cap(value, self.limits.max_result_bytes);
+                let definition = tool.definition();
+                let fields = definition.fields_argument.and_then(|name| arguments.get(name));
+                let text = summary::text(definition.result_shape, &value, fields);
+                (CallToolResult::structured(value).with_text(self.noted(text)), Outcome::Ok)
             }
             CallOutcome::Failed(error) => {
                 tracing::info!(tool = name, %error, "tool call failed");
                 let message = error.to_string();
-                (error_result(&message), Outcome::Error(message))
+                (self.error_result(&message), Outcome::Error(message))
             }
             CallOutcome::Panicked => {
                 tracing::error!(tool = name, "tool call panicked");
                 let message = format!(
                     "internal error: {name} failed unexpectedly; the server is still running, please report this"
                 );
-                (error_result(&message), Outcome::Error(message))
+                (self.error_result(&message), Outcome::Error(message))
             }
             CallOutcome::TimedOut => {
                 let secs = self.limits.call_timeout.as_secs();
@@ -159,11 +183,11 @@ impl Connector {
                 let message = format!(
                     "{name} did not finish within {secs} s, so it was stopped (upstream work aborted); ask for less at once (a shorter date range), or raise --call-timeout"
                 );
-                (error_result(&message), Outcome::TimedOut)
+                (self.error_result(&message), Outcome::TimedOut)
             }
             CallOutcome::Cancelled => {
                 tracing::info!(tool = name, "tool call cancelled by the client; upstream work aborted");
-                (error_result("cancelled by the client"), Outcome::Cancelled)
+                (self.error_result("cancelled by the client"), Outcome::Cancelled)
             }
         };
         let request_ids = ended.request_ids.map(|ids| ids.get()).unwrap_or_default();
@@ -180,8 +204,29 @@ impl Connector {
     }
 }
 
-fn error_result(message: &str) -> CallToolResult {
-    CallToolResult::error(vec![ContentBlock::text(message.to_string())])
+impl Connector {
+    fn noted(&self, text: String) -> String {
+        match &self.result_note {
+            Some(note) => format!("{note}\n{text}"),
+            None => text,
+        }
+    }
+
+    fn error_result(&self, message: &str) -> CallToolResult {
+        CallToolResult::error(vec![ContentBlock::text(self.noted(message.to_string()))])
+    }
+}
+
+/// A result's text content, replacing the bare JSON rmcp puts there.
+trait WithText {
+    fn with_text(self, text: String) -> Self;
+}
+
+impl WithText for CallToolResult {
+    fn with_text(mut self, text: String) -> Self {
+        self.content = vec![ContentBlock::text(text)];
+        self
+    }
 }
 
 /// The MCP tool list `policy` exposes, in spec order.
@@ -236,7 +281,7 @@ impl ServerHandler for Connector {
             .with_server_info(
                 Implementation::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")).with_title(SERVER.title),
             )
-            .with_instructions(SERVER.instructions)
+            .with_instructions(self.instructions.to_string())
     }
 
     async fn list_tools(
@@ -266,7 +311,7 @@ impl ServerHandler for Connector {
         if let Err(refusal) = self.policy.check_call(tool.definition(), &arguments) {
             tracing::warn!(tool = tool.name(), %refusal, "write refused by policy");
             self.audit(tool.definition(), &arguments, &Outcome::Refused(refusal.0.clone()), &[]);
-            return Ok(error_result(&refusal.0).into());
+            return Ok(self.error_result(&refusal.0).into());
         }
         let (client, request_ids) = self.client_for(tool, progress_reporter(&context));
         let outcome = tokio::select! {

@@ -75,6 +75,13 @@ pub struct Tool {
     pub org_role_guard: Option<String>,
 }
 
+impl Tool {
+    /// The `type: fields` argument, if the tool has one.
+    pub fn fields_argument(&self) -> Option<&Arg> {
+        self.args.iter().find(|a| a.selects_fields)
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Annotations {
     pub read_only: bool,
@@ -163,6 +170,8 @@ pub struct Arg {
     pub upstream: Option<Upstream>,
     /// An example value (for the docs' example call).
     pub example: Option<serde_json::Value>,
+    /// `type: fields`: a list of the output item's field names that the text result keeps.
+    pub selects_fields: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -14,7 +14,7 @@ use crate::spec::{self, SpecFile};
 /// The format version this generator reads.
 pub const FORMAT: u32 = 1;
 /// The argument types, as a fix message lists them.
-const ARG_TYPES: &str = "string, integer, boolean, date, email, id, enum, array or map";
+const ARG_TYPES: &str = "string, integer, boolean, date, email, id, enum, array, map or fields";
 /// The most items an array of free-form strings takes unless `max_items` says otherwise.
 const DEFAULT_MAX_ITEMS: u32 = 100;
 
@@ -334,6 +334,36 @@ fn validate_tool(cx: &Ctx, spec: &SpecFile, model: &ir::Model, tool: &spec::Tool
         }
     }
 
+    let mut args = args;
+    if let Some(index) = args.iter().position(|a| a.selects_fields) {
+        let Action::Http(call) = &action else {
+            return cx.fail(&at, "a `fields` argument selects fields of an HTTP tool's output", "remove it");
+        };
+        let Some(item) = model.type_def(&call.output) else {
+            return cx.fail(&at, "the output type is not declared", "declare it");
+        };
+        let values: Vec<String> = item.fields.iter().map(|f| f.name.clone()).collect();
+        let arg = &mut args[index];
+        if let Some(unknown) = arg.example.iter().flat_map(|e| e.as_array().into_iter().flatten()).find_map(|v| {
+            let name = v.as_str().unwrap_or_default();
+            (!values.iter().any(|f| f == name)).then(|| name.to_string())
+        }) {
+            return cx.fail(
+                format!("{at}, argument `{}`", arg.name),
+                format!("example field `{unknown}` is not a field of `{}`", call.output),
+                format!("use fields of `{}`: {}", call.output, values.join(", ")),
+            );
+        }
+        arg.kind = ArgKind::List(ListArg {
+            item: Box::new(ArgKind::Enum(EnumArg { values: values.clone(), aliases: Vec::new(), refused: Vec::new() })),
+            min_items: 1,
+            max_items: values.len() as u32,
+            alternative: None,
+        });
+        if args.iter().filter(|a| a.selects_fields).count() > 1 {
+            return cx.fail(&at, "a tool has at most one `fields` argument", "remove the others");
+        }
+    }
     let (workspace_guard, org_role_guard) = match &tool.guards {
         None => (None, None),
         Some(guards) => validate_guards(cx, &at, spec, tool, &args, guards)?,
@@ -577,6 +607,18 @@ fn validate_arg(cx: &Ctx, tool_at: &str, spec: &SpecFile, name: &str, def: &spec
                 reserved_key_prefix: def.reserved_key_prefix.clone(),
             })
         }
+        "fields" => {
+            if def.upstream.is_some() {
+                return cx.fail(
+                    at,
+                    "a `fields` argument is not sent upstream: it selects what the text result shows",
+                    "remove `upstream`",
+                );
+            }
+            // The values are the output item's fields, filled in once the output is known.
+            let names = EnumArg { values: Vec::new(), aliases: Vec::new(), refused: Vec::new() };
+            ArgKind::List(ListArg { item: Box::new(ArgKind::Enum(names)), min_items: 1, max_items: 1, alternative: None })
+        }
         other => scalar_kind(cx, &at, other, def)?,
     };
     let misplaced = |key: &str, ok: bool| -> Result<(), Error> {
@@ -637,7 +679,11 @@ fn validate_arg(cx: &Ctx, tool_at: &str, spec: &SpecFile, name: &str, def: &spec
         None => None,
         Some(value) => Some(validate_example(cx, &at, &kind, value)?),
     };
-    Ok(Arg { name: name.to_string(), kind, required, default, description, upstream, example })
+    let selects_fields = ty == "fields";
+    if selects_fields && (required || default.is_some()) {
+        return cx.fail(at, "a `fields` argument is optional and has no default", "remove `required`/`default`");
+    }
+    Ok(Arg { name: name.to_string(), kind, required, default, description, upstream, example, selects_fields })
 }
 
 /// The argument types that hold one value (also the item types of arrays).
@@ -1100,7 +1146,7 @@ fn validate_http(
         }
     };
     for a in args {
-        if a.upstream.is_none() && !consumed.contains(&a.name) {
+        if a.upstream.is_none() && !a.selects_fields && !consumed.contains(&a.name) {
             return cx.fail(
                 format!("{at}, argument `{}`", a.name),
                 "the argument is sent nowhere: it has no `upstream` and no pagination uses it",

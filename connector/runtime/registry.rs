@@ -36,6 +36,24 @@ pub enum OutputSchema {
     None,
 }
 
+/// What a tool returns, for the one-line summary that opens its text result. The
+/// names are the spec's item types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultShape {
+    /// One object.
+    Object(&'static str),
+    /// A page of `data` walked with ID cursors: `page`, `per_page`, `has_more`.
+    Page(&'static str),
+    /// A window of a report: `page`, `per_page`, `total`, `has_more`.
+    Window(&'static str),
+    /// A whole report; with `total_usd` when it sums cents.
+    Report(&'static str),
+    /// One request per day: `days`.
+    PerDay(&'static str),
+    /// A hand-written result.
+    Handler,
+}
+
 /// One tool as the spec defines it.
 #[derive(Debug, Clone, Copy)]
 pub struct ToolDefinition {
@@ -53,6 +71,9 @@ pub struct ToolDefinition {
     pub org_role_argument: Option<&'static str>,
     /// The arguments holding object IDs: what a call targets (for the audit log).
     pub id_arguments: &'static [&'static str],
+    pub result_shape: ResultShape,
+    /// The `fields` argument: which item fields the text result keeps (structuredContent keeps all).
+    pub fields_argument: Option<&'static str>,
 }
 
 /// The JSON Schema of a Rust type, rooted at an object, without `$schema` noise.

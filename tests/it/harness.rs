@@ -99,13 +99,16 @@ impl Harness {
         }
     }
 
-    /// A successful call's structured content (also checks the text carries the same JSON).
+    /// A successful call's structured content (also checks the text: a summary line, then the same JSON).
     pub async fn ok(&self, name: &str, arguments: Value) -> Value {
         let result = self.call(name, arguments).await;
         assert_ne!(result.is_error, Some(true), "{name} failed: {}", text_of(&result));
         let structured = result.structured_content.clone().expect("structuredContent");
-        let text: Value = serde_json::from_str(&text_of(&result)).expect("text content is JSON");
-        assert_eq!(text, structured, "text and structuredContent differ");
+        let text = text_of(&result);
+        let (summary, json) = text.split_once('\n').expect("a summary line, then the JSON");
+        assert!(!summary.is_empty() && !summary.starts_with('{'), "{name}: the text opens with a summary: {text}");
+        let json: Value = serde_json::from_str(json).expect("the text's JSON after the summary");
+        assert_eq!(json, structured, "text and structuredContent differ");
         structured
     }
 

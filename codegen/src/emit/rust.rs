@@ -1023,7 +1023,21 @@ impl<'a> RustEmitter<'a> {
                 None => quote!(::std::option::Option::None),
             };
             let (workspace, org_role) = (optional(&tool.workspace_guard), optional(&tool.org_role_guard));
+            let fields = optional(&tool.fields_argument().map(|a| a.name.clone()));
             let ids = tool.args.iter().filter(|a| matches!(a.kind, ArgKind::Id)).map(|a| a.name.as_str());
+            let shape = match &tool.action {
+                Action::Handler { .. } => quote!(#rt::ResultShape::Handler),
+                Action::Http(call) => {
+                    let item = &call.output;
+                    match &call.pagination {
+                        Pagination::None => quote!(#rt::ResultShape::Object(#item)),
+                        Pagination::IdCursor { .. } => quote!(#rt::ResultShape::Page(#item)),
+                        Pagination::PageToken { window: Some(_) } => quote!(#rt::ResultShape::Window(#item)),
+                        Pagination::PageToken { window: None } => quote!(#rt::ResultShape::Report(#item)),
+                        Pagination::PerDay { .. } => quote!(#rt::ResultShape::PerDay(#item)),
+                    }
+                }
+            };
             quote! {
                 #rt::ToolDefinition {
                     name: #name,
@@ -1036,6 +1050,8 @@ impl<'a> RustEmitter<'a> {
                     workspace_argument: #workspace,
                     org_role_argument: #org_role,
                     id_arguments: &[#(#ids),*],
+                    result_shape: #shape,
+                    fields_argument: #fields,
                 }
             }
         });

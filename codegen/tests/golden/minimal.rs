@@ -966,6 +966,8 @@ pub mod tools {
             workspace_argument: ::std::option::Option::None,
             org_role_argument: ::std::option::Option::None,
             id_arguments: &[],
+            result_shape: claude_code_connector::runtime::ResultShape::Page("User"),
+            fields_argument: ::std::option::Option::None,
         },
         claude_code_connector::runtime::ToolDefinition {
             name: "claude_code_update_user_role",
@@ -985,6 +987,8 @@ pub mod tools {
             workspace_argument: ::std::option::Option::None,
             org_role_argument: ::std::option::Option::None,
             id_arguments: &["user_id"],
+            result_shape: claude_code_connector::runtime::ResultShape::Object("User"),
+            fields_argument: ::std::option::Option::None,
         },
         claude_code_connector::runtime::ToolDefinition {
             name: "claude_code_remove_user",
@@ -1004,6 +1008,10 @@ pub mod tools {
             workspace_argument: ::std::option::Option::None,
             org_role_argument: ::std::option::Option::None,
             id_arguments: &["user_id"],
+            result_shape: claude_code_connector::runtime::ResultShape::Object(
+                "UserDeleted",
+            ),
+            fields_argument: ::std::option::Option::None,
         },
         claude_code_connector::runtime::ToolDefinition {
             name: "claude_code_update_workspace",
@@ -1023,6 +1031,10 @@ pub mod tools {
             workspace_argument: ::std::option::Option::None,
             org_role_argument: ::std::option::Option::None,
             id_arguments: &["workspace_id"],
+            result_shape: claude_code_connector::runtime::ResultShape::Object(
+                "Workspace",
+            ),
+            fields_argument: ::std::option::Option::None,
         },
     ];
     /// Validates the arguments, calls the tool and returns its JSON result.

@@ -1,0 +1,83 @@
+//! Results people and models can read: every text result opens with a one-line
+//! summary, and `fields` keeps a long page's text small while structuredContent stays
+//! complete.
+
+use serde_json::{Value, json};
+
+use crate::harness::{Harness, text_of};
+use crate::tools::seed;
+
+async fn summary_of(h: &Harness, name: &str, arguments: Value) -> String {
+    let result = h.call(name, arguments).await;
+    assert_ne!(result.is_error, Some(true), "{name}: {}", text_of(&result));
+    text_of(&result).lines().next().unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn every_kind_of_result_opens_with_a_summary_line() {
+    let h = Harness::start(seed()).await;
+    assert_eq!(
+        summary_of(&h, "claude_code_list_users", json!({"page": 2, "per_page": 20})).await,
+        "20 users, page 2 (20 per page); more on page 3"
+    );
+    assert_eq!(
+        summary_of(&h, "claude_code_list_users", json!({"page": 4, "per_page": 20})).await,
+        "5 users, page 4 (20 per page); no more pages"
+    );
+    assert_eq!(
+        summary_of(
+            &h,
+            "claude_code_get_usage",
+            json!({"start_date": "2026-03-01", "end_date": "2026-03-03", "per_page": 2})
+        )
+        .await,
+        "2 of 3 usage buckets, page 1 of 2"
+    );
+    assert_eq!(
+        summary_of(&h, "claude_code_get_cost_breakdown", json!({"start_date": "2026-03-01", "end_date": "2026-03-03"}))
+            .await,
+        "3 cost buckets; total $3.70 for the whole range"
+    );
+    assert_eq!(
+        summary_of(&h, "claude_code_get_code_analytics", json!({"start_date": "2026-03-01", "end_date": "2026-03-03"}))
+            .await,
+        "3 Claude Code records over 3 days"
+    );
+    assert_eq!(
+        summary_of(&h, "claude_code_get_user", json!({"user_id": "user_07"})).await,
+        "User user_07 (Person 7, person07@acme.io, claude_code_user)"
+    );
+    assert_eq!(
+        summary_of(
+            &h,
+            "claude_code_remove_workspace_member",
+            json!({"workspace_id": "wrkspc_prod", "user_id": "user_02"})
+        )
+        .await,
+        "Deleted workspace member user_02 from wrkspc_prod"
+    );
+    let metrics = summary_of(
+        &h,
+        "claude_code_get_normalized_metrics",
+        json!({"start_date": "2026-03-01", "end_date": "2026-03-03"}),
+    )
+    .await;
+    assert!(metrics.starts_with("Claude Code metrics for 2026-03-01/2026-03-03: 1 of 65 seats active"), "{metrics}");
+}
+
+#[tokio::test]
+async fn fields_shrink_the_text_but_not_the_structured_content() {
+    let h = Harness::start(seed()).await;
+    let result = h.call("claude_code_list_users", json!({"per_page": 100, "fields": ["email", "role"]})).await;
+    let text = text_of(&result);
+    let (summary, json) = text.split_once('\n').unwrap();
+    assert!(summary.ends_with("(fields: email, role)"), "{summary}");
+    let shown: Value = serde_json::from_str(json).unwrap();
+    assert_eq!(shown["data"][0], json!({"email": "person01@acme.io", "role": "admin"}));
+    let structured = result.structured_content.unwrap();
+    assert_eq!(structured["data"][0]["id"], "user_01", "structuredContent stays complete");
+    assert!(json.len() * 2 < structured.to_string().len(), "the text is much smaller");
+
+    let error = h.err("claude_code_list_users", json!({"fields": ["email", "salary"]})).await;
+    assert!(error.contains("`fields`") && error.contains("`salary` is not one of: id, type, email"), "{error}");
+}
