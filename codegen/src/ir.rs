@@ -172,6 +172,15 @@ pub struct Arg {
     pub example: Option<serde_json::Value>,
     /// `type: fields`: a list of the output item's field names that the text result keeps.
     pub selects_fields: bool,
+    /// For a date: which end of a period it is (a month means its first or last day).
+    pub date_bound: DateBound,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateBound {
+    Start,
+    End,
+    Day,
 }
 
 #[derive(Debug, Clone)]

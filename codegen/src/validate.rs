@@ -335,6 +335,31 @@ fn validate_tool(cx: &Ctx, spec: &SpecFile, model: &ir::Model, tool: &spec::Tool
     }
 
     let mut args = args;
+    for arg in args.iter_mut().filter(|a| matches!(a.kind, ArgKind::Date)) {
+        let is = |role: &str| {
+            checks.iter().any(|c| match c {
+                Check::DateRange { start, end, .. } => (if role == "start" { start } else { end }) == &arg.name,
+                Check::AtLeastOne(_) => false,
+            }) || matches!(&tool.pagination, Some(spec::Pagination::PerDay { start, end, .. })
+                if (if role == "start" { start } else { end }) == &arg.name)
+        };
+        let (bound, month_day) = if is("start") {
+            (ir::DateBound::Start, "its first day")
+        } else if is("end") {
+            (ir::DateBound::End, "its last day")
+        } else {
+            (ir::DateBound::Day, "")
+        };
+        arg.date_bound = bound;
+        arg.description = if bound == ir::DateBound::Day {
+            format!("{} Also today, yesterday or N-days-ago (UTC).", arg.description)
+        } else {
+            format!(
+                "{} Also today, yesterday, N-days-ago, or a month: YYYY-MM, this-month, last-month ({month_day}), in UTC.",
+                arg.description
+            )
+        };
+    }
     if let Some(index) = args.iter().position(|a| a.selects_fields) {
         let Action::Http(call) = &action else {
             return cx.fail(&at, "a `fields` argument selects fields of an HTTP tool's output", "remove it");
@@ -683,7 +708,17 @@ fn validate_arg(cx: &Ctx, tool_at: &str, spec: &SpecFile, name: &str, def: &spec
     if selects_fields && (required || default.is_some()) {
         return cx.fail(at, "a `fields` argument is optional and has no default", "remove `required`/`default`");
     }
-    Ok(Arg { name: name.to_string(), kind, required, default, description, upstream, example, selects_fields })
+    Ok(Arg {
+        name: name.to_string(),
+        kind,
+        required,
+        default,
+        description,
+        upstream,
+        example,
+        selects_fields,
+        date_bound: ir::DateBound::Day,
+    })
 }
 
 /// The argument types that hold one value (also the item types of arrays).

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::JsonObject;
-use super::date::Date;
+use super::date::{Bound, Date};
 use super::error::ArgError;
 
 /// A spec enum argument: the values it accepts and the ones it refuses with a reason.
@@ -110,10 +110,11 @@ impl<'a> Arguments<'a> {
         T::try_from(n).map(Some).map_err(|_| ArgError::new(name, format!("{n} is out of range")))
     }
 
-    pub fn date(&self, name: &str) -> Result<Option<Date>, ArgError> {
+    /// A day as `YYYY-MM-DD` or a relative form (see [`Date::parse_relative`]), resolved in UTC now.
+    pub fn date(&self, name: &str, bound: Bound) -> Result<Option<Date>, ArgError> {
         match self.string(name)? {
             None => Ok(None),
-            Some(s) => Date::parse(&s).map(Some).map_err(|rule| ArgError::new(name, rule)),
+            Some(s) => Date::parse_relative(&s, bound, Date::today()).map(Some).map_err(|rule| ArgError::new(name, rule)),
         }
     }
 

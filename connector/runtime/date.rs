@@ -1,8 +1,26 @@
-//! UTC calendar days (`YYYY-MM-DD`) and the transforms the spec applies to them.
+//! UTC calendar days (`YYYY-MM-DD`), the relative forms people type (`today`,
+//! `7-days-ago`, `2026-10` for a month), and the transforms the spec applies to them.
 
 use std::fmt;
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
+
+/// Which end of a period a date argument is: a month means its first day as a
+/// start and its last day as an end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    Start,
+    End,
+    /// A single day: a month is refused (it is a range).
+    Day,
+}
+
+/// The forms a date argument accepts besides `YYYY-MM-DD`, as the schema says them.
+pub const RELATIVE_FORMS: &str = "today, yesterday, N-days-ago, this-month, last-month or YYYY-MM";
+
+/// The JSON Schema pattern of every accepted form.
+pub const DATE_PATTERN: &str =
+    "^([0-9]{4}-[0-9]{2}(-[0-9]{2})?|today|yesterday|[0-9]{1,4}-days-ago|this-month|last-month)$";
 
 /// A real calendar date, always UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -26,6 +44,50 @@ impl Date {
     /// Today in UTC.
     pub fn today() -> Date {
         Date(chrono::Utc::now().date_naive())
+    }
+
+    /// `YYYY-MM-DD`, or a form relative to `today` (UTC): `today`, `yesterday`,
+    /// `N-days-ago` (N ≤ 3660), and months (`YYYY-MM`, `this-month`, `last-month`),
+    /// which mean their first day as a `Start` and their last day as an `End`.
+    pub fn parse_relative(text: &str, bound: Bound, today: Date) -> Result<Date, String> {
+        let text = text.trim();
+        let days_ago = |n: u64| {
+            today.0.checked_sub_days(Days::new(n)).map(Date).ok_or_else(|| format!("`{text}` is before the calendar"))
+        };
+        let month = |year: i32, month: u32| -> Result<Date, String> {
+            let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| format!("`{text}` is not a real month"))?;
+            match bound {
+                Bound::Start => Ok(Date(first)),
+                Bound::End => {
+                    let next = first.checked_add_months(chrono::Months::new(1)).ok_or("the month is out of range")?;
+                    Ok(Date(next.pred_opt().unwrap_or(first)))
+                }
+                Bound::Day => Err(format!("`{text}` is a month, but this argument is one day; give YYYY-MM-DD")),
+            }
+        };
+        match text {
+            "today" => return Ok(today),
+            "yesterday" => return days_ago(1),
+            "this-month" => return month(today.0.year(), today.0.month()),
+            "last-month" => {
+                let previous = today.0.with_day(1).and_then(|d| d.pred_opt()).unwrap_or(today.0);
+                return month(previous.year(), previous.month());
+            }
+            _ => {}
+        }
+        if let Some(n) = text.strip_suffix("-days-ago") {
+            return match n.parse::<u64>() {
+                Ok(n) if n <= 3660 => days_ago(n),
+                _ => Err(format!("`{text}`: N in N-days-ago must be a whole number from 0 to 3660")),
+            };
+        }
+        let month_shape = text.len() == 7
+            && text.bytes().enumerate().all(|(i, b)| if i == 4 { b == b'-' } else { b.is_ascii_digit() });
+        if month_shape {
+            let (year, number) = (text[..4].parse().unwrap_or(0), text[5..].parse().unwrap_or(0));
+            return month(year, number);
+        }
+        Date::parse(text).map_err(|e| format!("{e} (or {RELATIVE_FORMS})"))
     }
 
     pub fn next(self) -> Date {
@@ -71,5 +133,40 @@ pub mod transform {
     /// An inclusive end day becomes the exclusive bound: `2026-03-31` → `2026-04-01T00:00:00Z`.
     pub fn start_of_next_day(date: &Date) -> String {
         start_of_day(&date.next())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> Date {
+        Date::parse(text).unwrap()
+    }
+
+    #[test]
+    fn relative_forms_resolve_against_today_in_utc() {
+        let today = day("2026-03-15");
+        let parse = |text: &str, bound| Date::parse_relative(text, bound, today);
+        assert_eq!(parse("today", Bound::End), Ok(today));
+        assert_eq!(parse("yesterday", Bound::Start), Ok(day("2026-03-14")));
+        assert_eq!(parse("30-days-ago", Bound::Start), Ok(day("2026-02-13")));
+        assert_eq!(parse("2026-02", Bound::Start), Ok(day("2026-02-01")));
+        assert_eq!(parse("2026-02", Bound::End), Ok(day("2026-02-28")));
+        assert_eq!(parse("2024-02", Bound::End), Ok(day("2024-02-29")));
+        assert_eq!(parse("this-month", Bound::End), Ok(day("2026-03-31")));
+        assert_eq!(parse("last-month", Bound::Start), Ok(day("2026-02-01")));
+        assert_eq!(Date::parse_relative("last-month", Bound::End, day("2026-01-10")), Ok(day("2025-12-31")));
+        assert_eq!(parse("2026-03-02", Bound::Day), Ok(day("2026-03-02")));
+    }
+
+    #[test]
+    fn nonsense_is_refused_with_the_accepted_forms() {
+        let today = day("2026-03-15");
+        assert!(Date::parse_relative("2026-13", Bound::Start, today).unwrap_err().contains("not a real month"));
+        assert!(Date::parse_relative("2026-02", Bound::Day, today).unwrap_err().contains("is a month"));
+        assert!(Date::parse_relative("9999-days-ago", Bound::Start, today).unwrap_err().contains("0 to 3660"));
+        assert!(Date::parse_relative("-1-days-ago", Bound::Start, today).is_err());
+        assert!(Date::parse_relative("soon", Bound::Start, today).unwrap_err().contains("today, yesterday"));
     }
 }

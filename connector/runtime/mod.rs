@@ -14,7 +14,7 @@ pub mod progress;
 pub mod registry;
 
 pub use args::{ArgEnum, Arguments, EnumRejection, ListOr, check, item};
-pub use date::{Date, transform};
+pub use date::{Bound, DATE_PATTERN, Date, RELATIVE_FORMS, transform};
 pub use error::{ApiError, ArgError, Error};
 pub use http::{AdminKey, Http, HttpConfig, Method, Request, RequestCount, RequestIds, RetryPolicy, path_segment};
 pub use progress::Progress;

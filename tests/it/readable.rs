@@ -81,3 +81,23 @@ async fn fields_shrink_the_text_but_not_the_structured_content() {
     let error = h.err("claude_code_list_users", json!({"fields": ["email", "salary"]})).await;
     assert!(error.contains("`fields`") && error.contains("`salary` is not one of: id, type, email"), "{error}");
 }
+
+#[tokio::test]
+async fn dates_accept_months_and_days_relative_to_today_in_utc() {
+    let h = Harness::start(seed()).await;
+    h.ok("claude_code_get_cost_breakdown", json!({"start_date": "2026-02", "end_date": "2026-02"})).await;
+    let r = h.take_requests().remove(0);
+    assert_eq!(r.query_value("starting_at"), Some("2026-02-01T00:00:00Z"));
+    assert_eq!(r.query_value("ending_at"), Some("2026-03-01T00:00:00Z"), "a month as the end means its last day");
+
+    h.ok("claude_code_get_usage", json!({"start_date": "7-days-ago", "end_date": "yesterday"})).await;
+    let today = chrono::Utc::now().date_naive();
+    let r = h.take_requests().remove(0);
+    let day = |days_ago: u64| format!("{}T00:00:00Z", today - chrono::Days::new(days_ago));
+    assert_eq!(r.query_value("starting_at"), Some(day(7).as_str()));
+    assert_eq!(r.query_value("ending_at"), Some(day(0).as_str()));
+
+    let error = h.err("claude_code_get_usage", json!({"start_date": "soon", "end_date": "today"})).await;
+    assert!(error.contains("`start_date`") && error.contains("today, yesterday, N-days-ago"), "{error}");
+    assert!(h.requests().is_empty());
+}

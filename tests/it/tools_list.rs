@@ -61,6 +61,13 @@ async fn all_26_tools_have_valid_schemas_and_honest_annotations() {
     }
     assert!(tools.len() >= 26, "{} tools listed", tools.len());
     for tool in &tools {
+        for (name, property) in tool.input_schema["properties"].as_object().unwrap() {
+            if name.ends_with("_date") {
+                assert_eq!(property["pattern"], claude_code_connector::runtime::DATE_PATTERN, "{}.{name}", tool.name);
+            }
+        }
+    }
+    for tool in &tools {
         let schema = Value::Object((*tool.input_schema).clone());
         assert_eq!(schema["type"], "object", "{}", tool.name);
         assert_eq!(schema["additionalProperties"], false, "{}", tool.name);

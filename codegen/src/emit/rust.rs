@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use crate::emit::schema;
 use crate::ir::{
-    Action, Arg, ArgKind, Check, DefaultValue, EnumArg, HttpCall, ListArg, Method, Model, Pagination, PathPiece, Tool,
+    Action, Arg, ArgKind, Check, DateBound, DefaultValue, EnumArg, HttpCall, ListArg, Method, Model, Pagination, PathPiece, Tool,
     Transform, TypeExpr, Upstream,
 };
 use crate::names::{field_ident, upper_camel, variant_name};
@@ -424,7 +424,14 @@ impl<'a> RustEmitter<'a> {
                 quote!(arguments.integer(#name, #min, #max)?)
             }
             ArgKind::Boolean => quote!(arguments.boolean(#name)?),
-            ArgKind::Date => quote!(arguments.date(#name)?),
+            ArgKind::Date => {
+                let bound = match arg.date_bound {
+                    DateBound::Start => quote!(#rt::Bound::Start),
+                    DateBound::End => quote!(#rt::Bound::End),
+                    DateBound::Day => quote!(#rt::Bound::Day),
+                };
+                quote!(arguments.date(#name, #bound)?)
+            }
             ArgKind::Enum(_) => quote!(arguments.enumeration(#name)?),
         };
         if arg.required {

@@ -6,6 +6,10 @@ use crate::ir::{Action, Arg, ArgKind, DefaultValue, Field, Model, Pagination, To
 
 /// The pattern every ID argument must match: one path segment, no `/`, `..` or `?`.
 pub const ID_PATTERN: &str = "^[A-Za-z0-9_-]{1,128}$";
+/// Every form a date argument accepts: `YYYY-MM-DD`, months and relative days (the
+/// runtime's `DATE_PATTERN`; a connector test keeps the two equal).
+pub const DATE_PATTERN: &str =
+    "^([0-9]{4}-[0-9]{2}(-[0-9]{2})?|today|yesterday|[0-9]{1,4}-days-ago|this-month|last-month)$";
 /// The longest email address (RFC 5321).
 pub const EMAIL_MAX_LENGTH: u32 = 320;
 
@@ -70,7 +74,7 @@ fn kind_schema(kind: &ArgKind) -> Map<String, Value> {
         }
         ArgKind::Date => {
             s.insert("type".into(), json!("string"));
-            s.insert("format".into(), json!("date"));
+            s.insert("pattern".into(), json!(DATE_PATTERN));
         }
         ArgKind::Email => {
             s.insert("type".into(), json!("string"));
