@@ -12,19 +12,21 @@ use std::time::Duration;
 
 use futures_util::FutureExt;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, ListToolsResult,
-    PaginatedRequestParams, ProgressNotificationParam, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, GetPromptRequestParams, GetPromptResponse,
+    GetPromptResult, Implementation, ListPromptsResult, ListToolsResult, PaginatedRequestParams,
+    ProgressNotificationParam, Prompt, PromptArgument, PromptMessage, Role, ServerCapabilities, ServerConfig, Tool,
+    ToolAnnotations,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
 use crate::audit::{AuditLog, Outcome};
-use crate::generated::SERVER;
 use crate::generated::client::Client;
 use crate::generated::tools::{DEFINITIONS, ToolId, call};
+use crate::generated::{PROMPTS, SERVER};
 use crate::policy::Policy;
 use crate::result_cap::{DEFAULT_MAX_RESULT_BYTES, cap};
-use crate::runtime::{Error, JsonObject, OutputSchema, Progress, RequestIds, ToolDefinition, Value};
+use crate::runtime::{Error, JsonObject, OutputSchema, Progress, PromptDefinition, RequestIds, ToolDefinition, Value};
 use crate::summary;
 
 /// Bounds on one tool call.
@@ -255,6 +257,15 @@ fn mcp_tool(def: &ToolDefinition) -> Tool {
     ))
 }
 
+fn mcp_prompt(def: &PromptDefinition) -> Prompt {
+    let arguments = def
+        .arguments
+        .iter()
+        .map(|a| PromptArgument::new(a.name).with_description(a.description).with_required(a.required))
+        .collect();
+    Prompt::new(def.name, Some(def.description), Some(arguments)).with_title(def.title)
+}
+
 /// Forwards progress to the client in order, as `notifications/progress`.
 fn progress_reporter(context: &RequestContext<RoleServer>) -> Option<Progress> {
     let token = context.meta.get_progress_token()?;
@@ -277,7 +288,7 @@ fn progress_reporter(context: &RequestContext<RoleServer>) -> Option<Progress> {
 
 impl ServerHandler for Connector {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_prompts().build())
             .with_server_info(
                 Implementation::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")).with_title(SERVER.title),
             )
@@ -290,6 +301,35 @@ impl ServerHandler for Connector {
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
         Ok(ListToolsResult::with_all_items(self.tools.as_ref().clone()))
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        Ok(ListPromptsResult::with_all_items(PROMPTS.iter().map(mcp_prompt).collect()))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        let Some(prompt) = PROMPTS.iter().find(|p| p.name == request.name) else {
+            let names: Vec<&str> = PROMPTS.iter().map(|p| p.name).collect();
+            return Err(ErrorData::invalid_params(
+                format!("unknown prompt: {}; the prompts are: {}", request.name, names.join(", ")),
+                None,
+            ));
+        };
+        let text = prompt
+            .render(&request.arguments.unwrap_or_default())
+            .map_err(|e| ErrorData::invalid_params(e.to_string(), None))?;
+        let text = self.noted(text);
+        Ok(GetPromptResult::new(vec![PromptMessage::new_text(Role::User, text)])
+            .with_description(prompt.description)
+            .into())
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {

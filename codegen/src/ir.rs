@@ -8,7 +8,26 @@ pub struct Model {
     pub types: Vec<TypeDef>,
     /// Organization roles from least to most privileged.
     pub org_roles: Vec<String>,
+    pub prompts: Vec<Prompt>,
     pub tools: Vec<Tool>,
+}
+
+/// An MCP prompt: a message template over the tools.
+#[derive(Debug, Clone)]
+pub struct Prompt {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub arguments: Vec<PromptArg>,
+    pub template: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct PromptArg {
+    pub name: String,
+    pub description: String,
+    pub required: bool,
+    pub default: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -18,7 +18,33 @@ pub struct SpecFile {
     /// Organization roles from least to most privileged (for `--max-role`).
     #[serde(default)]
     pub org_roles: Vec<String>,
+    /// MCP prompts: parameterised workflows over the tools.
+    #[serde(default)]
+    pub prompts: Vec<PromptDef>,
     pub tools: Vec<ToolDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PromptDef {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    #[serde(default)]
+    pub arguments: Ordered<PromptArgDef>,
+    /// The message text; `{{argument}}` is replaced by the argument's value.
+    pub template: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PromptArgDef {
+    pub description: String,
+    #[serde(default)]
+    pub required: bool,
+    /// Used when an optional argument is not given.
+    #[serde(default)]
+    pub default: Option<String>,
 }
 
 /// A YAML mapping whose key order is kept (the order people wrote is the order we emit).

@@ -49,6 +49,7 @@ pub fn validate(file: &str, spec: SpecFile) -> Result<ir::Model, Error> {
         groups,
         types,
         org_roles: spec.org_roles.clone(),
+        prompts: Vec::new(),
         tools: Vec::new(),
     };
     let mut roles = BTreeSet::new();
@@ -73,6 +74,7 @@ pub fn validate(file: &str, spec: SpecFile) -> Result<ir::Model, Error> {
         let validated = validate_tool(&cx, &spec, &model, tool)?;
         model.tools.push(validated);
     }
+    model.prompts = validate_prompts(&cx, &spec, &model)?;
     let mut methods = BTreeSet::new();
     for tool in &model.tools {
         if !methods.insert(tool.rust_name.clone()) {
@@ -84,6 +86,79 @@ pub fn validate(file: &str, spec: SpecFile) -> Result<ir::Model, Error> {
         }
     }
     Ok(model)
+}
+
+/// `{{name}}` placeholders of a template, in order.
+fn placeholders(template: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find("{{") {
+        let Some(close) = rest[open..].find("}}") else { break };
+        names.push(rest[open + 2..open + close].trim());
+        rest = &rest[open + close + 2..];
+    }
+    names
+}
+
+fn validate_prompts(cx: &Ctx, spec: &SpecFile, model: &ir::Model) -> Result<Vec<ir::Prompt>, Error> {
+    let mut prompts = Vec::new();
+    let mut seen = BTreeSet::new();
+    for prompt in &spec.prompts {
+        let at = format!("prompt `{}`", prompt.name);
+        if !names::is_identifier(&prompt.name) || !seen.insert(prompt.name.as_str()) {
+            return cx.fail(at, "a prompt name must be unique snake_case", "rename the prompt");
+        }
+        let declared: Vec<&str> = prompt.arguments.0.iter().map(|(n, _)| n.as_str()).collect();
+        let used = placeholders(&prompt.template);
+        if let Some(unknown) = used.iter().find(|u| !declared.contains(u)) {
+            return cx.fail(
+                at,
+                format!("the template uses `{{{{{unknown}}}}}`, which is not an argument"),
+                "declare it under `arguments` or fix the name",
+            );
+        }
+        if let Some(unused) = declared.iter().find(|d| !used.contains(d)) {
+            return cx.fail(at, format!("argument `{unused}` is not used by the template"), "use it or remove it");
+        }
+        for (name, arg) in &prompt.arguments.0 {
+            if arg.required && arg.default.is_some() {
+                return cx.fail(
+                    format!("{at}, argument `{name}`"),
+                    "a required argument cannot have a default",
+                    "remove one",
+                );
+            }
+        }
+        // Every tool a prompt names must exist, so renaming a tool cannot leave a prompt behind.
+        for word in prompt.template.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            let is_role = model.org_roles.iter().any(|r| r == word);
+            if word.starts_with(names::TOOL_PREFIX) && !is_role && !model.tools.iter().any(|t| t.name == word) {
+                return cx.fail(
+                    at,
+                    format!("the template names tool `{word}`, which the spec does not have"),
+                    "fix the name",
+                );
+            }
+        }
+        prompts.push(ir::Prompt {
+            name: prompt.name.clone(),
+            title: prompt.title.clone(),
+            description: prompt.description.trim().to_string(),
+            arguments: prompt
+                .arguments
+                .0
+                .iter()
+                .map(|(name, a)| ir::PromptArg {
+                    name: name.clone(),
+                    description: a.description.clone(),
+                    required: a.required,
+                    default: a.default.clone(),
+                })
+                .collect(),
+            template: prompt.template.trim_end().to_string(),
+        });
+    }
+    Ok(prompts)
 }
 
 fn validate_types(cx: &Ctx, types: &spec::Ordered<spec::TypeDef>) -> Result<Vec<ir::TypeDef>, Error> {
@@ -642,7 +717,12 @@ fn validate_arg(cx: &Ctx, tool_at: &str, spec: &SpecFile, name: &str, def: &spec
             }
             // The values are the output item's fields, filled in once the output is known.
             let names = EnumArg { values: Vec::new(), aliases: Vec::new(), refused: Vec::new() };
-            ArgKind::List(ListArg { item: Box::new(ArgKind::Enum(names)), min_items: 1, max_items: 1, alternative: None })
+            ArgKind::List(ListArg {
+                item: Box::new(ArgKind::Enum(names)),
+                min_items: 1,
+                max_items: 1,
+                alternative: None,
+            })
         }
         other => scalar_kind(cx, &at, other, def)?,
     };

@@ -114,7 +114,9 @@ impl<'a> Arguments<'a> {
     pub fn date(&self, name: &str, bound: Bound) -> Result<Option<Date>, ArgError> {
         match self.string(name)? {
             None => Ok(None),
-            Some(s) => Date::parse_relative(&s, bound, Date::today()).map(Some).map_err(|rule| ArgError::new(name, rule)),
+            Some(s) => {
+                Date::parse_relative(&s, bound, Date::today()).map(Some).map_err(|rule| ArgError::new(name, rule))
+            }
         }
     }
 

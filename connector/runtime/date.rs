@@ -55,7 +55,8 @@ impl Date {
             today.0.checked_sub_days(Days::new(n)).map(Date).ok_or_else(|| format!("`{text}` is before the calendar"))
         };
         let month = |year: i32, month: u32| -> Result<Date, String> {
-            let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| format!("`{text}` is not a real month"))?;
+            let first =
+                NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| format!("`{text}` is not a real month"))?;
             match bound {
                 Bound::Start => Ok(Date(first)),
                 Bound::End => {

@@ -18,7 +18,10 @@ pub use date::{Bound, DATE_PATTERN, Date, RELATIVE_FORMS, transform};
 pub use error::{ApiError, ArgError, Error};
 pub use http::{AdminKey, Http, HttpConfig, Method, Request, RequestCount, RequestIds, RetryPolicy, path_segment};
 pub use progress::Progress;
-pub use registry::{Annotations, Group, OutputSchema, ResultShape, ServerDefinition, ToolDefinition, schema_of};
+pub use registry::{
+    Annotations, Group, OutputSchema, PromptArgument, PromptDefinition, ResultShape, ServerDefinition, ToolDefinition,
+    schema_of,
+};
 pub use serde;
 pub use serde_json::Value;
 

@@ -88,3 +88,62 @@ pub fn schema_of<T: schemars::JsonSchema>() -> JsonObject {
         _ => JsonObject::new(),
     }
 }
+
+/// An MCP prompt as the spec defines it: a message template over the tools.
+#[derive(Debug, Clone, Copy)]
+pub struct PromptDefinition {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    pub arguments: &'static [PromptArgument],
+    /// `{{argument}}` marks where a value goes.
+    pub template: &'static str,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct PromptArgument {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub required: bool,
+    pub default: Option<&'static str>,
+}
+
+/// The longest value a prompt argument takes (it is pasted into a message).
+pub const MAX_PROMPT_ARGUMENT_CHARS: usize = 200;
+
+impl PromptDefinition {
+    /// The message with every `{{argument}}` replaced. A missing required argument,
+    /// an unknown one or an overlong value is an error naming the argument.
+    pub fn render(&self, arguments: &JsonObject) -> Result<String, super::ArgError> {
+        use super::ArgError;
+        if let Some(unknown) = arguments.keys().find(|k| !self.arguments.iter().any(|a| a.name == k.as_str())) {
+            let known: Vec<&str> = self.arguments.iter().map(|a| a.name).collect();
+            return Err(ArgError::new(
+                unknown.chars().take(60).collect::<String>(),
+                format!("unknown argument; this prompt takes: {}", known.join(", ")),
+            ));
+        }
+        let mut text = self.template.to_string();
+        for argument in self.arguments {
+            let value = match arguments.get(argument.name) {
+                Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+                Some(serde_json::Value::Number(n)) => n.to_string(),
+                Some(serde_json::Value::Null) | None => match (argument.required, argument.default) {
+                    (false, Some(default)) => default.to_string(),
+                    (false, None) => "(not given)".to_string(),
+                    (true, _) => return Err(ArgError::new(argument.name, "is required")),
+                },
+                Some(serde_json::Value::String(_)) => return Err(ArgError::new(argument.name, "must not be empty")),
+                Some(_) => return Err(ArgError::new(argument.name, "must be a string")),
+            };
+            if value.chars().count() > MAX_PROMPT_ARGUMENT_CHARS || value.contains(['\n', '\r']) {
+                return Err(ArgError::new(
+                    argument.name,
+                    format!("must be one line of at most {MAX_PROMPT_ARGUMENT_CHARS} characters"),
+                ));
+            }
+            text = text.replace(&format!("{{{{{}}}}}", argument.name), &value);
+        }
+        Ok(text)
+    }
+}

@@ -162,7 +162,8 @@ fn json_block_after(text: &str, label: &str) -> Option<Value> {
 }
 
 fn tool_sections() -> Vec<Section> {
-    TOOLS_MD
+    let tools_part = TOOLS_MD.split("\n## Prompts").next().unwrap_or(TOOLS_MD);
+    tools_part
         .split("\n### ")
         .skip(1)
         .map(|section| {

@@ -8,6 +8,7 @@ mod docs;
 mod fuzz;
 mod metrics;
 mod policy;
+mod prompts;
 mod readable;
 mod redaction;
 mod resilience;

@@ -98,6 +98,18 @@ pub fn context(model: &Model) -> Value {
         "server": {"name": model.server.name, "title": model.server.title, "instructions": model.server.instructions},
         "tool_count": model.tools.len(),
         "groups": groups,
+        "prompts": model.prompts.iter().map(|p| json!({
+            "name": p.name,
+            "title": p.title,
+            "description": p.description,
+            "arguments": p.arguments.iter().map(|a| json!({
+                "name": a.name,
+                "description": a.description,
+                "required": a.required,
+                "default": a.default,
+            })).collect::<Vec<_>>(),
+            "template": p.template,
+        })).collect::<Vec<_>>(),
     })
 }
 

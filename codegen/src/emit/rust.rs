@@ -8,8 +8,8 @@ use quote::{format_ident, quote};
 
 use crate::emit::schema;
 use crate::ir::{
-    Action, Arg, ArgKind, Check, DateBound, DefaultValue, EnumArg, HttpCall, ListArg, Method, Model, Pagination, PathPiece, Tool,
-    Transform, TypeExpr, Upstream,
+    Action, Arg, ArgKind, Check, DateBound, DefaultValue, EnumArg, HttpCall, ListArg, Method, Model, Pagination,
+    PathPiece, Tool, Transform, TypeExpr, Upstream,
 };
 use crate::names::{field_ident, upper_camel, variant_name};
 
@@ -59,6 +59,26 @@ impl<'a> RustEmitter<'a> {
             quote!(#rt::Group { id: #id, title: #title })
         });
         let org_roles = &self.model.org_roles;
+        let prompts = self.model.prompts.iter().map(|p| {
+            let (name, title, description, template) = (&p.name, &p.title, &p.description, &p.template);
+            let arguments = p.arguments.iter().map(|a| {
+                let (name, description, required) = (&a.name, &a.description, a.required);
+                let default = match &a.default {
+                    Some(d) => quote!(::std::option::Option::Some(#d)),
+                    None => quote!(::std::option::Option::None),
+                };
+                quote!(#rt::PromptArgument { name: #name, description: #description, required: #required, default: #default })
+            });
+            quote! {
+                #rt::PromptDefinition {
+                    name: #name,
+                    title: #title,
+                    description: #description,
+                    arguments: &[#(#arguments),*],
+                    template: #template,
+                }
+            }
+        });
         let types = self.types_module();
         let args = self.args_module();
         let outputs = self.outputs_module();
@@ -76,6 +96,8 @@ impl<'a> RustEmitter<'a> {
             pub const GROUPS: &[#rt::Group] = &[#(#groups),*];
             /// Organization roles from least to most privileged (for `--max-role`).
             pub const ORG_ROLES: &[&str] = &[#(#org_roles),*];
+            /// The MCP prompts, in spec order.
+            pub static PROMPTS: &[#rt::PromptDefinition] = &[#(#prompts),*];
             #types
             #args
             #outputs

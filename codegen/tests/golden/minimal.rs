@@ -15,6 +15,8 @@ pub const GROUPS: &[claude_code_connector::runtime::Group] = &[
 ];
 /// Organization roles from least to most privileged (for `--max-role`).
 pub const ORG_ROLES: &[&str] = &[];
+/// The MCP prompts, in spec order.
+pub static PROMPTS: &[claude_code_connector::runtime::PromptDefinition] = &[];
 /// Response types: tolerant of new fields, which land in `extra`.
 pub mod types {
     /// `User` as the Admin API returns it.
