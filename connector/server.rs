@@ -275,7 +275,7 @@ fn progress_reporter(context: &RequestContext<RoleServer>) -> Option<Progress> {
         while let Some((done, total)) = receiver.recv().await {
             let param = ProgressNotificationParam::new(token.clone(), done as f64)
                 .with_total(total as f64)
-                .with_message(format!("{done} of {total} days fetched"));
+                .with_message(format!("{done} of {total} fetched"));
             if peer.notify_progress(param).await.is_err() {
                 break;
             }

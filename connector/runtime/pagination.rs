@@ -14,6 +14,13 @@ use super::http::{Http, Request};
 /// A guard against a server that never stops paginating.
 const MAX_PAGES: u32 = 10_000;
 
+/// Reports `done` of `total` requests when the call asked for progress.
+fn progress(http: &Http, done: u64, total: u64) {
+    if let Some(progress) = http.progress() {
+        progress.report(done, total);
+    }
+}
+
 #[derive(Deserialize)]
 struct CursorBody<T> {
     data: Vec<T>,
@@ -54,6 +61,9 @@ pub async fn walk_id_cursor<T: DeserializeOwned>(
             next = next.with_query("after_id", id.clone());
         }
         let body: CursorBody<T> = http.send(next).await?;
+        if page > 1 {
+            progress(http, u64::from(current), u64::from(page));
+        }
         if current == page.max(1) {
             return Ok(CursorWalk { data: body.data, has_more: body.has_more });
         }
@@ -69,7 +79,7 @@ pub async fn walk_id_cursor<T: DeserializeOwned>(
 pub async fn drain_id_cursor<T: DeserializeOwned>(http: &Http, request: Request, limit: u32) -> Result<Vec<T>, Error> {
     let mut items = Vec::new();
     let mut after: Option<String> = None;
-    for _ in 0..MAX_PAGES {
+    for done in 1..=u64::from(MAX_PAGES) {
         let mut next = request.with_query("limit", limit.to_string());
         if let Some(id) = &after {
             next = next.with_query("after_id", id.clone());
@@ -77,8 +87,17 @@ pub async fn drain_id_cursor<T: DeserializeOwned>(http: &Http, request: Request,
         let body: CursorBody<T> = http.send(next).await?;
         items.extend(body.data);
         match body.last_id {
-            Some(last) if body.has_more && after.as_ref() != Some(&last) => after = Some(last),
-            _ => return Ok(items),
+            Some(last) if body.has_more && after.as_ref() != Some(&last) => {
+                // The total is not known in advance: at least one more page.
+                progress(http, done, done + 1);
+                after = Some(last);
+            }
+            _ => {
+                if done > 1 {
+                    progress(http, done, done);
+                }
+                return Ok(items);
+            }
         }
     }
     Err(Error::Internal(format!("{} did not stop paginating after {MAX_PAGES} pages", request.path)))
@@ -88,7 +107,7 @@ pub async fn drain_id_cursor<T: DeserializeOwned>(http: &Http, request: Request,
 pub async fn drain_page_token<T: DeserializeOwned>(http: &Http, request: Request) -> Result<Vec<T>, Error> {
     let mut items = Vec::new();
     let mut token: Option<String> = None;
-    for _ in 0..MAX_PAGES {
+    for done in 1..=u64::from(MAX_PAGES) {
         let next = match &token {
             Some(t) => request.with_query("page", t.clone()),
             None => request.clone(),
@@ -96,8 +115,17 @@ pub async fn drain_page_token<T: DeserializeOwned>(http: &Http, request: Request
         let body: TokenBody<T> = http.send(next).await?;
         items.extend(body.data);
         match body.next_page {
-            Some(next_token) if body.has_more && token.as_ref() != Some(&next_token) => token = Some(next_token),
-            _ => return Ok(items),
+            Some(next_token) if body.has_more && token.as_ref() != Some(&next_token) => {
+                // The total is not known in advance: at least one more page.
+                progress(http, done, done + 1);
+                token = Some(next_token);
+            }
+            _ => {
+                if done > 1 {
+                    progress(http, done, done);
+                }
+                return Ok(items);
+            }
         }
     }
     Err(Error::Internal(format!("{} did not stop paginating after {MAX_PAGES} pages", request.path)))

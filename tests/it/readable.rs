@@ -101,3 +101,19 @@ async fn dates_accept_months_and_days_relative_to_today_in_utc() {
     assert!(error.contains("`start_date`") && error.contains("today, yesterday, N-days-ago"), "{error}");
     assert!(h.requests().is_empty());
 }
+
+#[tokio::test]
+async fn walking_to_a_later_page_reports_progress_when_asked() {
+    let h = Harness::start(seed()).await;
+    let out = h.call_with_progress("claude_code_list_users", json!({"page": 3, "per_page": 20})).await;
+    assert_ne!(out.is_error, Some(true));
+    // Notifications travel separately from the answer; give them a moment to land.
+    for _ in 0..50 {
+        if h.progress.lock().unwrap().len() >= 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let seen: Vec<(f64, Option<f64>)> = h.progress.lock().unwrap().iter().map(|p| (p.progress, p.total)).collect();
+    assert_eq!(seen, [(1.0, Some(3.0)), (2.0, Some(3.0)), (3.0, Some(3.0))]);
+}
