@@ -9,6 +9,7 @@
 //! `docs/tools.md` and the README's tool table in step with the spec.
 
 pub mod audit;
+pub mod cli;
 pub mod config;
 pub mod docs;
 pub mod generated;

@@ -1,30 +1,29 @@
-//! The `claude-code-connector` binary: configuration, logging to stderr, MCP over stdio
-//! (the default, or `serve`), and `docs` to regenerate or check the generated docs.
+//! The `claude-code-connector` binary: MCP over stdio (the default, or `serve`), `tools`
+//! and `call` to use the tools from a terminal, `docs` to regenerate or check the
+//! generated docs, and `--sandbox` to do any of it against a demo organization.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
-use rmcp::ServiceExt;
-use tracing_subscriber::EnvFilter;
+use clap::error::ErrorKind;
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use claude_code_connector::Client;
-use claude_code_connector::audit::AuditLog;
-use claude_code_connector::generated::tools::DEFINITIONS;
-use claude_code_connector::policy::{Policy, PolicyError};
-use claude_code_connector::result_cap::DEFAULT_MAX_RESULT_BYTES;
-use claude_code_connector::runtime::Http;
-use claude_code_connector::server::{Connector, Limits};
-use claude_code_connector::{config, docs};
+use claude_code_connector::cli::{self, CallArgs, ServeArgs, ToolsArgs};
+use claude_code_connector::docs;
 
 /// MCP server for the Anthropic Admin API (users, invites, workspaces, API keys,
-/// usage, cost and Claude Code reports). Speaks MCP over stdio.
+/// usage, cost and Claude Code reports). Speaks MCP over stdio; `tools` and `call`
+/// use the same tools from a terminal. Try it without a key: --sandbox.
 #[derive(Parser, Debug)]
-#[command(version, about, args_conflicts_with_subcommands = true)]
+#[command(version)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Use a built-in demo organization (generated data, a year of reports ending
+    /// yesterday) instead of the Admin API: no key needed, changes last until the process exits.
+    #[arg(long, global = true, env = cli::SANDBOX_VAR)]
+    sandbox: bool,
     /// Without a subcommand the binary serves MCP over stdio with these flags.
     #[command(flatten)]
     serve: ServeArgs,
@@ -34,46 +33,12 @@ struct Cli {
 enum Command {
     /// Serve MCP over stdio (what running without a subcommand does).
     Serve(ServeArgs),
+    /// List the tools: group, name, title and whether they read, write or destroy.
+    Tools(ToolsArgs),
+    /// Call one tool and print its result: tables and totals, or --output json.
+    Call(CallArgs),
     /// Write docs/tools.md and the README's tool table from the spec, or check that they are current.
     Docs(DocsArgs),
-}
-
-#[derive(Args, Debug)]
-struct ServeArgs {
-    /// Admin API base URL (https; plain http only for loopback).
-    #[arg(long, env = "ANTHROPIC_BASE_URL")]
-    base_url: Option<String>,
-    /// Seconds to wait for a connection to the API.
-    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CONNECT_TIMEOUT", default_value_t = 10)]
-    connect_timeout: u64,
-    /// Seconds to wait for one API request.
-    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_REQUEST_TIMEOUT", default_value_t = 60)]
-    request_timeout: u64,
-    /// Requests in flight at once when a tool fans out (one Claude Code report per day).
-    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CONCURRENCY", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
-    concurrency: u16,
-    /// Seconds one tool call may take in all (retries and pages included).
-    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CALL_TIMEOUT", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=3600))]
-    call_timeout: u64,
-    /// Larger tool results keep the first items that fit and say how to get the rest.
-    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_MAX_RESULT_BYTES", default_value_t = DEFAULT_MAX_RESULT_BYTES as u64, value_parser = clap::value_parser!(u64).range(4096..=64 * 1024 * 1024))]
-    max_result_bytes: u64,
-    /// Register only read-only tools: nothing can change the organization.
-    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_READ_ONLY")]
-    read_only: bool,
-    /// Expose only tools matching these comma-separated patterns (`*` wildcard; the
-    /// claude_code_ prefix is optional), e.g. 'list_*,get_*'.
-    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_TOOLS", value_name = "PATTERN,...")]
-    tools: Option<String>,
-    /// Confine every write that targets a workspace (update, archive, members) to these workspace IDs.
-    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_WORKSPACES", value_name = "ID,...")]
-    workspaces: Option<String>,
-    /// Refuse to invite or promote anyone above this organization role (user, managed, claude_code_user, developer, billing).
-    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_MAX_ROLE", value_name = "ROLE")]
-    max_role: Option<String>,
-    /// Append the audit trail of write calls (JSON lines) to this file instead of stderr.
-    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_AUDIT_LOG", value_name = "FILE")]
-    audit_log: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -86,12 +51,41 @@ struct DocsArgs {
     root: PathBuf,
 }
 
+/// Parses the command line. The serve flags given before a subcommand would apply to
+/// nothing (each subcommand takes its own), so they are a usage error; `--sandbox`
+/// goes anywhere.
+fn parse() -> Cli {
+    let mut command = Cli::command();
+    let matches = command.get_matches_mut();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut command).exit());
+    if let Some((name, _)) = matches.subcommand() {
+        let misplaced: Vec<String> = command
+            .get_arguments()
+            .filter(|arg| !arg.is_global_set())
+            .filter(|arg| matches.value_source(arg.get_id().as_str()) == Some(ValueSource::CommandLine))
+            .map(|arg| arg.get_long().map_or_else(|| arg.get_id().to_string(), |long| format!("--{long}")))
+            .collect();
+        if !misplaced.is_empty() {
+            let flags = misplaced.join(" ");
+            command
+                .error(
+                    ErrorKind::ArgumentConflict,
+                    format!("{flags} must come after the subcommand: `{name} {flags} ...`"),
+                )
+                .exit();
+        }
+    }
+    cli
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Some(Command::Docs(args)) => write_docs(&args),
-        Some(Command::Serve(args)) => run_server(args),
-        None => run_server(cli.serve),
+    let cli = parse();
+    match &cli.command {
+        Some(Command::Docs(args)) => write_docs(args),
+        Some(Command::Serve(args)) => cli::serve(args, cli.sandbox),
+        Some(Command::Tools(args)) => cli::tools(args, cli.sandbox),
+        Some(Command::Call(args)) => cli::call(args, cli.sandbox),
+        None => cli::serve(&cli.serve, cli.sandbox),
     }
 }
 
@@ -131,72 +125,4 @@ fn write_docs(args: &DocsArgs) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn run_server(args: ServeArgs) -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")))
-        .init();
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(serve(args)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn policy(cli: &ServeArgs) -> Result<Policy, PolicyError> {
-    let mut policy = Policy::default().read_only(cli.read_only);
-    if let Some(patterns) = &cli.tools {
-        policy = policy.tools(patterns, DEFINITIONS)?;
-    }
-    if let Some(ids) = &cli.workspaces {
-        policy = policy.workspaces(ids)?;
-    }
-    if let Some(role) = &cli.max_role {
-        policy = policy.max_role(role)?;
-    }
-    Ok(policy)
-}
-
-async fn serve(cli: ServeArgs) -> Result<(), String> {
-    let key = config::key_from_env().map_err(|e| e.to_string())?;
-    if !key.looks_like_admin_key() {
-        tracing::warn!(
-            "{} does not start with sk-ant-admin: the Admin API refuses ordinary API keys (sk-ant-api...)",
-            config::KEY_VAR
-        );
-    }
-    let mut http_config = config::http_config(key, cli.base_url.clone(), cli.connect_timeout, cli.request_timeout);
-    http_config.concurrency = usize::from(cli.concurrency);
-    let http = Http::new(http_config).map_err(|e| e.to_string())?;
-    let policy = policy(&cli).map_err(|e| e.to_string())?;
-    let audit = match &cli.audit_log {
-        Some(path) => AuditLog::file(path).map_err(|e| format!("cannot open the audit log {}: {e}", path.display()))?,
-        None => AuditLog::stderr(),
-    };
-    let limits = Limits {
-        call_timeout: Duration::from_secs(cli.call_timeout),
-        max_result_bytes: usize::try_from(cli.max_result_bytes).unwrap_or(usize::MAX),
-    };
-    tracing::info!(limits = %policy.describe(), "least-privilege settings");
-    let connector = Connector::new(Client::new(http)).with_policy(policy).with_audit(Some(audit)).with_limits(limits);
-    if connector.tools().is_empty() {
-        return Err("no tool is left to serve with these --read-only/--tools settings".into());
-    }
-    tracing::info!(tools = connector.tools().len(), "serving MCP on stdio");
-    let running = connector.serve(rmcp::transport::stdio()).await.map_err(|e| format!("MCP handshake failed: {e}"))?;
-    let reason = running.waiting().await.map_err(|e| format!("the MCP session ended with an error: {e}"))?;
-    tracing::info!(?reason, "MCP session ended");
-    Ok(())
 }

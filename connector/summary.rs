@@ -98,7 +98,8 @@ pub fn line(shape: ResultShape, value: &Value) -> String {
             None => format!("{n} {}", plural(item)),
         },
         ResultShape::PerDay(item) => {
-            format!("{n} {} over {} days", plural(item), count(value, "days").unwrap_or(0))
+            let days = count(value, "days").unwrap_or(0);
+            format!("{n} {} over {days} day{}", plural(item), if days == 1 { "" } else { "s" })
         }
         ResultShape::Handler => handler_line(value),
     };
@@ -137,6 +138,7 @@ fn handler_line(value: &Value) -> String {
     let Some(period) = value.get("period").and_then(Value::as_str) else { return "Result".to_string() };
     let field = |name: &str| match value.get(name) {
         Some(Value::Null) | None => "n/a".to_string(),
+        Some(Value::Number(n)) if n.is_f64() => format!("{:.2}", n.as_f64().unwrap_or_default()),
         Some(v) => v.to_string(),
     };
     format!(

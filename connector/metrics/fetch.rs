@@ -46,11 +46,14 @@ where
 }
 
 pub(super) async fn fetch_sources(client: &Client, start: Date, end: Date) -> SourceResults {
+    // Progress follows the per-day Claude Code fan-out, the long part; the other sources stay quiet.
+    let quiet = Client::new(client.http().without_progress());
     let claude_code =
         counted(
             client,
             |c| async move { Ok(c.get_code_analytics(&GetCodeAnalyticsArgs::new(start, end)).await?.data) },
         );
+    let client = &quiet;
     let messages_usage = counted(client, |c| async move {
         let request = requests::get_usage(&GetUsageArgs::new(start, end))?.with_query("group_by[]", "model");
         drain_page_token(c.http(), request).await

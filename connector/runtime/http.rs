@@ -311,6 +311,12 @@ impl Http {
         Http { progress: Some(progress), ..self.clone() }
     }
 
+    /// The same client, reporting no progress (for the inner requests of a step that reports its own).
+    #[must_use]
+    pub fn without_progress(&self) -> Http {
+        Http { progress: None, ..self.clone() }
+    }
+
     /// The same client, keeping the `request-id` of every answer from now on.
     #[must_use]
     pub fn recording_ids(&self) -> (Http, RequestIds) {

@@ -159,15 +159,17 @@ pub async fn fetch_per_day<T: DeserializeOwned>(
 ) -> Result<Vec<T>, Error> {
     let total = days.len() as u64;
     let done = AtomicU64::new(0);
+    // Progress counts days; the pages within a day stay quiet.
+    let quiet = http.without_progress();
     let fetches: Vec<_> = days
         .iter()
         .copied()
         .enumerate()
         .map(|(index, day)| {
             let request = request.with_query(query_name, day.to_string()).with_query("limit", limit.to_string());
-            let done = &done;
+            let (done, quiet) = (&done, &quiet);
             async move {
-                let drained = drain_page_token::<T>(http, request).await;
+                let drained = drain_page_token::<T>(quiet, request).await;
                 let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(progress) = http.progress() {
                     progress.report(finished, total);

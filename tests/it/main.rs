@@ -4,6 +4,7 @@
 mod harness;
 
 mod bad_input;
+mod cli;
 mod docs;
 mod fuzz;
 mod metrics;
@@ -12,6 +13,7 @@ mod prompts;
 mod readable;
 mod redaction;
 mod resilience;
+mod sandbox;
 mod stdio;
 mod tools;
 mod tools_by_spec;

@@ -634,20 +634,82 @@ impl Dataset {
     pub fn demo(seed: u64, days: u32, end_date: &str) -> Dataset {
         let end_day = parse_day(end_date).expect("Dataset::demo: end_date must be YYYY-MM-DD");
         let mut rng = SplitMix64(seed ^ 0x5EED_0FFA_4EAD_3100);
-        let organization =
-            Organization { id: uuid_from(&mut rng), name: format!("{} Labs", capitalized(rng.pick(&LAST_NAMES))) };
-        let users = demo_users(&mut rng, end_day);
-        let invites = demo_invites(&mut rng, end_day);
-        let workspaces = demo_workspaces(&mut rng, end_day);
-        let members = demo_members(&mut rng, &users, &workspaces);
-        let api_keys = demo_api_keys(&mut rng, end_day, &users, &workspaces);
-        let mut dataset = Dataset { organization, users, invites, workspaces, members, api_keys, ..Dataset::default() };
+        let mut dataset = demo_objects(&mut rng, end_day);
+        let base = dataset.clone();
         for day in end_day - i64::from(days) + 1..=end_day {
-            demo_usage_and_costs(&mut rng, &mut dataset, day);
-            demo_claude_code(&mut rng, &mut dataset, day);
+            demo_usage_and_costs(&mut rng, &base, &mut dataset, day);
+            demo_claude_code(&mut rng, &base, &mut dataset, day);
         }
         dataset
     }
+
+    /// The organisation of [`Dataset::demo`] (the same users, invites, workspaces, members
+    /// and API keys) with no report data yet: [`DemoDays`] makes each day's usage, cost and
+    /// Claude Code rows when a request first covers it (each day from its own seed, so
+    /// the data does not depend on the order days are asked for). A year of reports then
+    /// costs nothing until it is read. Serve it with [`crate::FakeAdminApi::start_on_demand`].
+    pub fn demo_on_demand(seed: u64, days: u32, end_date: &str) -> (Dataset, DemoDays) {
+        let end_day = parse_day(end_date).expect("Dataset::demo_on_demand: end_date must be YYYY-MM-DD");
+        let mut rng = SplitMix64(seed ^ 0x5EED_0FFA_4EAD_3100);
+        let dataset = demo_objects(&mut rng, end_day);
+        let first_day = end_day - i64::from(days) + 1;
+        let days =
+            DemoDays { seed, first_day, made: vec![false; usize::try_from(days).unwrap_or(0)], base: dataset.clone() };
+        (dataset, days)
+    }
+}
+
+/// The report days of a [`Dataset::demo_on_demand`] organisation not made yet.
+#[derive(Clone, Debug)]
+pub struct DemoDays {
+    seed: u64,
+    first_day: i64,
+    /// Per day from `first_day`: made already.
+    made: Vec<bool>,
+    /// The organisation as it was at the start: days made later do not see later changes.
+    base: Dataset,
+}
+
+impl DemoDays {
+    /// Adds the report rows of the days in `days` (days since the epoch) that are in the
+    /// demo's range and not made yet.
+    pub fn fill(&mut self, dataset: &mut Dataset, days: std::ops::Range<i64>) {
+        let last_day = self.first_day + self.made.len() as i64;
+        for day in days.start.max(self.first_day)..days.end.min(last_day) {
+            let index = (day - self.first_day) as usize;
+            if self.made[index] {
+                continue;
+            }
+            self.made[index] = true;
+            let mut rng =
+                SplitMix64(self.seed ^ 0xDA75_0FDE_3000_0000 ^ (day as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            demo_usage_and_costs(&mut rng, &self.base, dataset, day);
+            demo_claude_code(&mut rng, &self.base, dataset, day);
+        }
+    }
+
+    /// Makes every day not made yet.
+    pub fn fill_all(&mut self, dataset: &mut Dataset) {
+        let last_day = self.first_day + self.made.len() as i64;
+        self.fill(dataset, self.first_day..last_day);
+    }
+
+    /// Days made so far.
+    pub fn made(&self) -> usize {
+        self.made.iter().filter(|made| **made).count()
+    }
+}
+
+/// The organisation's objects, without report data.
+fn demo_objects(rng: &mut SplitMix64, end_day: i64) -> Dataset {
+    let organization =
+        Organization { id: uuid_from(rng), name: format!("{} Labs", capitalized(rng.pick(&LAST_NAMES))) };
+    let users = demo_users(rng, end_day);
+    let invites = demo_invites(rng, end_day);
+    let workspaces = demo_workspaces(rng, end_day);
+    let members = demo_members(rng, &users, &workspaces);
+    let api_keys = demo_api_keys(rng, end_day, &users, &workspaces);
+    Dataset { organization, users, invites, workspaces, members, api_keys, ..Dataset::default() }
 }
 
 fn capitalized(word: &str) -> String {
@@ -792,9 +854,9 @@ fn cents_from_hundred_thousandths(units: u64) -> String {
     format!("{}.{:05}", units / 100_000, units % 100_000)
 }
 
-fn demo_usage_and_costs(rng: &mut SplitMix64, dataset: &mut Dataset, day: i64) {
+fn demo_usage_and_costs(rng: &mut SplitMix64, base: &Dataset, dataset: &mut Dataset, day: i64) {
     let date = format_day(day);
-    let workspace_ids: Vec<String> = dataset
+    let workspace_ids: Vec<String> = base
         .workspaces
         .iter()
         .filter(|workspace| !workspace.is_archived())
@@ -806,7 +868,7 @@ fn demo_usage_and_costs(rng: &mut SplitMix64, dataset: &mut Dataset, day: i64) {
     for model_index in 0..model_count {
         let (model, label, input_price) = MODELS[(first_model + model_index) % MODELS.len()];
         for workspace_id in &workspace_ids {
-            let api_key_id = dataset
+            let api_key_id = base
                 .api_keys
                 .iter()
                 .find(|key| key.workspace_id.as_ref() == Some(workspace_id))
@@ -871,13 +933,13 @@ fn demo_usage_and_costs(rng: &mut SplitMix64, dataset: &mut Dataset, day: i64) {
     }
 }
 
-fn demo_claude_code(rng: &mut SplitMix64, dataset: &mut Dataset, day: i64) {
+fn demo_claude_code(rng: &mut SplitMix64, base: &Dataset, dataset: &mut Dataset, day: i64) {
     if rng.chance(12) {
         return;
     }
     let date = format_day(day);
     let participation = rng.between(15, 65);
-    let mut actors: Vec<ClaudeCodeActor> = dataset
+    let mut actors: Vec<ClaudeCodeActor> = base
         .users
         .iter()
         .filter(|user| user.role != "billing" && rng.chance(participation))
@@ -892,7 +954,7 @@ fn demo_claude_code(rng: &mut SplitMix64, dataset: &mut Dataset, day: i64) {
         let rows = if rng.chance(10) { 2 } else { 1 };
         for row in 0..rows {
             let mut record = ClaudeCodeRecord::with_actor(&date, actor.clone())
-                .organization(&dataset.organization.id)
+                .organization(&base.organization.id)
                 .terminal(rng.pick(&TERMINALS))
                 .remote(row == 1)
                 .sessions(rng.between(1, 6));

@@ -13,6 +13,6 @@ pub const FAKE_ADMIN_KEY: &str = "sk-ant-admin01-fake-key-for-tests-0000";
 
 pub use dataset::{
     ApiKey, ApiObject, ClaudeCodeActor, ClaudeCodeRecord, CostRow, DEFAULT_ORGANIZATION_ID, DataResidency, Dataset,
-    Invite, KeyActor, ModelUsage, Organization, ToolActionCount, UsageRow, User, Workspace, WorkspaceMember,
+    DemoDays, Invite, KeyActor, ModelUsage, Organization, ToolActionCount, UsageRow, User, Workspace, WorkspaceMember,
 };
 pub use server::{FakeAdminApi, Fault, RecordedRequest};

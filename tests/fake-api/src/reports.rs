@@ -140,6 +140,7 @@ pub(crate) fn usage_messages(ctx: &RequestCtx, shared: &mut Shared) -> Result<Va
         }
     }
     let page = day_page(ctx, shared, 7)?;
+    shared.report_days(page.days.clone());
     let data: Vec<Value> = page
         .days
         .clone()
@@ -226,6 +227,7 @@ pub(crate) fn cost_report(ctx: &RequestCtx, shared: &mut Shared) -> Result<Value
     query.one_of("bucket_width", &["1d"])?;
     let group_by = query.all_of("group_by[]", &["workspace_id", "description"])?;
     let page = day_page(ctx, shared, 7)?;
+    shared.report_days(page.days.clone());
     let mut data = Vec::new();
     for day in page.days.clone() {
         let date = format_day(day);
@@ -349,7 +351,9 @@ pub(crate) fn claude_code(ctx: &RequestCtx, shared: &mut Shared) -> Result<Value
     query.expect_only(&CLAUDE_CODE_PARAMS)?;
     let day = query.date("starting_at")?.ok_or_else(|| field_required("starting_at"))?;
     let limit = usize::try_from(query.integer("limit", 20, 1, 1000)?).unwrap_or(1000);
+    let limit = shared.claude_code_page_size.map_or(limit, |size| limit.min(size));
     let offset = shared.page_tokens.offset(ctx.path, query)?;
+    shared.report_days(day..day + 1);
     let day_prefix = format_day(day);
     let records: Vec<&Value> = shared
         .dataset

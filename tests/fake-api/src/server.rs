@@ -22,7 +22,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::AbortHandle;
 
 use crate::FAKE_ADMIN_KEY;
-use crate::dataset::Dataset;
+use crate::dataset::{Dataset, DemoDays};
 use crate::errors::{ApiError, error_envelope};
 use crate::paging::PageTokens;
 use crate::query::{Query, parse_query, percent_decode};
@@ -135,10 +135,21 @@ impl Fault {
 pub(crate) struct Shared {
     pub dataset: Dataset,
     pub page_tokens: PageTokens,
+    /// At most this many Claude Code records per page, whatever `limit` asks.
+    pub claude_code_page_size: Option<usize>,
+    /// Report days still to be made ([`Dataset::demo_on_demand`]).
+    pub demo_days: Option<DemoDays>,
     next_serial: u64,
 }
 
 impl Shared {
+    /// Makes the report rows of `days` that an on-demand demo has not made yet.
+    pub fn report_days(&mut self, days: std::ops::Range<i64>) {
+        if let Some(demo_days) = &mut self.demo_days {
+            demo_days.fill(&mut self.dataset, days);
+        }
+    }
+
     pub fn next_id(&mut self, prefix: &str) -> String {
         self.next_serial += 1;
         format!("{prefix}_01Fake{:016}", self.next_serial)
@@ -211,7 +222,17 @@ pub struct FakeAdminApi {
 impl FakeAdminApi {
     /// Binds 127.0.0.1 on a free port and serves `dataset` on a tokio task.
     pub async fn start(dataset: Dataset) -> FakeAdminApi {
-        let inner = Arc::new(Inner { shared: Mutex::new(Shared { dataset, ..Shared::default() }), ..Inner::default() });
+        FakeAdminApi::serve(Shared { dataset, ..Shared::default() }).await
+    }
+
+    /// Serves a [`Dataset::demo_on_demand`] organisation, making each report day when a
+    /// request first covers it.
+    pub async fn start_on_demand(dataset: Dataset, days: DemoDays) -> FakeAdminApi {
+        FakeAdminApi::serve(Shared { dataset, demo_days: Some(days), ..Shared::default() }).await
+    }
+
+    async fn serve(shared: Shared) -> FakeAdminApi {
+        let inner = Arc::new(Inner { shared: Mutex::new(shared), ..Inner::default() });
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("fake admin api: cannot bind 127.0.0.1:0");
         let address = listener.local_addr().expect("fake admin api: no local address");
         let router = Router::new().fallback(handle).with_state(Arc::clone(&inner));
@@ -256,8 +277,26 @@ impl FakeAdminApi {
         lock(&self.inner.faults).clear();
     }
 
+    /// Answers at most `size` Claude Code records per page whatever `limit` asks (like an
+    /// API whose pages are smaller than requested), so a day of records takes several
+    /// pages; `None` (the default) honours `limit`.
+    pub fn set_claude_code_page_size(&self, size: Option<usize>) {
+        lock(&self.inner.shared).claude_code_page_size = size.map(|size| size.max(1));
+    }
+
+    /// The live dataset (an on-demand demo makes all its report days first).
     pub fn with_state<R>(&self, f: impl FnOnce(&mut Dataset) -> R) -> R {
-        f(&mut lock(&self.inner.shared).dataset)
+        let mut shared = lock(&self.inner.shared);
+        let shared = &mut *shared;
+        if let Some(demo_days) = &mut shared.demo_days {
+            demo_days.fill_all(&mut shared.dataset);
+        }
+        f(&mut shared.dataset)
+    }
+
+    /// How many report days an on-demand demo has made so far (0 for other datasets).
+    pub fn demo_days_made(&self) -> usize {
+        lock(&self.inner.shared).demo_days.as_ref().map_or(0, DemoDays::made)
     }
 }
 

@@ -204,6 +204,29 @@ async fn walks_claude_code_page_tokens_and_rejects_foreign_ones() {
 }
 
 #[tokio::test]
+async fn a_smaller_claude_code_page_size_caps_the_requested_limit() {
+    let mut dataset = Dataset::empty();
+    for index in 0..5 {
+        dataset.claude_code.push(ClaudeCodeRecord::user("2026-03-01", &format!("u{index}@x.io")).to_json());
+    }
+    let api = FakeAdminApi::start(dataset).await;
+    api.set_claude_code_page_size(Some(2));
+    let base = "/v1/organizations/usage_report/claude_code?starting_at=2026-03-01&limit=1000";
+    let mut target = base.to_owned();
+    let mut sizes = Vec::new();
+    loop {
+        let page = get(&api, &target).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        sizes.push(page.body["data"].as_array().map_or(0, Vec::len));
+        let Some(token) = page.body["next_page"].as_str() else { break };
+        target = format!("{base}&page={token}");
+    }
+    assert_eq!(sizes, [2, 2, 1]);
+    api.set_claude_code_page_size(None);
+    assert_eq!(get(&api, base).await.body["data"].as_array().map_or(0, Vec::len), 5);
+}
+
+#[tokio::test]
 async fn validates_bodies_and_persists_created_invites() {
     let api = FakeAdminApi::start(Dataset::demo(7, 2, "2026-03-02")).await;
     let target = "/v1/organizations/invites";
@@ -296,6 +319,51 @@ fn demo_is_deterministic_and_varied() {
         first.claude_code.iter().filter_map(|record| record["date"].as_str()).collect();
     assert!(days_with_records.len() < 30 && days_with_records.len() > 15, "{}", days_with_records.len());
     assert!(days_with_records.iter().all(|day| day.starts_with("2026-03-")));
+}
+
+#[tokio::test]
+async fn an_on_demand_demo_makes_report_days_when_first_asked_for() {
+    let (objects, mut days) = Dataset::demo_on_demand(42, 30, "2026-03-31");
+    let eager = Dataset::demo(42, 30, "2026-03-31");
+    assert_eq!(
+        (&objects.users, &objects.workspaces, &objects.api_keys),
+        (&eager.users, &eager.workspaces, &eager.api_keys)
+    );
+    assert!(objects.claude_code.is_empty() && objects.usage.is_empty() && objects.costs.is_empty());
+    // The same data whatever order the days are made in.
+    let mut forward = objects.clone();
+    days.clone().fill_all(&mut forward);
+    let mut backward = objects.clone();
+    // 2026-03-01 is day 20513 since the epoch: from before the range to after it.
+    for day in (20_500..20_550).rev() {
+        days.fill(&mut backward, day..day + 1);
+    }
+    let on = |dataset: &Dataset, date: &str| -> Vec<Value> {
+        dataset
+            .claude_code
+            .iter()
+            .filter(|r| r["date"].as_str().is_some_and(|d| d.starts_with(date)))
+            .cloned()
+            .collect()
+    };
+    assert!(forward.claude_code.len() > 100 && forward.usage.len() > 30, "{}", forward.claude_code.len());
+    for date in ["2026-03-02", "2026-03-15", "2026-03-31"] {
+        assert_eq!(on(&forward, date), on(&backward, date), "{date}");
+    }
+    assert_eq!(forward.costs.len(), backward.costs.len());
+    assert!(on(&forward, "2026-03-01").is_empty() && on(&forward, "2026-04-01").is_empty());
+
+    let (objects, days) = Dataset::demo_on_demand(42, 30, "2026-03-31");
+    let api = FakeAdminApi::start_on_demand(objects, days).await;
+    assert_eq!(api.demo_days_made(), 0);
+    let day = get(&api, "/v1/organizations/usage_report/claude_code?starting_at=2026-03-10&limit=1000").await;
+    assert_eq!(day.status, 200, "{}", day.body);
+    assert_eq!(api.demo_days_made(), 1);
+    assert_eq!(day.body["data"].as_array().map(Vec::len), Some(on(&forward, "2026-03-10").len()));
+    let week = "/v1/organizations/cost_report?starting_at=2026-03-01T00:00:00Z&ending_at=2026-03-08T00:00:00Z";
+    assert_eq!(get(&api, week).await.status, 200);
+    assert_eq!(api.demo_days_made(), 7, "2026-03-10, then 03-02..03-07 (03-01 is before the demo's first day)");
+    assert_eq!(api.with_state(|state| state.costs.len()), forward.costs.len(), "with_state sees every day");
 }
 
 #[test]

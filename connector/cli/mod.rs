@@ -1,0 +1,526 @@
+//! The binary's commands beside `docs`: `serve` (MCP over stdio), `tools` (the tool
+//! table) and `call` (one tool call from the terminal, rendered for people or as JSON),
+//! their shared flags, and `--sandbox` (a demo organization served in-process).
+//!
+//! Everything the commands print for people goes to stdout; logs, notes, the audit trail
+//! and the progress bar go to stderr. Exit codes: 0 success, 1 a failed call (an API
+//! error, a timeout, a refusal), 2 a usage error (flags, an unknown tool, a malformed
+//! `key=value`, an argument the tool refuses).
+
+pub mod input;
+pub mod progress;
+pub mod render;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use rmcp::ServiceExt;
+use rmcp::model::CallToolResult;
+use tracing_subscriber::EnvFilter;
+
+use crate::audit::{AuditLog, Outcome};
+use crate::generated::tools::{DEFINITIONS, ToolId};
+use crate::generated::{GROUPS, SERVER};
+use crate::policy::Policy;
+use crate::result_cap::DEFAULT_MAX_RESULT_BYTES;
+use crate::runtime::{AdminKey, Http, JsonObject, Value};
+use crate::server::{Connector, Limits};
+use crate::{Client, config};
+
+/// The first line of every human-readable output in `--sandbox` mode.
+pub const SANDBOX_LINE: &str = "Sandbox data: a demo organization, not yours";
+
+/// The environment variable that turns `--sandbox` on.
+pub const SANDBOX_VAR: &str = "CLAUDE_CODE_CONNECTOR_SANDBOX";
+
+/// Where the Admin API is and how long to wait for it.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Admin API connection")]
+pub struct ConnectionArgs {
+    /// Admin API base URL (https; plain http only for loopback). Ignored with --sandbox.
+    #[arg(long, env = "ANTHROPIC_BASE_URL")]
+    pub base_url: Option<String>,
+    /// Seconds to wait for a connection to the API.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CONNECT_TIMEOUT", default_value_t = 10)]
+    pub connect_timeout: u64,
+    /// Seconds to wait for one API request.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_REQUEST_TIMEOUT", default_value_t = 60)]
+    pub request_timeout: u64,
+    /// Requests in flight at once when a tool fans out (one Claude Code report per day).
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CONCURRENCY", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+}
+
+/// Bounds on one tool call.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Limits")]
+pub struct LimitArgs {
+    /// Seconds one tool call may take in all (retries and pages included).
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CALL_TIMEOUT", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub call_timeout: u64,
+    /// Larger tool results keep the first items that fit and say how to get the rest.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_MAX_RESULT_BYTES", default_value_t = DEFAULT_MAX_RESULT_BYTES as u64, value_parser = clap::value_parser!(u64).range(4096..=64 * 1024 * 1024))]
+    pub max_result_bytes: u64,
+}
+
+/// Which tools exist for this process.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Least privilege")]
+pub struct ToolFilterArgs {
+    /// Only read-only tools: nothing can change the organization.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_READ_ONLY")]
+    pub read_only: bool,
+    /// Only tools matching these comma-separated patterns (`*` wildcard; the
+    /// claude_code_ prefix is optional), e.g. 'list_*,get_*'.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_TOOLS", value_name = "PATTERN,...")]
+    pub tools: Option<String>,
+}
+
+/// What writes may do, and where they are recorded.
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Least privilege")]
+pub struct WriteLimitArgs {
+    /// Confine every write that targets a workspace (update, archive, members) to these workspace IDs.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_WORKSPACES", value_name = "ID,...")]
+    pub workspaces: Option<String>,
+    /// Refuse to invite or promote anyone above this organization role (user, managed, claude_code_user, developer, billing).
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_MAX_ROLE", value_name = "ROLE")]
+    pub max_role: Option<String>,
+    /// Append the audit trail of write calls (JSON lines) to this file instead of stderr.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_AUDIT_LOG", value_name = "FILE")]
+    pub audit_log: Option<PathBuf>,
+}
+
+/// `serve`: MCP over stdio.
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    #[command(flatten)]
+    pub filter: ToolFilterArgs,
+    #[command(flatten)]
+    pub writes: WriteLimitArgs,
+}
+
+/// `tools`: the tool table.
+#[derive(Args, Debug, Clone)]
+pub struct ToolsArgs {
+    #[command(flatten)]
+    pub filter: ToolFilterArgs,
+}
+
+/// How `call` prints a result.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// Tables and totals for people.
+    Text,
+    /// The tool's structured result, as JSON.
+    Json,
+}
+
+/// `call`: one tool call.
+#[derive(Args, Debug, Clone)]
+#[command(after_help = CALL_EXAMPLES)]
+pub struct CallArgs {
+    /// The tool, e.g. list_users (the claude_code_ prefix is optional; `tools` lists them all).
+    #[arg(value_name = "TOOL")]
+    pub tool: String,
+    /// Arguments as KEY=VALUE. A value that parses as JSON is JSON (per_page=5,
+    /// group_by='["model"]'), anything else a string (email=a@b.co); a string argument
+    /// always takes the text as is, and a list of strings also takes a,b,c.
+    #[arg(value_name = "KEY=VALUE")]
+    pub arguments: Vec<String>,
+    /// All arguments as one JSON object (KEY=VALUE pairs are added to it).
+    #[arg(long, value_name = "OBJECT")]
+    pub json: Option<String>,
+    /// `text`: tables and totals; `json`: the tool's structured result exactly.
+    #[arg(long, short, value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    #[command(flatten)]
+    pub filter: ToolFilterArgs,
+    #[command(flatten)]
+    pub writes: WriteLimitArgs,
+}
+
+const CALL_EXAMPLES: &str = "\
+Examples:
+  claude-code-connector --sandbox call get_normalized_metrics start_date=2026-10-01 end_date=2026-10-31
+  claude-code-connector call list_users per_page=5
+  claude-code-connector call get_usage start_date=2026-11-01 end_date=2026-11-07 group_by=model
+  claude-code-connector call create_invite --json '{\"email\": \"a@b.co\", \"role\": \"developer\"}'
+  claude-code-connector call get_cost_breakdown start_date=2026-11-01 end_date=2026-11-30 --output json
+
+Exit codes: 0 success, 1 the call failed (API error, timeout, refusal), 2 usage error
+(unknown tool, malformed KEY=VALUE, an argument the tool refuses).";
+
+/// How a command failed: the message for stderr and the exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    /// Exit code 2: the command line is wrong.
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure { code: 2, message: message.into() }
+    }
+
+    /// Exit code 1: the command was fine but did not succeed.
+    pub fn failed(message: impl Into<String>) -> Failure {
+        Failure { code: 1, message: message.into() }
+    }
+
+    fn exit(self, sandbox: bool) -> ExitCode {
+        let mut stderr = std::io::stderr().lock();
+        if sandbox {
+            let _ = writeln!(stderr, "{SANDBOX_LINE}");
+        }
+        let _ = writeln!(stderr, "error: {}", self.message);
+        ExitCode::from(self.code)
+    }
+}
+
+/// Logs to stderr, `warn` unless `RUST_LOG` says otherwise.
+pub fn init_logging() {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")))
+        .init();
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::failed(format!("cannot start the async runtime: {e}")))
+}
+
+/// The least-privilege policy the flags ask for.
+pub fn policy(filter: &ToolFilterArgs, writes: Option<&WriteLimitArgs>) -> Result<Policy, Failure> {
+    let usage = |e: crate::policy::PolicyError| Failure::usage(e.to_string());
+    let mut policy = Policy::default().read_only(filter.read_only);
+    if let Some(patterns) = &filter.tools {
+        policy = policy.tools(patterns, DEFINITIONS).map_err(usage)?;
+    }
+    if let Some(writes) = writes {
+        if let Some(ids) = &writes.workspaces {
+            policy = policy.workspaces(ids).map_err(usage)?;
+        }
+        if let Some(role) = &writes.max_role {
+            policy = policy.max_role(role).map_err(usage)?;
+        }
+    }
+    Ok(policy)
+}
+
+fn audit_log(writes: &WriteLimitArgs) -> Result<AuditLog, Failure> {
+    match &writes.audit_log {
+        Some(path) => AuditLog::file(path)
+            .map_err(|e| Failure::failed(format!("cannot open the audit log {}: {e}", path.display()))),
+        None => Ok(AuditLog::stderr()),
+    }
+}
+
+fn limits(args: &LimitArgs) -> Limits {
+    Limits {
+        call_timeout: Duration::from_secs(args.call_timeout),
+        max_result_bytes: usize::try_from(args.max_result_bytes).unwrap_or(usize::MAX),
+    }
+}
+
+/// Where the calls go: the real Admin API (key from the environment) or the sandbox.
+struct Upstream {
+    http: Http,
+    /// Set in sandbox mode: the demo organization's server, alive while this is.
+    #[cfg(feature = "sandbox")]
+    sandbox: Option<sandbox::Sandbox>,
+}
+
+/// Starts the sandbox (when asked) and builds the HTTP client.
+fn upstream(connection: &ConnectionArgs, sandbox: bool) -> Result<Upstream, Failure> {
+    if sandbox {
+        return sandbox_upstream(connection);
+    }
+    let key = config::key_from_env()
+        .map_err(|e| Failure::failed(format!("{e}\n(To try the connector without a key: --sandbox.)")))?;
+    if !key.looks_like_admin_key() {
+        tracing::warn!(
+            "{} does not start with sk-ant-admin: the Admin API refuses ordinary API keys (sk-ant-api...)",
+            config::KEY_VAR
+        );
+    }
+    let http = http(key, connection.base_url.clone(), connection)?;
+    Ok(Upstream {
+        http,
+        #[cfg(feature = "sandbox")]
+        sandbox: None,
+    })
+}
+
+fn http(key: AdminKey, base_url: Option<String>, connection: &ConnectionArgs) -> Result<Http, Failure> {
+    let mut http_config = config::http_config(key, base_url, connection.connect_timeout, connection.request_timeout);
+    http_config.concurrency = usize::from(connection.concurrency);
+    Http::new(http_config).map_err(|e| Failure::failed(e.to_string()))
+}
+
+#[cfg(feature = "sandbox")]
+fn sandbox_upstream(connection: &ConnectionArgs) -> Result<Upstream, Failure> {
+    // Built on its own thread while this one sets up the client.
+    let starting = sandbox::Sandbox::start();
+    if connection.base_url.as_deref().is_some_and(|url| !url.trim().is_empty()) {
+        tracing::warn!("--sandbox ignores --base-url / ANTHROPIC_BASE_URL: calls go to the demo organization");
+    }
+    let started = starting.wait().map_err(Failure::failed)?;
+    let http = http(AdminKey::new(sandbox::KEY), Some(started.base_url.clone()), connection)?;
+    tracing::info!(
+        organization = %started.organization,
+        ready_ms = started.ready_after.as_millis() as u64,
+        "sandbox: serving a demo organization on {}",
+        started.base_url
+    );
+    Ok(Upstream { http, sandbox: Some(started) })
+}
+
+#[cfg(not(feature = "sandbox"))]
+fn sandbox_upstream(_connection: &ConnectionArgs) -> Result<Upstream, Failure> {
+    Err(Failure::usage(
+        "this build has no sandbox: it was built without the `sandbox` cargo feature (rebuild with default features)",
+    ))
+}
+
+impl Upstream {
+    /// The connector over this upstream, marked as sandbox data when it is.
+    fn connector(&self) -> Connector {
+        let connector = Connector::new(Client::new(self.http.clone()));
+        #[cfg(feature = "sandbox")]
+        if let Some(sandbox) = &self.sandbox {
+            return connector
+                .with_instructions_prefix(&sandbox.instructions_prefix())
+                .with_result_note(sandbox::RESULT_NOTE);
+        }
+        connector
+    }
+}
+
+/// `serve` (and no subcommand): MCP over stdio until the client closes it.
+pub fn serve(args: &ServeArgs, sandbox: bool) -> ExitCode {
+    init_logging();
+    let outcome = runtime().and_then(|runtime| runtime.block_on(run_server(args, sandbox)));
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.exit(false),
+    }
+}
+
+async fn run_server(args: &ServeArgs, sandbox: bool) -> Result<(), Failure> {
+    let policy = policy(&args.filter, Some(&args.writes))?;
+    let audit = audit_log(&args.writes)?;
+    let upstream = upstream(&args.connection, sandbox)?;
+    tracing::info!(limits = %policy.describe(), "least-privilege settings");
+    let connector = upstream.connector().with_policy(policy).with_audit(Some(audit)).with_limits(limits(&args.limits));
+    if connector.tools().is_empty() {
+        return Err(Failure::usage("no tool is left to serve with these --read-only/--tools settings"));
+    }
+    tracing::info!(tools = connector.tools().len(), sandbox, "serving MCP on stdio");
+    let running = connector
+        .serve(rmcp::transport::stdio())
+        .await
+        .map_err(|e| Failure::failed(format!("MCP handshake failed: {e}")))?;
+    let reason =
+        running.waiting().await.map_err(|e| Failure::failed(format!("the MCP session ended with an error: {e}")))?;
+    tracing::info!(?reason, "MCP session ended");
+    drop(upstream);
+    Ok(())
+}
+
+/// `tools`: the table of tools these flags expose.
+pub fn tools(args: &ToolsArgs, sandbox: bool) -> ExitCode {
+    let policy = match policy(&args.filter, None) {
+        Ok(policy) => policy,
+        Err(failure) => return failure.exit(sandbox),
+    };
+    let mut text = String::new();
+    if sandbox {
+        text.push_str(SANDBOX_LINE);
+        text.push('\n');
+    }
+    text.push_str(&tools_table(&policy));
+    print_stdout(&text)
+}
+
+/// The tool table: group, name (as `call` takes it), title, kind.
+pub fn tools_table(policy: &Policy) -> String {
+    let mut table = render::Table::new(["Group", "Tool", "Title", "Kind"]);
+    let mut shown = 0;
+    for group in GROUPS {
+        let mut first = true;
+        for def in DEFINITIONS.iter().filter(|def| def.group == group.id && policy.exposes(def)) {
+            let kind = if def.annotations.read_only {
+                "read"
+            } else if def.annotations.destructive {
+                "destructive"
+            } else {
+                "write"
+            };
+            let group_cell = if first { group.title } else { "" };
+            first = false;
+            table.row([group_cell, input::short_name(def.name), def.title, kind]);
+            shown += 1;
+        }
+    }
+    let mut text = table.render();
+    text.push_str(&format!(
+        "\n{shown} tools. Run one: {} call TOOL KEY=VALUE ... (`call --help`); MCP names add the claude_code_ prefix.\n",
+        SERVER.name
+    ));
+    text
+}
+
+/// `call`: runs one tool call and prints its result.
+pub fn call(args: &CallArgs, sandbox: bool) -> ExitCode {
+    init_logging();
+    let outcome = prepare_call(args)
+        .and_then(|(tool, arguments, policy)| runtime()?.block_on(run_call(args, sandbox, tool, &arguments, policy)));
+    match outcome {
+        Ok(text) => print_stdout(&text),
+        Err(failure) => failure.exit(sandbox),
+    }
+}
+
+/// Everything that can be judged before anything starts: the tool, its arguments, the policy.
+fn prepare_call(args: &CallArgs) -> Result<(ToolId, JsonObject, Policy), Failure> {
+    let tool = input::resolve_tool(&args.tool).map_err(Failure::usage)?;
+    let arguments = input::parse_arguments(tool, &args.arguments, args.json.as_deref()).map_err(Failure::usage)?;
+    let policy = policy(&args.filter, Some(&args.writes))?;
+    if !policy.exposes(tool.definition()) {
+        return Err(Failure::usage(policy.hidden_reason(tool.definition())));
+    }
+    Ok((tool, arguments, policy))
+}
+
+async fn run_call(
+    args: &CallArgs,
+    sandbox: bool,
+    tool: ToolId,
+    arguments: &JsonObject,
+    policy: Policy,
+) -> Result<String, Failure> {
+    let audit = audit_log(&args.writes)?;
+    if let Err(refusal) = policy.check_call(tool.definition(), arguments) {
+        audit.record(tool.definition(), arguments, &Outcome::Refused(refusal.0.clone()), &[]);
+        return Err(Failure::failed(refusal.0));
+    }
+    let upstream = upstream(&args.connection, sandbox)?;
+    let connector = Connector::new(Client::new(upstream.http.clone()))
+        .with_policy(policy)
+        .with_audit(Some(audit))
+        .with_limits(limits(&args.limits));
+    let bar = progress::Bar::for_stderr(input::short_name(tool.name()));
+    let result = connector.run_tool(tool, arguments, bar.progress()).await;
+    bar.finish();
+    let outcome = interpret(&result)?;
+    let mut text = String::new();
+    match args.output {
+        Output::Json => {
+            if sandbox {
+                eprintln!("{SANDBOX_LINE}");
+            }
+            let json = serde_json::to_string_pretty(&outcome.value)
+                .map_err(|e| Failure::failed(format!("cannot print the result as JSON: {e}")))?;
+            text.push_str(&json);
+            text.push('\n');
+        }
+        Output::Text => {
+            if sandbox {
+                text.push_str(SANDBOX_LINE);
+                text.push('\n');
+            }
+            if let Some(summary) = &outcome.summary {
+                text.push_str(summary);
+                text.push('\n');
+            }
+            let fields = tool
+                .definition()
+                .fields_argument
+                .and_then(|name| arguments.get(name))
+                .and_then(Value::as_array)
+                .map(|fields| fields.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                .unwrap_or_default();
+            let options = render::Options { fields, summarized: outcome.summary.is_some() };
+            let rendered = render::render(&outcome.value, &options);
+            text.push_str(&rendered.text);
+            for note in rendered.notes {
+                eprintln!("note: {note}");
+            }
+        }
+    }
+    Ok(text)
+}
+
+/// A successful result: the structured value and the server's one-line summary, if any.
+#[derive(Debug)]
+pub struct Success {
+    pub value: Value,
+    pub summary: Option<String>,
+}
+
+/// Reads a tool result: the structured value, or the error as a [`Failure`] (exit 2
+/// when the tool refused an argument, 1 otherwise).
+pub fn interpret(result: &CallToolResult) -> Result<Success, Failure> {
+    let text: String = result
+        .content
+        .iter()
+        .filter_map(|block| block.as_text().map(|text| text.text.as_str()))
+        .collect::<Vec<_>>()
+        .join("\n");
+    if result.is_error == Some(true) {
+        let message = text.trim().to_string();
+        let refused_argument = message.lines().any(|line| line.trim_start().starts_with("invalid argument"));
+        return Err(if refused_argument { Failure::usage(message) } else { Failure::failed(message) });
+    }
+    // The text is an optional summary (one line, or a few), then the result as JSON.
+    let mut json_start = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with(['{', '[']) {
+            json_start = Some(offset + (line.len() - line.trim_start().len()));
+            break;
+        }
+        offset += line.len();
+    }
+    let lead = &text[..json_start.unwrap_or(0)];
+    let summary = Some(lead.lines().map(str::trim).filter(|line| !line.is_empty()).collect::<Vec<_>>().join(" "))
+        .filter(|summary| !summary.is_empty());
+    let value = match (&result.structured_content, json_start) {
+        (Some(value), _) => value.clone(),
+        (None, Some(start)) => serde_json::from_str(&text[start..]).unwrap_or_else(|_| Value::String(text.clone())),
+        (None, None) => Value::String(text.clone()),
+    };
+    Ok(Success { value, summary })
+}
+
+fn print_stdout(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write to stdout: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
