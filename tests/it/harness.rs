@@ -9,7 +9,7 @@ use claude_code_connector::runtime::{AdminKey, Http, HttpConfig, RetryPolicy};
 use claude_code_connector::server::Connector;
 use fake_admin_api::{Dataset, FAKE_ADMIN_KEY, FakeAdminApi, RecordedRequest};
 use rmcp::model::{CallToolRequestParams, CallToolResult, ClientRequest, ProgressNotificationParam, Request, Tool};
-use rmcp::service::{NotificationContext, PeerRequestOptions, RunningService};
+use rmcp::service::{NotificationContext, PeerRequestOptions, RequestHandle, RunningService};
 use rmcp::{ClientHandler, RoleClient, ServiceExt};
 use serde_json::Value;
 
@@ -81,18 +81,22 @@ impl Harness {
             .expect("tools/call answered")
     }
 
-    /// Calls with a progress token (rmcp attaches one to cancellable requests).
-    pub async fn call_with_progress(&self, name: &str, arguments: Value) -> CallToolResult {
+    /// Starts a call that can be cancelled; rmcp attaches a progress token to it.
+    pub async fn start_call(&self, name: &str, arguments: Value) -> RequestHandle<RoleClient> {
         let Value::Object(arguments) = arguments else { panic!("arguments must be an object") };
         let params = CallToolRequestParams::new(name.to_string()).with_arguments(arguments);
-        let handle = self
-            .mcp
+        self.mcp
             .send_cancellable_request(
                 ClientRequest::CallToolRequest(Request::new(params)),
                 PeerRequestOptions::no_options(),
             )
             .await
-            .expect("request sent");
+            .expect("request sent")
+    }
+
+    /// Calls with a progress token (rmcp attaches one to cancellable requests).
+    pub async fn call_with_progress(&self, name: &str, arguments: Value) -> CallToolResult {
+        let handle = self.start_call(name, arguments).await;
         match handle.await_response().await.expect("response") {
             rmcp::model::ServerResult::CallToolResult(result) => result,
             other => panic!("unexpected response {other:?}"),

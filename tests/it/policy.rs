@@ -8,8 +8,7 @@ use claude_code_connector::generated::tools::DEFINITIONS;
 use claude_code_connector::policy::Policy;
 use claude_code_connector::server::Limits;
 use fake_admin_api::FakeAdminApi;
-use rmcp::model::{CallToolRequestParams, ClientRequest, Request};
-use rmcp::service::PeerRequestOptions;
+use rmcp::model::CallToolRequestParams;
 use serde_json::{Value, json};
 
 use crate::harness::{Harness, fast_config, text_of};
@@ -166,16 +165,9 @@ async fn a_call_past_its_deadline_is_stopped_with_a_clear_error() {
 async fn a_cancelled_call_stops_its_upstream_work() {
     let h = harness(|c| c).await;
     h.fake.set_latency(Duration::from_millis(400));
-    let params = CallToolRequestParams::new("claude_code_get_code_analytics".to_string())
-        .with_arguments(json!({"start_date": "2026-01-01", "end_date": "2026-03-31"}).as_object().unwrap().clone());
     let handle = h
-        .mcp
-        .send_cancellable_request(
-            ClientRequest::CallToolRequest(Request::new(params)),
-            PeerRequestOptions::no_options(),
-        )
-        .await
-        .expect("request sent");
+        .start_call("claude_code_get_code_analytics", json!({"start_date": "2026-01-01", "end_date": "2026-03-31"}))
+        .await;
     // Wait until the fan-out has started, then cancel.
     for _ in 0..100 {
         if !h.requests().is_empty() {
