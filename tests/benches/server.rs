@@ -1,0 +1,689 @@
+//! Benchmark of the server as Claude Desktop runs it: the release binary (built by
+//! `cargo bench`, profile `bench` = `release`) over stdio against the fake Admin API on
+//! 127.0.0.1. Prints one table: each measurement's median and spread over repeated runs,
+//! against its budget.
+//!
+//! Run: `cargo bench --bench server` (the full run takes a few minutes: it ends with
+//! incremental release rebuilds after `touch spec/admin-api.yaml`; `-- --no-rebuild`
+//! skips them). `BENCH_QUICK=1` or `-- --quick`: few iterations and no rebuild, for CI.
+//! Either mode exits 1 only on a gross regression: even the best runs (p10, or the
+//! minimum below 10 samples) at 5× a budget or more; a miss is judged by the median.
+//! `BENCH_BIN=PATH` measures another build of the binary instead (no rebuild then).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{ExitCode, Stdio};
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use claude_code_connector::runtime::HttpConfig;
+use claude_code_connector::runtime::http::{ANTHROPIC_VERSION, USER_AGENT_VALUE};
+use fake_admin_api::{Dataset, FAKE_ADMIN_KEY, FakeAdminApi};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+use tokio::sync::Semaphore;
+
+/// The binary under test: the one `cargo bench` built, or `BENCH_BIN` (to compare builds).
+static BIN: LazyLock<String> = LazyLock::new(|| {
+    std::env::var("BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_claude-code-connector").to_string())
+});
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+/// A median this many times its budget (or more) fails the run.
+const GROSS: f64 = 5.0;
+const MIB: f64 = 1024.0 * 1024.0;
+/// Latency the fake adds to every request for the normalized-metrics run.
+const METRICS_LATENCY: Duration = Duration::from_millis(50);
+/// Sequential tool calls before the "after 1,000 calls" memory reading.
+const CALLS: usize = 1000;
+/// Tool calls in flight for the throughput run.
+const IN_FLIGHT: usize = 16;
+/// A response slower than this is a hang, not a measurement.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How much to measure.
+struct Plan {
+    quick: bool,
+    starts: usize,
+    list_repeats: usize,
+    throughput_runs: usize,
+    throughput_calls: usize,
+    metrics_runs: usize,
+    rebuilds: usize,
+}
+
+impl Plan {
+    fn from_env() -> Plan {
+        let args: Vec<String> = std::env::args().collect();
+        let quick = args.iter().any(|a| a == "--quick") || std::env::var("BENCH_QUICK").is_ok_and(|v| v != "0");
+        let no_rebuild = args.iter().any(|a| a == "--no-rebuild");
+        if quick {
+            Plan {
+                quick,
+                starts: 5,
+                list_repeats: 20,
+                throughput_runs: 1,
+                throughput_calls: 2000,
+                metrics_runs: 1,
+                rebuilds: 0,
+            }
+        } else {
+            Plan {
+                quick,
+                starts: 30,
+                list_repeats: 200,
+                throughput_runs: 5,
+                throughput_calls: 5000,
+                metrics_runs: 5,
+                // The rebuild measures this checkout's binary, not a `BENCH_BIN`.
+                rebuilds: if no_rebuild || std::env::var_os("BENCH_BIN").is_some() { 0 } else { 3 },
+            }
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let plan = Plan::from_env();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let mut table = runtime.block_on(measure(&plan));
+    if plan.rebuilds > 0 {
+        table.rows.push(rebuild(plan.rebuilds));
+    }
+    print!("{}", table.render(&plan));
+    let gross: Vec<&str> =
+        table.rows.iter().filter(|r| r.status() == Status::Gross).map(|r| r.metric.as_str()).collect();
+    if gross.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("gross regression (even the best runs ≥ {GROSS}× the budget): {}", gross.join("; "));
+        ExitCode::FAILURE
+    }
+}
+
+async fn measure(plan: &Plan) -> Table {
+    let fake = FakeAdminApi::start(Dataset::demo(42, 31, "2026-03-31")).await;
+    let base_url = fake.base_url();
+    let mut rows = Vec::new();
+
+    // Start-up: spawn → initialize, the first tools/list, memory once initialized.
+    let mut initialize = Vec::new();
+    let mut first_list = Vec::new();
+    let mut idle_hwm = Vec::new();
+    let mut list_line = String::new();
+    let mut idle_split = String::new();
+    for _ in 0..plan.starts {
+        let (mut server, init) = Server::start(&base_url).await;
+        initialize.push(init.as_secs_f64() * 1e3);
+        server.notify("notifications/initialized").await;
+        let start = Instant::now();
+        let (_, line) = server.request("tools/list", json!({})).await;
+        first_list.push(start.elapsed().as_secs_f64() * 1e3);
+        let memory = server.memory();
+        idle_hwm.push(memory.hwm_mib());
+        idle_split = memory.split();
+        list_line = line;
+        server.stop().await;
+    }
+    rows.push(Row::measured("spawn → `initialize` response", &initialize, Unit::Ms).budget(5.0, "≤ 5 ms"));
+    if let Some(one) = one_certificate() {
+        // Diagnostic: the same with a trust store of one certificate. The difference is
+        // the HTTP client loading and parsing the system's root certificates at start.
+        let mut starts = Vec::new();
+        for _ in 0..plan.starts {
+            let (server, init) = Server::start_with(&base_url, Some(&one)).await;
+            starts.push(init.as_secs_f64() * 1e3);
+            server.stop().await;
+        }
+        rows.push(Row::measured("spawn → `initialize`, one-certificate trust store (diagnostic)", &starts, Unit::Ms));
+    }
+    rows.push(Row::measured("`tools/list`, first (after initialize)", &first_list, Unit::Ms));
+    let mut idle = Row::measured("peak RSS after start (VmHWM, after initialize + tools/list)", &idle_hwm, Unit::Mib)
+        .budget(10.0, "≤ 10 MiB");
+    write!(idle.spread, "; last: {idle_split}").expect("format");
+    rows.push(idle);
+
+    // One long-lived server: warm tools/list, then 1,000 calls paired with direct requests.
+    let (mut server, _) = Server::start(&base_url).await;
+    server.notify("notifications/initialized").await;
+    let mut warm_list = Vec::new();
+    for _ in 0..plan.list_repeats {
+        let start = Instant::now();
+        server.request("tools/list", json!({})).await;
+        warm_list.push(start.elapsed().as_secs_f64() * 1e3);
+    }
+    rows.push(Row::measured("`tools/list`, warm", &warm_list, Unit::Ms));
+
+    let direct = Direct::new(&base_url);
+    for _ in 0..50 {
+        server.org_info().await;
+        direct.org_info().await;
+    }
+    let mut through_mcp = Vec::new();
+    let mut overhead = Vec::new();
+    for _ in 0..CALLS {
+        let start = Instant::now();
+        server.org_info().await;
+        let mcp = start.elapsed().as_secs_f64() * 1e6;
+        let start = Instant::now();
+        direct.org_info().await;
+        let http = start.elapsed().as_secs_f64() * 1e6;
+        through_mcp.push(mcp);
+        overhead.push(mcp - http);
+    }
+    let memory = server.memory();
+    rows.push(Row::measured("`get_org_info` through MCP (stdio), per call", &through_mcp, Unit::Us));
+    rows.push(
+        Row::measured("tool-call overhead (MCP call − direct HTTP GET, paired)", &overhead, Unit::Us)
+            .budget(200.0, "≤ 200 µs"),
+    );
+    rows.push(
+        Row::single("peak RSS after 1,000 tool calls (VmHWM; VmRSS now)", memory.hwm_mib(), memory.split(), Unit::Mib)
+            .budget(20.0, "≤ 20 MiB"),
+    );
+
+    let mut rates = Vec::new();
+    for _ in 0..plan.throughput_runs {
+        rates.push(server.throughput(plan.throughput_calls).await);
+    }
+    rows.push(Row::measured(
+        &format!("throughput, {IN_FLIGHT} calls in flight ({} calls a run)", plan.throughput_calls),
+        &rates,
+        Unit::PerSecond,
+    ));
+    server.stop().await;
+
+    rows.push(normalized_metrics(plan.metrics_runs).await);
+    rows.extend(tools_list_sizes(&list_line));
+    rows.push(binary_size());
+    Table { rows }
+}
+
+/// `claude_code_get_normalized_metrics` for 31 days over stdio, 50 ms per upstream
+/// request, against the ideal critical path `ceil(requests / concurrency) × latency`
+/// (as in `cargo bench --bench normalized_metrics`, which calls the library directly).
+async fn normalized_metrics(runs: usize) -> Row {
+    let fake = FakeAdminApi::start(Dataset::demo(42, 31, "2026-03-31")).await;
+    fake.set_latency(METRICS_LATENCY);
+    let concurrency = HttpConfig::new(claude_code_connector::runtime::AdminKey::new(FAKE_ADMIN_KEY)).concurrency;
+    let (mut server, _) = Server::start(&fake.base_url()).await;
+    server.notify("notifications/initialized").await;
+    let arguments = json!({"start_date": "2026-03-01", "end_date": "2026-03-31"});
+    let mut walls = Vec::new();
+    let mut requests = 0;
+    for _ in 0..runs {
+        fake.clear_requests();
+        let start = Instant::now();
+        let result = server.call("claude_code_get_normalized_metrics", arguments.clone()).await;
+        walls.push(start.elapsed().as_secs_f64() * 1e3);
+        assert_eq!(result["structuredContent"]["metadata"]["partial"], false, "no source may fail: {result}");
+        requests = fake.requests().len();
+    }
+    server.stop().await;
+    let ideal = METRICS_LATENCY.as_secs_f64() * 1e3 * requests.div_ceil(concurrency) as f64;
+    let mut row = Row::measured(
+        &format!(
+            "normalized metrics, 31 days, {} ms/request: wall ({requests} requests, {concurrency} in flight)",
+            METRICS_LATENCY.as_millis()
+        ),
+        &walls,
+        Unit::Ms,
+    );
+    let ratio = median(&walls) / ideal;
+    row.budget = Some(Budget {
+        limit: 1.2,
+        value: ratio,
+        best: row.best / ideal,
+        text: format!("ideal {ideal:.0} ms; ≤ 1.2× ideal (is {ratio:.2}×)"),
+    });
+    row
+}
+
+/// The `tools/list` result: total bytes on the wire, and per tool the part a model is
+/// shown (name, description, inputSchema) and the whole tool object.
+fn tools_list_sizes(line: &str) -> Vec<Row> {
+    let response: Value = serde_json::from_str(line).expect("tools/list is JSON");
+    let tools = response["result"]["tools"].as_array().expect("tools/list has tools");
+    let shown: Vec<f64> = tools
+        .iter()
+        .map(|t| {
+            let part = json!({"name": t["name"], "description": t["description"], "inputSchema": t["inputSchema"]});
+            part.to_string().len() as f64
+        })
+        .collect();
+    let whole: Vec<f64> = tools.iter().map(|t| t.to_string().len() as f64).collect();
+    let max = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
+    vec![
+        Row::single(
+            &format!("`tools/list` response, total ({} tools)", tools.len()),
+            line.len() as f64,
+            String::new(),
+            Unit::Bytes,
+        ),
+        Row::single(
+            "per tool: name + description + inputSchema (average; max)",
+            mean(&shown),
+            format!("max {:.0} B", max(&shown)),
+            Unit::Bytes,
+        )
+        .budget(800.0, "≤ 800 B average"),
+        Row::single(
+            "per tool: whole tool object with title, annotations, outputSchema (average; max)",
+            mean(&whole),
+            format!("max {:.0} B", max(&whole)),
+            Unit::Bytes,
+        ),
+    ]
+}
+
+/// The release binary's size, stripped (`strip` on a copy when the profile did not strip it).
+fn binary_size() -> Row {
+    let on_disk = std::fs::metadata(&*BIN).expect("the binary").len() as f64;
+    let copy = std::env::temp_dir().join(format!("claude-code-connector-bench-{}", std::process::id()));
+    let stripped = std::process::Command::new("strip")
+        .arg("-o")
+        .arg(&copy)
+        .arg(&*BIN)
+        .status()
+        .ok()
+        .filter(|s| s.success())
+        .and_then(|_| std::fs::metadata(&copy).ok())
+        .map(|m| m.len() as f64);
+    let _ = std::fs::remove_file(&copy);
+    let (value, note) = match stripped {
+        Some(size) => (size, format!("on disk {:.2} MiB", on_disk / MIB)),
+        None => (on_disk, "on disk (`strip` not found)".to_string()),
+    };
+    Row::single("release binary size, stripped", value / MIB, note, Unit::Mib).budget(8.0, "≤ 8 MiB")
+}
+
+/// Wall time of `cargo build --release` after `touch spec/admin-api.yaml` (build.rs
+/// reruns codegen, then the crate and the binary are rebuilt). Only the spec's
+/// modification time changes, never its content.
+fn rebuild(runs: usize) -> Row {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let spec = Path::new(ROOT).join("spec/admin-api.yaml");
+    let build = || {
+        let status = std::process::Command::new(&cargo)
+            .args(["build", "--release", "--locked", "--quiet", "--bin", "claude-code-connector"])
+            .current_dir(ROOT)
+            .status()
+            .expect("run cargo");
+        assert!(status.success(), "cargo build --release failed");
+    };
+    build(); // Up to date first: only the touch is measured.
+    let mut walls = Vec::new();
+    for _ in 0..runs {
+        let file = std::fs::File::options().append(true).open(&spec).expect("open the spec");
+        file.set_modified(SystemTime::now()).expect("touch the spec");
+        drop(file);
+        let start = Instant::now();
+        build();
+        walls.push(start.elapsed().as_secs_f64());
+    }
+    Row::measured("incremental `cargo build --release` after `touch spec/admin-api.yaml`", &walls, Unit::S)
+}
+
+/// The binary over stdio, as an MCP client drives it.
+struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Lines<BufReader<ChildStdout>>,
+    next_id: u64,
+}
+
+impl Server {
+    /// Spawns the binary and sends `initialize`; returns with the time to its response.
+    async fn start(base_url: &str) -> (Server, Duration) {
+        Server::start_with(base_url, None).await
+    }
+
+    /// [`Server::start`], with `SSL_CERT_FILE` set to `trust` (and no `SSL_CERT_DIR`) if given.
+    async fn start_with(base_url: &str, trust: Option<&Path>) -> (Server, Duration) {
+        let mut command = Command::new(&*BIN);
+        for (name, _) in std::env::vars() {
+            if name.starts_with("CLAUDE_CODE_CONNECTOR_") || name == "RUST_LOG" {
+                command.env_remove(name);
+            }
+        }
+        if let Some(file) = trust {
+            command.env("SSL_CERT_FILE", file).env_remove("SSL_CERT_DIR");
+        }
+        command
+            .env("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY)
+            .env("ANTHROPIC_BASE_URL", base_url)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true);
+        let start = Instant::now();
+        let mut child = command.spawn().expect("spawn the binary");
+        let stdin = child.stdin.take().expect("stdin");
+        let lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let mut server = Server { child, stdin, lines, next_id: 1 };
+        let params = json!({"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "0"}});
+        let (response, _) = server.request("initialize", params).await;
+        let elapsed = start.elapsed();
+        assert_eq!(response["result"]["serverInfo"]["name"], "claude-code-connector", "{response}");
+        (server, elapsed)
+    }
+
+    async fn send_line(&mut self, line: &str) {
+        self.stdin.write_all(line.as_bytes()).await.expect("write to the server");
+    }
+
+    async fn notify(&mut self, method: &str) {
+        self.send_line(&format!("{}\n", json!({"jsonrpc": "2.0", "method": method}))).await;
+    }
+
+    /// Sends a request and waits for its response (skipping notifications); returns the
+    /// response and its line as received.
+    async fn request(&mut self, method: &str, params: Value) -> (Value, String) {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send_line(&format!("{}\n", json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))).await;
+        loop {
+            let line = self.next_line().await;
+            let value: Value = serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON-RPC: {line}"));
+            if value["id"] == id {
+                assert!(value.get("error").is_none(), "{method}: {line}");
+                return (value, line);
+            }
+        }
+    }
+
+    async fn next_line(&mut self) -> String {
+        tokio::time::timeout(TIMEOUT, self.lines.next_line())
+            .await
+            .expect("a response in time")
+            .expect("read stdout")
+            .expect("the server closed stdout")
+    }
+
+    async fn call(&mut self, tool: &str, arguments: Value) -> Value {
+        let (response, _) = self.request("tools/call", json!({"name": tool, "arguments": arguments})).await;
+        let result = response["result"].clone();
+        assert_eq!(result["isError"], false, "{tool}: {result}");
+        result
+    }
+
+    async fn org_info(&mut self) {
+        self.call("claude_code_get_org_info", json!({})).await;
+    }
+
+    /// `claude_code_get_org_info` calls per second with [`IN_FLIGHT`] outstanding at all times.
+    async fn throughput(&mut self, calls: usize) -> f64 {
+        let first = self.next_id;
+        self.next_id += calls as u64;
+        let slots = Semaphore::new(IN_FLIGHT);
+        let failed = AtomicBool::new(false);
+        let (stdin, lines) = (&mut self.stdin, &mut self.lines);
+        let start = Instant::now();
+        let write = async {
+            let mut line = String::new();
+            for id in first..first + calls as u64 {
+                slots.acquire().await.expect("semaphore").forget();
+                line.clear();
+                writeln!(
+                    line,
+                    r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/call","params":{{"name":"claude_code_get_org_info","arguments":{{}}}}}}"#
+                )
+                .expect("format");
+                stdin.write_all(line.as_bytes()).await.expect("write to the server");
+            }
+        };
+        let read = async {
+            let mut done = 0;
+            while done < calls {
+                let line = tokio::time::timeout(TIMEOUT, lines.next_line())
+                    .await
+                    .expect("a response in time")
+                    .expect("read stdout")
+                    .expect("the server closed stdout");
+                let value: Value = serde_json::from_str(&line).expect("JSON-RPC");
+                if value.get("id").is_some() {
+                    if value["result"]["isError"] != false {
+                        failed.store(true, Ordering::Relaxed);
+                    }
+                    done += 1;
+                    slots.add_permits(1);
+                }
+            }
+        };
+        tokio::join!(write, read);
+        let rate = calls as f64 / start.elapsed().as_secs_f64();
+        assert!(!failed.load(Ordering::Relaxed), "every call in the throughput run succeeds");
+        rate
+    }
+
+    fn memory(&self) -> Memory {
+        let pid = self.child.id().expect("the server is running");
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc/PID/status (Linux)");
+        let kib = |key: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(key))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+                .unwrap_or_else(|| panic!("{key} in /proc/{pid}/status"))
+        };
+        Memory { hwm_kib: kib("VmHWM:"), rss_kib: kib("VmRSS:"), anon_kib: kib("RssAnon:"), file_kib: kib("RssFile:") }
+    }
+
+    /// Closes stdin (the server exits on EOF) and waits for the exit.
+    async fn stop(self) {
+        let Server { mut child, stdin, .. } = self;
+        drop(stdin);
+        let status = tokio::time::timeout(Duration::from_secs(10), child.wait()).await.expect("exits on EOF");
+        assert!(status.expect("wait").success(), "the server exits cleanly on EOF");
+    }
+}
+
+struct Memory {
+    hwm_kib: f64,
+    rss_kib: f64,
+    /// Heap and stacks.
+    anon_kib: f64,
+    /// Mapped pages of the binary and libraries (shared with the page cache).
+    file_kib: f64,
+}
+
+impl Memory {
+    fn hwm_mib(&self) -> f64 {
+        self.hwm_kib / 1024.0
+    }
+
+    /// VmRSS split into anonymous and file-backed pages.
+    fn split(&self) -> String {
+        format!(
+            "VmRSS {:.1} MiB = anon {:.1} + file {:.1}",
+            self.rss_kib / 1024.0,
+            self.anon_kib / 1024.0,
+            self.file_kib / 1024.0
+        )
+    }
+}
+
+/// The same request the tool sends, straight to the fake with reqwest.
+struct Direct {
+    client: reqwest::Client,
+    url: String,
+}
+
+impl Direct {
+    fn new(base_url: &str) -> Direct {
+        use reqwest::header::{ACCEPT, HeaderMap, HeaderValue, USER_AGENT};
+        let mut headers = HeaderMap::new();
+        headers.insert("anthropic-version", HeaderValue::from_static(ANTHROPIC_VERSION));
+        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert("x-api-key", HeaderValue::from_static(FAKE_ADMIN_KEY));
+        let client = reqwest::Client::builder().default_headers(headers).build().expect("reqwest client");
+        Direct { client, url: format!("{base_url}/v1/organizations/me") }
+    }
+
+    async fn org_info(&self) {
+        let response = self.client.get(&self.url).send().await.expect("GET /v1/organizations/me");
+        assert!(response.status().is_success(), "{}", response.status());
+        let body: Value = serde_json::from_slice(&response.bytes().await.expect("body")).expect("JSON body");
+        assert!(body["id"].is_string());
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Unit {
+    Ms,
+    Us,
+    S,
+    Mib,
+    Bytes,
+    PerSecond,
+}
+
+impl Unit {
+    fn show(self, value: f64) -> String {
+        match self {
+            Unit::Ms if value < 10.0 => format!("{value:.2} ms"),
+            Unit::Ms => format!("{value:.0} ms"),
+            Unit::Us => format!("{value:.0} µs"),
+            Unit::S => format!("{value:.1} s"),
+            Unit::Mib => format!("{value:.1} MiB"),
+            Unit::Bytes => format!("{value:.0} B"),
+            Unit::PerSecond => format!("{value:.0} /s"),
+        }
+    }
+}
+
+struct Budget {
+    limit: f64,
+    /// What is compared with the limit (the median, or a ratio derived from it).
+    value: f64,
+    /// What is compared with [`GROSS`] × the limit: the best runs (p10, or the minimum
+    /// below 10 samples), which a busy machine slows less than the median.
+    best: f64,
+    text: String,
+}
+
+#[derive(PartialEq, Eq)]
+enum Status {
+    None,
+    Ok,
+    Miss,
+    Gross,
+}
+
+struct Row {
+    metric: String,
+    median: f64,
+    /// p10, or the minimum below 10 samples; the value itself for a single measurement.
+    best: f64,
+    spread: String,
+    unit: Unit,
+    budget: Option<Budget>,
+}
+
+impl Row {
+    /// Median and p10..p90 (min..max below 10 samples) of repeated runs.
+    fn measured(metric: &str, samples: &[f64], unit: Unit) -> Row {
+        let mut sorted = samples.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let spread = if sorted.len() >= 10 {
+            format!("p10..p90 {}..{} (n={})", unit.show(pct(&sorted, 0.1)), unit.show(pct(&sorted, 0.9)), sorted.len())
+        } else {
+            format!("min..max {}..{} (n={})", unit.show(sorted[0]), unit.show(sorted[sorted.len() - 1]), sorted.len())
+        };
+        let best = if sorted.len() >= 10 { pct(&sorted, 0.1) } else { sorted[0] };
+        Row { metric: metric.to_string(), median: median(samples), best, spread, unit, budget: None }
+    }
+
+    fn single(metric: &str, value: f64, note: String, unit: Unit) -> Row {
+        Row { metric: metric.to_string(), median: value, best: value, spread: note, unit, budget: None }
+    }
+
+    fn budget(mut self, limit: f64, text: &str) -> Row {
+        self.budget = Some(Budget { limit, value: self.median, best: self.best, text: text.to_string() });
+        self
+    }
+
+    /// Ok or a miss by the median; gross when even the best runs are at [`GROSS`]× the budget.
+    fn status(&self) -> Status {
+        match &self.budget {
+            None => Status::None,
+            Some(b) if b.best >= GROSS * b.limit => Status::Gross,
+            Some(b) if b.value > b.limit => Status::Miss,
+            Some(_) => Status::Ok,
+        }
+    }
+}
+
+struct Table {
+    rows: Vec<Row>,
+}
+
+impl Table {
+    fn render(&self, plan: &Plan) -> String {
+        let mut out = String::new();
+        let mode = if plan.quick { "quick (few iterations)" } else { "full" };
+        writeln!(out, "claude-code-connector server benchmark, {mode}").unwrap();
+        writeln!(out, "binary: {}", *BIN).unwrap();
+        writeln!(out, "machine: {}", machine()).unwrap();
+        writeln!(out).unwrap();
+        writeln!(out, "| measurement | median | spread | budget | |").unwrap();
+        writeln!(out, "|---|---|---|---|---|").unwrap();
+        for row in &self.rows {
+            let (budget, status) = match (&row.budget, row.status()) {
+                (Some(b), Status::Ok) => (b.text.as_str(), "ok"),
+                (Some(b), Status::Miss) => (b.text.as_str(), "**miss**"),
+                (Some(b), Status::Gross) => (b.text.as_str(), "**GROSS**"),
+                _ => ("", ""),
+            };
+            writeln!(out, "| {} | {} | {} | {budget} | {status} |", row.metric, row.unit.show(row.median), row.spread)
+                .unwrap();
+        }
+        writeln!(out).unwrap();
+        writeln!(out, "ok / miss: the median against the budget. GROSS (exits 1): even the best runs (p10, or the minimum below 10 runs) at {GROSS}× the budget or more.").unwrap();
+        out
+    }
+}
+
+/// One root certificate of the system's (a PEM file in /etc/ssl/certs), if there is one.
+fn one_certificate() -> Option<PathBuf> {
+    let mut pems: Vec<PathBuf> = std::fs::read_dir("/etc/ssl/certs")
+        .ok()?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|e| e == "pem") && path.is_file())
+        .collect();
+    pems.sort();
+    pems.into_iter().next()
+}
+
+/// CPU model, cores and memory, from /proc.
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name").and_then(|r| r.split_once(':')).map(|(_, m)| m.trim().to_string()))
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let ram_gib = meminfo
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kib| kib / 1024.0 / 1024.0);
+    format!("{model}, {cores} cores, {ram_gib:.1} GiB RAM")
+}
+
+fn median(samples: &[f64]) -> f64 {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    pct(&sorted, 0.5)
+}
+
+/// The `q` quantile of sorted samples (nearest rank).
+fn pct(sorted: &[f64], q: f64) -> f64 {
+    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
+}
+
+fn mean(samples: &[f64]) -> f64 {
+    samples.iter().sum::<f64>() / samples.len() as f64
+}
