@@ -329,6 +329,7 @@ async fn run_server(args: &ServeArgs, sandbox: bool) -> Result<(), Failure> {
     let policy = policy(&args.filter, Some(&args.writes))?;
     let audit = audit_log(&args.writes)?;
     let upstream = upstream(&args.connection, sandbox)?;
+    upstream.http.prepare_in_background();
     tracing::info!(limits = %policy.describe(), "least-privilege settings");
     let connector = upstream.connector().with_policy(policy).with_audit(Some(audit)).with_limits(limits(&args.limits));
     if connector.tools().is_empty() {

@@ -4,8 +4,8 @@
 //! in the `x-api-key` header to the configured base URL.
 
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
@@ -194,7 +194,10 @@ pub fn path_segment(value: &str) -> String {
 }
 
 struct Inner {
-    client: reqwest::Client,
+    /// Built on first use (or by [`Http::prepare_in_background`]): building it reads and
+    /// parses the system's root certificates, which would otherwise delay start-up.
+    client: OnceLock<Result<reqwest::Client, String>>,
+    connect_timeout: Duration,
     base_url: reqwest::Url,
     key: AdminKey,
     retry: RetryPolicy,
@@ -256,6 +259,15 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// Makes rustls's `ring` provider the process default, which the HTTP client (ours, and
+/// any other reqwest client in the process) uses. Idempotent.
+pub fn install_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Fails only if another thread installed one first, which is as good.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
 impl Http {
     /// Refuses a base URL that would send the key in clear text, unless it is loopback.
     pub fn new(config: HttpConfig) -> Result<Http, ConfigError> {
@@ -279,20 +291,10 @@ impl Http {
         if config.key.is_empty() {
             return Err(ConfigError("the admin key is empty".into()));
         }
-        let mut headers = HeaderMap::new();
-        headers.insert("anthropic-version", HeaderValue::from_static(ANTHROPIC_VERSION));
-        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        let client = reqwest::Client::builder()
-            .default_headers(headers)
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| ConfigError(format!("cannot build the HTTP client: {e}")))?;
         Ok(Http {
             inner: Arc::new(Inner {
-                client,
+                client: OnceLock::new(),
+                connect_timeout: config.connect_timeout,
                 base_url,
                 key: config.key,
                 retry: config.retry,
@@ -304,6 +306,41 @@ impl Http {
             count: None,
             ids: None,
         })
+    }
+
+    /// Builds the HTTP client on a thread of its own now, so that start-up does not wait
+    /// for the root certificates and the first call finds the client ready.
+    pub fn prepare_in_background(&self) {
+        let http = self.clone();
+        let spawned = std::thread::Builder::new().name("http-client-setup".into()).spawn(move || {
+            if let Err(e) = http.client() {
+                tracing::warn!("{e}");
+            }
+        });
+        if let Err(e) = spawned {
+            tracing::debug!("cannot start the HTTP client set-up thread ({e}); it is built on first use");
+        }
+    }
+
+    /// The client, built on first use: TLS with the system's root certificates, the
+    /// headers every request carries, no redirects.
+    fn client(&self) -> Result<&reqwest::Client, Error> {
+        let inner = &self.inner;
+        let built = inner.client.get_or_init(|| {
+            install_crypto_provider();
+            let mut headers = HeaderMap::new();
+            headers.insert("anthropic-version", HeaderValue::from_static(ANTHROPIC_VERSION));
+            headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+            headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+            reqwest::Client::builder()
+                .default_headers(headers)
+                .connect_timeout(inner.connect_timeout)
+                .timeout(inner.request_timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| format!("cannot build the HTTP client: {e}"))
+        });
+        built.as_ref().map_err(|message| Error::Internal(message.clone()))
     }
 
     #[must_use]
@@ -400,8 +437,8 @@ impl Http {
             url.query_pairs_mut().extend_pairs(request.query.iter().map(|(n, v)| (n.as_str(), v.as_str())));
         }
         let mut builder = self
-            .inner
-            .client
+            .client()
+            .map_err(local)?
             .request(request.method.as_reqwest(), url)
             .timeout(timeout)
             .header("x-api-key", self.inner.key.header_value().map_err(local)?);
@@ -682,6 +719,22 @@ mod tests {
             config.base_url = url.into();
             assert!(Http::new(config).is_ok(), "{url}");
         }
+    }
+
+    #[test]
+    fn the_client_and_its_root_certificates_are_not_built_at_start_up() {
+        let mut config = HttpConfig::new(AdminKey::new(KEY));
+        config.base_url = "http://127.0.0.1:1".into();
+        let http = Http::new(config).unwrap();
+        assert!(http.inner.client.get().is_none(), "Http::new built the client: start-up would wait for it");
+        http.prepare_in_background();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while http.inner.client.get().is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let built = http.inner.client.get().expect("prepare_in_background builds the client");
+        assert!(built.is_ok(), "{:?}", built.as_ref().err());
+        assert!(http.clone().inner.client.get().is_some(), "clones share the one client");
     }
 
     #[test]
