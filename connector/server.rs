@@ -7,7 +7,7 @@
 //! line of every write.
 
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use futures_util::FutureExt;
@@ -48,7 +48,9 @@ impl Default for Limits {
 #[derive(Clone)]
 pub struct Connector {
     client: Client,
-    tools: Arc<Vec<Tool>>,
+    /// The MCP tool list `policy` exposes, built on first use: parsing every schema is
+    /// the largest part of start-up otherwise.
+    tools: Arc<OnceLock<Vec<Tool>>>,
     policy: Arc<Policy>,
     audit: Option<Arc<AuditLog>>,
     limits: Limits,
@@ -77,7 +79,7 @@ impl Connector {
     pub fn new(client: Client) -> Self {
         Connector {
             client,
-            tools: Arc::new(tool_list(&Policy::default())),
+            tools: Arc::default(),
             policy: Arc::new(Policy::default()),
             audit: Some(Arc::new(AuditLog::stderr())),
             limits: Limits::default(),
@@ -103,7 +105,7 @@ impl Connector {
     /// Lists and allows only what `policy` permits.
     #[must_use]
     pub fn with_policy(mut self, policy: Policy) -> Self {
-        self.tools = Arc::new(tool_list(&policy));
+        self.tools = Arc::default();
         self.policy = Arc::new(policy);
         self
     }
@@ -122,7 +124,12 @@ impl Connector {
     }
 
     pub fn tools(&self) -> &[Tool] {
-        &self.tools
+        self.tools.get_or_init(|| tool_list(&self.policy))
+    }
+
+    /// How many tools the policy exposes, without building their MCP descriptions.
+    pub fn tool_count(&self) -> usize {
+        DEFINITIONS.iter().filter(|def| self.policy.exposes(def)).count()
     }
 
     /// Runs one tool call: validation, the API calls, the result or the error as MCP content.
@@ -300,7 +307,7 @@ impl ServerHandler for Connector {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(self.tools.as_ref().clone()))
+        Ok(ListToolsResult::with_all_items(self.tools().to_vec()))
     }
 
     async fn list_prompts(
@@ -333,7 +340,7 @@ impl ServerHandler for Connector {
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        self.tools.iter().find(|t| t.name == name).cloned()
+        self.tools().iter().find(|t| t.name == name).cloned()
     }
 
     async fn call_tool(
@@ -359,5 +366,24 @@ impl ServerHandler for Connector {
             () = context.ct.cancelled() => CallOutcome::Cancelled,
         };
         Ok(self.finish(tool, &arguments, Ended { outcome, request_ids }).into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::{AdminKey, Http, HttpConfig};
+
+    #[test]
+    fn the_tool_list_is_built_on_first_use_not_at_start_up() {
+        let mut config = HttpConfig::new(AdminKey::new("sk-ant-admin01-test"));
+        config.base_url = "http://127.0.0.1:9".into();
+        let connector =
+            Connector::new(Client::new(Http::new(config).unwrap())).with_policy(Policy::default().read_only(true));
+        assert!(connector.tools.get().is_none(), "the tool list was built before anyone asked for it");
+        let expected = DEFINITIONS.iter().filter(|def| def.annotations.read_only).count();
+        assert_eq!(connector.tool_count(), expected);
+        assert_eq!(connector.tools().len(), expected, "the list follows the policy set after `new`");
+        assert!(connector.clone().tools.get().is_some(), "clones share the built list");
     }
 }

@@ -329,17 +329,18 @@ async fn run_server(args: &ServeArgs, sandbox: bool) -> Result<(), Failure> {
     let policy = policy(&args.filter, Some(&args.writes))?;
     let audit = audit_log(&args.writes)?;
     let upstream = upstream(&args.connection, sandbox)?;
-    upstream.http.prepare_in_background();
     tracing::info!(limits = %policy.describe(), "least-privilege settings");
     let connector = upstream.connector().with_policy(policy).with_audit(Some(audit)).with_limits(limits(&args.limits));
-    if connector.tools().is_empty() {
+    if connector.tool_count() == 0 {
         return Err(Failure::usage("no tool is left to serve with these --read-only/--tools settings"));
     }
-    tracing::info!(tools = connector.tools().len(), sandbox, "serving MCP on stdio");
+    tracing::info!(tools = connector.tool_count(), sandbox, "serving MCP on stdio");
     let running = connector
         .serve(rmcp::transport::stdio())
         .await
         .map_err(|e| Failure::failed(format!("MCP handshake failed: {e}")))?;
+    // After the handshake, so `initialize` is not kept waiting for the root certificates.
+    upstream.http.prepare_in_background();
     let reason =
         running.waiting().await.map_err(|e| Failure::failed(format!("the MCP session ended with an error: {e}")))?;
     tracing::info!(?reason, "MCP session ended");
