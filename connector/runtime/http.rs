@@ -737,6 +737,35 @@ mod tests {
         assert!(http.clone().inner.client.get().is_some(), "clones share the one client");
     }
 
+    /// The crypto provider (ring) really works: the client builds and sends a TLS
+    /// ClientHello (which needs key generation) to an https URL. The peer hangs up,
+    /// which is reported as a transport error without the key.
+    #[test]
+    fn https_goes_through_rustls_with_the_ring_provider() {
+        use std::io::Read;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let peer = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut record_header = [0u8; 6];
+            stream.read_exact(&mut record_header).unwrap();
+            record_header
+        });
+        let mut config = HttpConfig::new(AdminKey::new(KEY));
+        config.base_url = format!("https://127.0.0.1:{port}");
+        config.retry.max_attempts = 1;
+        let http = Http::new(config).unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let error =
+            runtime.block_on(http.send::<Value>(Request::new(Method::Get, "/v1/organizations/me"))).unwrap_err();
+        let header = peer.join().unwrap();
+        assert_eq!(header[0], 0x16, "a TLS handshake record");
+        assert_eq!(header[5], 0x01, "a ClientHello");
+        let message = error.to_string();
+        assert!(matches!(error, Error::Transport(_)), "{message}");
+        assert!(!message.contains("secret-value"), "{message}");
+    }
+
     #[test]
     fn a_404_names_the_missing_object_from_the_path() {
         let subject = |method, path: &str, user: Option<&str>| {
