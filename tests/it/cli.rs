@@ -1,8 +1,6 @@
 //! The command line of the real binary: `tools`, `call` (tables, totals, `--output json`),
 //! exit codes and streams, mostly against the sandbox, and once against a fake with a key.
 
-use std::process::Stdio;
-
 use claude_code_connector::Client;
 use claude_code_connector::generated::tools::{DEFINITIONS, ToolId};
 use claude_code_connector::runtime::{AdminKey, Http, HttpConfig, JsonObject};
@@ -10,40 +8,9 @@ use claude_code_connector::server::Connector;
 use fake_admin_api::{Dataset, FAKE_ADMIN_KEY, FakeAdminApi};
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_claude-code-connector");
+use crate::binary::run;
+
 const SANDBOX_LINE: &str = "Sandbox data: a demo organization, not yours";
-
-/// What a run of the binary printed and how it ended.
-#[derive(Debug)]
-pub struct Run {
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-/// Runs the binary with `args`, no key, no base URL and none of the connector's
-/// variables from the test's environment, plus `env`.
-pub async fn run(args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut command = tokio::process::Command::new(BIN);
-    command.args(args).stdin(Stdio::null()).kill_on_drop(true);
-    for (name, _) in std::env::vars() {
-        if name.starts_with("CLAUDE_CODE_CONNECTOR_") || name.starts_with("ANTHROPIC_") || name == "RUST_LOG" {
-            command.env_remove(name);
-        }
-    }
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let output = tokio::time::timeout(std::time::Duration::from_secs(60), command.output())
-        .await
-        .expect("the binary finishes in time")
-        .expect("run the binary");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
 
 /// The first command of the README's Quick start, as arguments of the binary.
 #[cfg(feature = "sandbox")]

@@ -1,6 +1,7 @@
 //! Integration tests: the connector driven through MCP, as a client would, against
 //! the strict fake Admin API on 127.0.0.1.
 
+mod binary;
 mod harness;
 
 mod bad_input;

@@ -11,6 +11,7 @@ use fake_admin_api::FakeAdminApi;
 use rmcp::model::CallToolRequestParams;
 use serde_json::{Value, json};
 
+use crate::binary::{self, Spawned};
 use crate::harness::{Harness, fast_config, text_of};
 use crate::tools::seed;
 
@@ -203,26 +204,15 @@ async fn large_results_are_capped_with_a_note_saying_how_to_get_the_rest() {
     assert!(serde_json::to_vec(&out).unwrap().len() <= 1500);
 }
 
-const BIN: &str = env!("CARGO_BIN_EXE_claude-code-connector");
-
 /// The real binary's `tools/list` answer under `env` settings.
 async fn listed_by_binary(env: &[(&str, &str)]) -> Vec<String> {
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    use tokio::io::AsyncWriteExt;
     let fake = FakeAdminApi::start(seed()).await;
-    let mut command = tokio::process::Command::new(BIN);
-    command
-        .env("ANTHROPIC_ADMIN_API_KEY", fake_admin_api::FAKE_ADMIN_KEY)
-        .env("ANTHROPIC_BASE_URL", fake.base_url())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true);
+    let mut command = binary::serving(fake_admin_api::FAKE_ADMIN_KEY, &fake.base_url());
     for (name, value) in env {
         command.env(name, value);
     }
-    let mut child = command.spawn().expect("spawn");
-    let mut stdin = child.stdin.take().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let Spawned { child: _child, mut stdin, stdout: mut lines, .. } = binary::spawn(&mut command);
     for message in [
         json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"0"}}}),
         json!({"jsonrpc":"2.0","method":"notifications/initialized"}),
@@ -256,15 +246,9 @@ async fn the_binary_takes_its_limits_from_flags_or_the_environment() {
         ("--tools", "lsit_*", "matches no tool"),
         ("--workspaces", "../etc", "is not a workspace ID"),
     ] {
-        let output = tokio::process::Command::new(BIN)
-            .args([flag, value])
-            .env("ANTHROPIC_ADMIN_API_KEY", fake_admin_api::FAKE_ADMIN_KEY)
-            .stdin(std::process::Stdio::null())
-            .output()
-            .await
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(!output.status.success() && stderr.contains(says), "{flag} {value}: {stderr}");
+        let output = binary::run(&[flag, value], &[("ANTHROPIC_ADMIN_API_KEY", fake_admin_api::FAKE_ADMIN_KEY)]).await;
+        let stderr = &output.stderr;
+        assert!(output.code != Some(0) && stderr.contains(says), "{flag} {value}: {stderr}");
         assert!(output.stdout.is_empty());
     }
 }

@@ -4,18 +4,16 @@
 //! timeout, dropped connections, a redirect, bad arguments), and neither the key nor
 //! its distinctive middle part may appear on stdout, on stderr or in any tool result.
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use fake_admin_api::{FAKE_ADMIN_KEY, FakeAdminApi, Fault};
 use serde_json::{Map, Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, Lines};
-use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+use tokio::io::{AsyncWriteExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdin, ChildStdout};
 use tokio::task::JoinHandle;
 
+use crate::binary::{self, Spawned};
 use crate::tools::seed;
-
-const BIN: &str = env!("CARGO_BIN_EXE_claude-code-connector");
 
 /// The part of the fake's key that identifies it, without the public `sk-ant-admin01-` prefix.
 const FAKE_KEY_MIDDLE: &str = "fake-key-for-tests";
@@ -29,43 +27,26 @@ struct Binary {
     child: Child,
     stdin: Option<ChildStdin>,
     stdout: Lines<BufReader<ChildStdout>>,
-    stderr: JoinHandle<std::io::Result<String>>,
+    stderr: JoinHandle<String>,
     transcript: Vec<String>,
     next_id: u64,
 }
 
 impl Binary {
     async fn start(key: &str, base_url: &str) -> Binary {
-        let mut child = Command::new(BIN)
-            .args(["--request-timeout", "1", "--connect-timeout", "2"])
-            .env("ANTHROPIC_ADMIN_API_KEY", key)
-            .env("ANTHROPIC_BASE_URL", base_url)
-            .env("RUST_LOG", "trace")
-            .env_remove("CLAUDE_CODE_CONNECTOR_READ_ONLY")
-            .env_remove("CLAUDE_CODE_CONNECTOR_TOOLS")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("spawn the binary");
-        let stdin = child.stdin.take();
-        let stdout = BufReader::new(child.stdout.take().unwrap()).lines();
-        let mut stderr_pipe = child.stderr.take().unwrap();
-        let stderr = tokio::spawn(async move {
-            let mut text = String::new();
-            stderr_pipe.read_to_string(&mut text).await.map(|_| text)
-        });
-        let mut binary = Binary { child, stdin, stdout, stderr, transcript: Vec::new(), next_id: 1 };
-        let init = binary
+        let mut command = binary::serving(key, base_url);
+        command.args(["--request-timeout", "1", "--connect-timeout", "2"]).env("RUST_LOG", "trace");
+        let Spawned { child, stdin, stdout, stderr } = binary::spawn(&mut command);
+        let mut server = Binary { child, stdin: Some(stdin), stdout, stderr, transcript: Vec::new(), next_id: 1 };
+        let init = server
             .request(
                 "initialize",
                 json!({"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"redaction","version":"0"}}),
             )
             .await;
         assert!(init.get("result").is_some(), "{init}");
-        binary.notify("notifications/initialized").await;
-        binary
+        server.notify("notifications/initialized").await;
+        server
     }
 
     async fn send(&mut self, message: &Value) {
@@ -113,7 +94,7 @@ impl Binary {
         let status =
             tokio::time::timeout(Duration::from_secs(20), self.child.wait()).await.expect("exits on EOF").unwrap();
         assert!(status.success(), "{status}");
-        let stderr = self.stderr.await.unwrap().unwrap();
+        let stderr = self.stderr.await.unwrap();
         (self.transcript.join("\n"), stderr)
     }
 }

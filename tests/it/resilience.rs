@@ -3,19 +3,18 @@
 //! mid-call or when idle. Raw JSON-RPC lines, as an MCP client writes them.
 
 use std::collections::BTreeMap;
-use std::process::{ExitStatus, Stdio};
+use std::process::ExitStatus;
 use std::time::Duration;
 
 use fake_admin_api::{FAKE_ADMIN_KEY, FakeAdminApi};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::process::{Child, ChildStdin, Command};
+use tokio::io::AsyncWriteExt;
+use tokio::process::{Child, ChildStdin};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use crate::binary::{self, Spawned};
 use crate::tools::seed;
-
-const BIN: &str = env!("CARGO_BIN_EXE_claude-code-connector");
 
 /// Generous bounds: only a hang exceeds them. No test asserts a duration.
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(120);
@@ -37,18 +36,9 @@ struct Server {
 
 impl Server {
     fn spawn(fake: &FakeAdminApi, rust_log: &str) -> Server {
-        let mut child = Command::new(BIN)
-            .env("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY)
-            .env("ANTHROPIC_BASE_URL", fake.base_url())
-            .env("RUST_LOG", rust_log)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("spawn the binary");
-        let stdin = child.stdin.take();
-        let mut stdout = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let mut command = binary::serving(FAKE_ADMIN_KEY, &fake.base_url());
+        command.env("RUST_LOG", rust_log);
+        let Spawned { child, stdin, mut stdout, stderr } = binary::spawn(&mut command);
         let (sender, lines) = mpsc::unbounded_channel();
         let reader = tokio::spawn(async move {
             while let Ok(Some(line)) = stdout.next_line().await {
@@ -57,14 +47,15 @@ impl Server {
                 }
             }
         });
-        // Drained as it comes, so a full pipe never blocks the server.
-        let mut stderr_pipe = child.stderr.take().expect("stderr");
-        let stderr = tokio::spawn(async move {
-            let mut bytes = Vec::new();
-            let _ = stderr_pipe.read_to_end(&mut bytes).await;
-            String::from_utf8_lossy(&bytes).into_owned()
-        });
-        Server { child, stdin, lines, reader, stderr, responses: BTreeMap::new(), anonymous_errors: Vec::new() }
+        Server {
+            child,
+            stdin: Some(stdin),
+            lines,
+            reader,
+            stderr,
+            responses: BTreeMap::new(),
+            anonymous_errors: Vec::new(),
+        }
     }
 
     async fn send_raw(&mut self, bytes: &[u8]) {

@@ -4,7 +4,6 @@
 #![cfg(feature = "sandbox")]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Stdio;
 use std::time::Duration;
 
 use claude_code_connector::Client;
@@ -14,30 +13,14 @@ use claude_code_connector::generated::tools::{DEFINITIONS, ToolId};
 use claude_code_connector::runtime::{AdminKey, Http, HttpConfig, JsonObject};
 use claude_code_connector::server::Connector;
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::AsyncWriteExt;
 
-use crate::cli::run;
-
-const BIN: &str = env!("CARGO_BIN_EXE_claude-code-connector");
+use crate::binary::{Spawned, command, run, spawn};
 
 /// Claude Desktop's way: `{"command": BIN, "args": ["--sandbox"]}`, no `env`, so no key.
 #[tokio::test]
 async fn a_claude_desktop_config_with_sandbox_and_no_key_serves_the_demo_over_mcp() {
-    let mut command = tokio::process::Command::new(BIN);
-    command.arg("--sandbox").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
-    for (name, _) in std::env::vars() {
-        if name.starts_with("CLAUDE_CODE_CONNECTOR_") || name.starts_with("ANTHROPIC_") {
-            command.env_remove(name);
-        }
-    }
-    let mut child = command.spawn().expect("spawn the binary");
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
-    let stderr = child.stderr.take().unwrap();
-    let stderr = tokio::spawn(async move {
-        let mut text = String::new();
-        tokio::io::AsyncReadExt::read_to_string(&mut BufReader::new(stderr), &mut text).await.map(|_| text)
-    });
+    let Spawned { mut child, mut stdin, mut stdout, stderr } = spawn(&mut command(&["--sandbox"]));
     let call = |id: u64, name: &str, arguments: Value| json!({"jsonrpc":"2.0","id":id,"method":"tools/call","params":{"name":name,"arguments":arguments}});
     let messages = [
         json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"claude-desktop-like","version":"0"}}}),
@@ -95,7 +78,7 @@ async fn a_claude_desktop_config_with_sandbox_and_no_key_serves_the_demo_over_mc
     drop(stdin);
     let status = tokio::time::timeout(Duration::from_secs(10), child.wait()).await.expect("exits on EOF").unwrap();
     assert!(status.success());
-    let stderr = stderr.await.unwrap().unwrap();
+    let stderr = stderr.await.unwrap();
     assert!(!stderr.contains("error"), "{stderr}");
 }
 

@@ -1,39 +1,21 @@
 //! The real binary over stdio, as Claude Desktop runs it: only JSON-RPC on stdout,
 //! logs on stderr, the key never printed, a clear exit without a key.
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use fake_admin_api::{FAKE_ADMIN_KEY, FakeAdminApi};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::process::Command;
+use tokio::io::AsyncWriteExt;
 
+use crate::binary::{self, Spawned};
 use crate::tools::seed;
-
-const BIN: &str = env!("CARGO_BIN_EXE_claude-code-connector");
 
 #[tokio::test]
 async fn the_binary_speaks_mcp_on_stdout_and_logs_only_to_stderr() {
     let fake = FakeAdminApi::start(seed()).await;
-    let mut child = Command::new(BIN)
-        .env("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY)
-        .env("ANTHROPIC_BASE_URL", fake.base_url())
-        .env("RUST_LOG", "debug")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn the binary");
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
-    // Drained as it comes: debug logs would otherwise fill the pipe and block the server.
-    let mut stderr_pipe = child.stderr.take().unwrap();
-    let stderr_reader = tokio::spawn(async move {
-        let mut text = String::new();
-        stderr_pipe.read_to_string(&mut text).await.map(|_| text)
-    });
+    let mut command = binary::serving(FAKE_ADMIN_KEY, &fake.base_url());
+    command.env("RUST_LOG", "debug");
+    let Spawned { mut child, mut stdin, mut stdout, stderr } = binary::spawn(&mut command);
     let messages = [
         json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"test","version":"0"}}}),
         json!({"jsonrpc":"2.0","method":"notifications/initialized"}),
@@ -75,59 +57,49 @@ async fn the_binary_speaks_mcp_on_stdout_and_logs_only_to_stderr() {
     drop(stdin);
     let status = tokio::time::timeout(Duration::from_secs(10), child.wait()).await.expect("exits on EOF").unwrap();
     assert!(status.success());
-    let stderr = stderr_reader.await.unwrap().unwrap();
+    let stderr = stderr.await.unwrap();
     assert!(!stderr.contains(FAKE_ADMIN_KEY), "the key must never be logged, even at debug");
     assert!(stderr.contains("request"), "debug logs go to stderr: {stderr}");
 }
 
 #[tokio::test]
 async fn a_missing_key_exits_with_a_clear_message() {
-    let output = Command::new(BIN).env_remove("ANTHROPIC_ADMIN_API_KEY").stdin(Stdio::null()).output().await.unwrap();
-    assert!(!output.status.success());
+    let output = binary::run(&[], &[]).await;
+    assert_ne!(output.code, Some(0));
     assert!(output.stdout.is_empty(), "nothing on stdout");
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = &output.stderr;
     assert!(stderr.contains("ANTHROPIC_ADMIN_API_KEY is not set") && stderr.contains("sk-ant-admin"), "{stderr}");
 }
 
 #[tokio::test]
 async fn a_plain_http_base_url_that_is_not_loopback_is_refused() {
-    let output = Command::new(BIN)
-        .env("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY)
-        .env("ANTHROPIC_BASE_URL", "http://api.example.com")
-        .stdin(Stdio::null())
-        .output()
-        .await
-        .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let output = binary::run(
+        &[],
+        &[("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY), ("ANTHROPIC_BASE_URL", "http://api.example.com")],
+    )
+    .await;
+    assert_ne!(output.code, Some(0));
+    let stderr = &output.stderr;
     assert!(stderr.contains("only https is allowed"), "{stderr}");
     assert!(!stderr.contains(FAKE_ADMIN_KEY));
 }
 
 #[tokio::test]
 async fn an_ordinary_api_key_gets_a_warning() {
-    let output = Command::new(BIN)
-        .env("ANTHROPIC_ADMIN_API_KEY", "sk-ant-api03-not-an-admin-key")
-        .env("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")
-        .stdin(Stdio::null())
-        .output()
-        .await
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let output = binary::run(
+        &[],
+        &[("ANTHROPIC_ADMIN_API_KEY", "sk-ant-api03-not-an-admin-key"), ("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")],
+    )
+    .await;
+    let stderr = &output.stderr;
     assert!(stderr.contains("does not start with sk-ant-admin"), "{stderr}");
     assert!(!stderr.contains("not-an-admin-key"), "the key itself is never printed");
 }
 
 #[tokio::test]
 async fn a_fan_out_concurrency_outside_its_bounds_is_refused() {
-    let output = Command::new(BIN)
-        .args(["--concurrency", "0"])
-        .env("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY)
-        .stdin(Stdio::null())
-        .output()
-        .await
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2), "a usage error");
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let output = binary::run(&["--concurrency", "0"], &[("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY)]).await;
+    assert_eq!(output.code, Some(2), "a usage error");
+    let stderr = &output.stderr;
     assert!(stderr.contains("--concurrency") && stderr.contains("1..=64"), "{stderr}");
 }

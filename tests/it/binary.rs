@@ -1,0 +1,83 @@
+//! The real binary, started as Claude Desktop starts it: a child process over stdio,
+//! with none of the connector's settings leaking in from the test's environment.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+use tokio::task::JoinHandle;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_claude-code-connector");
+
+/// The binary with `args`, without any `CLAUDE_CODE_CONNECTOR_*`, `ANTHROPIC_*` or
+/// `RUST_LOG` variable of the test's environment, killed if the test drops it.
+pub fn command(args: &[&str]) -> Command {
+    let mut command = Command::new(BIN);
+    command.args(args).kill_on_drop(true);
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("CLAUDE_CODE_CONNECTOR_") || name.starts_with("ANTHROPIC_") || name == "RUST_LOG" {
+            command.env_remove(&*name);
+        }
+    }
+    command
+}
+
+/// The binary serving MCP on stdio for `key`, against the API at `base_url`.
+pub fn serving(key: &str, base_url: &str) -> Command {
+    let mut command = command(&[]);
+    command.env("ANTHROPIC_ADMIN_API_KEY", key).env("ANTHROPIC_BASE_URL", base_url);
+    command
+}
+
+/// A running binary: its stdin, its stdout line by line, and its stderr, read as it
+/// comes so that verbose logs never fill the pipe and block the server.
+pub struct Spawned {
+    pub child: Child,
+    pub stdin: ChildStdin,
+    pub stdout: Lines<BufReader<ChildStdout>>,
+    /// Everything written to stderr, once the process has closed it.
+    pub stderr: JoinHandle<String>,
+}
+
+pub fn spawn(command: &mut Command) -> Spawned {
+    let mut child =
+        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn the binary");
+    let stdin = child.stdin.take().expect("stdin");
+    let stdout = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut pipe = child.stderr.take().expect("stderr");
+    let stderr = tokio::spawn(async move {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes).await;
+        String::from_utf8_lossy(&bytes).into_owned()
+    });
+    Spawned { child, stdin, stdout, stderr }
+}
+
+/// What a run of the binary printed and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs the binary to its end with `args` and `env` (on top of [`command`]'s clean
+/// environment), stdin empty.
+pub async fn run(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = command(args);
+    command.stdin(Stdio::null());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = tokio::time::timeout(Duration::from_secs(60), command.output())
+        .await
+        .expect("the binary finishes in time")
+        .expect("run the binary");
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
