@@ -109,6 +109,19 @@ pub struct Annotations {
     pub open_world: bool,
 }
 
+impl Annotations {
+    /// What the docs call the tool: `read`, `write` or `destructive`.
+    pub fn kind(&self) -> &'static str {
+        if self.destructive {
+            "destructive"
+        } else if self.read_only {
+            "read"
+        } else {
+            "write"
+        }
+    }
+}
+
 /// What a tool does once its arguments are valid.
 #[derive(Debug, Clone)]
 pub enum Action {

@@ -370,16 +370,9 @@ pub fn tools_table(policy: &Policy) -> String {
     for group in GROUPS {
         let mut first = true;
         for def in DEFINITIONS.iter().filter(|def| def.group == group.id && policy.exposes(def)) {
-            let kind = if def.annotations.read_only {
-                "read"
-            } else if def.annotations.destructive {
-                "destructive"
-            } else {
-                "write"
-            };
             let group_cell = if first { group.title } else { "" };
             first = false;
-            table.row([group_cell, input::short_name(def.name), def.title, kind]);
+            table.row([group_cell, input::short_name(def.name), def.title, def.annotations.kind()]);
             shown += 1;
         }
     }

@@ -26,6 +26,19 @@ pub struct Annotations {
     pub open_world: bool,
 }
 
+impl Annotations {
+    /// What the tool table and the docs call the tool: `read`, `write` or `destructive`.
+    pub fn kind(&self) -> &'static str {
+        if self.destructive {
+            "destructive"
+        } else if self.read_only {
+            "read"
+        } else {
+            "write"
+        }
+    }
+}
+
 /// Where a tool's output schema comes from.
 #[derive(Debug, Clone, Copy)]
 pub enum OutputSchema {
@@ -145,5 +158,18 @@ impl PromptDefinition {
             text = text.replace(&format!("{{{{{}}}}}", argument.name), &value);
         }
         Ok(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Annotations;
+
+    #[test]
+    fn a_tool_is_read_write_or_destructive() {
+        let tool = |read_only, destructive| Annotations { read_only, destructive, idempotent: true, open_world: true };
+        assert_eq!(tool(true, false).kind(), "read");
+        assert_eq!(tool(false, false).kind(), "write");
+        assert_eq!(tool(false, true).kind(), "destructive");
     }
 }

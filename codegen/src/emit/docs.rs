@@ -115,13 +115,6 @@ pub fn context(model: &Model) -> Value {
 
 fn tool_context(model: &Model, tool: &Tool) -> Value {
     let a = tool.annotations;
-    let kind = if a.destructive {
-        "destructive"
-    } else if a.read_only {
-        "read"
-    } else {
-        "write"
-    };
     let call = example_call(tool);
     let (http, handler, result) = match &tool.action {
         Action::Http(http) => {
@@ -144,7 +137,7 @@ fn tool_context(model: &Model, tool: &Tool) -> Value {
         "open_world": a.open_world,
         "workspace_guard": tool.workspace_guard,
         "org_role_guard": tool.org_role_guard,
-        "kind": kind,
+        "kind": a.kind(),
         "http": http,
         "handler": handler,
         "args": tool.args.iter().map(|arg| arg_context(tool, arg)).collect::<Vec<_>>(),
