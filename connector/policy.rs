@@ -9,11 +9,8 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::generated::ORG_ROLES;
-
+use crate::generated::tools::TOOL_PREFIX;
 use crate::runtime::{JsonObject, ToolDefinition};
-
-/// The prefix every tool name carries; patterns may leave it out.
-const TOOL_PREFIX: &str = "claude_code_";
 
 /// The operator's limits. The default limits nothing.
 #[derive(Debug, Clone, Default)]

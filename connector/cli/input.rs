@@ -2,22 +2,20 @@
 
 use serde_json::{Map, Value};
 
-use crate::generated::tools::{DEFINITIONS, ToolId};
+use crate::generated::tools::{DEFINITIONS, TOOL_PREFIX, ToolId};
 use crate::runtime::JsonObject;
 
-/// The prefix every MCP tool name has; optional on the command line.
-pub const PREFIX: &str = "claude_code_";
-
-/// The name without the [`PREFIX`]: what `tools` shows and `call` takes.
+/// The name without the [`TOOL_PREFIX`] (optional on the command line): what `tools`
+/// shows and `call` takes.
 pub fn short_name(name: &str) -> &str {
-    name.strip_prefix(PREFIX).unwrap_or(name)
+    name.strip_prefix(TOOL_PREFIX).unwrap_or(name)
 }
 
 /// The tool named `name` (`list_users`, `claude_code_list_users`, `list-users`), or a
 /// message that says what is wrong and what is close.
 pub fn resolve_tool(name: &str) -> Result<ToolId, String> {
     let wanted = name.trim().to_ascii_lowercase().replace('-', "_");
-    let full = if wanted.starts_with(PREFIX) { wanted.clone() } else { format!("{PREFIX}{wanted}") };
+    let full = if wanted.starts_with(TOOL_PREFIX) { wanted.clone() } else { format!("{TOOL_PREFIX}{wanted}") };
     if let Some(tool) = ToolId::from_name(&full) {
         return Ok(tool);
     }

@@ -1028,6 +1028,7 @@ impl<'a> RustEmitter<'a> {
 
     fn tools_module(&self) -> TokenStream {
         let rt = &self.rt;
+        let tool_prefix = crate::names::TOOL_PREFIX;
         let variants: Vec<Ident> =
             self.model.tools.iter().map(|t| format_ident!("{}", upper_camel(&t.rust_name))).collect();
         let names: Vec<&str> = self.model.tools.iter().map(|t| t.name.as_str()).collect();
@@ -1124,6 +1125,8 @@ impl<'a> RustEmitter<'a> {
                         }
                     }
                 }
+                /// The prefix of every tool name; the command line and `--tools` patterns may leave it out.
+                pub const TOOL_PREFIX: &str = #tool_prefix;
                 /// Every tool's definition, in spec order.
                 pub static DEFINITIONS: &[#rt::ToolDefinition] = &[#(#definitions),*];
                 /// Validates the arguments, calls the tool and returns its JSON result.

@@ -948,6 +948,8 @@ pub mod tools {
             }
         }
     }
+    /// The prefix of every tool name; the command line and `--tools` patterns may leave it out.
+    pub const TOOL_PREFIX: &str = "claude_code_";
     /// Every tool's definition, in spec order.
     pub static DEFINITIONS: &[claude_code_connector::runtime::ToolDefinition] = &[
         claude_code_connector::runtime::ToolDefinition {
