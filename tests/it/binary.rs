@@ -1,10 +1,12 @@
 //! The real binary, started as Claude Desktop starts it: a child process over stdio,
 //! with none of the connector's settings leaking in from the test's environment.
 
-use std::process::Stdio;
+use std::collections::BTreeMap;
+use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader, Lines};
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 use tokio::task::JoinHandle;
 
@@ -39,6 +41,46 @@ pub struct Spawned {
     pub stdout: Lines<BufReader<ChildStdout>>,
     /// Everything written to stderr, once the process has closed it.
     pub stderr: JoinHandle<String>,
+}
+
+impl Spawned {
+    /// Sends `messages` one by one; after each request (a message with an id), reads
+    /// stdout until its answer has come. Every line on stdout must be JSON-RPC 2.0.
+    /// Returns the answers by id.
+    pub async fn exchange(&mut self, messages: &[Value]) -> BTreeMap<u64, Value> {
+        let mut answers = BTreeMap::new();
+        for message in messages {
+            self.stdin.write_all(format!("{message}\n").as_bytes()).await.expect("write to the binary");
+            let Some(id) = message.get("id").and_then(Value::as_u64) else { continue };
+            while !answers.contains_key(&id) {
+                let line = tokio::time::timeout(Duration::from_secs(60), self.stdout.next_line())
+                    .await
+                    .unwrap_or_else(|_| panic!("no answer to request {id} within 60 s"))
+                    .expect("read stdout")
+                    .expect("stdout open");
+                let value: Value =
+                    serde_json::from_str(&line).unwrap_or_else(|_| panic!("stdout carries only JSON-RPC, got: {line}"));
+                assert_eq!(value["jsonrpc"], "2.0", "{line}");
+                if let Some(answered) = value.get("id").and_then(Value::as_u64) {
+                    answers.insert(answered, value);
+                }
+            }
+        }
+        answers
+    }
+
+    /// Closes stdin, as a client that is done does, and returns how the binary exited
+    /// and all it wrote to stderr.
+    pub async fn finish(self) -> (ExitStatus, String) {
+        let Spawned { mut child, stdin, stdout, stderr } = self;
+        drop(stdin);
+        let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
+            .await
+            .expect("the binary exits once stdin is closed")
+            .expect("wait for the binary");
+        drop(stdout);
+        (status, stderr.await.expect("the stderr reader"))
+    }
 }
 
 pub fn spawn(command: &mut Command) -> Spawned {

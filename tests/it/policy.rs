@@ -11,7 +11,7 @@ use fake_admin_api::FakeAdminApi;
 use rmcp::model::CallToolRequestParams;
 use serde_json::{Value, json};
 
-use crate::binary::{self, Spawned};
+use crate::binary;
 use crate::harness::{Harness, fast_config, text_of};
 use crate::tools::seed;
 
@@ -206,32 +206,20 @@ async fn large_results_are_capped_with_a_note_saying_how_to_get_the_rest() {
 
 /// The real binary's `tools/list` answer under `env` settings.
 async fn listed_by_binary(env: &[(&str, &str)]) -> Vec<String> {
-    use tokio::io::AsyncWriteExt;
     let fake = FakeAdminApi::start(seed()).await;
     let mut command = binary::serving(fake_admin_api::FAKE_ADMIN_KEY, &fake.base_url());
     for (name, value) in env {
         command.env(name, value);
     }
-    let Spawned { child: _child, mut stdin, stdout: mut lines, .. } = binary::spawn(&mut command);
-    for message in [
-        json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"0"}}}),
-        json!({"jsonrpc":"2.0","method":"notifications/initialized"}),
-        json!({"jsonrpc":"2.0","id":2,"method":"tools/list"}),
-    ] {
-        stdin.write_all(format!("{message}\n").as_bytes()).await.unwrap();
-    }
-    loop {
-        let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await.unwrap().unwrap().unwrap();
-        let value: Value = serde_json::from_str(&line).unwrap();
-        if value["id"] == 2 {
-            return value["result"]["tools"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|t| t["name"].as_str().unwrap().to_string())
-                .collect();
-        }
-    }
+    let mut server = binary::spawn(&mut command);
+    let answers = server
+        .exchange(&[
+            json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"0"}}}),
+            json!({"jsonrpc":"2.0","method":"notifications/initialized"}),
+            json!({"jsonrpc":"2.0","id":2,"method":"tools/list"}),
+        ])
+        .await;
+    answers[&2]["result"]["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_string()).collect()
 }
 
 #[tokio::test]

@@ -13,14 +13,13 @@ use claude_code_connector::generated::tools::{DEFINITIONS, ToolId};
 use claude_code_connector::runtime::{AdminKey, Http, HttpConfig, JsonObject};
 use claude_code_connector::server::Connector;
 use serde_json::{Value, json};
-use tokio::io::AsyncWriteExt;
 
-use crate::binary::{Spawned, command, run, spawn};
+use crate::binary::{command, run, spawn};
 
 /// Claude Desktop's way: `{"command": BIN, "args": ["--sandbox"]}`, no `env`, so no key.
 #[tokio::test]
 async fn a_claude_desktop_config_with_sandbox_and_no_key_serves_the_demo_over_mcp() {
-    let Spawned { mut child, mut stdin, mut stdout, stderr } = spawn(&mut command(&["--sandbox"]));
+    let mut server = spawn(&mut command(&["--sandbox"]));
     let call = |id: u64, name: &str, arguments: Value| json!({"jsonrpc":"2.0","id":id,"method":"tools/call","params":{"name":name,"arguments":arguments}});
     let messages = [
         json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"claude-desktop-like","version":"0"}}}),
@@ -31,23 +30,7 @@ async fn a_claude_desktop_config_with_sandbox_and_no_key_serves_the_demo_over_mc
         call(5, "claude_code_list_invites", json!({"per_page": 100})),
         call(6, "claude_code_get_code_analytics", json!({"start_date": "30-days-ago", "end_date": "yesterday"})),
     ];
-    let mut responses = BTreeMap::new();
-    for message in messages {
-        stdin.write_all(format!("{message}\n").as_bytes()).await.unwrap();
-        let Some(id) = message.get("id").and_then(Value::as_u64) else { continue };
-        while !responses.contains_key(&id) {
-            let line = tokio::time::timeout(Duration::from_secs(30), stdout.next_line())
-                .await
-                .expect("an answer in time")
-                .unwrap()
-                .expect("stdout open");
-            let value: Value =
-                serde_json::from_str(&line).unwrap_or_else(|_| panic!("only JSON-RPC on stdout: {line}"));
-            if let Some(id) = value.get("id").and_then(Value::as_u64) {
-                responses.insert(id, value);
-            }
-        }
-    }
+    let responses = server.exchange(&messages).await;
     let instructions = responses[&1]["result"]["instructions"].as_str().unwrap();
     assert!(instructions.starts_with("SANDBOX:") && instructions.contains("demo organization"), "{instructions}");
     assert!(instructions.contains("Admin API"), "the usual instructions follow: {instructions}");
@@ -75,10 +58,8 @@ async fn a_claude_desktop_config_with_sandbox_and_no_key_serves_the_demo_over_mc
     }
     assert!(per_day.values().any(|n| *n > CLAUDE_CODE_PAGE_SIZE), "{per_day:?}");
 
-    drop(stdin);
-    let status = tokio::time::timeout(Duration::from_secs(10), child.wait()).await.expect("exits on EOF").unwrap();
+    let (status, stderr) = server.finish().await;
     assert!(status.success());
-    let stderr = stderr.await.unwrap();
     assert!(!stderr.contains("error"), "{stderr}");
 }
 

@@ -1,13 +1,10 @@
 //! The real binary over stdio, as Claude Desktop runs it: only JSON-RPC on stdout,
 //! logs on stderr, the key never printed, a clear exit without a key.
 
-use std::time::Duration;
-
 use fake_admin_api::{FAKE_ADMIN_KEY, FakeAdminApi};
-use serde_json::{Value, json};
-use tokio::io::AsyncWriteExt;
+use serde_json::json;
 
-use crate::binary::{self, Spawned};
+use crate::binary;
 use crate::tools::seed;
 
 #[tokio::test]
@@ -15,7 +12,7 @@ async fn the_binary_speaks_mcp_on_stdout_and_logs_only_to_stderr() {
     let fake = FakeAdminApi::start(seed()).await;
     let mut command = binary::serving(FAKE_ADMIN_KEY, &fake.base_url());
     command.env("RUST_LOG", "debug");
-    let Spawned { mut child, mut stdin, mut stdout, stderr } = binary::spawn(&mut command);
+    let mut server = binary::spawn(&mut command);
     let messages = [
         json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"test","version":"0"}}}),
         json!({"jsonrpc":"2.0","method":"notifications/initialized"}),
@@ -23,24 +20,7 @@ async fn the_binary_speaks_mcp_on_stdout_and_logs_only_to_stderr() {
         json!({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"claude_code_list_users","arguments":{"page":3,"per_page":20}}}),
         json!({"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"claude_code_list_users","arguments":{"per_page":500}}}),
     ];
-    let mut responses = std::collections::BTreeMap::new();
-    for message in messages {
-        stdin.write_all(format!("{message}\n").as_bytes()).await.unwrap();
-        let Some(id) = message.get("id").and_then(Value::as_u64) else { continue };
-        while !responses.contains_key(&id) {
-            let line = tokio::time::timeout(Duration::from_secs(20), stdout.next_line())
-                .await
-                .expect("a response in time")
-                .unwrap()
-                .expect("stdout open");
-            let value: Value =
-                serde_json::from_str(&line).unwrap_or_else(|_| panic!("stdout carries only JSON-RPC, got: {line}"));
-            assert_eq!(value["jsonrpc"], "2.0", "{line}");
-            if let Some(id) = value.get("id").and_then(Value::as_u64) {
-                responses.insert(id, value);
-            }
-        }
-    }
+    let responses = server.exchange(&messages).await;
     let init = &responses[&1]["result"];
     assert_eq!(init["serverInfo"]["name"], "claude-code-connector");
     assert_eq!(init["serverInfo"]["version"], env!("CARGO_PKG_VERSION"));
@@ -54,10 +34,8 @@ async fn the_binary_speaks_mcp_on_stdout_and_logs_only_to_stderr() {
     assert_eq!(responses[&4]["result"]["isError"], true);
     assert!(responses[&4]["result"]["content"][0]["text"].as_str().unwrap().contains("`per_page`"));
 
-    drop(stdin);
-    let status = tokio::time::timeout(Duration::from_secs(10), child.wait()).await.expect("exits on EOF").unwrap();
+    let (status, stderr) = server.finish().await;
     assert!(status.success());
-    let stderr = stderr.await.unwrap();
     assert!(!stderr.contains(FAKE_ADMIN_KEY), "the key must never be logged, even at debug");
     assert!(stderr.contains("request"), "debug logs go to stderr: {stderr}");
 }
