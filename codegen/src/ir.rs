@@ -136,6 +136,8 @@ pub struct HttpCall {
     pub method: Method,
     /// Path template pieces: literal text and `{placeholder}` names.
     pub path: Vec<PathPiece>,
+    /// What a 404 means: literal text and `{argument}` names (required text arguments).
+    pub not_found: Option<Vec<PathPiece>>,
     pub fixed_query: Vec<(String, String)>,
     pub pagination: Pagination,
     pub summary: Option<SumCents>,

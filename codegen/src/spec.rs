@@ -222,6 +222,9 @@ pub struct Guards {
 pub struct Http {
     pub method: String,
     pub path: String,
+    /// What a 404 answer means, with `{argument}` placeholders: "no user `{user_id}`".
+    #[serde(default)]
+    pub not_found: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1320,7 +1320,37 @@ fn validate_http(
             Some(ir::SumCents { list_field: list.to_string(), amount_field: amount.to_string() })
         }
     };
-    Ok(ir::HttpCall { method, path, fixed_query, pagination, summary, output })
+    let not_found = match &http.not_found {
+        None => None,
+        Some(text) => Some(not_found_message(cx, at, text, args)?),
+    };
+    Ok(ir::HttpCall { method, path, not_found, fixed_query, pagination, summary, output })
+}
+
+/// `http.not_found`: text whose `{placeholders}` each name a required id, string or
+/// email argument of the tool, whose value it shows.
+fn not_found_message(cx: &Ctx, at: &str, text: &str, args: &[Arg]) -> Result<Vec<PathPiece>, Error> {
+    let Some(pieces) = parse_path(text).filter(|_| !text.trim().is_empty()) else {
+        return cx.fail(
+            at,
+            format!("not_found `{text}` is empty or has an unbalanced or empty {{placeholder}}"),
+            "write what is missing, with placeholders as {argument}, e.g. \"no user `{user_id}`\"",
+        );
+    };
+    for piece in &pieces {
+        let PathPiece::Placeholder(name) = piece else { continue };
+        let is_text = |a: &&Arg| matches!(a.kind, ArgKind::Id | ArgKind::String { .. } | ArgKind::Email);
+        if !args.iter().filter(is_text).any(|a| a.name == *name && a.required) {
+            return cx.fail(
+                at,
+                format!(
+                    "not_found placeholder `{{{name}}}` is not a required id, string or email argument of the tool"
+                ),
+                "name one of the tool's required text arguments",
+            );
+        }
+    }
+    Ok(pieces)
 }
 
 fn parse_path(path: &str) -> Option<Vec<PathPiece>> {

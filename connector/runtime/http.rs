@@ -139,11 +139,19 @@ pub struct Request {
     pub path: String,
     pub query: Vec<(String, String)>,
     pub body: Option<JsonObject>,
+    /// What a 404 answer means ("no user `user_9`"), from the spec's `http.not_found`.
+    pub not_found: Option<String>,
 }
 
 impl Request {
     pub fn new(method: Method, path: impl Into<String>) -> Self {
-        Request { method, path: path.into(), query: Vec::new(), body: None }
+        Request { method, path: path.into(), query: Vec::new(), body: None, not_found: None }
+    }
+
+    #[must_use]
+    pub fn with_not_found(mut self, message: String) -> Self {
+        self.not_found = Some(message);
+        self
     }
 
     pub fn query(&mut self, name: &str, value: impl Into<String>) {
@@ -571,7 +579,7 @@ fn api_error(status: u16, body: &[u8], headers: &HeaderMap, request: &Request) -
     }
     let request_id = header_text(headers, "request-id");
     let retry_after = header_text(headers, "retry-after").and_then(|v| parse_retry_after(&v));
-    let subject = if status == 404 { not_found_subject(request) } else { None };
+    let subject = if status == 404 { request.not_found.clone() } else { None };
     if let Ok(envelope) = serde_json::from_slice::<Envelope>(body) {
         return ApiError {
             status,
@@ -606,54 +614,6 @@ fn origin_of(location: &str) -> String {
         Ok(url) => url.origin().ascii_serialization(),
         Err(_) => "a relative location".to_string(),
     }
-}
-
-/// What a 404 says is missing, from the request path (`/v1/organizations/users/user_99`
-/// → ``no user `user_99` ``); `None` for a path without an object ID.
-fn not_found_subject(request: &Request) -> Option<String> {
-    let rest = request.path.strip_prefix("/v1/organizations/")?;
-    let segments: Vec<String> = rest.split('/').map(percent_decode).collect();
-    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let noun = |collection: &str| match collection {
-        "users" => Some("user"),
-        "invites" => Some("invite"),
-        "workspaces" => Some("workspace"),
-        "api_keys" => Some("API key"),
-        _ => None,
-    };
-    match segments.as_slice() {
-        ["workspaces", workspace, "members", user] => {
-            Some(format!("user `{user}` is not a member of workspace `{workspace}`"))
-        }
-        ["workspaces", workspace, "members"] if request.method == Method::Post => {
-            match request.body.as_ref().and_then(|b| b.get("user_id")).and_then(Value::as_str) {
-                Some(user) => Some(format!("no workspace `{workspace}` or no user `{user}`")),
-                None => Some(format!("no workspace `{workspace}`")),
-            }
-        }
-        [collection, id, ..] => noun(collection).map(|noun| format!("no {noun} `{id}`")),
-        _ => None,
-    }
-}
-
-fn percent_decode(segment: &str) -> String {
-    let hex = |b: Option<&u8>| b.and_then(|b| (*b as char).to_digit(16));
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match (bytes[i], hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
-            (b'%', Some(hi), Some(lo)) => {
-                out.push((hi * 16 + lo) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The first readable words of a non-JSON body (a proxy's HTML page), tags stripped.
@@ -764,43 +724,6 @@ mod tests {
         let message = error.to_string();
         assert!(matches!(error, Error::Transport(_)), "{message}");
         assert!(!message.contains("secret-value"), "{message}");
-    }
-
-    #[test]
-    fn a_404_names_the_missing_object_from_the_path() {
-        let subject = |method, path: &str, user: Option<&str>| {
-            let mut request = Request::new(method, path);
-            if let Some(user) = user {
-                request.body_field(&["user_id"], user);
-            }
-            not_found_subject(&request)
-        };
-        let cases = [
-            (Method::Get, "/v1/organizations/users/user_99", None, Some("no user `user_99`")),
-            (Method::Delete, "/v1/organizations/invites/invite_x", None, Some("no invite `invite_x`")),
-            (Method::Post, "/v1/organizations/api_keys/apikey_1", None, Some("no API key `apikey_1`")),
-            (Method::Post, "/v1/organizations/workspaces/wrkspc_x/archive", None, Some("no workspace `wrkspc_x`")),
-            (Method::Get, "/v1/organizations/workspaces/wrkspc_x/members", None, Some("no workspace `wrkspc_x`")),
-            (
-                Method::Post,
-                "/v1/organizations/workspaces/wrkspc_x/members",
-                Some("user_7"),
-                Some("no workspace `wrkspc_x` or no user `user_7`"),
-            ),
-            (
-                Method::Delete,
-                "/v1/organizations/workspaces/wrkspc_prod/members/user_02",
-                None,
-                Some("user `user_02` is not a member of workspace `wrkspc_prod`"),
-            ),
-            (Method::Get, "/v1/organizations/users/user%2E1", None, Some("no user `user.1`")),
-            (Method::Get, "/v1/organizations/users", None, None),
-            (Method::Get, "/v1/organizations/usage_report/claude_code", None, None),
-            (Method::Get, "/v1/organizations/me", None, None),
-        ];
-        for (method, path, user, expected) in cases {
-            assert_eq!(subject(method, path, user).as_deref(), expected, "{path}");
-        }
     }
 
     #[test]

@@ -76,7 +76,32 @@ async fn a_404_names_the_missing_object_with_the_api_message_and_request_id() {
         ("claude_code_get_api_key", json!({"api_key_id": "apikey_zz"}), "no API key `apikey_zz`"),
         ("claude_code_get_invite", json!({"invite_id": "invite_zz"}), "no invite `invite_zz`"),
         ("claude_code_delete_invite", json!({"invite_id": "invite_zz"}), "no invite `invite_zz`"),
+        ("claude_code_update_user_role", json!({"user_id": "user_99", "role": "developer"}), "no user `user_99`"),
+        ("claude_code_update_api_key", json!({"api_key_id": "apikey_zz", "name": "x"}), "no API key `apikey_zz`"),
+        ("claude_code_update_workspace", json!({"workspace_id": "wrkspc_x", "name": "x"}), "no workspace `wrkspc_x`"),
+        (
+            "claude_code_update_workspace_member",
+            json!({"workspace_id": "wrkspc_prod", "user_id": "user_04", "role": "workspace_admin"}),
+            "user `user_04` is not a member of workspace `wrkspc_prod`",
+        ),
+        (
+            "claude_code_remove_workspace_member",
+            json!({"workspace_id": "wrkspc_prod", "user_id": "user_04"}),
+            "user `user_04` is not a member of workspace `wrkspc_prod`",
+        ),
     ];
+    // Every tool that requires an object's ID says what a 404 means (the spec's `http.not_found`).
+    let covered: std::collections::BTreeSet<&str> = cases.iter().map(|(tool, ..)| *tool).collect();
+    let with_ids: std::collections::BTreeSet<&str> = claude_code_connector::generated::tools::DEFINITIONS
+        .iter()
+        .filter(|def| {
+            let schema: serde_json::Value = serde_json::from_str(def.input_schema).unwrap();
+            let required = schema["required"].as_array().cloned().unwrap_or_default();
+            required.iter().any(|name| def.id_arguments.iter().any(|id| name == id))
+        })
+        .map(|def| def.name)
+        .collect();
+    assert_eq!(covered, with_ids);
     for (tool, arguments, subject) in cases {
         let text = h.err(tool, arguments).await;
         let requests = h.take_requests();

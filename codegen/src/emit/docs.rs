@@ -148,14 +148,17 @@ fn tool_context(model: &Model, tool: &Tool) -> Value {
 }
 
 fn http_context(call: &HttpCall) -> Value {
-    let path: String = call
-        .path
-        .iter()
-        .map(|piece| match piece {
-            PathPiece::Literal(text) => text.clone(),
-            PathPiece::Placeholder(name) => format!("{{{name}}}"),
-        })
-        .collect();
+    let template = |pieces: &[PathPiece]| -> String {
+        pieces
+            .iter()
+            .map(|piece| match piece {
+                PathPiece::Literal(text) => text.clone(),
+                PathPiece::Placeholder(name) => format!("{{{name}}}"),
+            })
+            .collect()
+    };
+    let path = template(&call.path);
+    let not_found = call.not_found.as_deref().map(template);
     let fixed_query = (!call.fixed_query.is_empty()).then(|| {
         call.fixed_query.iter().map(|(name, value)| format!("`{name}={value}`")).collect::<Vec<_>>().join(", ")
     });
@@ -180,6 +183,7 @@ fn http_context(call: &HttpCall) -> Value {
     json!({
         "method": call.method.as_str(),
         "path": path,
+        "not_found": not_found,
         "fixed_query": fixed_query,
         "pagination": pagination,
         "summary": summary,

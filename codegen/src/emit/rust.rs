@@ -902,9 +902,13 @@ impl<'a> RustEmitter<'a> {
             }
         }
         let binding = if query.is_empty() && body.is_empty() { quote!(request) } else { quote!(mut request) };
+        let not_found = call.not_found.as_ref().map(|pieces| {
+            let message = Self::message_tokens(pieces);
+            quote!(.with_not_found(#message))
+        });
         quote! {
             args.check()?;
-            let #binding = #rt::Request::new(#method, #path);
+            let #binding = #rt::Request::new(#method, #path)#not_found;
             #(#query)*
             #(#body)*
             ::std::result::Result::Ok(request)
@@ -996,6 +1000,27 @@ impl<'a> RustEmitter<'a> {
             }
         };
         quote!(#start #finish)
+    }
+
+    /// A message with `{argument}` placeholders, filled from the (required) arguments.
+    fn message_tokens(pieces: &[PathPiece]) -> TokenStream {
+        let mut template = String::new();
+        let mut values = Vec::new();
+        for piece in pieces {
+            match piece {
+                PathPiece::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+                PathPiece::Placeholder(name) => {
+                    template.push_str("{}");
+                    let arg = field(name);
+                    values.push(quote!(args.#arg));
+                }
+            }
+        }
+        if values.is_empty() {
+            quote!(::std::string::String::from(#template))
+        } else {
+            quote!(::std::format!(#template, #(#values),*))
+        }
     }
 
     fn path_tokens(&self, tool: &Tool, call: &HttpCall) -> TokenStream {

@@ -702,12 +702,13 @@ pub mod requests {
     > {
         args.check()?;
         let request = claude_code_connector::runtime::Request::new(
-            claude_code_connector::runtime::Method::Delete,
-            ::std::format!(
-                "/v1/organizations/users/{}",
-                claude_code_connector::runtime::path_segment(& args.user_id)
-            ),
-        );
+                claude_code_connector::runtime::Method::Delete,
+                ::std::format!(
+                    "/v1/organizations/users/{}",
+                    claude_code_connector::runtime::path_segment(& args.user_id)
+                ),
+            )
+            .with_not_found(::std::format!("no user `{}`", args.user_id));
         ::std::result::Result::Ok(request)
     }
     /// The `POST /v1/organizations/workspaces/{workspace_id}` request of `claude_code_update_workspace`, arguments checked (pagination not applied).
