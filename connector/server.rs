@@ -172,7 +172,11 @@ impl Connector {
                 let definition = tool.definition();
                 let fields = definition.fields_argument.and_then(|name| arguments.get(name));
                 let text = summary::text(definition.result_shape, &value, fields);
-                (CallToolResult::structured(value).with_text(self.noted(text)), Outcome::Ok)
+                // Not `CallToolResult::structured`: it would serialize the whole value
+                // into a text block, only for the summary text to replace it.
+                let mut result = CallToolResult::success(vec![ContentBlock::text(self.noted(text))]);
+                result.structured_content = Some(value);
+                (result, Outcome::Ok)
             }
             CallOutcome::Failed(error) => {
                 tracing::info!(tool = name, %error, "tool call failed");
@@ -223,18 +227,6 @@ impl Connector {
 
     fn error_result(&self, message: &str) -> CallToolResult {
         CallToolResult::error(vec![ContentBlock::text(self.noted(message.to_string()))])
-    }
-}
-
-/// A result's text content, replacing the bare JSON rmcp puts there.
-trait WithText {
-    fn with_text(self, text: String) -> Self;
-}
-
-impl WithText for CallToolResult {
-    fn with_text(mut self, text: String) -> Self {
-        self.content = vec![ContentBlock::text(text)];
-        self
     }
 }
 
