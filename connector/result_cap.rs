@@ -9,8 +9,24 @@ pub const DEFAULT_MAX_RESULT_BYTES: usize = 256 * 1024;
 /// Room kept for the `truncated` note itself.
 const NOTE_RESERVE: usize = 512;
 
+/// The size of `value` as JSON, counted without building the text (every result is
+/// measured, and most are sent whole).
 fn json_len(value: &Value) -> usize {
-    serde_json::to_vec(value).map(|bytes| bytes.len()).unwrap_or(usize::MAX)
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    match serde_json::to_writer(&mut count, value) {
+        Ok(()) => count.0,
+        Err(_) => usize::MAX,
+    }
 }
 
 /// Cuts `value["data"]` so the whole result fits in `max_bytes`, adding a
@@ -71,6 +87,13 @@ mod tests {
             .map(|d| json!({"starting_at": format!("2026-03-{d:02}T00:00:00Z"), "results": ["x".repeat(1000)]}))
             .collect();
         json!({"data": data, "total_cents": "12.5"})
+    }
+
+    #[test]
+    fn the_counted_size_is_the_size_of_the_json_text() {
+        for value in [report(3), json!({"name": "Zoë \"quoted\" \u{1F600}", "n": [1.5, null, true]}), json!(null)] {
+            assert_eq!(json_len(&value), serde_json::to_vec(&value).unwrap().len(), "{value}");
+        }
     }
 
     #[test]
