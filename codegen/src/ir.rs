@@ -306,3 +306,16 @@ impl Tool {
         self.args.iter().find(|a| a.name == name)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Annotations;
+
+    #[test]
+    fn a_tool_is_read_write_or_destructive() {
+        let tool = |read_only, destructive| Annotations { read_only, destructive, idempotent: true, open_world: true };
+        assert_eq!(tool(true, false).kind(), "read");
+        assert_eq!(tool(false, false).kind(), "write");
+        assert_eq!(tool(false, true).kind(), "destructive");
+    }
+}

@@ -26,19 +26,6 @@ pub struct Annotations {
     pub open_world: bool,
 }
 
-impl Annotations {
-    /// What the tool table and the docs call the tool: `read`, `write` or `destructive`.
-    pub fn kind(&self) -> &'static str {
-        if self.destructive {
-            "destructive"
-        } else if self.read_only {
-            "read"
-        } else {
-            "write"
-        }
-    }
-}
-
 /// Where a tool's output schema comes from.
 #[derive(Debug, Clone, Copy)]
 pub enum OutputSchema {
@@ -78,6 +65,8 @@ pub struct ToolDefinition {
     pub input_schema: &'static str,
     pub output_schema: OutputSchema,
     pub annotations: Annotations,
+    /// `read`, `write` or `destructive`: what the docs and the tool table call it.
+    pub kind: &'static str,
     /// The argument naming the workspace this write targets (`--workspaces` confines it).
     pub workspace_argument: Option<&'static str>,
     /// The argument carrying an organization role being granted (`--max-role` caps it).
@@ -158,18 +147,5 @@ impl PromptDefinition {
             text = text.replace(&format!("{{{{{}}}}}", argument.name), &value);
         }
         Ok(text)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Annotations;
-
-    #[test]
-    fn a_tool_is_read_write_or_destructive() {
-        let tool = |read_only, destructive| Annotations { read_only, destructive, idempotent: true, open_world: true };
-        assert_eq!(tool(true, false).kind(), "read");
-        assert_eq!(tool(false, false).kind(), "write");
-        assert_eq!(tool(false, true).kind(), "destructive");
     }
 }
