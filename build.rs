@@ -1,14 +1,17 @@
 //! Generates the typed client, JSON Schemas, MCP tool registry and docs from the spec.
 //!
-//! Reads `spec/admin-api.yaml`, writes only to `OUT_DIR`. A broken spec stops the
+//! Reads `spec/admin-api.yaml` (and the tests' fixture spec), writes only to `OUT_DIR`. A broken spec stops the
 //! build with a message naming the file, the tool and the rule.
 
 use std::path::{Path, PathBuf};
 
 const SPEC: &str = "spec/admin-api.yaml";
+/// A spec of the tests' own (`tests/it/presentation.rs`), generated against the public runtime.
+const TEST_FIXTURE: &str = "tests/fixtures/presentation.yaml";
 
 fn main() {
     println!("cargo::rerun-if-changed={SPEC}");
+    println!("cargo::rerun-if-changed={TEST_FIXTURE}");
     if let Err(error) = run() {
         eprintln!("error: {error}");
         std::process::exit(1);
@@ -23,6 +26,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     write_if_changed(&out_dir.join("schemas.json"), &output.schemas_json)?;
     write_if_changed(&out_dir.join("tools.md"), &output.tools_md)?;
     write_if_changed(&out_dir.join("readme_tools.md"), &output.readme_tools)?;
+    let fixture = claude_code_connector_codegen::load(Path::new(TEST_FIXTURE), TEST_FIXTURE)?;
+    let fixture = claude_code_connector_codegen::generate(&fixture, "claude_code_connector::runtime")?;
+    write_if_changed(&out_dir.join("presentation_fixture.rs"), &fixture.rust)?;
     Ok(())
 }
 

@@ -50,6 +50,112 @@ pub struct TypeDef {
     pub fields: Vec<Field>,
     /// An example value as the API sends it (for the docs).
     pub example: Option<serde_json::Value>,
+    /// How it reads: declared in the spec, or derived from its fields.
+    pub presentation: Presentation,
+}
+
+/// How people and models read a type (the runtime's `Presentation`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Presentation {
+    pub noun: String,
+    pub plural: String,
+    pub identity: Vec<String>,
+    pub details: Vec<String>,
+    pub flags: Vec<(String, String)>,
+    /// A column name.
+    pub time: Option<String>,
+    /// `(list field, item type name)`.
+    pub rows: Option<(String, String)>,
+    pub columns: Vec<Column>,
+    /// A summary line with `{column}` placeholders.
+    pub summary: Option<String>,
+    /// Written in the spec, not derived.
+    pub declared: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub name: String,
+    pub label: String,
+    /// Alternatives; each a path of field names, `*` for every item or value.
+    pub paths: Vec<Vec<String>>,
+    pub kind: ColumnKind,
+    pub role: ColumnRole,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    Text,
+    Count,
+    Number,
+    MoneyCents,
+    MoneyUsd,
+    Percent,
+    Date,
+    Datetime,
+    Boolean,
+}
+
+impl ColumnKind {
+    /// The spec's words, in the order a fix message lists them.
+    pub const NAMES: &'static [(&'static str, ColumnKind)] = &[
+        ("text", ColumnKind::Text),
+        ("count", ColumnKind::Count),
+        ("number", ColumnKind::Number),
+        ("money_cents", ColumnKind::MoneyCents),
+        ("money_usd", ColumnKind::MoneyUsd),
+        ("percent", ColumnKind::Percent),
+        ("date", ColumnKind::Date),
+        ("datetime", ColumnKind::Datetime),
+        ("boolean", ColumnKind::Boolean),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES.iter().find(|(_, kind)| *kind == self).map_or("text", |(name, _)| name)
+    }
+
+    /// The runtime enum variant.
+    pub fn variant(self) -> &'static str {
+        match self {
+            ColumnKind::Text => "Text",
+            ColumnKind::Count => "Count",
+            ColumnKind::Number => "Number",
+            ColumnKind::MoneyCents => "MoneyCents",
+            ColumnKind::MoneyUsd => "MoneyUsd",
+            ColumnKind::Percent => "Percent",
+            ColumnKind::Date => "Date",
+            ColumnKind::Datetime => "Datetime",
+            ColumnKind::Boolean => "Boolean",
+        }
+    }
+
+    pub fn is_numeric(self) -> bool {
+        matches!(
+            self,
+            ColumnKind::Count
+                | ColumnKind::Number
+                | ColumnKind::MoneyCents
+                | ColumnKind::MoneyUsd
+                | ColumnKind::Percent
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnRole {
+    Plain,
+    Dimension,
+    Measure,
+}
+
+impl ColumnRole {
+    pub fn variant(self) -> &'static str {
+        match self {
+            ColumnRole::Plain => "Plain",
+            ColumnRole::Dimension => "Dimension",
+            ColumnRole::Measure => "Measure",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -70,6 +176,8 @@ pub enum TypeExpr {
     Boolean,
     /// A non-negative integer (token counts, sessions): `u64`, so a negative value fails decoding.
     Count,
+    /// A decimal number sent as a string (`"123.45"`), kept as text so nothing is rounded.
+    Decimal,
     Any,
     Named(String),
     List(Box<TypeExpr>),
@@ -128,7 +236,7 @@ pub enum Action {
     /// One or more HTTP requests described entirely by the spec.
     Http(HttpCall),
     /// A hand-written function (for what a spec cannot say).
-    Handler { function: String, output: String },
+    Handler { function: String, output: String, presentation: String },
 }
 
 #[derive(Debug, Clone)]

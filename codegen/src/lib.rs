@@ -10,6 +10,7 @@ pub mod emit;
 pub mod error;
 pub mod ir;
 pub mod names;
+pub mod presentation;
 pub mod spec;
 pub mod validate;
 

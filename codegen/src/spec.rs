@@ -93,6 +93,81 @@ pub struct TypeDef {
     pub fields: Ordered<FieldDef>,
     #[serde(default)]
     pub example: Option<yaml_serde::Value>,
+    /// How people and models read it; derived from the fields when absent.
+    #[serde(default)]
+    pub presentation: Option<PresentationDef>,
+}
+
+/// `presentation:` of a type.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PresentationDef {
+    /// One object, in words: `user`, `API key`.
+    pub noun: String,
+    /// Several; the noun plus `s` when absent.
+    #[serde(default)]
+    pub plural: Option<String>,
+    /// Fields that name one object, shown after the noun.
+    #[serde(default)]
+    pub identity: Vec<String>,
+    /// Fields shown in parentheses after the identity.
+    #[serde(default)]
+    pub details: Vec<String>,
+    /// `field: word`: the word is shown when the field is set.
+    #[serde(default)]
+    pub flags: Ordered<String>,
+    /// The column that places an item in time (reports).
+    #[serde(default)]
+    pub time: Option<String>,
+    /// A list field whose items (of a type with a presentation) are this item's rows.
+    #[serde(default)]
+    pub rows: Option<String>,
+    /// Named columns, in table order: a field path, or the details.
+    #[serde(default)]
+    pub columns: Ordered<ColumnDef>,
+    /// The summary line of one object, with `{column}` placeholders (instead of
+    /// noun, identity and details).
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+/// A column: a field path, or a map with details.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum ColumnDef {
+    Path(String),
+    Long(ColumnDetails),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnDetails {
+    /// A field path (`core_metrics.num_sessions`, `tool_actions.*.accepted`), or a list
+    /// of them of which the first present is shown.
+    pub field: FieldPaths,
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// `dimension` or `measure`.
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum FieldPaths {
+    One(String),
+    FirstOf(Vec<String>),
+}
+
+impl FieldPaths {
+    pub fn as_slice(&self) -> &[String] {
+        match self {
+            FieldPaths::One(path) => std::slice::from_ref(path),
+            FieldPaths::FirstOf(paths) => paths,
+        }
+    }
 }
 
 /// A response field: either a bare type expression or a map with details.
@@ -292,4 +367,6 @@ pub struct Summary {
 pub struct Handler {
     pub function: String,
     pub output: String,
+    /// The path of the `runtime::Presentation` static that says how the output reads.
+    pub presentation: String,
 }

@@ -198,7 +198,7 @@ fn validate_types(cx: &Ctx, types: &spec::Ordered<spec::TypeDef>) -> Result<Vec<
                 file: cx.file.to_string(),
                 at: at.clone(),
                 rule: format!("`{text}` is not a type expression"),
-                fix: "use string, integer, count, number, boolean, any, a type name, [T], {T}, with an optional trailing ?"
+                fix: "use string, integer, count, number, decimal, boolean, any, a type name, [T], {T}, with an optional trailing ?"
                     .to_string(),
             })?;
             if let Some(missing) = unknown_named(&ty, &declared) {
@@ -238,7 +238,13 @@ fn validate_types(cx: &Ctx, types: &spec::Ordered<spec::TypeDef>) -> Result<Vec<
                 Some(json)
             }
         };
-        out.push(ir::TypeDef { name: name.clone(), description: def.description.clone(), fields, example });
+        out.push(ir::TypeDef {
+            name: name.clone(),
+            description: def.description.clone(),
+            fields,
+            example,
+            presentation: ir::Presentation::default(),
+        });
     }
     for def in &out {
         if let Some(path) = cycle_from(&out, &def.name, &mut vec![def.name.clone()]) {
@@ -249,6 +255,7 @@ fn validate_types(cx: &Ctx, types: &spec::Ordered<spec::TypeDef>) -> Result<Vec<
             );
         }
     }
+    crate::presentation::attach(cx.file, &mut out, types)?;
     Ok(out)
 }
 
@@ -313,6 +320,7 @@ fn parse_inner(text: &str) -> Option<TypeExpr> {
         "string" => TypeExpr::String,
         "integer" => TypeExpr::Integer,
         "count" => TypeExpr::Count,
+        "decimal" => TypeExpr::Decimal,
         "number" => TypeExpr::Number,
         "boolean" => TypeExpr::Boolean,
         "any" => TypeExpr::Any,
@@ -386,7 +394,9 @@ fn validate_tool(cx: &Ctx, spec: &SpecFile, model: &ir::Model, tool: &spec::Tool
                     "remove `upstream`",
                 );
             }
-            for (key, path) in [("function", &handler.function), ("output", &handler.output)] {
+            for (key, path) in
+                [("function", &handler.function), ("output", &handler.output), ("presentation", &handler.presentation)]
+            {
                 if !is_rust_path(path) {
                     return cx.fail(
                         format!("{at}, handler.{key}"),
@@ -395,7 +405,11 @@ fn validate_tool(cx: &Ctx, spec: &SpecFile, model: &ir::Model, tool: &spec::Tool
                     );
                 }
             }
-            Action::Handler { function: handler.function.clone(), output: handler.output.clone() }
+            Action::Handler {
+                function: handler.function.clone(),
+                output: handler.output.clone(),
+                presentation: handler.presentation.clone(),
+            }
         }
         (Some(http), None) => Action::Http(validate_http(cx, &at, model, tool, http, &args)?),
     };
@@ -1298,7 +1312,7 @@ fn validate_http(
                 file: cx.file.to_string(),
                 at: at.to_string(),
                 rule: format!(
-                    "summary.sum_cents `{}` must name LIST.FIELD: a list field of `{output}` and a string field of its items",
+                    "summary.sum_cents `{}` must name LIST.FIELD: a list field of `{output}` and a decimal field of its items",
                     summary.sum_cents
                 ),
                 fix: "write e.g. `results.amount`".to_string(),
@@ -1309,7 +1323,7 @@ fn validate_http(
             let TypeExpr::Named(item) = item.as_ref() else { return Err(bad()) };
             let item_type = model.type_def(item).ok_or_else(bad)?;
             let amount_field = item_type.fields.iter().find(|f| f.name == amount).ok_or_else(bad)?;
-            if amount_field.ty != TypeExpr::String
+            if amount_field.ty != TypeExpr::Decimal
                 || amount_field.nullable
                 || amount_field.optional
                 || list_field.nullable

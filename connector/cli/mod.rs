@@ -20,17 +20,16 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use rmcp::ServiceExt;
-use rmcp::model::CallToolResult;
 use tracing_subscriber::EnvFilter;
 
-use crate::audit::{AuditLog, Outcome};
+use crate::config;
 use crate::generated::tools::{DEFINITIONS, ToolId};
 use crate::generated::{GROUPS, SERVER};
-use crate::policy::Policy;
-use crate::result_cap::DEFAULT_MAX_RESULT_BYTES;
 use crate::runtime::{AdminKey, Http, JsonObject, Value};
-use crate::server::{Connector, Limits};
-use crate::{Client, config};
+use crate::server::audit::AuditLog;
+use crate::server::policy::{Policy, PolicyError};
+use crate::server::result_cap::DEFAULT_MAX_RESULT_BYTES;
+use crate::server::{CallRequest, Connector, Limits, ToolOutcome};
 
 /// The first line of every human-readable output in `--sandbox` mode.
 pub const SANDBOX_LINE: &str = "Sandbox data: a demo organization, not yours";
@@ -210,7 +209,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 
 /// The least-privilege policy the flags ask for.
 pub fn policy(filter: &ToolFilterArgs, writes: Option<&WriteLimitArgs>) -> Result<Policy, Failure> {
-    let usage = |e: crate::policy::PolicyError| Failure::usage(e.to_string());
+    let usage = |e: PolicyError| Failure::usage(e.to_string());
     let mut policy = Policy::default().read_only(filter.read_only);
     if let Some(patterns) = &filter.tools {
         policy = policy.tools(patterns, DEFINITIONS).map_err(usage)?;
@@ -304,7 +303,7 @@ fn sandbox_upstream(_connection: &ConnectionArgs) -> Result<Upstream, Failure> {
 impl Upstream {
     /// The connector over this upstream, marked as sandbox data when it is.
     fn connector(&self) -> Connector {
-        let connector = Connector::new(Client::new(self.http.clone()));
+        let connector = Connector::new(self.http.clone());
         #[cfg(feature = "sandbox")]
         if let Some(sandbox) = &self.sandbox {
             return connector
@@ -388,21 +387,18 @@ pub fn tools_table(policy: &Policy) -> String {
 pub fn call(args: &CallArgs, sandbox: bool) -> ExitCode {
     init_logging();
     let outcome = prepare_call(args)
-        .and_then(|(tool, arguments, policy)| runtime()?.block_on(run_call(args, sandbox, tool, &arguments, policy)));
+        .and_then(|(tool, arguments, policy)| runtime()?.block_on(run_call(args, sandbox, tool, arguments, policy)));
     match outcome {
         Ok(text) => print_stdout(&text),
         Err(failure) => failure.exit(sandbox),
     }
 }
 
-/// Everything that can be judged before anything starts: the tool, its arguments, the policy.
+/// What can be judged from the command line alone: the tool, its arguments as JSON, the policy.
 fn prepare_call(args: &CallArgs) -> Result<(ToolId, JsonObject, Policy), Failure> {
     let tool = input::resolve_tool(&args.tool).map_err(Failure::usage)?;
     let arguments = input::parse_arguments(tool, &args.arguments, args.json.as_deref()).map_err(Failure::usage)?;
     let policy = policy(&args.filter, Some(&args.writes))?;
-    if !policy.exposes(tool.definition()) {
-        return Err(Failure::usage(policy.hidden_reason(tool.definition())));
-    }
     Ok((tool, arguments, policy))
 }
 
@@ -410,30 +406,37 @@ async fn run_call(
     args: &CallArgs,
     sandbox: bool,
     tool: ToolId,
-    arguments: &JsonObject,
+    arguments: JsonObject,
     policy: Policy,
 ) -> Result<String, Failure> {
     let audit = audit_log(&args.writes)?;
-    if let Err(refusal) = policy.check_call(tool.definition(), arguments) {
-        audit.record(tool.definition(), arguments, &Outcome::Refused(refusal.0.clone()), &[]);
-        return Err(Failure::failed(refusal.0));
-    }
     let upstream = upstream(&args.connection, sandbox)?;
-    let connector = Connector::new(Client::new(upstream.http.clone()))
+    let connector = Connector::new(upstream.http.clone())
         .with_policy(policy)
         .with_audit(Some(audit))
         .with_limits(limits(&args.limits));
+    let fields: Vec<String> = tool
+        .definition()
+        .fields_argument
+        .and_then(|name| arguments.get(name))
+        .and_then(Value::as_array)
+        .map(|fields| fields.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .unwrap_or_default();
     let bar = progress::Bar::for_stderr(input::short_name(tool.name()));
-    let result = connector.run_tool(tool, arguments, bar.progress()).await;
+    let request = CallRequest::new(tool.name(), arguments).with_progress(bar.progress());
+    let outcome = connector.call(request, std::future::pending()).await;
     bar.finish();
-    let outcome = interpret(&result)?;
+    let answer = match outcome {
+        ToolOutcome::Success(answer) => answer,
+        ToolOutcome::Failure(failure) => return Err(Failure::from(failure)),
+    };
     let mut text = String::new();
     match args.output {
         Output::Json => {
             if sandbox {
                 eprintln!("{SANDBOX_LINE}");
             }
-            let json = serde_json::to_string_pretty(&outcome.value)
+            let json = serde_json::to_string_pretty(&answer.value)
                 .map_err(|e| Failure::failed(format!("cannot print the result as JSON: {e}")))?;
             text.push_str(&json);
             text.push('\n');
@@ -443,19 +446,9 @@ async fn run_call(
                 text.push_str(SANDBOX_LINE);
                 text.push('\n');
             }
-            if let Some(summary) = &outcome.summary {
-                text.push_str(summary);
-                text.push('\n');
-            }
-            let fields = tool
-                .definition()
-                .fields_argument
-                .and_then(|name| arguments.get(name))
-                .and_then(Value::as_array)
-                .map(|fields| fields.iter().filter_map(Value::as_str).map(str::to_string).collect())
-                .unwrap_or_default();
-            let options = render::Options { fields, summarized: outcome.summary.is_some() };
-            let rendered = render::render(&outcome.value, &options);
+            text.push_str(&render::visible(&answer.summary));
+            text.push('\n');
+            let rendered = render::render(answer.tool.result_shape, &answer.value, &render::Options { fields });
             text.push_str(&rendered.text);
             for note in rendered.notes {
                 eprintln!("note: {note}");
@@ -465,46 +458,12 @@ async fn run_call(
     Ok(text)
 }
 
-/// A successful result: the structured value and the server's one-line summary, if any.
-#[derive(Debug)]
-pub struct Success {
-    pub value: Value,
-    pub summary: Option<String>,
-}
-
-/// Reads a tool result: the structured value, or the error as a [`Failure`] (exit 2
-/// when the tool refused an argument, 1 otherwise).
-pub fn interpret(result: &CallToolResult) -> Result<Success, Failure> {
-    let text: String = result
-        .content
-        .iter()
-        .filter_map(|block| block.as_text().map(|text| text.text.as_str()))
-        .collect::<Vec<_>>()
-        .join("\n");
-    if result.is_error == Some(true) {
-        let message = text.trim().to_string();
-        let refused_argument = message.lines().any(|line| line.trim_start().starts_with("invalid argument"));
-        return Err(if refused_argument { Failure::usage(message) } else { Failure::failed(message) });
+impl From<crate::server::Failure> for Failure {
+    /// Exit 2 for what the command line asked wrongly, 1 for a call that failed.
+    fn from(failure: crate::server::Failure) -> Failure {
+        let message = render::visible(&failure.message);
+        if failure.kind.is_usage() { Failure::usage(message) } else { Failure::failed(message) }
     }
-    // The text is an optional summary (one line, or a few), then the result as JSON.
-    let mut json_start = None;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if line.trim_start().starts_with(['{', '[']) {
-            json_start = Some(offset + (line.len() - line.trim_start().len()));
-            break;
-        }
-        offset += line.len();
-    }
-    let lead = &text[..json_start.unwrap_or(0)];
-    let summary = Some(lead.lines().map(str::trim).filter(|line| !line.is_empty()).collect::<Vec<_>>().join(" "))
-        .filter(|summary| !summary.is_empty());
-    let value = match (&result.structured_content, json_start) {
-        (Some(value), _) => value.clone(),
-        (None, Some(start)) => serde_json::from_str(&text[start..]).unwrap_or_else(|_| Value::String(text.clone())),
-        (None, None) => Value::String(text.clone()),
-    };
-    Ok(Success { value, summary })
 }
 
 fn print_stdout(text: &str) -> ExitCode {

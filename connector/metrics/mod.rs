@@ -7,6 +7,7 @@
 
 pub mod aggregate;
 mod fetch;
+pub mod presentation;
 
 use std::collections::BTreeMap;
 

@@ -10,6 +10,7 @@ pub mod error;
 pub mod http;
 pub mod money;
 pub mod pagination;
+pub mod presentation;
 pub mod progress;
 pub mod registry;
 
@@ -17,10 +18,11 @@ pub use args::{ArgEnum, Arguments, EnumRejection, ListOr, check, item};
 pub use date::{Bound, DATE_PATTERN, Date, RELATIVE_FORMS, transform};
 pub use error::{ApiError, ArgError, Error};
 pub use http::{AdminKey, Http, HttpConfig, Method, Request, RequestCount, RequestIds, RetryPolicy, path_segment};
+pub use presentation::Presentation;
 pub use progress::Progress;
 pub use registry::{
-    Annotations, Group, OutputSchema, PromptArgument, PromptDefinition, ResultShape, ServerDefinition, ToolDefinition,
-    schema_of,
+    Annotations, Group, Invocation, Invoked, OutputSchema, PromptArgument, PromptDefinition, Registry, ResultShape,
+    ServerDefinition, ToolDefinition, schema_of,
 };
 pub use serde;
 pub use serde_json::Value;

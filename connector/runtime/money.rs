@@ -92,6 +92,11 @@ impl Cents {
         format_scaled(self.rounded(2, 2), 2)
     }
 
+    /// Dollars rounded to `decimals` places, as text: `"0.3667"`.
+    pub fn usd_rounded_to(self, decimals: u32) -> String {
+        format_scaled(self.rounded(2, decimals), decimals)
+    }
+
     /// Dollars rounded to `decimals` places, as a float for JSON numbers (rounded once, here).
     pub fn usd_f64(self, decimals: u32) -> f64 {
         let scaled = self.rounded(2, decimals);
@@ -100,6 +105,18 @@ impl Cents {
 
     pub fn is_zero(self) -> bool {
         self.mantissa == 0
+    }
+
+    pub fn is_positive(self) -> bool {
+        self.mantissa > 0
+    }
+
+    /// The same quantity a hundred times over (dollars read as cents).
+    pub fn times_hundred(self) -> Cents {
+        match self.scale {
+            0 | 1 => Cents { mantissa: self.mantissa.saturating_mul(10i128.pow(2 - self.scale)), scale: 0 },
+            scale => Cents { mantissa: self.mantissa, scale: scale - 2 },
+        }
     }
 
     /// Exact division by a count, in dollars rounded to `decimals` places.

@@ -1,6 +1,7 @@
 //! The shapes the generated tool registry is written in.
 
 use super::JsonObject;
+use super::presentation::Presentation;
 
 /// Name, title and instructions the server announces.
 #[derive(Debug, Clone, Copy)]
@@ -36,22 +37,58 @@ pub enum OutputSchema {
     None,
 }
 
-/// What a tool returns, for the one-line summary that opens its text result. The
-/// names are the spec's item types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a tool returns: the envelope the generator wraps its items in, and how the
+/// items read (their [`Presentation`]).
+#[derive(Debug, Clone, Copy)]
 pub enum ResultShape {
     /// One object.
-    Object(&'static str),
+    Object(&'static Presentation),
     /// A page of `data` walked with ID cursors: `page`, `per_page`, `has_more`.
-    Page(&'static str),
+    Page(&'static Presentation),
     /// A window of a report: `page`, `per_page`, `total`, `has_more`.
-    Window(&'static str),
-    /// A whole report; with `total_usd` when it sums cents.
-    Report(&'static str),
+    Window(&'static Presentation),
+    /// A whole report; with `total_cents` and `total_usd` when the tool sums cents.
+    Report(&'static Presentation),
     /// One request per day: `days`.
-    PerDay(&'static str),
-    /// A hand-written result.
-    Handler,
+    PerDay(&'static Presentation),
+}
+
+impl ResultShape {
+    /// How one item (or the object) reads.
+    pub fn presentation(self) -> &'static Presentation {
+        match self {
+            ResultShape::Object(p)
+            | ResultShape::Page(p)
+            | ResultShape::Window(p)
+            | ResultShape::Report(p)
+            | ResultShape::PerDay(p) => p,
+        }
+    }
+
+    /// Whether the result is a list of items under [`envelope::DATA`].
+    pub fn is_list(self) -> bool {
+        !matches!(self, ResultShape::Object(_))
+    }
+}
+
+/// The keys of the envelopes the generator wraps lists in (`outputs` of the generated
+/// code); the API's own fields are read only through a [`Presentation`].
+pub mod envelope {
+    /// The items.
+    pub const DATA: &str = "data";
+    /// Page number, from 1 (pages and windows).
+    pub const PAGE: &str = "page";
+    pub const PER_PAGE: &str = "per_page";
+    pub const HAS_MORE: &str = "has_more";
+    /// How many items the whole range has (windows).
+    pub const TOTAL: &str = "total";
+    /// How many days a per-day report covers.
+    pub const DAYS: &str = "days";
+    /// The exact sum of the report's cents, and in dollars (reports that sum cents).
+    pub const TOTAL_CENTS: &str = "total_cents";
+    pub const TOTAL_USD: &str = "total_usd";
+    /// Added by the result cap when items were left out.
+    pub const TRUNCATED: &str = "truncated";
 }
 
 /// One tool as the spec defines it.
@@ -147,5 +184,35 @@ impl PromptDefinition {
             text = text.replace(&format!("{{{{{}}}}}", argument.name), &value);
         }
         Ok(text)
+    }
+}
+
+/// The future of one tool call.
+pub type Invoked<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<serde_json::Value, super::Error>> + Send + 'a>>;
+
+/// A tool call whose arguments passed the spec's checks, ready to run (the generated
+/// `tools::Call`).
+pub trait Invocation: Send + Sync + std::fmt::Debug {
+    fn invoke<'a>(&'a self, http: &'a super::Http) -> Invoked<'a>;
+}
+
+/// Checks the arguments of the tool at an index of [`Registry::tools`].
+pub type Decode = fn(usize, &JsonObject) -> Result<Box<dyn Invocation>, super::ArgError>;
+
+/// Everything the call pipeline needs from one generated spec: the server, its tools
+/// and prompts, and how to turn a tool's arguments into a checked call.
+#[derive(Debug, Clone, Copy)]
+pub struct Registry {
+    pub server: &'static ServerDefinition,
+    pub tools: &'static [ToolDefinition],
+    pub prompts: &'static [PromptDefinition],
+    pub decode: Decode,
+}
+
+impl Registry {
+    /// The tool with this MCP name and its index.
+    pub fn tool(&self, name: &str) -> Option<(usize, &'static ToolDefinition)> {
+        self.tools.iter().enumerate().find(|(_, def)| def.name == name)
     }
 }

@@ -1,10 +1,9 @@
 //! The command line of the real binary: `tools`, `call` (tables, totals, `--output json`),
 //! exit codes and streams, mostly against the sandbox, and once against a fake with a key.
 
-use claude_code_connector::Client;
 use claude_code_connector::generated::tools::{DEFINITIONS, ToolId};
 use claude_code_connector::runtime::{AdminKey, Http, HttpConfig, JsonObject};
-use claude_code_connector::server::Connector;
+use claude_code_connector::server::{CallRequest, Connector, ToolOutcome};
 use fake_admin_api::{Dataset, FAKE_ADMIN_KEY, FakeAdminApi};
 use serde_json::{Value, json};
 
@@ -129,14 +128,16 @@ async fn a_usage_report_sums_its_tokens() {
     .await;
     assert_eq!(out.code, Some(0), "{out:?}");
     assert!(out.stdout.contains("Model") && out.stdout.contains("claude-"), "{}", out.stdout);
-    let total = out.stdout.lines().find(|l| l.starts_with("Total tokens: ")).expect("a token total");
+    let header = out.stdout.lines().find(|l| l.contains("Input tokens")).expect("a token column");
+    assert!(header.contains("Output tokens"), "{header}");
+    let total = out.stdout.lines().find(|l| l.starts_with("Total ")).expect("a totals row");
     assert!(total.chars().any(|c| c.is_ascii_digit()), "{total}");
     let analytics =
         run(&["--sandbox", "call", "get_code_analytics", "start_date=3-days-ago", "end_date=3-days-ago"], &[]).await;
     assert_eq!(analytics.code, Some(0), "{analytics:?}");
     let totals = analytics.stdout.lines().find(|l| l.starts_with("Total ")).expect("a totals row");
     assert!(totals.contains("actor") && totals.contains('$'), "{totals}");
-    assert!(analytics.stdout.contains("acceptance rate"), "{}", analytics.stdout);
+    assert!(analytics.stdout.contains("Accepted") && analytics.stdout.contains("Rejected"), "{}", analytics.stdout);
 }
 
 #[cfg(feature = "sandbox")]
@@ -202,11 +203,12 @@ async fn without_a_key_the_call_fails_and_suggests_the_sandbox() {
 async fn structured(fake: &FakeAdminApi, tool: ToolId, arguments: Value) -> Value {
     let mut config = HttpConfig::new(AdminKey::new(FAKE_ADMIN_KEY));
     config.base_url = fake.base_url();
-    let connector = Connector::new(Client::new(Http::new(config).unwrap())).with_audit(None);
+    let connector = Connector::new(Http::new(config).unwrap()).with_audit(None);
     let arguments: JsonObject = serde_json::from_value(arguments).unwrap();
-    let result = connector.run_tool(tool, &arguments, None).await;
-    assert_ne!(result.is_error, Some(true), "{result:?}");
-    result.structured_content.expect("structured content")
+    match connector.call(CallRequest::new(tool.name(), arguments), std::future::pending()).await {
+        ToolOutcome::Success(answer) => answer.value,
+        ToolOutcome::Failure(failure) => panic!("{failure:?}"),
+    }
 }
 
 #[tokio::test]

@@ -1,4 +1,4 @@
-//! Property tests of tool-argument validation, through the generated `tools::call` against the
+//! Property tests of tool-argument validation, through the generated `tools::Call` against the
 //! strict fake: whatever JSON object a client sends as arguments, nothing panics or hangs; a
 //! refusal names an argument and sends nothing upstream; anything that gets past validation has
 //! only known argument names and every required one.
@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use claude_code_connector::Client;
-use claude_code_connector::generated::tools::{ToolId, call};
+use claude_code_connector::generated::tools::{Call, ToolId};
 use claude_code_connector::runtime::{AdminKey, ArgError, Error, Http, HttpConfig, JsonObject};
 use fake_admin_api::{FAKE_ADMIN_KEY, FakeAdminApi};
 use proptest::prelude::*;
@@ -18,6 +18,11 @@ use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRu
 use serde_json::{Number, Value, json};
 
 use crate::tools::seed;
+
+/// Decodes and runs one tool with the typed client, as the pipeline's decode and run stages do.
+async fn call(client: &Client, tool: ToolId, arguments: &JsonObject) -> Result<Value, Error> {
+    Call::decode(tool, arguments)?.run(client).await
+}
 
 /// Cases per tool (each group test runs this many for every tool of its group).
 const CASES_PER_TOOL: u32 = 256;

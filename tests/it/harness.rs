@@ -4,7 +4,6 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use claude_code_connector::Client;
 use claude_code_connector::runtime::{AdminKey, Http, HttpConfig, RetryPolicy};
 use claude_code_connector::server::Connector;
 use fake_admin_api::{Dataset, FAKE_ADMIN_KEY, FakeAdminApi, RecordedRequest};
@@ -56,7 +55,7 @@ impl Harness {
         config: HttpConfig,
         setup: impl FnOnce(Connector) -> Connector,
     ) -> Harness {
-        let connector = setup(Connector::new(Client::new(Http::new(config).expect("valid config"))).with_audit(None));
+        let connector = setup(Connector::new(Http::new(config).expect("valid config")).with_audit(None));
         let (server_io, client_io) = tokio::io::duplex(1 << 20);
         tokio::spawn(async move {
             if let Ok(running) = connector.serve(server_io).await {

@@ -10,6 +10,7 @@ mod docs;
 mod fuzz;
 mod metrics;
 mod policy;
+mod presentation;
 mod prompts;
 mod readable;
 mod redaction;

@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use claude_code_connector::audit::AuditLog;
 use claude_code_connector::generated::tools::DEFINITIONS;
-use claude_code_connector::policy::Policy;
 use claude_code_connector::server::Limits;
+use claude_code_connector::server::audit::AuditLog;
+use claude_code_connector::server::policy::Policy;
 use fake_admin_api::FakeAdminApi;
 use rmcp::model::CallToolRequestParams;
 use serde_json::{Value, json};

@@ -451,20 +451,21 @@ async fn json_that_is_not_json_rpc_gets_an_error_with_a_null_id() {
 /// that call's error; the connector goes on serving.
 #[tokio::test]
 async fn a_panic_inside_a_call_becomes_that_calls_error() {
-    use claude_code_connector::Client;
-    use claude_code_connector::generated::tools::ToolId;
     use claude_code_connector::runtime::{Http, Progress};
-    use claude_code_connector::server::Connector;
+    use claude_code_connector::server::{CallRequest, Connector, FailureKind, ToolOutcome};
 
     let fake = FakeAdminApi::start(seed()).await;
     let http = Http::new(crate::harness::fast_config(&fake.base_url())).unwrap();
-    let connector = Connector::new(Client::new(http)).with_audit(None);
+    let connector = Connector::new(http).with_audit(None);
     let arguments = json!({"start_date": "2026-03-01", "end_date": "2026-03-02"}).as_object().unwrap().clone();
     let exploding = Progress::new(|_, _| panic!("a progress callback that panics"));
-    let result = connector.run_tool(ToolId::GetCodeAnalytics, &arguments, Some(exploding)).await;
-    assert_eq!(result.is_error, Some(true));
-    let text = crate::harness::text_of(&result);
-    assert!(text.contains("internal error") && text.contains("still running"), "{text}");
-    let again = connector.run_tool(ToolId::GetCodeAnalytics, &arguments, None).await;
-    assert_ne!(again.is_error, Some(true), "{}", crate::harness::text_of(&again));
+    let request = CallRequest::new("claude_code_get_code_analytics", arguments.clone()).with_progress(Some(exploding));
+    let ToolOutcome::Failure(failure) = connector.call(request, std::future::pending()).await else {
+        panic!("the panicking call succeeded")
+    };
+    assert_eq!(failure.kind, FailureKind::Internal);
+    assert!(failure.message.contains("internal error") && failure.message.contains("still running"), "{failure}");
+    let request = CallRequest::new("claude_code_get_code_analytics", arguments);
+    let again = connector.call(request, std::future::pending()).await;
+    assert!(matches!(again, ToolOutcome::Success(_)), "{again:?}");
 }

@@ -6,12 +6,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use claude_code_connector::Client;
 use claude_code_connector::cli::sandbox::{CLAUDE_CODE_PAGE_SIZE, DAYS, KEY, RESULT_NOTE, Sandbox};
 use claude_code_connector::generated::ORG_ROLES;
 use claude_code_connector::generated::tools::{DEFINITIONS, ToolId};
 use claude_code_connector::runtime::{AdminKey, Http, HttpConfig, JsonObject};
-use claude_code_connector::server::Connector;
+use claude_code_connector::server::{CallRequest, Connector, ToolOutcome};
 use serde_json::{Value, json};
 
 use crate::binary::{command, run, spawn};
@@ -73,9 +72,10 @@ async fn the_environment_variable_turns_the_sandbox_on() {
 
 async fn call(connector: &Connector, tool: ToolId, arguments: Value) -> Value {
     let arguments: JsonObject = serde_json::from_value(arguments).unwrap();
-    let result = connector.run_tool(tool, &arguments, None).await;
-    assert_ne!(result.is_error, Some(true), "{}: {result:?}", tool.name());
-    result.structured_content.unwrap()
+    match connector.call(CallRequest::new(tool.name(), arguments), std::future::pending()).await {
+        ToolOutcome::Success(answer) => answer.value,
+        ToolOutcome::Failure(failure) => panic!("{}: {failure:?}", tool.name()),
+    }
 }
 
 /// The demo organization has every kind of object and a year of reports, and starts
@@ -92,7 +92,7 @@ async fn the_demo_organization_is_complete_and_starts_fast() {
 
     let mut config = HttpConfig::new(AdminKey::new(KEY));
     config.base_url = sandbox.base_url.clone();
-    let connector = Connector::new(Client::new(Http::new(config).unwrap())).with_audit(None);
+    let connector = Connector::new(Http::new(config).unwrap()).with_audit(None);
 
     let users = call(&connector, ToolId::ListUsers, json!({"per_page": 100})).await;
     let roles: BTreeSet<&str> = users["data"].as_array().unwrap().iter().filter_map(|u| u["role"].as_str()).collect();

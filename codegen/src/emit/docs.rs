@@ -121,7 +121,7 @@ fn tool_context(model: &Model, tool: &Tool) -> Value {
             let (result, from_spec) = example_result(model, tool, http, &call);
             (http_context(http), Value::Null, json!({"json": pretty(&result), "from_spec": from_spec}))
         }
-        Action::Handler { function, output } => {
+        Action::Handler { function, output, .. } => {
             let type_name = output.rsplit("::").next().unwrap_or(output);
             (Value::Null, json!({"function": function, "output": type_name}), Value::Null)
         }
@@ -539,6 +539,7 @@ fn named_example(model: &Model, name: &str, depth: usize) -> Value {
 fn expr_example(model: &Model, ty: &TypeExpr, depth: usize) -> Value {
     match ty {
         TypeExpr::String => json!("…"),
+        TypeExpr::Decimal => json!("12.5"),
         TypeExpr::Integer | TypeExpr::Count => json!(0),
         TypeExpr::Number => json!(0.0),
         TypeExpr::Boolean => json!(false),
@@ -694,7 +695,7 @@ types:
       results: "[CostRow]"
     example: {starting_at: "2026-11-01T00:00:00Z", results: [{amount: "123.455"}, {amount: "0.5"}]}
   CostRow:
-    fields: {amount: string}
+    fields: {amount: decimal}
   Day:
     fields: {date: string, counts: "{count}", share: number, remote: boolean, misc: {type: any, optional: true}}
 tools:
@@ -730,7 +731,7 @@ tools:
     annotations: {read_only: true, destructive: false, idempotent: true, open_world: true}
     arguments:
       start_date: {type: date, required: true, description: First day.}
-    handler: {function: crate::metrics::get, output: crate::metrics::Metrics}
+    handler: {function: crate::metrics::get, output: crate::metrics::Metrics, presentation: crate::metrics::PRESENTATION}
   - name: t_list_users
     title: List users
     group: admin

@@ -80,6 +80,7 @@ impl<'a> RustEmitter<'a> {
             }
         });
         let types = self.types_module();
+        let presentations = crate::emit::presentation::module(self.model, rt);
         let args = self.args_module();
         let outputs = self.outputs_module();
         let requests = self.requests_module();
@@ -99,6 +100,7 @@ impl<'a> RustEmitter<'a> {
             /// The MCP prompts, in spec order.
             pub static PROMPTS: &[#rt::PromptDefinition] = &[#(#prompts),*];
             #types
+            #presentations
             #args
             #outputs
             #requests
@@ -160,7 +162,7 @@ impl<'a> RustEmitter<'a> {
     fn type_tokens(&self, ty: &TypeExpr) -> TokenStream {
         let rt = &self.rt;
         match ty {
-            TypeExpr::String => quote!(::std::string::String),
+            TypeExpr::String | TypeExpr::Decimal => quote!(::std::string::String),
             TypeExpr::Integer => quote!(i64),
             TypeExpr::Count => quote!(u64),
             TypeExpr::Number => quote!(f64),
@@ -1082,9 +1084,12 @@ impl<'a> RustEmitter<'a> {
             let fields = optional(&tool.fields_argument().map(|a| a.name.clone()));
             let ids = tool.args.iter().filter(|a| matches!(a.kind, ArgKind::Id)).map(|a| a.name.as_str());
             let shape = match &tool.action {
-                Action::Handler { .. } => quote!(#rt::ResultShape::Handler),
+                Action::Handler { presentation, .. } => {
+                    let presentation = rust_path(presentation);
+                    quote!(#rt::ResultShape::Object(&#presentation))
+                }
                 Action::Http(call) => {
-                    let item = &call.output;
+                    let item = crate::emit::presentation::reference(&call.output);
                     match &call.pagination {
                         Pagination::None => quote!(#rt::ResultShape::Object(#item)),
                         Pagination::IdCursor { .. } => quote!(#rt::ResultShape::Page(#item)),
@@ -1112,15 +1117,18 @@ impl<'a> RustEmitter<'a> {
                 }
             }
         });
-        let arms = self.model.tools.iter().zip(&variants).map(|(tool, variant)| {
+        let decode_arms = self.model.tools.iter().zip(&variants).map(|(tool, variant)| {
             let args = Self::args_struct_name(tool);
+            quote!(ToolId::#variant => Call::#variant(super::args::#args::from_arguments(arguments)?),)
+        });
+        let run_arms = self.model.tools.iter().zip(&variants).map(|(tool, variant)| {
             let method = ident(&tool.rust_name);
-            quote! {
-                ToolId::#variant => {
-                    let args = super::args::#args::from_arguments(arguments)?;
-                    #rt::to_json(&client.#method(&args).await?)
-                }
-            }
+            quote!(Call::#variant(args) => #rt::to_json(&client.#method(args).await?),)
+        });
+        let call_variants = self.model.tools.iter().zip(&variants).map(|(tool, variant)| {
+            let args = Self::args_struct_name(tool);
+            let doc = format!(" `{}` with its checked arguments.", tool.name);
+            quote!(#[doc = #doc] #variant(super::args::#args),)
         });
         let indices = (0..variants.len()).map(Literal::usize_unsuffixed);
         quote! {
@@ -1156,16 +1164,40 @@ impl<'a> RustEmitter<'a> {
                 pub const TOOL_PREFIX: &str = #tool_prefix;
                 /// Every tool's definition, in spec order.
                 pub static DEFINITIONS: &[#rt::ToolDefinition] = &[#(#definitions),*];
-                /// Validates the arguments, calls the tool and returns its JSON result.
-                pub async fn call(
-                    client: &super::client::Client,
-                    tool: ToolId,
-                    arguments: &#rt::JsonObject,
-                ) -> ::std::result::Result<#rt::Value, #rt::Error> {
-                    match tool {
-                        #(#arms)*
+                /// One tool call whose arguments passed every check of the spec.
+                #[derive(Debug, Clone)]
+                pub enum Call {
+                    #(#call_variants)*
+                }
+                impl Call {
+                    /// Checks the arguments of `tool` against the spec and keeps them typed.
+                    pub fn decode(tool: ToolId, arguments: &#rt::JsonObject) -> ::std::result::Result<Call, #rt::ArgError> {
+                        ::std::result::Result::Ok(match tool {
+                            #(#decode_arms)*
+                        })
+                    }
+                    /// Calls the tool and returns its JSON result.
+                    pub async fn run(&self, client: &super::client::Client) -> ::std::result::Result<#rt::Value, #rt::Error> {
+                        match self {
+                            #(#run_arms)*
+                        }
                     }
                 }
+                impl #rt::Invocation for Call {
+                    fn invoke<'a>(&'a self, http: &'a #rt::Http) -> #rt::Invoked<'a> {
+                        ::std::boxed::Box::pin(async move { self.run(&super::client::Client::new(http.clone())).await })
+                    }
+                }
+                fn decode_at(index: usize, arguments: &#rt::JsonObject) -> ::std::result::Result<::std::boxed::Box<dyn #rt::Invocation>, #rt::ArgError> {
+                    ::std::result::Result::Ok(::std::boxed::Box::new(Call::decode(ToolId::ALL[index], arguments)?))
+                }
+                /// The spec's server, tools and prompts, as the call pipeline runs them.
+                pub static REGISTRY: #rt::Registry = #rt::Registry {
+                    server: &super::SERVER,
+                    tools: DEFINITIONS,
+                    prompts: super::PROMPTS,
+                    decode: decode_at,
+                };
             }
         }
     }

@@ -216,6 +216,7 @@ fn field_schema(model: &Model, field: &Field) -> Value {
 fn expr_schema(model: &Model, ty: &TypeExpr) -> Value {
     match ty {
         TypeExpr::String => json!({"type": "string"}),
+        TypeExpr::Decimal => json!({"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$"}),
         TypeExpr::Integer => json!({"type": "integer"}),
         TypeExpr::Count => json!({"type": "integer", "minimum": 0}),
         TypeExpr::Number => json!({"type": "number"}),

@@ -78,6 +78,101 @@ pub mod types {
         pub extra: claude_code_connector::runtime::JsonObject,
     }
 }
+/// How each response type reads: nouns, identity, columns (spec `presentation:`,
+/// or derived from the fields).
+pub mod presentations {
+    /// How `User` reads.
+    pub static USER: claude_code_connector::runtime::Presentation = claude_code_connector::runtime::Presentation {
+        noun: "user",
+        plural: "users",
+        identity: &["id"],
+        details: &[],
+        flags: &[],
+        time: ::std::option::Option::None,
+        rows: ::std::option::Option::None,
+        columns: &[
+            claude_code_connector::runtime::presentation::Column {
+                name: "id",
+                label: "ID",
+                paths: &[&["id"]],
+                kind: claude_code_connector::runtime::presentation::ColumnKind::Text,
+                role: claude_code_connector::runtime::presentation::ColumnRole::Plain,
+            },
+            claude_code_connector::runtime::presentation::Column {
+                name: "email",
+                label: "Email",
+                paths: &[&["email"]],
+                kind: claude_code_connector::runtime::presentation::ColumnKind::Text,
+                role: claude_code_connector::runtime::presentation::ColumnRole::Plain,
+            },
+            claude_code_connector::runtime::presentation::Column {
+                name: "role",
+                label: "Role",
+                paths: &[&["role"]],
+                kind: claude_code_connector::runtime::presentation::ColumnKind::Text,
+                role: claude_code_connector::runtime::presentation::ColumnRole::Plain,
+            },
+            claude_code_connector::runtime::presentation::Column {
+                name: "added_at",
+                label: "Added at",
+                paths: &[&["added_at"]],
+                kind: claude_code_connector::runtime::presentation::ColumnKind::Datetime,
+                role: claude_code_connector::runtime::presentation::ColumnRole::Plain,
+            },
+        ],
+        summary: ::std::option::Option::None,
+        sections: &[],
+    };
+    /// How `UserDeleted` reads.
+    pub static USER_DELETED: claude_code_connector::runtime::Presentation = claude_code_connector::runtime::Presentation {
+        noun: "deleted user",
+        plural: "deleted users",
+        identity: &["id"],
+        details: &[],
+        flags: &[],
+        time: ::std::option::Option::None,
+        rows: ::std::option::Option::None,
+        columns: &[
+            claude_code_connector::runtime::presentation::Column {
+                name: "id",
+                label: "ID",
+                paths: &[&["id"]],
+                kind: claude_code_connector::runtime::presentation::ColumnKind::Text,
+                role: claude_code_connector::runtime::presentation::ColumnRole::Plain,
+            },
+        ],
+        summary: ::std::option::Option::None,
+        sections: &[],
+    };
+    /// How `Workspace` reads.
+    pub static WORKSPACE: claude_code_connector::runtime::Presentation = claude_code_connector::runtime::Presentation {
+        noun: "workspace",
+        plural: "workspaces",
+        identity: &["id"],
+        details: &["name"],
+        flags: &[],
+        time: ::std::option::Option::None,
+        rows: ::std::option::Option::None,
+        columns: &[
+            claude_code_connector::runtime::presentation::Column {
+                name: "id",
+                label: "ID",
+                paths: &[&["id"]],
+                kind: claude_code_connector::runtime::presentation::ColumnKind::Text,
+                role: claude_code_connector::runtime::presentation::ColumnRole::Plain,
+            },
+            claude_code_connector::runtime::presentation::Column {
+                name: "name",
+                label: "Name",
+                paths: &[&["name"]],
+                kind: claude_code_connector::runtime::presentation::ColumnKind::Text,
+                role: claude_code_connector::runtime::presentation::ColumnRole::Plain,
+            },
+        ],
+        summary: ::std::option::Option::None,
+        sections: &[],
+    };
+}
 /// Tool arguments: typed, validated before any request is sent.
 pub mod args {
     /// Values of `roles` in `claude_code_list_users`.
@@ -972,7 +1067,9 @@ pub mod tools {
             workspace_argument: ::std::option::Option::None,
             org_role_argument: ::std::option::Option::None,
             id_arguments: &[],
-            result_shape: claude_code_connector::runtime::ResultShape::Page("User"),
+            result_shape: claude_code_connector::runtime::ResultShape::Page(
+                &super::presentations::USER,
+            ),
             fields_argument: ::std::option::Option::None,
         },
         claude_code_connector::runtime::ToolDefinition {
@@ -994,7 +1091,9 @@ pub mod tools {
             workspace_argument: ::std::option::Option::None,
             org_role_argument: ::std::option::Option::None,
             id_arguments: &["user_id"],
-            result_shape: claude_code_connector::runtime::ResultShape::Object("User"),
+            result_shape: claude_code_connector::runtime::ResultShape::Object(
+                &super::presentations::USER,
+            ),
             fields_argument: ::std::option::Option::None,
         },
         claude_code_connector::runtime::ToolDefinition {
@@ -1017,7 +1116,7 @@ pub mod tools {
             org_role_argument: ::std::option::Option::None,
             id_arguments: &["user_id"],
             result_shape: claude_code_connector::runtime::ResultShape::Object(
-                "UserDeleted",
+                &super::presentations::USER_DELETED,
             ),
             fields_argument: ::std::option::Option::None,
         },
@@ -1041,43 +1140,112 @@ pub mod tools {
             org_role_argument: ::std::option::Option::None,
             id_arguments: &["workspace_id"],
             result_shape: claude_code_connector::runtime::ResultShape::Object(
-                "Workspace",
+                &super::presentations::WORKSPACE,
             ),
             fields_argument: ::std::option::Option::None,
         },
     ];
-    /// Validates the arguments, calls the tool and returns its JSON result.
-    pub async fn call(
-        client: &super::client::Client,
-        tool: ToolId,
-        arguments: &claude_code_connector::runtime::JsonObject,
-    ) -> ::std::result::Result<
-        claude_code_connector::runtime::Value,
-        claude_code_connector::runtime::Error,
-    > {
-        match tool {
-            ToolId::ListUsers => {
-                let args = super::args::ListUsersArgs::from_arguments(arguments)?;
-                claude_code_connector::runtime::to_json(&client.list_users(&args).await?)
-            }
-            ToolId::UpdateUserRole => {
-                let args = super::args::UpdateUserRoleArgs::from_arguments(arguments)?;
-                claude_code_connector::runtime::to_json(
-                    &client.update_user_role(&args).await?,
-                )
-            }
-            ToolId::RemoveUser => {
-                let args = super::args::RemoveUserArgs::from_arguments(arguments)?;
-                claude_code_connector::runtime::to_json(
-                    &client.remove_user(&args).await?,
-                )
-            }
-            ToolId::UpdateWorkspace => {
-                let args = super::args::UpdateWorkspaceArgs::from_arguments(arguments)?;
-                claude_code_connector::runtime::to_json(
-                    &client.update_workspace(&args).await?,
-                )
+    /// One tool call whose arguments passed every check of the spec.
+    #[derive(Debug, Clone)]
+    pub enum Call {
+        /// `claude_code_list_users` with its checked arguments.
+        ListUsers(super::args::ListUsersArgs),
+        /// `claude_code_update_user_role` with its checked arguments.
+        UpdateUserRole(super::args::UpdateUserRoleArgs),
+        /// `claude_code_remove_user` with its checked arguments.
+        RemoveUser(super::args::RemoveUserArgs),
+        /// `claude_code_update_workspace` with its checked arguments.
+        UpdateWorkspace(super::args::UpdateWorkspaceArgs),
+    }
+    impl Call {
+        /// Checks the arguments of `tool` against the spec and keeps them typed.
+        pub fn decode(
+            tool: ToolId,
+            arguments: &claude_code_connector::runtime::JsonObject,
+        ) -> ::std::result::Result<Call, claude_code_connector::runtime::ArgError> {
+            ::std::result::Result::Ok(
+                match tool {
+                    ToolId::ListUsers => {
+                        Call::ListUsers(
+                            super::args::ListUsersArgs::from_arguments(arguments)?,
+                        )
+                    }
+                    ToolId::UpdateUserRole => {
+                        Call::UpdateUserRole(
+                            super::args::UpdateUserRoleArgs::from_arguments(arguments)?,
+                        )
+                    }
+                    ToolId::RemoveUser => {
+                        Call::RemoveUser(
+                            super::args::RemoveUserArgs::from_arguments(arguments)?,
+                        )
+                    }
+                    ToolId::UpdateWorkspace => {
+                        Call::UpdateWorkspace(
+                            super::args::UpdateWorkspaceArgs::from_arguments(arguments)?,
+                        )
+                    }
+                },
+            )
+        }
+        /// Calls the tool and returns its JSON result.
+        pub async fn run(
+            &self,
+            client: &super::client::Client,
+        ) -> ::std::result::Result<
+            claude_code_connector::runtime::Value,
+            claude_code_connector::runtime::Error,
+        > {
+            match self {
+                Call::ListUsers(args) => {
+                    claude_code_connector::runtime::to_json(
+                        &client.list_users(args).await?,
+                    )
+                }
+                Call::UpdateUserRole(args) => {
+                    claude_code_connector::runtime::to_json(
+                        &client.update_user_role(args).await?,
+                    )
+                }
+                Call::RemoveUser(args) => {
+                    claude_code_connector::runtime::to_json(
+                        &client.remove_user(args).await?,
+                    )
+                }
+                Call::UpdateWorkspace(args) => {
+                    claude_code_connector::runtime::to_json(
+                        &client.update_workspace(args).await?,
+                    )
+                }
             }
         }
     }
+    impl claude_code_connector::runtime::Invocation for Call {
+        fn invoke<'a>(
+            &'a self,
+            http: &'a claude_code_connector::runtime::Http,
+        ) -> claude_code_connector::runtime::Invoked<'a> {
+            ::std::boxed::Box::pin(async move {
+                self.run(&super::client::Client::new(http.clone())).await
+            })
+        }
+    }
+    fn decode_at(
+        index: usize,
+        arguments: &claude_code_connector::runtime::JsonObject,
+    ) -> ::std::result::Result<
+        ::std::boxed::Box<dyn claude_code_connector::runtime::Invocation>,
+        claude_code_connector::runtime::ArgError,
+    > {
+        ::std::result::Result::Ok(
+            ::std::boxed::Box::new(Call::decode(ToolId::ALL[index], arguments)?),
+        )
+    }
+    /// The spec's server, tools and prompts, as the call pipeline runs them.
+    pub static REGISTRY: claude_code_connector::runtime::Registry = claude_code_connector::runtime::Registry {
+        server: &super::SERVER,
+        tools: DEFINITIONS,
+        prompts: super::PROMPTS,
+        decode: decode_at,
+    };
 }

@@ -3,6 +3,9 @@
 
 use serde_json::{Value, json};
 
+use crate::runtime::ResultShape;
+use crate::runtime::registry::envelope;
+
 /// The default budget: about 64k tokens of JSON, well inside what MCP clients show a model.
 pub const DEFAULT_MAX_RESULT_BYTES: usize = 256 * 1024;
 
@@ -32,11 +35,12 @@ fn json_len(value: &Value) -> usize {
 /// Cuts `value["data"]` so the whole result fits in `max_bytes`, adding a
 /// `truncated` object that says what was kept and how to ask for the rest.
 /// Results without a `data` list, or that fit, are returned unchanged.
-pub fn cap(mut value: Value, max_bytes: usize) -> Value {
+pub fn cap(mut value: Value, shape: ResultShape, max_bytes: usize) -> Value {
     if json_len(&value) <= max_bytes {
         return value;
     }
-    let Some(Value::Array(items)) = value.get_mut("data") else { return value };
+    let presentation = shape.presentation();
+    let Some(Value::Array(items)) = value.get_mut(envelope::DATA) else { return value };
     let items = std::mem::take(items);
     let total = items.len();
     let base = json_len(&value) + NOTE_RESERVE;
@@ -46,14 +50,16 @@ pub fn cap(mut value: Value, max_bytes: usize) -> Value {
     for item in rest.by_ref() {
         let size = json_len(&item) + 1;
         if used + size > max_bytes {
-            let next_start = first_day(&item);
+            // Resuming at the first left-out day helps only when some day was kept;
+            // otherwise that call would return the very same cut.
+            let next_start = presentation.day_of(&item).filter(|_| !kept.is_empty()).map(str::to_string);
             let returned = kept.len();
-            value["data"] = Value::Array(kept);
+            value[envelope::DATA] = Value::Array(kept);
             let next = match next_start {
                 Some(day) => format!("call again with start_date={day} (same end_date) for the rest"),
                 None => "ask for less at once (a smaller per_page or a shorter date range) to see the rest".to_string(),
             };
-            value["truncated"] = json!({
+            value[envelope::TRUNCATED] = json!({
                 "returned": returned,
                 "total": total,
                 "reason": format!("the full result is larger than the {max_bytes}-byte limit (--max-result-bytes)"),
@@ -65,22 +71,16 @@ pub fn cap(mut value: Value, max_bytes: usize) -> Value {
         used += size;
         kept.push(item);
     }
-    value["data"] = Value::Array(kept);
+    value[envelope::DATA] = Value::Array(kept);
     value
-}
-
-/// The UTC day an item starts on, for report items (`starting_at` or `date`).
-fn first_day(item: &Value) -> Option<&str> {
-    ["starting_at", "date"]
-        .iter()
-        .find_map(|field| item.get(*field)?.as_str())
-        .and_then(|text| text.get(..10))
-        .filter(|day| day.as_bytes().get(4) == Some(&b'-'))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::generated::presentations::{COST_BUCKET, WORKSPACE};
+
+    const REPORT: ResultShape = ResultShape::Report(&COST_BUCKET);
 
     fn report(days: usize) -> Value {
         let data: Vec<Value> = (1..=days)
@@ -99,12 +99,12 @@ mod tests {
     #[test]
     fn small_results_are_untouched() {
         let value = report(3);
-        assert_eq!(cap(value.clone(), DEFAULT_MAX_RESULT_BYTES), value);
+        assert_eq!(cap(value.clone(), REPORT, DEFAULT_MAX_RESULT_BYTES), value);
     }
 
     #[test]
     fn large_reports_keep_whole_leading_items_and_say_where_to_resume() {
-        let capped = cap(report(20), 8 * 1024);
+        let capped = cap(report(20), REPORT, 8 * 1024);
         let kept = capped["data"].as_array().unwrap().len();
         assert!((1..20).contains(&kept), "{kept}");
         assert!(serde_json::to_vec(&capped).unwrap().len() <= 8 * 1024);
@@ -116,8 +116,17 @@ mod tests {
     }
 
     #[test]
+    fn a_first_day_too_large_to_keep_never_suggests_the_same_call_again() {
+        let data = vec![json!({"starting_at": "2026-03-01T00:00:00Z", "results": ["x".repeat(10_000)]})];
+        let capped = cap(json!({"data": data}), REPORT, 4096);
+        assert_eq!(capped["truncated"]["returned"], 0);
+        let next = capped["truncated"]["next"].as_str().unwrap();
+        assert!(!next.contains("start_date=2026-03-01"), "{next}");
+    }
+
+    #[test]
     fn results_without_a_data_list_are_not_cut() {
         let value = json!({"name": "x".repeat(10_000)});
-        assert_eq!(cap(value.clone(), 100), value);
+        assert_eq!(cap(value.clone(), ResultShape::Object(&WORKSPACE), 100), value);
     }
 }

@@ -1,0 +1,196 @@
+//! The server side of a tool call, and MCP over it.
+//!
+//! [`pipeline`] is the one way a tool runs (every entry point calls
+//! [`Connector::call`]); around it: [`policy`] (what the operator allows), [`audit`]
+//! (the trail of writes), [`result_cap`] (results bounded in size) and [`summary`] (the
+//! line and text a model reads, from the spec's presentation). This module is the MCP
+//! adapter: rmcp's `ServerHandler` turning requests into pipeline calls and outcomes
+//! into MCP results, with progress notifications and cancellation.
+
+pub mod audit;
+pub mod pipeline;
+pub mod policy;
+pub mod result_cap;
+pub mod summary;
+
+use std::sync::Arc;
+
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, GetPromptRequestParams, GetPromptResponse,
+    GetPromptResult, Implementation, ListPromptsResult, ListToolsResult, PaginatedRequestParams,
+    ProgressNotificationParam, Prompt, PromptArgument, PromptMessage, Role, ServerCapabilities, ServerConfig, Tool,
+    ToolAnnotations,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData, RoleServer, ServerHandler};
+
+pub use pipeline::{Answer, CallRequest, Connector, Failure, FailureKind, Limits, ToolOutcome};
+
+use crate::runtime::{JsonObject, OutputSchema, Progress, PromptDefinition, ToolDefinition};
+
+impl Connector {
+    /// The MCP tool list the policy exposes, built on first use.
+    pub fn tools(&self) -> &[Tool] {
+        self.tools.get_or_init(|| self.exposed().map(mcp_tool).collect())
+    }
+
+    /// Opens `text` with the result note, if any.
+    fn noted(&self, text: &str) -> String {
+        match self.result_note() {
+            Some(note) => format!("{note}\n{text}"),
+            None => text.to_string(),
+        }
+    }
+
+    /// An outcome as MCP says it: a result (`isError` for a failed call) or, for a tool
+    /// this server does not have, a JSON-RPC error.
+    fn mcp_result(&self, outcome: ToolOutcome) -> Result<CallToolResult, ErrorData> {
+        match outcome {
+            ToolOutcome::Success(answer) => {
+                // Not `CallToolResult::structured`: it would serialize the whole value
+                // into a text block, only for the summary text to replace it.
+                let mut result = CallToolResult::success(vec![ContentBlock::text(self.noted(&answer.text))]);
+                result.structured_content = Some(answer.value);
+                Ok(result)
+            }
+            ToolOutcome::Failure(failure) => match failure.kind {
+                FailureKind::UnknownTool | FailureKind::NotExposed => {
+                    Err(ErrorData::invalid_params(failure.message, None))
+                }
+                _ => Ok(CallToolResult::error(vec![ContentBlock::text(self.noted(&failure.message))])),
+            },
+        }
+    }
+}
+
+fn mcp_tool(def: &ToolDefinition) -> Tool {
+    let input: JsonObject = serde_json::from_str(def.input_schema).unwrap_or_default();
+    let mut tool = Tool::new(def.name, def.description, Arc::new(input)).with_title(def.title);
+    let output = match def.output_schema {
+        OutputSchema::Json(text) => serde_json::from_str::<JsonObject>(text).ok(),
+        OutputSchema::Derived(schema) => Some(schema()),
+        OutputSchema::None => None,
+    };
+    if let Some(output) = output {
+        tool = tool.with_raw_output_schema(Arc::new(output));
+    }
+    let a = def.annotations;
+    tool.with_annotations(ToolAnnotations::from_raw(
+        None,
+        Some(a.read_only),
+        Some(a.destructive),
+        Some(a.idempotent),
+        Some(a.open_world),
+    ))
+}
+
+fn mcp_prompt(def: &PromptDefinition) -> Prompt {
+    let arguments = def
+        .arguments
+        .iter()
+        .map(|a| PromptArgument::new(a.name).with_description(a.description).with_required(a.required))
+        .collect();
+    Prompt::new(def.name, Some(def.description), Some(arguments)).with_title(def.title)
+}
+
+/// Forwards progress to the client in order, as `notifications/progress`.
+fn progress_reporter(context: &RequestContext<RoleServer>) -> Option<Progress> {
+    let token = context.meta.get_progress_token()?;
+    let peer = context.peer.clone();
+    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<(u64, u64)>();
+    tokio::spawn(async move {
+        while let Some((done, total)) = receiver.recv().await {
+            let param = ProgressNotificationParam::new(token.clone(), done as f64)
+                .with_total(total as f64)
+                .with_message(format!("{done} of {total} fetched"));
+            if peer.notify_progress(param).await.is_err() {
+                break;
+            }
+        }
+    });
+    Some(Progress::new(move |done, total| {
+        let _ = sender.send((done, total));
+    }))
+}
+
+impl ServerHandler for Connector {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_prompts().build())
+            .with_server_info(
+                Implementation::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")).with_title(self.server().title),
+            )
+            .with_instructions(self.instructions().to_string())
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(self.tools().to_vec()))
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        Ok(ListPromptsResult::with_all_items(self.registry().prompts.iter().map(mcp_prompt).collect()))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        let prompts = self.registry().prompts;
+        let Some(prompt) = prompts.iter().find(|p| p.name == request.name) else {
+            let names: Vec<&str> = prompts.iter().map(|p| p.name).collect();
+            return Err(ErrorData::invalid_params(
+                format!("unknown prompt: {}; the prompts are: {}", request.name, names.join(", ")),
+                None,
+            ));
+        };
+        let text = prompt
+            .render(&request.arguments.unwrap_or_default())
+            .map_err(|e| ErrorData::invalid_params(e.to_string(), None))?;
+        Ok(GetPromptResult::new(vec![PromptMessage::new_text(Role::User, self.noted(&text))])
+            .with_description(prompt.description)
+            .into())
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        self.tools().iter().find(|t| t.name == name).cloned()
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let call = CallRequest::new(request.name.to_string(), request.arguments.unwrap_or_default())
+            .with_progress(progress_reporter(&context));
+        let outcome = self.call(call, context.ct.cancelled()).await;
+        self.mcp_result(outcome).map(Into::into)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generated::tools::DEFINITIONS;
+    use crate::runtime::{AdminKey, Http, HttpConfig};
+    use policy::Policy;
+
+    #[test]
+    fn the_tool_list_is_built_on_first_use_not_at_start_up() {
+        let mut config = HttpConfig::new(AdminKey::new("sk-ant-admin01-test"));
+        config.base_url = "http://127.0.0.1:9".into();
+        let connector = Connector::new(Http::new(config).unwrap()).with_policy(Policy::default().read_only(true));
+        assert!(connector.tools.get().is_none(), "the tool list was built before anyone asked for it");
+        let expected = DEFINITIONS.iter().filter(|def| def.annotations.read_only).count();
+        assert_eq!(connector.tool_count(), expected);
+        assert_eq!(connector.tools().len(), expected, "the list follows the policy set after `new`");
+        assert!(connector.clone().tools.get().is_some(), "clones share the built list");
+    }
+}
