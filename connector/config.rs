@@ -8,6 +8,27 @@ use crate::runtime::{AdminKey, HttpConfig};
 /// The environment variable that carries the admin key.
 pub const KEY_VAR: &str = "ANTHROPIC_ADMIN_API_KEY";
 
+/// This connector's own variable for the Admin API base URL (or `--base-url`).
+pub const BASE_URL_VAR: &str = "CLAUDE_CODE_CONNECTOR_BASE_URL";
+
+/// Claude Code's variable for an LLM gateway: never where the admin key goes.
+pub const FOREIGN_BASE_URL_VAR: &str = "ANTHROPIC_BASE_URL";
+
+/// The one-line warning when `ANTHROPIC_BASE_URL` is set to something other than the
+/// base URL in force (`in_force`): it is ignored, and the warning names the variable to
+/// use. Only the URL's origin is shown (a gateway URL may carry a token).
+pub fn foreign_base_url_warning(foreign: Option<&str>, in_force: &str) -> Option<String> {
+    let foreign = foreign.map(str::trim).filter(|url| !url.is_empty())?;
+    if foreign.trim_end_matches('/') == in_force.trim().trim_end_matches('/') {
+        return None;
+    }
+    let shown = url::Url::parse(foreign)
+        .map_or_else(|_| "a value that is not a URL".into(), |url| url.origin().ascii_serialization());
+    Some(format!(
+        "ignoring {FOREIGN_BASE_URL_VAR} ({shown}): it is Claude Code's LLM gateway setting, and the admin key is not sent there; set {BASE_URL_VAR} or --base-url to change the Admin API URL (now {in_force})"
+    ))
+}
+
 /// Reads the key from the environment; a missing or empty key is an error that
 /// says how to get one.
 pub fn key_from_env() -> Result<AdminKey, ConfigError> {
@@ -31,4 +52,19 @@ pub fn http_config(
     config.connect_timeout = Duration::from_secs(connect_timeout_secs.max(1));
     config.request_timeout = Duration::from_secs(request_timeout_secs.max(1));
     config
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_different_anthropic_base_url_is_ignored_with_a_warning() {
+        let warning = foreign_base_url_warning(Some("https://user:tok@gateway.corp/v1"), DEFAULT_BASE_URL).unwrap();
+        assert!(warning.contains("ignoring ANTHROPIC_BASE_URL (https://gateway.corp)"), "{warning}");
+        assert!(warning.contains(BASE_URL_VAR) && !warning.contains("tok") && !warning.contains('\n'), "{warning}");
+        assert_eq!(foreign_base_url_warning(Some("https://api.anthropic.com/"), DEFAULT_BASE_URL), None);
+        assert_eq!(foreign_base_url_warning(Some(" "), DEFAULT_BASE_URL), None);
+        assert_eq!(foreign_base_url_warning(None, DEFAULT_BASE_URL), None);
+    }
 }

@@ -25,6 +25,7 @@ use tracing_subscriber::EnvFilter;
 use crate::config;
 use crate::generated::tools::{DEFINITIONS, ToolId};
 use crate::generated::{GROUPS, SERVER};
+use crate::runtime::http::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::runtime::{AdminKey, Http, JsonObject, Value};
 use crate::server::audit::AuditLog;
 use crate::server::policy::{Policy, PolicyError};
@@ -42,7 +43,8 @@ pub const SANDBOX_VAR: &str = "CLAUDE_CODE_CONNECTOR_SANDBOX";
 #[command(next_help_heading = "Admin API connection")]
 pub struct ConnectionArgs {
     /// Admin API base URL (https; plain http only for loopback). Ignored with --sandbox.
-    #[arg(long, env = "ANTHROPIC_BASE_URL")]
+    /// ANTHROPIC_BASE_URL (Claude Code's LLM gateway) is not used for the admin key.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_BASE_URL")]
     pub base_url: Option<String>,
     /// Seconds to wait for a connection to the API.
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CONNECT_TIMEOUT", default_value_t = 10)]
@@ -53,6 +55,10 @@ pub struct ConnectionArgs {
     /// Requests in flight at once when a tool fans out (one Claude Code report per day).
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CONCURRENCY", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+    /// The largest API answer read, in bytes (32 MiB); a larger one fails the call with
+    /// an error saying so, and is not read further.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_MAX_RESPONSE_BYTES", default_value_t = DEFAULT_MAX_RESPONSE_BYTES, value_parser = clap::value_parser!(u64).range(1024..=1 << 32))]
+    pub max_response_bytes: u64,
 }
 
 /// Bounds on one tool call.
@@ -261,7 +267,11 @@ fn upstream(connection: &ConnectionArgs, sandbox: bool) -> Result<Upstream, Fail
             config::KEY_VAR
         );
     }
-    let http = http(key, connection.base_url.clone(), connection)?;
+    let http = http(key, connection.base_url.clone(), connection, true)?;
+    let foreign = std::env::var(config::FOREIGN_BASE_URL_VAR).ok();
+    if let Some(warning) = config::foreign_base_url_warning(foreign.as_deref(), http.base_url()) {
+        tracing::warn!("{warning}");
+    }
     Ok(Upstream {
         http,
         #[cfg(feature = "sandbox")]
@@ -269,9 +279,18 @@ fn upstream(connection: &ConnectionArgs, sandbox: bool) -> Result<Upstream, Fail
     })
 }
 
-fn http(key: AdminKey, base_url: Option<String>, connection: &ConnectionArgs) -> Result<Http, Failure> {
+/// The HTTP client; `env_proxy`: through the environment's proxy (refused when it is
+/// plain http and not loopback), or directly.
+fn http(
+    key: AdminKey,
+    base_url: Option<String>,
+    connection: &ConnectionArgs,
+    env_proxy: bool,
+) -> Result<Http, Failure> {
     let mut http_config = config::http_config(key, base_url, connection.connect_timeout, connection.request_timeout);
     http_config.concurrency = usize::from(connection.concurrency);
+    http_config.max_response_bytes = connection.max_response_bytes;
+    http_config.env_proxy = env_proxy;
     Http::new(http_config).map_err(|e| Failure::failed(e.to_string()))
 }
 
@@ -280,10 +299,13 @@ fn sandbox_upstream(connection: &ConnectionArgs) -> Result<Upstream, Failure> {
     // Built on its own thread while this one sets up the client.
     let starting = sandbox::Sandbox::start();
     if connection.base_url.as_deref().is_some_and(|url| !url.trim().is_empty()) {
-        tracing::warn!("--sandbox ignores --base-url / ANTHROPIC_BASE_URL: calls go to the demo organization");
+        tracing::warn!(
+            "--sandbox ignores --base-url / CLAUDE_CODE_CONNECTOR_BASE_URL: calls go to the demo organization"
+        );
     }
     let started = starting.wait().map_err(Failure::failed)?;
-    let http = http(AdminKey::new(sandbox::KEY), Some(started.base_url.clone()), connection)?;
+    // In-process, on loopback: no proxy of the environment could reach it.
+    let http = http(AdminKey::new(sandbox::KEY), Some(started.base_url.clone()), connection, false)?;
     tracing::info!(
         organization = %started.organization,
         ready_ms = started.ready_after.as_millis() as u64,

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use super::scrub::Scrubber;
+
 /// A bad argument, found before anything is sent upstream.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArgError {
@@ -100,6 +102,9 @@ pub enum Error {
     Timeout { after: Duration, write: bool },
     /// The API answered 2xx with a body we could not read.
     Decode { path: String, message: String },
+    /// The API's answer to `request` (`GET /v1/…`) was larger than `limit` bytes
+    /// (`--max-response-bytes`); it was not read past the limit.
+    TooLarge { limit: u64, request: String },
     /// A bug or an impossible state on our side.
     Internal(String),
 }
@@ -122,12 +127,46 @@ impl fmt::Display for Error {
                 )
             }
             Error::Decode { path, message } => write!(f, "unexpected response from {path}: {message}"),
+            Error::TooLarge { limit, request } => write!(
+                f,
+                "the Admin API's answer to {request} is larger than the limit of {}, so it was not read. Ask for less at once (a shorter date range, a smaller per_page, fewer fields) or raise the limit with --max-response-bytes (CLAUDE_CODE_CONNECTOR_MAX_RESPONSE_BYTES)",
+                byte_size(*limit)
+            ),
             Error::Internal(m) => write!(f, "internal error: {m}"),
         }
     }
 }
 
 impl std::error::Error for Error {}
+
+impl Error {
+    /// The same error with every text that came from upstream (the API's message, error
+    /// type and request id, transport details, decoding errors) scrubbed of the key.
+    pub(crate) fn scrubbed(self, scrubber: &Scrubber) -> Error {
+        let text = |text: String| scrubber.text(&text);
+        match self {
+            Error::Api(api) => Error::Api(ApiError {
+                error_type: api.error_type.map(text),
+                message: text(api.message),
+                request_id: api.request_id.map(text),
+                ..api
+            }),
+            Error::Transport(message) => Error::Transport(text(message)),
+            Error::Decode { path, message } => Error::Decode { path, message: text(message) },
+            Error::Internal(message) => Error::Internal(text(message)),
+            other @ (Error::Argument(_) | Error::Timeout { .. } | Error::TooLarge { .. }) => other,
+        }
+    }
+}
+
+/// `32 MiB (33554432 bytes)`, `1000 bytes`.
+fn byte_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB ({b} bytes)", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB ({b} bytes)", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
 
 /// `60 s`, `1.5 s`, `0.2 s`.
 fn seconds(d: Duration) -> String {
@@ -184,6 +223,17 @@ mod tests {
         assert!(api(429, None, None).to_string().contains("spend limit"));
         assert!(api(429, Some(0), None).to_string().contains("try again shortly"));
         assert!(api(429, Some(45), None).to_string().contains("wait 45 s"));
+    }
+
+    #[test]
+    fn too_large_names_the_limit_and_what_to_do() {
+        let text = Error::TooLarge { limit: 32 << 20, request: "GET /v1/organizations/users".into() }.to_string();
+        assert!(
+            text.contains("GET /v1/organizations/users is larger than the limit of 32 MiB (33554432 bytes)"),
+            "{text}"
+        );
+        assert!(text.contains("--max-response-bytes") && text.contains("smaller per_page"), "{text}");
+        assert_eq!(byte_size(1000), "1000 bytes");
     }
 
     #[test]

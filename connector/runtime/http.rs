@@ -1,7 +1,9 @@
 //! The Admin API over HTTP: auth headers, timeouts, retries, error bodies.
 //!
 //! The admin key lives in [`AdminKey`], which cannot be printed, and is sent only
-//! in the `x-api-key` header to the configured base URL.
+//! in the `x-api-key` header to the configured base URL, directly or through a proxy
+//! that cannot read it ([`super::proxy`]). Answers are read up to a limit, and every
+//! text that came from upstream is scrubbed of the key ([`super::scrub`]).
 
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -15,6 +17,8 @@ use serde_json::Value;
 use super::JsonObject;
 use super::error::{ApiError, Error};
 use super::progress::Progress;
+use super::proxy;
+use super::scrub::Scrubber;
 
 /// The `anthropic-version` every request carries.
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
@@ -22,6 +26,14 @@ pub const ANTHROPIC_VERSION: &str = "2023-06-01";
 pub const USER_AGENT_VALUE: &str = concat!("claude-code-connector/", env!("CARGO_PKG_VERSION"));
 /// The production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
+/// The largest successful answer read by default: 32 MiB ([`HttpConfig::max_response_bytes`]).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 << 20;
+/// An error answer is read up to this much; the rest is not read.
+pub const MAX_ERROR_BODY_BYTES: u64 = 64 << 10;
+/// The API's error message is cut to this many characters.
+const MAX_MESSAGE_CHARS: usize = 1000;
+/// An error type or request id longer than this is not the API's; it is cut.
+const MAX_TOKEN_CHARS: usize = 128;
 
 /// An Admin API key. It has no `Display`, its `Debug` is redacted, and it is only
 /// ever written into the `x-api-key` header.
@@ -40,6 +52,10 @@ impl AdminKey {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    fn scrubber(&self) -> Scrubber {
+        Scrubber::new(&self.0)
     }
 
     fn header_value(&self) -> Result<HeaderValue, Error> {
@@ -91,6 +107,13 @@ pub struct HttpConfig {
     pub request_budget: Duration,
     /// Requests in flight at once when a tool fans out (per-day reports).
     pub concurrency: usize,
+    /// The largest successful answer read; a larger one fails the call with an error
+    /// naming the limit (error answers are read up to [`MAX_ERROR_BODY_BYTES`]).
+    pub max_response_bytes: u64,
+    /// Go through the proxy the environment names (`HTTPS_PROXY` and the like), if it is
+    /// safe for the key; `false` connects directly whatever the environment says (the
+    /// in-process sandbox).
+    pub env_proxy: bool,
 }
 
 impl HttpConfig {
@@ -103,6 +126,8 @@ impl HttpConfig {
             retry: RetryPolicy::default(),
             request_budget: Duration::from_secs(90),
             concurrency: 8,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            env_proxy: true,
         }
     }
 }
@@ -208,10 +233,14 @@ struct Inner {
     connect_timeout: Duration,
     base_url: reqwest::Url,
     key: AdminKey,
+    /// Scrubs upstream text of the key.
+    scrubber: Scrubber,
     retry: RetryPolicy,
     request_timeout: Duration,
     request_budget: Duration,
     concurrency: usize,
+    max_response_bytes: u64,
+    env_proxy: bool,
 }
 
 /// Counts the requests sent through an [`Http`]: every attempt, retries included.
@@ -233,9 +262,9 @@ impl RequestIds {
         self.0.lock().map(|ids| ids.clone()).unwrap_or_default()
     }
 
-    fn push(&self, id: &str) {
+    fn push(&self, id: String) {
         if let Ok(mut ids) = self.0.lock() {
-            ids.push(id.to_string());
+            ids.push(id);
         }
     }
 }
@@ -277,7 +306,8 @@ pub fn install_crypto_provider() {
 }
 
 impl Http {
-    /// Refuses a base URL that would send the key in clear text, unless it is loopback.
+    /// Refuses a base URL that would send the key in clear text, unless it is loopback,
+    /// and a proxy from the environment that is plain http and not loopback.
     pub fn new(config: HttpConfig) -> Result<Http, ConfigError> {
         let base_url = reqwest::Url::parse(config.base_url.trim_end_matches('/'))
             .map_err(|e| ConfigError(format!("base URL `{}` is not a URL: {e}", config.base_url)))?;
@@ -296,6 +326,9 @@ impl Http {
                 )));
             }
         }
+        if config.env_proxy {
+            proxy::check(&base_url)?;
+        }
         if config.key.is_empty() {
             return Err(ConfigError("the admin key is empty".into()));
         }
@@ -304,11 +337,14 @@ impl Http {
                 client: OnceLock::new(),
                 connect_timeout: config.connect_timeout,
                 base_url,
+                scrubber: config.key.scrubber(),
                 key: config.key,
                 retry: config.retry,
                 request_timeout: config.request_timeout,
                 request_budget: config.request_budget.max(config.request_timeout),
                 concurrency: config.concurrency.max(1),
+                max_response_bytes: config.max_response_bytes.max(1),
+                env_proxy: config.env_proxy,
             }),
             progress: None,
             count: None,
@@ -340,13 +376,15 @@ impl Http {
             headers.insert("anthropic-version", HeaderValue::from_static(ANTHROPIC_VERSION));
             headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
             headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-            reqwest::Client::builder()
+            let mut builder = reqwest::Client::builder()
                 .default_headers(headers)
                 .connect_timeout(inner.connect_timeout)
                 .timeout(inner.request_timeout)
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|e| format!("cannot build the HTTP client: {e}"))
+                .redirect(reqwest::redirect::Policy::none());
+            if !inner.env_proxy {
+                builder = builder.no_proxy();
+            }
+            builder.build().map_err(|e| format!("cannot build the HTTP client: {e}"))
         });
         built.as_ref().map_err(|message| Error::Internal(message.clone()))
     }
@@ -376,6 +414,11 @@ impl Http {
         (Http { count: Some(count.clone()), ..self.clone() }, count)
     }
 
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url.as_str()
+    }
+
     /// Requests in flight at once when a tool fans out.
     pub fn concurrency(&self) -> usize {
         self.inner.concurrency
@@ -388,7 +431,12 @@ impl Http {
     /// Sends the request (retrying reads when the API asks for it) and decodes the JSON answer.
     pub async fn send<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
         let bytes = self.send_raw(&request).await?;
-        serde_json::from_slice(&bytes).map_err(|e| Error::Decode { path: request.path.clone(), message: e.to_string() })
+        // Parsed from the bytes as read: no second copy of a large answer.
+        serde_json::from_slice(&bytes).map_err(|e| {
+            // serde quotes the offending value, which came from upstream.
+            let error = Error::Decode { path: request.path.clone(), message: cut(&e.to_string(), MAX_MESSAGE_CHARS) };
+            error.scrubbed(&self.inner.scrubber)
+        })
     }
 
     async fn send_raw(&self, request: &Request) -> Result<Vec<u8>, Error> {
@@ -399,7 +447,8 @@ impl Http {
         loop {
             let failure = match self.send_once(request, timeout).await {
                 Ok(bytes) => return Ok(bytes),
-                Err(failure) => failure,
+                // Where upstream text enters: scrubbed before it is logged or returned.
+                Err(failure) => failure.scrubbed(&self.inner.scrubber),
             };
             let Some(delay) = failure.retry_delay(attempt, &policy) else { return Err(failure.error) };
             if attempt >= policy.max_attempts.max(1) {
@@ -466,13 +515,19 @@ impl Http {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         if let (Some(ids), Some(id)) = (&self.ids, header_text(&headers, "request-id")) {
-            ids.push(&id);
+            ids.push(self.inner.scrubber.text(&cut(&id, MAX_TOKEN_CHARS)));
         }
-        let bytes = response.bytes().await.map_err(transport)?.to_vec();
         if (200..300).contains(&status) {
-            return Ok(bytes);
+            let limit = self.inner.max_response_bytes;
+            let body = read_limited(response, limit, false).await.map_err(transport)?;
+            if !body.complete {
+                let request = format!("{} {}", request.method.as_str(), request.path);
+                return Err(Failure { error: Error::TooLarge { limit, request }, retry: Retry::Never });
+            }
+            return Ok(body.bytes);
         }
-        let error = api_error(status, &bytes, &headers, request);
+        let body = read_limited(response, MAX_ERROR_BODY_BYTES, true).await.map_err(transport)?;
+        let error = api_error(status, &body, &headers, request);
         let retry = match status {
             _ if !request.is_read() => Retry::Never,
             // A 429 without retry-after is a spend cap: retrying will not help.
@@ -511,6 +566,11 @@ impl Failure {
         }
     }
 
+    /// The same failure with every text that came from upstream scrubbed of the key.
+    fn scrubbed(self, scrubber: &Scrubber) -> Failure {
+        Failure { error: self.error.scrubbed(scrubber), retry: self.retry }
+    }
+
     fn request_id(&self) -> Option<&str> {
         match &self.error {
             Error::Api(api) => api.request_id.as_deref(),
@@ -523,6 +583,55 @@ impl Failure {
 fn backoff(attempt: u32, policy: &RetryPolicy) -> Duration {
     let exp = policy.base_delay.saturating_mul(1 << attempt.saturating_sub(1).min(16)).min(policy.max_delay);
     exp.saturating_add(jitter(exp / 2)).min(policy.max_delay)
+}
+
+/// A body read up to a limit.
+struct Limited {
+    bytes: Vec<u8>,
+    /// `false`: there was more than the limit, which was not read.
+    complete: bool,
+}
+
+/// Reads the body chunk by chunk, never holding more than `limit` bytes. With
+/// `keep_partial`, an over-long body keeps its first `limit` bytes (an error page);
+/// without, it is given up at once, before reading when `content-length` says so.
+async fn read_limited(mut response: reqwest::Response, limit: u64, keep_partial: bool) -> reqwest::Result<Limited> {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let declared = response.content_length().map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+    if !keep_partial && declared.is_some_and(|n| n > limit) {
+        return Ok(Limited { bytes: Vec::new(), complete: false });
+    }
+    let mut bytes = Vec::with_capacity(declared.unwrap_or(0).min(limit));
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit - bytes.len();
+        if chunk.len() > room {
+            if keep_partial {
+                grow_within(&mut bytes, room, limit);
+                bytes.extend_from_slice(&chunk[..room]);
+            }
+            return Ok(Limited { bytes, complete: false });
+        }
+        grow_within(&mut bytes, chunk.len(), limit);
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(Limited { bytes, complete: true })
+}
+
+/// Makes room for `more` bytes, doubling as a `Vec` does but never past `limit`.
+fn grow_within(bytes: &mut Vec<u8>, more: usize, limit: usize) {
+    let needed = bytes.len() + more;
+    if needed > bytes.capacity() {
+        let target = needed.max(bytes.capacity().saturating_mul(2)).min(limit.max(needed));
+        bytes.reserve_exact(target - bytes.len());
+    }
+}
+
+/// At most `max` characters, with `…` when cut.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
 }
 
 fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -542,7 +651,7 @@ fn transport_failure(e: &reqwest::Error, request: &Request, timeout: Duration) -
     if e.is_connect() {
         // Nothing was sent: safe to retry, even a write.
         let error = Error::Transport(format!(
-            "the connection failed{detail}; check the network, any proxy, and the base URL (--base-url, ANTHROPIC_BASE_URL)"
+            "the connection failed{detail}; check the network, any proxy, and the base URL (--base-url, CLAUDE_CODE_CONNECTOR_BASE_URL)"
         ));
         return Failure { error, retry: Retry::Backoff };
     }
@@ -563,7 +672,10 @@ fn transport_failure(e: &reqwest::Error, request: &Request, timeout: Duration) -
     Failure { error: Error::Transport(format!("{kind}{detail}{unsure}")), retry }
 }
 
-fn api_error(status: u16, body: &[u8], headers: &HeaderMap, request: &Request) -> ApiError {
+/// The error answer as the API's envelope describes it (its message cut to
+/// [`MAX_MESSAGE_CHARS`]), or a summary of whatever else came. Not yet scrubbed: the
+/// caller does that for the whole [`Failure`].
+fn api_error(status: u16, body: &Limited, headers: &HeaderMap, request: &Request) -> ApiError {
     #[derive(serde::Deserialize)]
     struct Envelope {
         error: Inner,
@@ -580,32 +692,56 @@ fn api_error(status: u16, body: &[u8], headers: &HeaderMap, request: &Request) -
     let request_id = header_text(headers, "request-id");
     let retry_after = header_text(headers, "retry-after").and_then(|v| parse_retry_after(&v));
     let subject = if status == 404 { request.not_found.clone() } else { None };
-    if let Ok(envelope) = serde_json::from_slice::<Envelope>(body) {
+    let parsed = if body.complete { serde_json::from_slice::<Envelope>(&body.bytes).ok() } else { None };
+    if let Some(envelope) = parsed {
         return ApiError {
             status,
-            error_type: Some(envelope.error.kind),
-            message: envelope.error.message,
-            request_id: envelope.request_id.or(request_id),
+            error_type: Some(cut(&envelope.error.kind, MAX_TOKEN_CHARS)),
+            message: cut(&envelope.error.message, MAX_MESSAGE_CHARS),
+            request_id: envelope.request_id.or(request_id).map(|id| cut(&id, MAX_TOKEN_CHARS)),
             retry_after,
             subject,
         };
     }
+    let request_id = request_id.map(|id| cut(&id, MAX_TOKEN_CHARS));
     let message = if (300..400).contains(&status) {
         let target = header_text(headers, "location").map_or_else(|| "nowhere".into(), |l| origin_of(&l));
         format!(
-            "the server answered with a redirect to {target}, which is not followed so the admin key is only ever sent to the configured base URL; check --base-url (ANTHROPIC_BASE_URL)"
+            "the server answered with a redirect to {target}, which is not followed so the admin key is only ever sent to the configured base URL; check --base-url (CLAUDE_CODE_CONNECTOR_BASE_URL)"
         )
     } else {
-        let content_type = header_text(headers, "content-type").unwrap_or_else(|| "no content type".into());
-        format!("the response was not the API's JSON error ({content_type}, {} bytes): {}", body.len(), summarize(body))
+        let content_type =
+            header_text(headers, "content-type").map_or_else(|| "no content type".into(), |t| cut(&t, 100));
+        let size = if body.complete {
+            format!("{} bytes", body.bytes.len())
+        } else {
+            format!("more than {} bytes, the rest not read", body.bytes.len())
+        };
+        format!("the response was not the API's JSON error ({content_type}, {size}): {}", summarize(&body.bytes))
     };
     ApiError { status, error_type: None, message, request_id, retry_after, subject }
 }
 
-/// `retry-after` in whole seconds (a fraction rounds up); `None` when absent or not a number.
+/// `retry-after` in whole seconds (a fraction rounds up): a number of seconds, or an
+/// HTTP date (RFC 9110: IMF-fixdate, or the obsolete RFC 850 and asctime forms), which
+/// counts from now (0 when past). `None` when it is neither.
 fn parse_retry_after(value: &str) -> Option<u64> {
-    let secs: f64 = value.trim().parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| secs.ceil() as u64)
+    parse_retry_after_at(value, chrono::Utc::now())
+}
+
+fn parse_retry_after_at(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<u64> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0).then(|| secs.ceil() as u64);
+    }
+    let date = chrono::DateTime::parse_from_rfc2822(value).map(|date| date.to_utc()).ok().or_else(|| {
+        ["%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"]
+            .iter()
+            .find_map(|format| chrono::NaiveDateTime::parse_from_str(value, format).ok())
+            .map(|naive| naive.and_utc())
+    })?;
+    let millis = (date - now).num_milliseconds().max(0).unsigned_abs();
+    Some(millis.div_ceil(1000))
 }
 
 /// Only the scheme, host and port of a redirect target: its path or query may carry anything.
@@ -730,8 +866,13 @@ mod tests {
     fn retry_after_and_backoff_stay_in_bounds() {
         assert_eq!(parse_retry_after("1"), Some(1));
         assert_eq!(parse_retry_after(" 0.2 "), Some(1));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(0), "a date in the past: now");
         assert_eq!(parse_retry_after("-1"), None);
+        assert_eq!(parse_retry_after("soon"), None);
+        let now = chrono::DateTime::parse_from_rfc3339("2026-10-21T07:27:30.250Z").unwrap().to_utc();
+        assert_eq!(parse_retry_after_at("Wed, 21 Oct 2026 07:28:00 GMT", now), Some(30), "29.75 s rounds up");
+        assert_eq!(parse_retry_after_at("Wednesday, 21-Oct-26 07:29:00 GMT", now), Some(90), "RFC 850");
+        assert_eq!(parse_retry_after_at("Wed Oct 21 07:28:00 2026", now), Some(30), "asctime");
         let huge = RetryPolicy { max_attempts: 3, base_delay: Duration::MAX, max_delay: Duration::MAX };
         assert_eq!(backoff(3, &huge), Duration::MAX, "no overflow");
         let policy = RetryPolicy::default();

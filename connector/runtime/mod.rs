@@ -12,7 +12,9 @@ pub mod money;
 pub mod pagination;
 pub mod presentation;
 pub mod progress;
+pub mod proxy;
 pub mod registry;
+pub mod scrub;
 
 pub use args::{ArgEnum, Arguments, EnumRejection, ListOr, check, item};
 pub use date::{Bound, DATE_PATTERN, Date, RELATIVE_FORMS, transform};

@@ -42,9 +42,14 @@ impl AuditLog {
         AuditLog { sink: Mutex::new(Sink::Stderr) }
     }
 
-    /// Appends to `path`, creating it if needed.
+    /// Appends to `path`, creating it if needed, readable by its owner only (mode 0600 on
+    /// Unix): the lines hold emails and the organization's changes.
     pub fn file(path: &Path) -> std::io::Result<AuditLog> {
-        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        let mut options = OpenOptions::new();
+        options.create(true).append(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(path)?;
         Ok(AuditLog { sink: Mutex::new(Sink::File(file)) })
     }
 

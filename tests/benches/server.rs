@@ -373,7 +373,7 @@ impl Server {
         }
         command
             .env("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY)
-            .env("ANTHROPIC_BASE_URL", base_url)
+            .env("CLAUDE_CODE_CONNECTOR_BASE_URL", base_url)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -12,14 +12,21 @@ use tokio::task::JoinHandle;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_claude-code-connector");
 
-/// The binary with `args`, without any `CLAUDE_CODE_CONNECTOR_*`, `ANTHROPIC_*` or
+/// Proxy variables (either case), which reqwest reads: a test sets them only on purpose.
+pub const PROXY_VARS: [&str; 5] = ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "REQUEST_METHOD"];
+
+/// The binary with `args`, without any `CLAUDE_CODE_CONNECTOR_*`, `ANTHROPIC_*`, proxy or
 /// `RUST_LOG` variable of the test's environment, killed if the test drops it.
 pub fn command(args: &[&str]) -> Command {
     let mut command = Command::new(BIN);
     command.args(args).kill_on_drop(true);
     for (name, _) in std::env::vars_os() {
         let name = name.to_string_lossy();
-        if name.starts_with("CLAUDE_CODE_CONNECTOR_") || name.starts_with("ANTHROPIC_") || name == "RUST_LOG" {
+        if name.starts_with("CLAUDE_CODE_CONNECTOR_")
+            || name.starts_with("ANTHROPIC_")
+            || name == "RUST_LOG"
+            || PROXY_VARS.contains(&name.to_uppercase().as_str())
+        {
             command.env_remove(&*name);
         }
     }
@@ -29,7 +36,7 @@ pub fn command(args: &[&str]) -> Command {
 /// The binary serving MCP on stdio for `key`, against the API at `base_url`.
 pub fn serving(key: &str, base_url: &str) -> Command {
     let mut command = command(&[]);
-    command.env("ANTHROPIC_ADMIN_API_KEY", key).env("ANTHROPIC_BASE_URL", base_url);
+    command.env("ANTHROPIC_ADMIN_API_KEY", key).env("CLAUDE_CODE_CONNECTOR_BASE_URL", base_url);
     command
 }
 

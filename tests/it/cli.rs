@@ -215,7 +215,7 @@ async fn structured(fake: &FakeAdminApi, tool: ToolId, arguments: Value) -> Valu
 async fn json_output_is_the_structured_content_of_the_same_call() {
     let fake = FakeAdminApi::start(Dataset::demo(5, 5, "2026-03-05")).await;
     let base_url = fake.base_url();
-    let env = [("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY), ("ANTHROPIC_BASE_URL", base_url.as_str())];
+    let env = [("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY), ("CLAUDE_CODE_CONNECTOR_BASE_URL", base_url.as_str())];
     for (tool, pairs, arguments) in [
         (ToolId::ListUsers, vec!["per_page=7", "page=2"], json!({"per_page": 7, "page": 2})),
         (

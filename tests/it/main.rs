@@ -8,6 +8,7 @@ mod bad_input;
 mod cli;
 mod docs;
 mod fuzz;
+mod hardening;
 mod metrics;
 mod policy;
 mod presentation;

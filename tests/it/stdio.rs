@@ -53,7 +53,7 @@ async fn a_missing_key_exits_with_a_clear_message() {
 async fn a_plain_http_base_url_that_is_not_loopback_is_refused() {
     let output = binary::run(
         &[],
-        &[("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY), ("ANTHROPIC_BASE_URL", "http://api.example.com")],
+        &[("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY), ("CLAUDE_CODE_CONNECTOR_BASE_URL", "http://api.example.com")],
     )
     .await;
     assert_ne!(output.code, Some(0));
@@ -66,7 +66,10 @@ async fn a_plain_http_base_url_that_is_not_loopback_is_refused() {
 async fn an_ordinary_api_key_gets_a_warning() {
     let output = binary::run(
         &[],
-        &[("ANTHROPIC_ADMIN_API_KEY", "sk-ant-api03-not-an-admin-key"), ("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")],
+        &[
+            ("ANTHROPIC_ADMIN_API_KEY", "sk-ant-api03-not-an-admin-key"),
+            ("CLAUDE_CODE_CONNECTOR_BASE_URL", "http://127.0.0.1:9"),
+        ],
     )
     .await;
     let stderr = &output.stderr;

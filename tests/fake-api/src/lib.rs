@@ -15,4 +15,4 @@ pub use dataset::{
     ApiKey, ApiObject, ClaudeCodeActor, ClaudeCodeRecord, CostRow, DEFAULT_ORGANIZATION_ID, DataResidency, Dataset,
     DemoDays, Invite, KeyActor, ModelUsage, Organization, ToolActionCount, UsageRow, User, Workspace, WorkspaceMember,
 };
-pub use server::{FakeAdminApi, Fault, RecordedRequest};
+pub use server::{ECHO_KEY_PLACEHOLDER, FakeAdminApi, Fault, RecordedRequest, Streamed, http_date};

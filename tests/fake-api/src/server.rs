@@ -8,7 +8,7 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -78,7 +78,23 @@ pub struct Fault {
     /// Close the connection without answering (after reading the request): the client
     /// sees a connection lost before the response. `status`, `body`, `headers` are unused.
     pub drop_connection: bool,
+    /// Answer `status` with a body generated as it is sent instead of `body`.
+    pub streamed: Option<Streamed>,
 }
+
+/// A body made while it is sent, never held whole: a user list of `bytes` bytes of valid
+/// JSON, in chunks of `chunk_bytes`, each after `chunk_delay`. A client that stops
+/// reading stops it.
+#[derive(Clone, Debug)]
+pub struct Streamed {
+    pub bytes: u64,
+    pub chunk_bytes: usize,
+    pub chunk_delay: Duration,
+}
+
+/// The placeholder a fault's body may carry: replaced by the `x-api-key` the request
+/// came with, when [`FakeAdminApi::set_echo_key`] is on (a proxy that quotes the key).
+pub const ECHO_KEY_PLACEHOLDER: &str = "{x-api-key}";
 
 impl Fault {
     pub fn api_error(path_prefix: &str, status: u16, error_type: &str, message: &str) -> Fault {
@@ -96,7 +112,26 @@ impl Fault {
             body: body.into(),
             headers: Vec::new(),
             drop_connection: false,
+            streamed: None,
         }
+    }
+
+    /// Answers 200 with a user list of about `bytes` bytes, made while it is sent (64 KiB chunks).
+    pub fn huge_body(path_prefix: &str, bytes: u64) -> Fault {
+        let streamed = Streamed { bytes, chunk_bytes: 64 << 10, chunk_delay: Duration::ZERO };
+        Fault { streamed: Some(streamed), ..Fault::raw(path_prefix, 200, "") }
+    }
+
+    /// Answers 200 with a user list of about `bytes` bytes, one `chunk_bytes` chunk per `chunk_delay`.
+    pub fn slow_body(path_prefix: &str, bytes: u64, chunk_bytes: usize, chunk_delay: Duration) -> Fault {
+        let streamed = Streamed { bytes, chunk_bytes: chunk_bytes.max(1), chunk_delay };
+        Fault { streamed: Some(streamed), ..Fault::raw(path_prefix, 200, "") }
+    }
+
+    /// Answers 429 `rate_limit_error` with `retry-after` as an HTTP date (IMF-fixdate,
+    /// `Wed, 21 Oct 2026 07:28:00 GMT`) for `until`.
+    pub fn rate_limited_until(path_prefix: &str, until: SystemTime) -> Fault {
+        Fault::api_error(path_prefix, 429, "rate_limit_error", "Rate limited").header("retry-after", &http_date(until))
     }
 
     /// Answers a redirect (`307`, empty body) to `location`.
@@ -172,6 +207,8 @@ impl RequestCtx<'_> {
 
 #[derive(Default)]
 struct Inner {
+    /// Quote the received `x-api-key` in authentication errors and in faults' bodies.
+    echo_key: AtomicBool,
     shared: Mutex<Shared>,
     requests: Mutex<Vec<(u64, RecordedRequest)>>,
     faults: Mutex<Vec<Fault>>,
@@ -271,6 +308,13 @@ impl FakeAdminApi {
 
     pub fn push_fault(&self, fault: Fault) {
         lock(&self.inner.faults).push(fault);
+    }
+
+    /// Echoes the `x-api-key` a request came with, as a careless proxy or gateway does:
+    /// a refused key is quoted in the 401 message (`invalid x-api-key sk-ant-…`), and a
+    /// fault's body has [`ECHO_KEY_PLACEHOLDER`] replaced by the key.
+    pub fn set_echo_key(&self, echo: bool) {
+        self.inner.echo_key.store(echo, Ordering::SeqCst);
     }
 
     pub fn clear_faults(&self) {
@@ -452,7 +496,10 @@ async fn handle(State(inner): State<Arc<Inner>>, request: Request) -> Response {
             // Never written: the connection refuses to write from now on and is closed.
             Response::new(Body::empty())
         }
-        Some(fault) => fault_response(&fault, &request_id),
+        Some(fault) => {
+            let echo = inner.echo_key.load(Ordering::SeqCst).then(|| header_text(&parts.headers, "x-api-key"));
+            fault_response(&fault, &request_id, echo.flatten().as_deref())
+        }
         None => {
             let outcome = process(&inner, &method, &path, &query, &parts.headers, &received);
             let organization_id = lock(&inner.shared).dataset.organization.id.clone();
@@ -486,7 +533,22 @@ fn insert_header(response: &mut Response, name: &str, value: &str) {
     }
 }
 
-fn fault_response(fault: &Fault, request_id: &str) -> Response {
+fn fault_response(fault: &Fault, request_id: &str, echo_key: Option<&str>) -> Response {
+    if let Some(streamed) = &fault.streamed {
+        let mut response = Response::new(streamed_body(streamed.clone()));
+        *response.status_mut() = StatusCode::from_u16(fault.status).unwrap_or(StatusCode::OK);
+        insert_header(&mut response, header::CONTENT_TYPE.as_str(), "application/json");
+        for (name, value) in &fault.headers {
+            insert_header(&mut response, &name.to_lowercase(), value);
+        }
+        insert_header(&mut response, "request-id", request_id);
+        return response;
+    }
+    let body = match echo_key {
+        Some(key) => fault.body.replace(ECHO_KEY_PLACEHOLDER, key),
+        None => fault.body.clone(),
+    };
+    let fault = &Fault { body, ..fault.clone() };
     let json_body = match serde_json::from_str::<Value>(&fault.body) {
         Ok(Value::Object(mut object)) => {
             if object.contains_key("request_id") {
@@ -508,6 +570,76 @@ fn fault_response(fault: &Fault, request_id: &str) -> Response {
     response
 }
 
+/// The body of a [`Streamed`] fault: `{"data":[user, user, …],"has_more":false,…}`, made
+/// chunk by chunk as the client reads.
+fn streamed_body(streamed: Streamed) -> Body {
+    const HEAD: &str = "{\"data\":[";
+    const TAIL: &str = "],\"has_more\":false,\"first_id\":null,\"last_id\":null}";
+    struct State {
+        spec: Streamed,
+        sent: u64,
+        next_user: u64,
+        done: bool,
+    }
+    let state = State { spec: streamed, sent: 0, next_user: 0, done: false };
+    let stream = futures_util::stream::unfold(state, |mut state| async move {
+        if state.done {
+            return None;
+        }
+        if !state.spec.chunk_delay.is_zero() {
+            tokio::time::sleep(state.spec.chunk_delay).await;
+        }
+        let mut chunk = String::with_capacity(state.spec.chunk_bytes + 256);
+        if state.sent == 0 {
+            chunk.push_str(HEAD);
+        }
+        let budget = state.spec.bytes.saturating_sub(TAIL.len() as u64);
+        while chunk.len() < state.spec.chunk_bytes {
+            let n = state.next_user;
+            let item = format!(
+                "{}{{\"type\":\"user\",\"id\":\"user_{n:09}\",\"email\":\"person{n:09}@acme.io\",\"name\":\"Person {n}\",\"role\":\"user\",\"added_at\":\"2024-01-01T00:00:00Z\"}}",
+                if n == 0 { "" } else { "," }
+            );
+            if state.sent + (chunk.len() + item.len()) as u64 > budget && n > 0 {
+                chunk.push_str(TAIL);
+                state.done = true;
+                break;
+            }
+            chunk.push_str(&item);
+            state.next_user += 1;
+        }
+        state.sent += chunk.len() as u64;
+        Some((Ok::<_, io::Error>(Bytes::from(chunk)), state))
+    });
+    Body::from_stream(stream)
+}
+
+/// An IMF-fixdate (RFC 9110 §5.6.7): `Wed, 21 Oct 2026 07:28:00 GMT`.
+pub fn http_date(time: SystemTime) -> String {
+    let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    format!(
+        "{}, {day:02} {} {year} {:02}:{:02}:{:02} GMT",
+        WEEKDAYS[(days % 7) as usize],
+        MONTHS[(month - 1) as usize],
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
 fn api_response(outcome: Result<Value, ApiError>, request_id: &str, organization_id: &str) -> Response {
     let (status, body) = match outcome {
         Ok(body) => (200, body),
@@ -521,10 +653,14 @@ fn api_response(outcome: Result<Value, ApiError>, request_id: &str, organization
     response
 }
 
-fn check_headers(headers: &HeaderMap) -> Result<(), ApiError> {
+fn check_headers(headers: &HeaderMap, echo_key: bool) -> Result<(), ApiError> {
     let text = |name: &str| header_text(headers, name);
-    if text("x-api-key").as_deref() != Some(FAKE_ADMIN_KEY) {
-        return Err(ApiError::authentication("invalid x-api-key"));
+    let key = text("x-api-key");
+    if key.as_deref() != Some(FAKE_ADMIN_KEY) {
+        return Err(match key {
+            Some(key) if echo_key => ApiError::authentication(format!("invalid x-api-key {key}")),
+            _ => ApiError::authentication("invalid x-api-key"),
+        });
     }
     if text("origin").is_some() {
         return Err(ApiError::authentication(
@@ -576,7 +712,7 @@ fn process(
     headers: &HeaderMap,
     received: &ReceivedBody,
 ) -> Result<Value, ApiError> {
-    check_headers(headers)?;
+    check_headers(headers, inner.echo_key.load(Ordering::SeqCst))?;
     let body = check_body(headers, received)?;
     let not_found = || ApiError::not_found(format!("Not found: {path}"));
     let segments: Vec<String> = path
@@ -641,4 +777,16 @@ fn route(method: &str, segments: &[&str], ctx: &RequestCtx, shared: &mut Shared)
         ) => wrong_method(),
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_dates_are_imf_fixdates() {
+        assert_eq!(http_date(UNIX_EPOCH), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(http_date(UNIX_EPOCH + Duration::from_secs(1_792_567_680)), "Wed, 21 Oct 2026 07:28:00 GMT");
+        assert_eq!(http_date(UNIX_EPOCH + Duration::from_secs(951_782_400)), "Tue, 29 Feb 2000 00:00:00 GMT");
+    }
 }

@@ -1,0 +1,352 @@
+//! Hardening (issue 14), through the real binary or through MCP against the fake:
+//! proxies from the environment, bounded answers, the base-URL variable, the key
+//! scrubbed from upstream text, `retry-after` as an HTTP date, and the audit log's mode.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use claude_code_connector::runtime::AdminKey;
+use fake_admin_api::{ECHO_KEY_PLACEHOLDER, FAKE_ADMIN_KEY, FakeAdminApi, Fault};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+use crate::binary::{self, run};
+use crate::harness::{Harness, fast_config};
+use crate::tools::seed;
+
+/// A plain-http proxy on another machine. Never contacted: the refusal comes first.
+const REMOTE_PROXY: &str = "http://10.1.2.3:3128";
+/// A key the fake refuses, and quotes back when it echoes keys.
+const CANARY_KEY: &str = "sk-ant-admin01-CANARY-hardening-5e1f0c2a9b7d-ZZ";
+/// Its distinctive part, which must not appear anywhere either.
+const CANARY_PART: &str = "CANARY-hardening";
+/// The distinctive part of the fake's own key.
+const FAKE_KEY_PART: &str = "fake-key-for-tests";
+
+/// A proxy on 127.0.0.1 that records the request line of each connection. An
+/// absolute-form request (`GET http://127.0.0.1:P/… HTTP/1.1`) to a loopback host is
+/// forwarded there; anything else (a `CONNECT`) is refused with 403, so nothing leaves
+/// the machine.
+struct TinyProxy {
+    url: String,
+    seen: Arc<Mutex<Vec<String>>>,
+    task: JoinHandle<()>,
+}
+
+impl TinyProxy {
+    async fn start() -> TinyProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind the proxy");
+        let url = format!("http://{}", listener.local_addr().expect("proxy address"));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let record = Arc::clone(&seen);
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(proxy_connection(stream, Arc::clone(&record)));
+            }
+        });
+        TinyProxy { url, seen, task }
+    }
+
+    fn seen(&self) -> Vec<String> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+impl Drop for TinyProxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn proxy_connection(mut client: TcpStream, seen: Arc<Mutex<Vec<String>>>) {
+    let mut head = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !head.windows(4).any(|window| window == b"\r\n\r\n") {
+        match client.read(&mut buffer).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buffer[..n]),
+        }
+        if head.len() > 64 << 10 {
+            return;
+        }
+    }
+    let line = String::from_utf8_lossy(&head).lines().next().unwrap_or_default().to_string();
+    seen.lock().unwrap().push(line.clone());
+    let mut parts = line.split(' ');
+    let (method, target) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+    let authority = target.strip_prefix("http://").and_then(|rest| rest.split('/').next()).unwrap_or_default();
+    if method != "CONNECT" && authority.starts_with("127.0.0.1:") {
+        let Ok(mut upstream) = TcpStream::connect(authority).await else { return };
+        if upstream.write_all(&head).await.is_ok() {
+            let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+        }
+    } else {
+        let _ = client.write_all(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await;
+    }
+}
+
+fn warnings_about(stderr: &str, variable: &str) -> Vec<String> {
+    stderr.lines().filter(|line| line.contains(&format!("ignoring {variable}"))).map(str::to_string).collect()
+}
+
+// 1. Proxies.
+
+#[tokio::test]
+async fn a_plain_http_proxy_on_another_machine_is_refused_before_any_connection() {
+    let fake = FakeAdminApi::start(seed()).await;
+    let base_url = fake.base_url();
+    let key = ("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY);
+    let base = ("CLAUDE_CODE_CONNECTOR_BASE_URL", base_url.as_str());
+    for variable in ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+        let out = run(&["call", "get_org_info"], &[key, base, (variable, REMOTE_PROXY)]).await;
+        assert_eq!(out.code, Some(1), "{variable}: {out:?}");
+        let stderr = &out.stderr;
+        assert!(stderr.contains(&format!("refusing the proxy {REMOTE_PROXY} (from {variable})")), "{stderr}");
+        assert!(stderr.contains("admin key included") && stderr.contains("clear text"), "says why: {stderr}");
+        assert!(stderr.contains("https:// proxy") && stderr.contains("NO_PROXY=127.0.0.1"), "says how: {stderr}");
+        assert!(!stderr.contains(FAKE_KEY_PART), "{stderr}");
+    }
+    // The server refuses at start too, and the default https API through such a proxy as well.
+    let out = run(&[], &[key, base, ("HTTP_PROXY", REMOTE_PROXY)]).await;
+    assert_eq!(out.code, Some(1), "{out:?}");
+    assert!(out.stderr.contains("refusing the proxy"), "{}", out.stderr);
+    let out = run(&["call", "get_org_info"], &[key, ("HTTPS_PROXY", REMOTE_PROXY)]).await;
+    assert_eq!(out.code, Some(1), "{out:?}");
+    assert!(out.stderr.contains("(from HTTPS_PROXY)") && out.stderr.contains("NO_PROXY=api.anthropic.com"), "{out:?}");
+    assert!(fake.requests().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn a_proxy_on_loopback_is_used_and_no_proxy_is_respected() {
+    let fake = FakeAdminApi::start(seed()).await;
+    let proxy = TinyProxy::start().await;
+    let base_url = fake.base_url();
+    let key = ("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY);
+    let base = ("CLAUDE_CODE_CONNECTOR_BASE_URL", base_url.as_str());
+    let out =
+        run(&["call", "get_org_info", "--output", "json"], &[key, base, ("HTTP_PROXY", proxy.url.as_str())]).await;
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert_eq!(proxy.seen(), [format!("GET {base_url}/v1/organizations/me HTTP/1.1")], "through the proxy");
+    assert_eq!(fake.requests().len(), 1);
+    // NO_PROXY lists the API host: the remote proxy is not used, so it is not refused.
+    let out =
+        run(&["call", "get_org_info"], &[key, base, ("http_proxy", REMOTE_PROXY), ("no_proxy", "localhost,127.0.0.1")])
+            .await;
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert_eq!(fake.requests().len(), 2, "straight to the API");
+}
+
+// 2. Bounded answers.
+
+/// Peak resident memory of a process, in KiB.
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc/PID/status");
+    let line = status.lines().find(|line| line.starts_with("VmHWM:")).expect("VmHWM");
+    line.split_whitespace().nth(1).and_then(|kib| kib.parse().ok()).expect("VmHWM in kB")
+}
+
+#[tokio::test]
+async fn a_400_mb_answer_fails_at_the_limit_and_memory_stays_small() {
+    let fake = FakeAdminApi::start(seed()).await;
+    fake.push_fault(Fault::huge_body("/v1/organizations/users", 400 << 20));
+    let mut spawned = binary::spawn(&mut binary::serving(FAKE_ADMIN_KEY, &fake.base_url()));
+    let answers = spawned
+        .exchange(&[
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18",
+                "capabilities": {}, "clientInfo": {"name": "hardening", "version": "0"}}}),
+            json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+            json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+                "params": {"name": "claude_code_list_users", "arguments": {}}}),
+        ])
+        .await;
+    let peak = peak_rss_kib(spawned.child.id().expect("running"));
+    let result = &answers[&2]["result"];
+    assert_eq!(result["isError"], true, "{result}");
+    let text = result["content"][0]["text"].as_str().unwrap_or_default();
+    assert!(text.contains("GET /v1/organizations/users is larger than the limit of 32 MiB"), "{text}");
+    assert!(text.contains("--max-response-bytes") && text.contains("Ask for less"), "{text}");
+    assert_eq!(fake.requests().len(), 1, "not retried");
+    eprintln!("peak RSS with a 400 MB answer: {:.1} MiB", peak as f64 / 1024.0);
+    assert!(peak < 64 * 1024, "peak RSS {peak} KiB");
+    let (status, _) = spawned.finish().await;
+    assert!(status.success());
+}
+
+#[tokio::test]
+async fn the_limit_is_configurable_and_error_answers_are_cut() {
+    let fake = FakeAdminApi::start(seed()).await;
+    let mut config = fast_config(&fake.base_url());
+    config.max_response_bytes = 100_000;
+    let h = Harness::with_config(fake.clone(), config).await;
+    h.ok("claude_code_get_org_info", json!({})).await;
+    fake.push_fault(Fault::huge_body("/v1/organizations/users", 1 << 20).times(1));
+    let text = h.err("claude_code_list_users", json!({})).await;
+    assert!(text.contains("larger than the limit of 100000 bytes"), "{text}");
+    // An API error with a 50,000-character message: the message is cut.
+    let long = "x".repeat(50_000);
+    fake.push_fault(Fault::api_error("/v1/organizations/me", 400, "invalid_request_error", &long).times(1));
+    let text = h.err("claude_code_get_org_info", json!({})).await;
+    assert!(text.contains("invalid_request_error") && text.contains("x…") && text.len() < 2000, "{}", text.len());
+    // A 1.8 MB error page: read up to 64 KiB, summarized.
+    let page = "<p>bad gateway</p>".repeat(100_000);
+    fake.push_fault(Fault::raw("/v1/organizations/me", 502, &page).times(3));
+    let text = h.err("claude_code_get_org_info", json!({})).await;
+    assert!(text.contains("more than 65536 bytes, the rest not read") && text.len() < 2000, "{text}");
+}
+
+#[tokio::test]
+async fn an_answer_that_trickles_is_stopped_by_the_request_timeout() {
+    let fake = FakeAdminApi::start(seed()).await;
+    let mut config = fast_config(&fake.base_url());
+    config.request_timeout = Duration::from_secs(1);
+    config.retry.max_attempts = 1;
+    let h = Harness::with_config(fake.clone(), config).await;
+    fake.push_fault(Fault::slow_body("/v1/organizations/users", 10 << 20, 1024, Duration::from_millis(200)));
+    let text = h.err("claude_code_list_users", json!({})).await;
+    assert!(text.contains("did not answer within 1 s"), "{text}");
+}
+
+// 3. The base URL's variable.
+
+#[tokio::test]
+async fn anthropic_base_url_is_ignored_with_a_warning_and_gets_no_key() {
+    // Claude Code's gateway variable points at a server that must not see the key.
+    let gateway = FakeAdminApi::start(seed()).await;
+    let gateway_url = gateway.base_url();
+    // The default API is reached through a local proxy that refuses the tunnel: nothing
+    // leaves the machine, and the proxy shows where the call went.
+    let proxy = TinyProxy::start().await;
+    let key = ("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY);
+    let foreign = ("ANTHROPIC_BASE_URL", gateway_url.as_str());
+    let out = run(&["call", "get_org_info"], &[key, foreign, ("HTTPS_PROXY", proxy.url.as_str())]).await;
+    assert!(gateway.requests().is_empty(), "the key went to ANTHROPIC_BASE_URL");
+    let seen = proxy.seen();
+    assert!(!seen.is_empty() && seen.iter().all(|line| line.starts_with("CONNECT api.anthropic.com:443 ")), "{seen:?}");
+    let warnings = warnings_about(&out.stderr, "ANTHROPIC_BASE_URL");
+    assert_eq!(warnings.len(), 1, "{}", out.stderr);
+    assert!(warnings[0].contains("CLAUDE_CODE_CONNECTOR_BASE_URL"), "names the variable to use: {}", warnings[0]);
+
+    // The connector's own variable decides; ANTHROPIC_BASE_URL is still ignored, with the warning.
+    let api = FakeAdminApi::start(seed()).await;
+    let api_url = api.base_url();
+    let own = ("CLAUDE_CODE_CONNECTOR_BASE_URL", api_url.as_str());
+    let out = run(&["call", "get_org_info"], &[key, foreign, own]).await;
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert_eq!((api.requests().len(), gateway.requests().len()), (1, 0));
+    assert_eq!(warnings_about(&out.stderr, "ANTHROPIC_BASE_URL").len(), 1, "{}", out.stderr);
+    // The same URL in both: nothing to warn about.
+    let out = run(&["call", "get_org_info"], &[key, own, ("ANTHROPIC_BASE_URL", api_url.as_str())]).await;
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert!(warnings_about(&out.stderr, "ANTHROPIC_BASE_URL").is_empty(), "{}", out.stderr);
+}
+
+// 4. The key scrubbed from upstream text.
+
+fn assert_no_key(what: &str, text: &str) {
+    for secret in [CANARY_KEY, CANARY_PART, FAKE_ADMIN_KEY, FAKE_KEY_PART, "Other_Token"] {
+        assert!(!text.contains(secret), "{what} contains `{secret}`: {text:.3000}");
+    }
+}
+
+#[tokio::test]
+async fn an_echoed_key_is_scrubbed_from_tool_results() {
+    let fake = FakeAdminApi::start(seed()).await;
+    fake.set_echo_key(true);
+    let mut config = fast_config(&fake.base_url());
+    config.key = AdminKey::new(CANARY_KEY);
+    let h = Harness::with_config(fake.clone(), config).await;
+    let text = h.err("claude_code_get_org_info", json!({})).await;
+    assert!(text.contains("invalid x-api-key [redacted]"), "{text}");
+    assert_no_key("a 401 quoting the key", &text);
+
+    // The right key, quoted by a gateway's page and an API error, beside another key-looking token.
+    let h = Harness::start(seed()).await;
+    h.fake.set_echo_key(true);
+    let page = format!("<html><h1>Bad gateway</h1><p>key {ECHO_KEY_PLACEHOLDER}; try sk-ant-api03-Other_Token-1</p>");
+    h.fake.push_fault(Fault::raw("/v1/organizations/workspaces", 502, &page).method("POST"));
+    let text = h.err("claude_code_create_workspace", json!({"name": "Echo"})).await;
+    assert!(text.contains("key [redacted]; try [redacted]"), "{text}");
+    assert_no_key("a gateway page", &text);
+    let message = format!("x-api-key {ECHO_KEY_PLACEHOLDER} lacks permission");
+    h.fake.push_fault(Fault::api_error("/v1/organizations/users", 403, "permission_error", &message));
+    let text = h.err("claude_code_list_users", json!({})).await;
+    assert!(text.contains("x-api-key [redacted] lacks permission"), "{text}");
+    assert_no_key("an API error", &text);
+}
+
+#[tokio::test]
+async fn an_echoed_key_is_scrubbed_from_cli_errors_and_trace_logs() {
+    let fake = FakeAdminApi::start(seed()).await;
+    fake.set_echo_key(true);
+    let base_url = fake.base_url();
+    let base = ("CLAUDE_CODE_CONNECTOR_BASE_URL", base_url.as_str());
+    let trace = ("RUST_LOG", "trace");
+    let out = run(&["call", "get_org_info"], &[("ANTHROPIC_ADMIN_API_KEY", CANARY_KEY), base, trace]).await;
+    assert_eq!(out.code, Some(1), "{out:?}");
+    assert!(out.stderr.contains("error: Admin API error 401") && out.stderr.contains("[redacted]"), "{}", out.stderr);
+    assert_no_key("stderr", &out.stderr);
+    assert_no_key("stdout", &out.stdout);
+
+    // A 500 that quotes the key, logged at each retry, then the CLI's error.
+    let message = format!("upstream rejected {ECHO_KEY_PLACEHOLDER}");
+    fake.push_fault(Fault::api_error("/v1/organizations/me", 500, "api_error", &message).times(3));
+    let out = run(&["call", "get_org_info"], &[("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY), base, trace]).await;
+    assert_eq!(out.code, Some(1), "{out:?}");
+    let retries: Vec<&str> = out.stderr.lines().filter(|line| line.contains("retrying")).collect();
+    assert_eq!(retries.len(), 2, "{}", out.stderr);
+    assert!(retries.iter().all(|line| line.contains("upstream rejected [redacted]")), "{retries:?}");
+    assert!(
+        out.stderr.contains("error: Admin API error 500 api_error: upstream rejected [redacted]"),
+        "{}",
+        out.stderr
+    );
+    assert_no_key("stderr", &out.stderr);
+}
+
+// 5. retry-after as an HTTP date.
+
+#[tokio::test]
+async fn a_retry_after_http_date_is_a_rate_limit_that_is_retried() {
+    let h = Harness::start(seed()).await;
+    let past = SystemTime::now() - Duration::from_secs(5);
+    h.fake.push_fault(Fault::rate_limited_until("/v1/organizations/me", past).times(1));
+    let org = h.ok("claude_code_get_org_info", json!({})).await;
+    assert_eq!(org["type"], "organization");
+    let statuses: Vec<u16> = h.take_requests().iter().map(|request| request.status).collect();
+    assert_eq!(statuses, [429, 200], "retried once the date had come");
+
+    // An hour ahead: longer than the retry policy waits, so reported, as a rate limit.
+    let later = SystemTime::now() + Duration::from_secs(3600);
+    h.fake.push_fault(Fault::rate_limited_until("/v1/organizations/me", later).times(1));
+    let text = h.err("claude_code_get_org_info", json!({})).await;
+    assert!(text.contains("rate limited; the API asks to wait 3"), "{text}");
+    assert!(!text.contains("spend limit"), "{text}");
+}
+
+// 6. The audit log's mode.
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_audit_log_file_is_created_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let fake = FakeAdminApi::start(seed()).await;
+    let dir = std::env::temp_dir().join(format!("ccc-hardening-audit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("audit.jsonl");
+    let _ = std::fs::remove_file(&path);
+    let base_url = fake.base_url();
+    let path_text = path.to_string_lossy().into_owned();
+    let out = run(
+        &["call", "--audit-log", &path_text, "create_invite", "email=audit.mode@acme.io", "role=developer"],
+        &[("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY), ("CLAUDE_CODE_CONNECTOR_BASE_URL", base_url.as_str())],
+    )
+    .await;
+    assert_eq!(out.code, Some(0), "{out:?}");
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    let line: Value = serde_json::from_str(std::fs::read_to_string(&path).unwrap().trim()).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(line["arguments"]["email"], "audit.mode@acme.io");
+    assert_eq!(mode, 0o600, "mode {mode:o}");
+}
