@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-const SPEC: &str = "spec/admin-api.yaml";
+use claude_code_connector_codegen::layout::SPEC_PATH as SPEC;
 
 fn main() {
     println!("cargo::rerun-if-changed={SPEC}");
@@ -23,6 +23,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     write_if_changed(&out_dir.join("schemas.json"), &output.schemas_json)?;
     write_if_changed(&out_dir.join("tools.md"), &output.tools_md)?;
     write_if_changed(&out_dir.join("readme_tools.md"), &output.readme_tools)?;
+    write_if_changed(&out_dir.join("layout.rs"), &claude_code_connector_codegen::layout::rust())?;
     Ok(())
 }
 

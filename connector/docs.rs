@@ -11,16 +11,10 @@ use std::path::{Path, PathBuf};
 
 use crate::generated;
 
-/// The line that opens the README's generated tool table.
-pub const README_BEGIN: &str = "<!-- tools:begin (generated from spec/admin-api.yaml by `cargo run -- docs`) -->";
-/// The line that closes it.
-pub const README_END: &str = "<!-- tools:end -->";
-/// The command that regenerates the docs.
-pub const FIX_COMMAND: &str = "cargo run -- docs";
-/// Where the tool reference lives, relative to the root.
-pub const TOOLS_MD_PATH: &str = "docs/tools.md";
-/// Where the README lives, relative to the root.
-pub const README_PATH: &str = "README.md";
+/// The paths, markers and commands, defined once in codegen (`layout`).
+pub use crate::generated::layout::{
+    DOCS_COMMAND, DOCS_SUBCOMMAND, FIX_COMMAND, README_BEGIN, README_END, README_PATH, SPEC_PATH, TOOLS_MD_PATH,
+};
 
 /// Why the docs cannot be written or checked.
 #[derive(Debug)]

@@ -9,6 +9,7 @@
 pub mod emit;
 pub mod error;
 pub mod ir;
+pub mod layout;
 pub mod names;
 pub mod spec;
 pub mod validate;

@@ -83,7 +83,7 @@ fn scratch(name: &str) -> PathBuf {
 
 fn run_docs(args: &[&str], root: &Path) -> (Output, String) {
     let output = Command::new(BIN)
-        .arg("docs")
+        .arg(docs::DOCS_SUBCOMMAND)
         .args(args)
         .arg("--root")
         .arg(root)

@@ -21,19 +21,13 @@ use crate::ir::{
     Action, Arg, ArgKind, Check, DefaultValue, EnumArg, HttpCall, ListArg, MapArg, Model, Pagination, PathPiece, Tool,
     Transform, TypeDef, TypeExpr, Upstream,
 };
-
-/// The spec, as the generated docs name it.
-pub const SPEC_PATH: &str = "spec/admin-api.yaml";
-/// The command that regenerates the docs, as the generated docs and checks say it.
-pub const REGENERATE: &str = "cargo run -- docs";
+use crate::layout::{FIX_COMMAND, SPEC_PATH, TOOLS_MD_PATH};
 
 /// The template of `docs/tools.md`.
 pub const TOOLS_TEMPLATE: (&str, &str) = ("tools.md.j2", include_str!("../../templates/tools.md.j2"));
 /// The template of the README's tool table (the text between its markers).
 pub const README_TEMPLATE: (&str, &str) = ("readme_tools.md.j2", include_str!("../../templates/readme_tools.md.j2"));
 
-/// Where `docs/tools.md` lives relative to the README (the table links into it).
-const TOOLS_MD_FROM_README: &str = "docs/tools.md";
 /// The first day of synthesized date ranges; the last is [`EXAMPLE_END`].
 const EXAMPLE_START: &str = "2026-11-01";
 const EXAMPLE_END: &str = "2026-11-07";
@@ -94,8 +88,8 @@ pub fn context(model: &Model) -> Value {
         .collect();
     json!({
         "spec_path": SPEC_PATH,
-        "regenerate": REGENERATE,
-        "tools_md": TOOLS_MD_FROM_README,
+        "regenerate": FIX_COMMAND,
+        "tools_md": TOOLS_MD_PATH,
         "server": {"name": model.server.name, "title": model.server.title, "instructions": model.server.instructions},
         "tool_count": model.tools.len(),
         "groups": groups,
@@ -752,7 +746,7 @@ tools:
     fn tools_md_explains_each_tool() {
         let md = tools_md(&model()).unwrap();
         assert!(md.starts_with("<!-- @generated from spec/admin-api.yaml"), "{md}");
-        assert!(md.lines().next().unwrap().contains(REGENERATE));
+        assert!(md.lines().next().unwrap().contains(FIX_COMMAND));
         assert_eq!(md.matches("> **Destructive.**").count(), 1, "one destructive tool:\n{md}");
         for expected in [
             "- [Reports](#group-reports)\n  - [`t_costs`](#t_costs): Costs\n",
