@@ -20,7 +20,7 @@ pub use http::{AdminKey, Http, HttpConfig, Method, Request, RequestCount, Reques
 pub use progress::Progress;
 pub use registry::{
     Annotations, Group, OutputSchema, PromptArgument, PromptDefinition, ResultShape, ServerDefinition, ToolDefinition,
-    schema_of,
+    ToolKind, schema_of,
 };
 pub use serde;
 pub use serde_json::Value;

@@ -61,7 +61,7 @@ fn the_generated_docs_cover_every_tool_in_registry_order() {
     assert_eq!(rows.len(), DEFINITIONS.len(), "one README row per tool:\n{README_TOOLS}");
     for (row, definition) in rows.iter().zip(DEFINITIONS) {
         assert!(row.contains(&format!("[`{0}`](docs/tools.md#{0})", definition.name)), "{row}");
-        let kind = match definition.kind {
+        let kind = match definition.kind.as_str() {
             "destructive" => "**destructive**",
             kind => kind,
         };

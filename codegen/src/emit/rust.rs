@@ -1073,7 +1073,7 @@ impl<'a> RustEmitter<'a> {
             };
             let a = tool.annotations;
             let (ro, de, id, ow) = (a.read_only, a.destructive, a.idempotent, a.open_world);
-            let kind = a.kind();
+            let kind = format_ident!("{}", upper_camel(a.kind()));
             let optional = |name: &Option<String>| match name {
                 Some(n) => quote!(::std::option::Option::Some(#n)),
                 None => quote!(::std::option::Option::None),
@@ -1103,7 +1103,7 @@ impl<'a> RustEmitter<'a> {
                     input_schema: #input,
                     output_schema: #output,
                     annotations: #rt::Annotations { read_only: #ro, destructive: #de, idempotent: #id, open_world: #ow },
-                    kind: #kind,
+                    kind: #rt::ToolKind::#kind,
                     workspace_argument: #workspace,
                     org_role_argument: #org_role,
                     id_arguments: &[#(#ids),*],
