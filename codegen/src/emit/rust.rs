@@ -29,15 +29,61 @@ fn field(name: &str) -> Ident {
     ident(&field_ident(name))
 }
 
+/// A doc comment, one `///` line per line of `text`, each with the space after `///`
+/// that hand-written docs have. Every doc comment the emitter writes goes through here.
 fn doc(text: &str) -> TokenStream {
     let lines: Vec<TokenStream> = text
         .lines()
         .map(|line| {
-            let line = format!(" {line}");
+            let line = if line.is_empty() { String::new() } else { format!(" {line}") };
             quote!(#[doc = #line])
         })
         .collect();
     quote!(#(#lines)*)
+}
+
+/// How generated code reaches one argument's value: through `value` (bound by
+/// `if let Some(value) = &…` for an optional argument) or straight from the field.
+struct Access {
+    /// An expression of type `&T`.
+    by_ref: TokenStream,
+    /// An expression methods can be called on (`value`, `args.role`).
+    place: TokenStream,
+    /// The value itself, for `Copy` types.
+    copied: TokenStream,
+}
+
+impl Access {
+    /// `value`, a reference bound by a pattern.
+    fn bound(name: TokenStream) -> Access {
+        Access { by_ref: name.clone(), place: name.clone(), copied: quote!(*#name) }
+    }
+
+    /// `owner.field`, read in place.
+    fn field(owner: TokenStream, field: &Ident) -> Access {
+        Access { by_ref: quote!(&#owner.#field), place: quote!(#owner.#field), copied: quote!(#owner.#field) }
+    }
+}
+
+/// The name of an argument's constant: `per_page` and `MAX` give `PER_PAGE_MAX`.
+fn bound_const(arg: &str, what: &str) -> Ident {
+    format_ident!("{}_{}", arg.to_ascii_uppercase(), what)
+}
+
+/// The constant of a `date_range` check's longest span: `START_DATE_TO_END_DATE_MAX_DAYS`.
+fn date_range_const(start: &str, end: &str) -> Ident {
+    bound_const(&format!("{start}_to_{end}"), "MAX_DAYS")
+}
+
+/// A string literal as a raw string (`r#"…"#`), with enough `#` for its content.
+fn raw_string(text: &str) -> Literal {
+    let mut hashes = 1;
+    for (at, _) in text.match_indices('"') {
+        let run = text[at + 1..].bytes().take_while(|b| *b == b'#').count();
+        hashes = hashes.max(run + 1);
+    }
+    let fence = "#".repeat(hashes);
+    format!("r{fence}\"{text}\"{fence}").parse().expect("a raw string literal")
 }
 
 fn rust_path(path: &str) -> TokenStream {
@@ -315,7 +361,7 @@ impl<'a> RustEmitter<'a> {
             let f = field(&arg.name);
             let setter = format_ident!("with_{}", arg.name);
             let ty = self.arg_value_type(tool, arg);
-            let text = format!("Sets `{}`.", arg.name);
+            let docs = doc(&format!("Sets `{}`.", arg.name));
             let is_string = matches!(arg.kind, ArgKind::String { .. } | ArgKind::Email | ArgKind::Id);
             let (param, value) = if is_string {
                 (quote!(value: impl ::std::convert::Into<::std::string::String>), quote!(value.into()))
@@ -324,7 +370,7 @@ impl<'a> RustEmitter<'a> {
             };
             let value = if Self::arg_is_option(arg) { quote!(::std::option::Option::Some(#value)) } else { value };
             quote! {
-                #[doc = #text]
+                #docs
                 #[must_use]
                 pub fn #setter(mut self, #param) -> Self {
                     self.#f = #value;
@@ -333,6 +379,7 @@ impl<'a> RustEmitter<'a> {
             }
         });
         let names: Vec<&str> = tool.args.iter().map(|a| a.name.as_str()).collect();
+        let bounds = Self::bound_consts(tool);
         let parse_fields = tool.args.iter().map(|arg| self.parse_field(tool, arg));
         let checks = self.check_body(tool);
         let read_arguments = if tool.args.is_empty() {
@@ -362,6 +409,7 @@ impl<'a> RustEmitter<'a> {
             impl #name {
                 /// The argument names the tool accepts.
                 pub const NAMES: &'static [&'static str] = &[#(#names),*];
+                #(#bounds)*
                 /// The required arguments; the others start at their defaults.
                 pub fn new(#(#params),*) -> Self {
                     Self { #(#inits),* }
@@ -387,15 +435,7 @@ impl<'a> RustEmitter<'a> {
 
     fn default_tokens(&self, tool: &Tool, arg: &Arg, d: &DefaultValue) -> TokenStream {
         match (d, &arg.kind) {
-            (DefaultValue::Integer(n), ArgKind::Integer { minimum, maximum }) => {
-                if integer_is_u32(*minimum, *maximum) {
-                    let lit = Literal::u32_unsuffixed(*n as u32);
-                    quote!(#lit)
-                } else {
-                    let lit = Literal::i64_unsuffixed(*n);
-                    quote!(#lit)
-                }
-            }
+            (DefaultValue::Integer(_), ArgKind::Integer { .. }) => Self::bound(arg, "DEFAULT"),
             (DefaultValue::Boolean(b), _) => quote!(#b),
             (DefaultValue::String(s), ArgKind::Enum(_)) => {
                 let e = Self::enum_name(tool, arg);
@@ -416,7 +456,7 @@ impl<'a> RustEmitter<'a> {
         let name = &arg.name;
         let read = match &arg.kind {
             ArgKind::List(list) => {
-                let (min, max) = (list.min_items, list.max_items);
+                let (min, max) = (Self::bound(arg, "MIN_ITEMS"), Self::bound(arg, "MAX_ITEMS"));
                 let item = match list.item.as_ref() {
                     ArgKind::Enum(_) => {
                         let e = Self::item_enum_name(tool, arg, list);
@@ -441,8 +481,8 @@ impl<'a> RustEmitter<'a> {
             ArgKind::Map(_) => quote!(arguments.string_map(#name)?),
             ArgKind::String { .. } | ArgKind::Email | ArgKind::Id => quote!(arguments.string(#name)?),
             ArgKind::Integer { minimum, maximum } => {
-                let min = opt_i64(*minimum);
-                let max = opt_i64(*maximum);
+                let min = Self::opt_bound(arg, "MIN", minimum.is_some());
+                let max = Self::opt_bound(arg, "MAX", maximum.is_some());
                 quote!(arguments.integer(#name, #min, #max)?)
             }
             ArgKind::Boolean => quote!(arguments.boolean(#name)?),
@@ -466,100 +506,194 @@ impl<'a> RustEmitter<'a> {
         }
     }
 
-    fn check_body(&self, tool: &Tool) -> TokenStream {
-        let rt = &self.rt;
+    /// The numeric bounds and defaults of a tool's arguments, as named constants of its
+    /// arguments type (`PER_PAGE_MAX`), so checks read `Self::PER_PAGE_MAX` and not `100`.
+    fn bound_consts(tool: &Tool) -> Vec<TokenStream> {
         let mut out = Vec::new();
+        let mut push = |arg: &Arg, what: &str, ty: TokenStream, value: Option<Literal>, text: &str| {
+            if let Some(value) = value {
+                let name = bound_const(&arg.name, what);
+                let docs = doc(&format!("{text} of `{}`.", arg.name));
+                out.push(quote!(#docs pub const #name: #ty = #value;));
+            }
+        };
+        let u32_lit = |n: Option<u32>| n.map(Literal::u32_unsuffixed);
+        let i64_lit = |n: Option<i64>| n.map(Literal::i64_unsuffixed);
         for arg in &tool.args {
-            let f = field(&arg.name);
-            let name = &arg.name;
-            let check = match &arg.kind {
-                ArgKind::String { min_length, max_length } => {
-                    let min = opt_u32(*min_length);
-                    let max = opt_u32(*max_length);
-                    Some(quote!(#rt::check::length(#name, value, #min, #max)?;))
-                }
+            match &arg.kind {
                 ArgKind::Integer { minimum, maximum } => {
-                    let min = opt_i64(*minimum);
-                    let max = opt_i64(*maximum);
-                    Some(quote!(#rt::check::range(#name, i64::from(*value), #min, #max)?;))
-                }
-                ArgKind::Email => Some(quote!(#rt::check::email(#name, value)?;)),
-                ArgKind::Id => Some(quote!(#rt::check::id(#name, value)?;)),
-                ArgKind::Boolean | ArgKind::Date | ArgKind::Enum(_) => None,
-                ArgKind::List(list) => {
-                    let (min, max) = (list.min_items, list.max_items);
-                    let per_item = match list.item.as_ref() {
-                        ArgKind::Id => Some(quote!(#rt::check::id(&item_name, item)?;)),
-                        ArgKind::Email => Some(quote!(#rt::check::email(&item_name, item)?;)),
-                        ArgKind::String { min_length, max_length } => {
-                            let (lo, hi) = (opt_u32(*min_length), opt_u32(*max_length));
-                            Some(quote!(#rt::check::length(&item_name, item, #lo, #hi)?;))
-                        }
-                        _ => None,
-                    };
-                    let per_item = per_item.map(|check| {
-                        quote! {
-                            for (index, item) in values.iter().enumerate() {
-                                let item_name = ::std::format!("{}[{}]", #name, index);
-                                #check
-                            }
-                        }
-                    });
-                    let body = quote! {
-                        #rt::check::items(#name, values, #min, #max)?;
-                        #per_item
-                    };
-                    if list.alternative.is_some() {
-                        // Only the list form has items to check; matched in one pattern.
-                        let wrapper = Self::enum_name(tool, arg);
-                        let pattern = if Self::arg_is_option(arg) {
-                            quote!(::std::option::Option::Some(#wrapper::List(values)))
+                    push(arg, "MIN", quote!(i64), i64_lit(*minimum), "The smallest value");
+                    push(arg, "MAX", quote!(i64), i64_lit(*maximum), "The largest value");
+                    if let Some(DefaultValue::Integer(n)) = &arg.default {
+                        let (ty, value) = if integer_is_u32(*minimum, *maximum) {
+                            (quote!(u32), Literal::u32_unsuffixed(*n as u32))
                         } else {
-                            quote!(#wrapper::List(values))
+                            (quote!(i64), Literal::i64_unsuffixed(*n))
                         };
-                        out.push(quote!(if let #pattern = &self.#f { #body }));
-                        continue;
-                    } else {
-                        Some(quote!(let values = value; #body))
+                        push(arg, "DEFAULT", ty, Some(value), "The default value");
+                    }
+                }
+                ArgKind::String { min_length, max_length } => {
+                    push(arg, "MIN_LENGTH", quote!(u32), u32_lit(*min_length), "The fewest characters");
+                    push(arg, "MAX_LENGTH", quote!(u32), u32_lit(*max_length), "The most characters");
+                }
+                ArgKind::List(list) => {
+                    push(arg, "MIN_ITEMS", quote!(u32), u32_lit(Some(list.min_items)), "The fewest items");
+                    push(arg, "MAX_ITEMS", quote!(u32), u32_lit(Some(list.max_items)), "The most items");
+                    if let ArgKind::String { min_length, max_length } = list.item.as_ref() {
+                        let (lo, hi) = (u32_lit(*min_length), u32_lit(*max_length));
+                        push(arg, "ITEM_MIN_LENGTH", quote!(u32), lo, "The fewest characters of an item");
+                        push(arg, "ITEM_MAX_LENGTH", quote!(u32), hi, "The most characters of an item");
                     }
                 }
                 ArgKind::Map(m) => {
-                    let (entries, key_max, value_max) = (m.max_entries, m.key_max_length, m.value_max_length);
-                    let prefix = match &m.reserved_key_prefix {
-                        Some(p) => quote!(::std::option::Option::Some(#p)),
-                        None => quote!(::std::option::Option::None),
-                    };
-                    Some(quote!(#rt::check::map(#name, value, #entries, #key_max, #value_max, #prefix)?;))
+                    push(arg, "MAX_ENTRIES", quote!(u32), u32_lit(Some(m.max_entries)), "The most entries");
+                    push(arg, "KEY_MAX_LENGTH", quote!(u32), u32_lit(Some(m.key_max_length)), "The longest key");
+                    push(arg, "VALUE_MAX_LENGTH", quote!(u32), u32_lit(Some(m.value_max_length)), "The longest value");
                 }
-            };
-            if let Some(check) = check {
-                if Self::arg_is_option(arg) {
-                    out.push(quote!(if let ::std::option::Option::Some(value) = &self.#f { #check }));
-                } else {
-                    out.push(quote!({ let value = &self.#f; #check }));
-                }
+                ArgKind::Boolean | ArgKind::Date | ArgKind::Email | ArgKind::Id | ArgKind::Enum(_) => {}
             }
         }
         for check in &tool.checks {
-            match check {
-                Check::DateRange { start, end, max_days } => {
-                    let (s, e) = (field(start), field(end));
-                    let max = match max_days {
-                        Some(n) => quote!(::std::option::Option::Some(#n)),
-                        None => quote!(::std::option::Option::None),
-                    };
-                    out.push(quote!(#rt::check::date_range(#start, &self.#s, #end, &self.#e, #max)?;));
-                }
-                Check::AtLeastOne(names) => {
-                    let pairs = names.iter().map(|n| {
-                        let f = field(n);
-                        quote!((#n, self.#f.is_some()))
-                    });
-                    out.push(quote!(#rt::check::at_least_one(&[#(#pairs),*])?;));
-                }
+            if let Check::DateRange { start, end, max_days: Some(days) } = check {
+                let name = date_range_const(start, end);
+                let docs = doc(&format!("The most days from `{start}` to `{end}`."));
+                let days = Literal::u32_unsuffixed(*days);
+                out.push(quote!(#docs pub const #name: u32 = #days;));
             }
         }
+        out
+    }
+
+    /// `Some(Self::NAME_WHAT)` when the bound exists, else `None`.
+    fn opt_bound(arg: &Arg, what: &str, present: bool) -> TokenStream {
+        if present {
+            let name = bound_const(&arg.name, what);
+            quote!(::std::option::Option::Some(Self::#name))
+        } else {
+            quote!(::std::option::Option::None)
+        }
+    }
+
+    /// `Self::NAME_WHAT`.
+    fn bound(arg: &Arg, what: &str) -> TokenStream {
+        let name = bound_const(&arg.name, what);
+        quote!(Self::#name)
+    }
+
+    fn check_body(&self, tool: &Tool) -> TokenStream {
+        let mut out = Vec::new();
+        for arg in &tool.args {
+            let f = field(&arg.name);
+            if let ArgKind::List(list) = &arg.kind
+                && list.alternative.is_some()
+            {
+                // Only the list form has items to check; matched in one pattern.
+                let wrapper = Self::enum_name(tool, arg);
+                let pattern = if Self::arg_is_option(arg) {
+                    quote!(::std::option::Option::Some(#wrapper::List(values)))
+                } else {
+                    quote!(#wrapper::List(values))
+                };
+                let body = self.list_check(arg, list, &Access::bound(quote!(values)));
+                out.push(quote!(if let #pattern = &self.#f { #body }));
+            } else if Self::arg_is_option(arg) {
+                if let Some(check) = self.arg_check(arg, &Access::bound(quote!(value))) {
+                    out.push(quote!(if let ::std::option::Option::Some(value) = &self.#f { #check }));
+                }
+            } else if let Some(check) = self.arg_check(arg, &Access::field(quote!(self), &f)) {
+                out.push(check);
+            }
+        }
+        out.extend(tool.checks.iter().map(|check| self.tool_check(check)));
         quote!(#(#out)*)
+    }
+
+    /// The statements that check one argument's value, if its type leaves anything to check.
+    fn arg_check(&self, arg: &Arg, value: &Access) -> Option<TokenStream> {
+        let rt = &self.rt;
+        let name = &arg.name;
+        let Access { by_ref, copied, .. } = value;
+        Some(match &arg.kind {
+            ArgKind::String { min_length, max_length } => {
+                let min = Self::opt_bound(arg, "MIN_LENGTH", min_length.is_some());
+                let max = Self::opt_bound(arg, "MAX_LENGTH", max_length.is_some());
+                quote!(#rt::check::length(#name, #by_ref, #min, #max)?;)
+            }
+            ArgKind::Integer { minimum, maximum } => {
+                let min = Self::opt_bound(arg, "MIN", minimum.is_some());
+                let max = Self::opt_bound(arg, "MAX", maximum.is_some());
+                quote!(#rt::check::range(#name, i64::from(#copied), #min, #max)?;)
+            }
+            ArgKind::Email => quote!(#rt::check::email(#name, #by_ref)?;),
+            ArgKind::Id => quote!(#rt::check::id(#name, #by_ref)?;),
+            ArgKind::Boolean | ArgKind::Date | ArgKind::Enum(_) => return None,
+            ArgKind::List(list) => self.list_check(arg, list, value),
+            ArgKind::Map(m) => {
+                let (entries, key_max) = (Self::bound(arg, "MAX_ENTRIES"), Self::bound(arg, "KEY_MAX_LENGTH"));
+                let value_max = Self::bound(arg, "VALUE_MAX_LENGTH");
+                let prefix = match &m.reserved_key_prefix {
+                    Some(p) => quote!(::std::option::Option::Some(#p)),
+                    None => quote!(::std::option::Option::None),
+                };
+                quote!(#rt::check::map(#name, #by_ref, #entries, #key_max, #value_max, #prefix)?;)
+            }
+        })
+    }
+
+    /// An array's item count, then each item (ids, emails and strings have rules).
+    fn list_check(&self, arg: &Arg, list: &ListArg, value: &Access) -> TokenStream {
+        let rt = &self.rt;
+        let name = &arg.name;
+        let Access { by_ref, place, .. } = value;
+        let (min, max) = (Self::bound(arg, "MIN_ITEMS"), Self::bound(arg, "MAX_ITEMS"));
+        let per_item = match list.item.as_ref() {
+            ArgKind::Id => Some(quote!(#rt::check::id(&item_name, item)?;)),
+            ArgKind::Email => Some(quote!(#rt::check::email(&item_name, item)?;)),
+            ArgKind::String { min_length, max_length } => {
+                let lo = Self::opt_bound(arg, "ITEM_MIN_LENGTH", min_length.is_some());
+                let hi = Self::opt_bound(arg, "ITEM_MAX_LENGTH", max_length.is_some());
+                Some(quote!(#rt::check::length(&item_name, item, #lo, #hi)?;))
+            }
+            _ => None,
+        };
+        let per_item = per_item.map(|check| {
+            quote! {
+                for (index, item) in #place.iter().enumerate() {
+                    let item_name = ::std::format!("{}[{}]", #name, index);
+                    #check
+                }
+            }
+        });
+        quote! {
+            #rt::check::items(#name, #by_ref, #min, #max)?;
+            #per_item
+        }
+    }
+
+    /// A check across arguments (`date_range`, `at_least_one`).
+    fn tool_check(&self, check: &Check) -> TokenStream {
+        let rt = &self.rt;
+        match check {
+            Check::DateRange { start, end, max_days } => {
+                let (s, e) = (field(start), field(end));
+                let max = match max_days {
+                    Some(_) => {
+                        let name = date_range_const(start, end);
+                        quote!(::std::option::Option::Some(Self::#name))
+                    }
+                    None => quote!(::std::option::Option::None),
+                };
+                quote!(#rt::check::date_range(#start, &self.#s, #end, &self.#e, #max)?;)
+            }
+            Check::AtLeastOne(names) => {
+                let pairs = names.iter().map(|n| {
+                    let f = field(n);
+                    quote!((#n, self.#f.is_some()))
+                });
+                quote!(#rt::check::at_least_one(&[#(#pairs),*])?;)
+            }
+        }
     }
 
     /// An array argument that also takes one word: `Word` or `List(items)`.
@@ -569,12 +703,12 @@ impl<'a> RustEmitter<'a> {
         let item = Self::item_type(tool, arg, list);
         let alt = format_ident!("{}", variant_name(word));
         let docs = doc(&format!("`{}` of `{}`: the word `{word}` or a list.", arg.name, tool.name));
-        let alt_doc = format!(" `{word}`");
+        let alt_doc = doc(&format!("`{word}`"));
         quote! {
             #docs
             #[derive(Debug, Clone, PartialEq, Eq)]
             pub enum #name {
-                #[doc = #alt_doc]
+                #alt_doc
                 #alt,
                 /// These values.
                 List(::std::vec::Vec<#item>),
@@ -608,12 +742,12 @@ impl<'a> RustEmitter<'a> {
             .iter()
             .map(|(value, reason)| quote!(#value => ::std::result::Result::Err(#rt::EnumRejection::Refused(#reason)),));
         let docs = doc(&format!("Values of `{}` in `{}`.", arg.name, tool.name));
-        let variant_docs = values.iter().map(|v| format!(" `{v}`"));
+        let variant_docs = values.iter().map(|v| doc(&format!("`{v}`")));
         quote! {
             #docs
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
             pub enum #name {
-                #(#[doc = #variant_docs] #variants,)*
+                #(#variant_docs #variants,)*
             }
             impl #name {
                 /// Every value, in spec order.
@@ -763,9 +897,9 @@ impl<'a> RustEmitter<'a> {
             let method = ident(&tool.rust_name);
             let args = Self::args_struct_name(tool);
             let output = self.output_type(tool);
-            let text = format!("{}: see [`Client::{}`].", tool.title, tool.rust_name);
+            let docs = doc(&format!("{}: see [`Client::{}`].", tool.title, tool.rust_name));
             quote! {
-                #[doc = #text]
+                #docs
                 pub async fn #method(&self, args: &super::args::#args) -> ::std::result::Result<#output, #rt::Error> {
                     self.client.#method(args).await
                 }
@@ -821,7 +955,11 @@ impl<'a> RustEmitter<'a> {
         let method = ident(&tool.rust_name);
         let args = Self::args_struct_name(tool);
         let output = self.output_type(tool);
-        let mut text = format!("{}.\n\n{}", tool.title, tool.description);
+        let mut text = format!("{}.", tool.title);
+        if !same_words(&tool.title, &tool.description) {
+            text.push_str("\n\n");
+            text.push_str(&tool.description);
+        }
         let body = match &tool.action {
             Action::Handler { function, .. } => {
                 text.push_str("\n\nHand-written: see `");
@@ -847,6 +985,25 @@ impl<'a> RustEmitter<'a> {
         }
     }
 
+    /// An argument's value as the query (text) or the body (JSON) takes it.
+    fn upstream_value(&self, arg: &Arg, value: &Access, in_query: bool) -> TokenStream {
+        let rt = &self.rt;
+        let Access { place: v, copied, .. } = value;
+        match &arg.kind {
+            ArgKind::String { .. } | ArgKind::Email | ArgKind::Id | ArgKind::Enum(_) => quote!(#v.as_str()),
+            ArgKind::Date => quote!(#v.to_string()),
+            ArgKind::Boolean | ArgKind::Integer { .. } if in_query => quote!(#v.to_string()),
+            ArgKind::Boolean | ArgKind::Integer { .. } => quote!(#copied),
+            ArgKind::List(list) if list.alternative.is_some() => quote!(#v.to_json()),
+            ArgKind::List(_) => {
+                quote!(#rt::Value::Array(#v.iter().map(|item| #rt::Value::from(item.as_str())).collect()))
+            }
+            ArgKind::Map(_) => quote! {
+                #rt::Value::Object(#v.iter().map(|(key, text)| (key.clone(), #rt::Value::from(text.as_str()))).collect())
+            },
+        }
+    }
+
     /// The request builder's body: checks the arguments and maps them to path, query and body.
     fn request_body(&self, tool: &Tool, call: &HttpCall) -> TokenStream {
         let rt = &self.rt;
@@ -863,42 +1020,32 @@ impl<'a> RustEmitter<'a> {
         let mut body = Vec::new();
         for arg in &tool.args {
             let f = field(&arg.name);
-            let value = |v: TokenStream, in_query: bool| match &arg.kind {
-                ArgKind::String { .. } | ArgKind::Email | ArgKind::Id => quote!(#v.as_str()),
-                ArgKind::Enum(_) => quote!(#v.as_str()),
-                ArgKind::Date => quote!(#v.to_string()),
-                ArgKind::Boolean | ArgKind::Integer { .. } if in_query => quote!(#v.to_string()),
-                ArgKind::Boolean | ArgKind::Integer { .. } => quote!(*#v),
-                ArgKind::List(list) if list.alternative.is_some() => quote!(#v.to_json()),
-                ArgKind::List(_) => {
-                    quote!(#rt::Value::Array(#v.iter().map(|item| #rt::Value::from(item.as_str())).collect()))
-                }
-                ArgKind::Map(_) => quote! {
-                    #rt::Value::Object(#v.iter().map(|(key, text)| (key.clone(), #rt::Value::from(text.as_str()))).collect())
-                },
-            };
+            let optional = Self::arg_is_option(arg);
+            let value = if optional { Access::bound(quote!(value)) } else { Access::field(quote!(args), &f) };
             let (push, target) = match &arg.upstream {
                 Some(Upstream::Query { name, .. }) if matches!(arg.kind, ArgKind::List(_)) => {
-                    (quote!(for item in value { request.query(#name, item.as_str()); }), &mut query)
+                    let items = &value.by_ref;
+                    (quote!(for item in #items { request.query(#name, item.as_str()); }), &mut query)
                 }
                 Some(Upstream::Query { name, transform }) => {
+                    let day = &value.by_ref;
                     let v = match transform {
-                        Some(Transform::StartOfDay) => quote!(#rt::transform::start_of_day(value)),
-                        Some(Transform::StartOfNextDay) => quote!(#rt::transform::start_of_next_day(value)),
-                        None => value(quote!(value), true),
+                        Some(Transform::StartOfDay) => quote!(#rt::transform::start_of_day(#day)),
+                        Some(Transform::StartOfNextDay) => quote!(#rt::transform::start_of_next_day(#day)),
+                        None => self.upstream_value(arg, &value, true),
                     };
                     (quote!(request.query(#name, #v);), &mut query)
                 }
                 Some(Upstream::Body { path }) => {
-                    let v = value(quote!(value), false);
+                    let v = self.upstream_value(arg, &value, false);
                     (quote!(request.body_field(&[#(#path),*], #v);), &mut body)
                 }
                 Some(Upstream::Path { .. }) | None => continue,
             };
-            if Self::arg_is_option(arg) {
+            if optional {
                 target.push(quote!(if let ::std::option::Option::Some(value) = &args.#f { #push }));
             } else {
-                target.push(quote!({ let value = &args.#f; #push }));
+                target.push(push);
             }
         }
         let binding = if query.is_empty() && body.is_empty() { quote!(request) } else { quote!(mut request) };
@@ -1057,12 +1204,13 @@ impl<'a> RustEmitter<'a> {
         let variants: Vec<Ident> =
             self.model.tools.iter().map(|t| format_ident!("{}", upper_camel(&t.rust_name))).collect();
         let names: Vec<&str> = self.model.tools.iter().map(|t| t.name.as_str()).collect();
+        let name_docs = names.iter().map(|name| doc(&format!("`{name}`")));
         let definitions = self.model.tools.iter().map(|tool| {
             let (name, title, group, description) = (&tool.name, &tool.title, &tool.group, &tool.description);
-            let input = schema::input_schema(tool).to_string();
+            let input = raw_string(&schema::input_schema(tool).to_string());
             let output = match (&tool.action, schema::output_schema(self.model, tool)) {
                 (_, Some(schema)) => {
-                    let text = schema.to_string();
+                    let text = raw_string(&schema.to_string());
                     quote!(#rt::OutputSchema::Json(#text))
                 }
                 (Action::Handler { output, .. }, None) => {
@@ -1129,7 +1277,7 @@ impl<'a> RustEmitter<'a> {
                 /// One variant per tool, in spec order.
                 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
                 pub enum ToolId {
-                    #(#[doc = #names] #variants,)*
+                    #(#name_docs #variants,)*
                 }
                 impl ToolId {
                     /// Every tool, in spec order.
@@ -1171,28 +1319,14 @@ impl<'a> RustEmitter<'a> {
     }
 }
 
+/// Whether a description only repeats the title (ignoring case and a trailing period).
+fn same_words(title: &str, description: &str) -> bool {
+    let words = |text: &str| text.trim().trim_end_matches('.').to_lowercase();
+    words(title) == words(description)
+}
+
 fn integer_is_u32(minimum: Option<i64>, maximum: Option<i64>) -> bool {
     minimum.is_some_and(|m| m >= 0) && maximum.is_some_and(|m| m <= i64::from(u32::MAX))
-}
-
-fn opt_i64(v: Option<i64>) -> TokenStream {
-    match v {
-        Some(n) => {
-            let lit = Literal::i64_unsuffixed(n);
-            quote!(::std::option::Option::Some(#lit))
-        }
-        None => quote!(::std::option::Option::None),
-    }
-}
-
-fn opt_u32(v: Option<u32>) -> TokenStream {
-    match v {
-        Some(n) => {
-            let lit = Literal::u32_unsuffixed(n);
-            quote!(::std::option::Option::Some(#lit))
-        }
-        None => quote!(::std::option::Option::None),
-    }
 }
 
 fn default_text(d: &DefaultValue) -> String {
@@ -1215,4 +1349,23 @@ fn path_text(call: &HttpCall) -> String {
 
 fn tokens_to_path(tokens: &TokenStream) -> String {
     tokens.to_string().replace(' ', "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{raw_string, same_words};
+
+    #[test]
+    fn raw_strings_have_enough_hashes_for_their_content() {
+        assert_eq!(raw_string(r#"{"a":1}"#).to_string(), r##"r#"{"a":1}"#"##);
+        assert_eq!(raw_string(r##"say "#" here"##).to_string(), r###"r##"say "#" here"##"###);
+        assert_eq!(raw_string("").to_string(), r##"r#""#"##);
+    }
+
+    #[test]
+    fn a_description_that_repeats_the_title_is_the_same_words() {
+        assert!(same_words("Remove a user", "Remove a user."));
+        assert!(same_words("Create a workspace", "create a Workspace"));
+        assert!(!same_words("List users", "Users, one page at a time."));
+    }
 }
