@@ -54,7 +54,7 @@ pub fn render_template((name, source): (&str, &str), context: &Value) -> Result<
     env.set_auto_escape_callback(|_| AutoEscape::None);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
-    let failed = |e: minijinja::Error| Error::Template { template: name.to_string(), message: describe(&e) };
+    let failed = |source: minijinja::Error| Error::Template { template: name.to_string(), source };
     env.add_template(name, source).map_err(failed)?;
     let text =
         env.get_template(name).and_then(|t| t.render(minijinja::Value::from_serialize(context))).map_err(failed)?;
@@ -64,7 +64,7 @@ pub fn render_template((name, source): (&str, &str), context: &Value) -> Result<
 }
 
 /// A minijinja error with its chain of causes, on one line.
-fn describe(error: &minijinja::Error) -> String {
+pub(crate) fn describe(error: &minijinja::Error) -> String {
     let mut text = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {

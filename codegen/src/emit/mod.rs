@@ -14,7 +14,7 @@ pub const GENERATED_HEADER: &str =
 /// Emits the Rust module (client, argument and response types, tool registry).
 pub fn rust(model: &Model, runtime_path: &str) -> Result<String, Error> {
     let tokens = rust::RustEmitter::new(model, runtime_path).emit();
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Generated { message: e.to_string() })?;
+    let file: syn::File = syn::parse2(tokens).map_err(|source| Error::Generated { source })?;
     Ok(format!("{GENERATED_HEADER}\n{}", space_items(&prettyplease::unparse(&file))))
 }
 
