@@ -303,24 +303,61 @@ impl<'a> RustEmitter<'a> {
         !arg.required && arg.default.is_none()
     }
 
+    /// The enums of a tool's arguments: enum values, array items, list-or-word wrappers.
+    fn arg_enums(&self, tool: &Tool) -> Vec<TokenStream> {
+        tool.args
+            .iter()
+            .filter_map(|arg| match &arg.kind {
+                ArgKind::Enum(e) => Some(self.arg_enum(&Self::enum_name(tool, arg), tool, arg, e)),
+                ArgKind::List(list) => {
+                    let items = match list.item.as_ref() {
+                        ArgKind::Enum(e) => self.arg_enum(&Self::item_enum_name(tool, arg, list), tool, arg, e),
+                        _ => quote!(),
+                    };
+                    let wrapper = match &list.alternative {
+                        Some(word) => self.list_or_enum(tool, arg, list, word),
+                        None => quote!(),
+                    };
+                    Some(quote!(#items #wrapper))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// `with_…` setters of the optional arguments.
+    fn setters(&self, tool: &Tool) -> Vec<TokenStream> {
+        tool.args
+            .iter()
+            .filter(|a| !a.required)
+            .map(|arg| {
+                let f = field(&arg.name);
+                let setter = format_ident!("with_{}", arg.name);
+                let ty = self.arg_value_type(tool, arg);
+                let docs = doc(&format!("Sets `{}`.", arg.name));
+                let is_string = matches!(arg.kind, ArgKind::String { .. } | ArgKind::Email | ArgKind::Id);
+                let (param, value) = if is_string {
+                    (quote!(value: impl ::std::convert::Into<::std::string::String>), quote!(value.into()))
+                } else {
+                    (quote!(value: #ty), quote!(value))
+                };
+                let value = if Self::arg_is_option(arg) { quote!(::std::option::Option::Some(#value)) } else { value };
+                quote! {
+                    #docs
+                    #[must_use]
+                    pub fn #setter(mut self, #param) -> Self {
+                        self.#f = #value;
+                        self
+                    }
+                }
+            })
+            .collect()
+    }
+
     fn args_type(&self, tool: &Tool) -> TokenStream {
         let rt = &self.rt;
         let name = Self::args_struct_name(tool);
-        let enums = tool.args.iter().filter_map(|arg| match &arg.kind {
-            ArgKind::Enum(e) => Some(self.arg_enum(&Self::enum_name(tool, arg), tool, arg, e)),
-            ArgKind::List(list) => {
-                let items = match list.item.as_ref() {
-                    ArgKind::Enum(e) => self.arg_enum(&Self::item_enum_name(tool, arg, list), tool, arg, e),
-                    _ => quote!(),
-                };
-                let wrapper = match &list.alternative {
-                    Some(word) => self.list_or_enum(tool, arg, list, word),
-                    None => quote!(),
-                };
-                Some(quote!(#items #wrapper))
-            }
-            _ => None,
-        });
+        let enums = self.arg_enums(tool);
         let fields = tool.args.iter().map(|arg| {
             let f = field(&arg.name);
             let ty = self.arg_value_type(tool, arg);
@@ -357,27 +394,7 @@ impl<'a> RustEmitter<'a> {
                 quote!(#f: ::std::option::Option::None)
             }
         });
-        let setters = tool.args.iter().filter(|a| !a.required).map(|arg| {
-            let f = field(&arg.name);
-            let setter = format_ident!("with_{}", arg.name);
-            let ty = self.arg_value_type(tool, arg);
-            let docs = doc(&format!("Sets `{}`.", arg.name));
-            let is_string = matches!(arg.kind, ArgKind::String { .. } | ArgKind::Email | ArgKind::Id);
-            let (param, value) = if is_string {
-                (quote!(value: impl ::std::convert::Into<::std::string::String>), quote!(value.into()))
-            } else {
-                (quote!(value: #ty), quote!(value))
-            };
-            let value = if Self::arg_is_option(arg) { quote!(::std::option::Option::Some(#value)) } else { value };
-            quote! {
-                #docs
-                #[must_use]
-                pub fn #setter(mut self, #param) -> Self {
-                    self.#f = #value;
-                    self
-                }
-            }
-        });
+        let setters = self.setters(tool);
         let names: Vec<&str> = tool.args.iter().map(|a| a.name.as_str()).collect();
         let bounds = Self::bound_consts(tool);
         let parse_fields = tool.args.iter().map(|arg| self.parse_field(tool, arg));
@@ -1066,7 +1083,18 @@ impl<'a> RustEmitter<'a> {
     fn http_body(&self, tool: &Tool, call: &HttpCall) -> TokenStream {
         let rt = &self.rt;
         let builder = ident(&tool.rust_name);
+        let records_per_request = match &call.pagination {
+            Pagination::PerDay { limit, .. } => {
+                let limit = Literal::u32_unsuffixed(*limit);
+                quote! {
+                    /// The most records one day's request asks for.
+                    const RECORDS_PER_REQUEST: u32 = #limit;
+                }
+            }
+            _ => quote!(),
+        };
         let start = quote! {
+            #records_per_request
             let request = super::requests::#builder(args)?;
         };
         let finish = match &call.pagination {
@@ -1132,15 +1160,14 @@ impl<'a> RustEmitter<'a> {
                     },
                 }
             }
-            Pagination::PerDay { start, end, query, limit } => {
+            Pagination::PerDay { start, end, query, .. } => {
                 let (s, e) = (field(start), field(end));
                 let item = ident(&call.output);
                 let o = Self::output_struct_name(tool);
-                let limit = Literal::u32_unsuffixed(*limit);
                 quote! {
                     let days = #rt::Date::range(&args.#s, &args.#e);
                     let data = #rt::pagination::fetch_per_day::<super::types::#item>(
-                        &self.http, request, #query, &days, #limit, self.http.concurrency(),
+                        &self.http, request, #query, &days, RECORDS_PER_REQUEST, self.http.concurrency(),
                     ).await?;
                     ::std::result::Result::Ok(super::outputs::#o { data, days: days.len() as u32 })
                 }
@@ -1198,6 +1225,64 @@ impl<'a> RustEmitter<'a> {
 
     // ------------------------------------------------------------------ tools
 
+    /// One tool's `ToolDefinition`: name, schemas, annotations, kind, guards, result shape.
+    fn tool_definition(&self, tool: &Tool) -> TokenStream {
+        let rt = &self.rt;
+        let (name, title, group, description) = (&tool.name, &tool.title, &tool.group, &tool.description);
+        let input = raw_string(&schema::input_schema(tool).to_string());
+        let output = match (&tool.action, schema::output_schema(self.model, tool)) {
+            (_, Some(schema)) => {
+                let text = raw_string(&schema.to_string());
+                quote!(#rt::OutputSchema::Json(#text))
+            }
+            (Action::Handler { output, .. }, None) => {
+                let output = rust_path(output);
+                quote!(#rt::OutputSchema::Derived(#rt::schema_of::<#output>))
+            }
+            (Action::Http(_), None) => quote!(#rt::OutputSchema::None),
+        };
+        let a = tool.annotations;
+        let (ro, de, id, ow) = (a.read_only, a.destructive, a.idempotent, a.open_world);
+        let kind = format_ident!("{}", upper_camel(a.kind()));
+        let optional = |name: &Option<String>| match name {
+            Some(n) => quote!(::std::option::Option::Some(#n)),
+            None => quote!(::std::option::Option::None),
+        };
+        let (workspace, org_role) = (optional(&tool.workspace_guard), optional(&tool.org_role_guard));
+        let fields = optional(&tool.fields_argument().map(|a| a.name.clone()));
+        let ids = tool.args.iter().filter(|a| matches!(a.kind, ArgKind::Id)).map(|a| a.name.as_str());
+        let shape = match &tool.action {
+            Action::Handler { .. } => quote!(#rt::ResultShape::Handler),
+            Action::Http(call) => {
+                let item = &call.output;
+                match &call.pagination {
+                    Pagination::None => quote!(#rt::ResultShape::Object(#item)),
+                    Pagination::IdCursor { .. } => quote!(#rt::ResultShape::Page(#item)),
+                    Pagination::PageToken { window: Some(_) } => quote!(#rt::ResultShape::Window(#item)),
+                    Pagination::PageToken { window: None } => quote!(#rt::ResultShape::Report(#item)),
+                    Pagination::PerDay { .. } => quote!(#rt::ResultShape::PerDay(#item)),
+                }
+            }
+        };
+        quote! {
+            #rt::ToolDefinition {
+                name: #name,
+                title: #title,
+                group: #group,
+                description: #description,
+                input_schema: #input,
+                output_schema: #output,
+                annotations: #rt::Annotations { read_only: #ro, destructive: #de, idempotent: #id, open_world: #ow },
+                kind: #rt::ToolKind::#kind,
+                workspace_argument: #workspace,
+                org_role_argument: #org_role,
+                id_arguments: &[#(#ids),*],
+                result_shape: #shape,
+                fields_argument: #fields,
+            }
+        }
+    }
+
     fn tools_module(&self) -> TokenStream {
         let rt = &self.rt;
         let tool_prefix = crate::names::TOOL_PREFIX;
@@ -1205,61 +1290,7 @@ impl<'a> RustEmitter<'a> {
             self.model.tools.iter().map(|t| format_ident!("{}", upper_camel(&t.rust_name))).collect();
         let names: Vec<&str> = self.model.tools.iter().map(|t| t.name.as_str()).collect();
         let name_docs = names.iter().map(|name| doc(&format!("`{name}`")));
-        let definitions = self.model.tools.iter().map(|tool| {
-            let (name, title, group, description) = (&tool.name, &tool.title, &tool.group, &tool.description);
-            let input = raw_string(&schema::input_schema(tool).to_string());
-            let output = match (&tool.action, schema::output_schema(self.model, tool)) {
-                (_, Some(schema)) => {
-                    let text = raw_string(&schema.to_string());
-                    quote!(#rt::OutputSchema::Json(#text))
-                }
-                (Action::Handler { output, .. }, None) => {
-                    let output = rust_path(output);
-                    quote!(#rt::OutputSchema::Derived(#rt::schema_of::<#output>))
-                }
-                (Action::Http(_), None) => quote!(#rt::OutputSchema::None),
-            };
-            let a = tool.annotations;
-            let (ro, de, id, ow) = (a.read_only, a.destructive, a.idempotent, a.open_world);
-            let kind = format_ident!("{}", upper_camel(a.kind()));
-            let optional = |name: &Option<String>| match name {
-                Some(n) => quote!(::std::option::Option::Some(#n)),
-                None => quote!(::std::option::Option::None),
-            };
-            let (workspace, org_role) = (optional(&tool.workspace_guard), optional(&tool.org_role_guard));
-            let fields = optional(&tool.fields_argument().map(|a| a.name.clone()));
-            let ids = tool.args.iter().filter(|a| matches!(a.kind, ArgKind::Id)).map(|a| a.name.as_str());
-            let shape = match &tool.action {
-                Action::Handler { .. } => quote!(#rt::ResultShape::Handler),
-                Action::Http(call) => {
-                    let item = &call.output;
-                    match &call.pagination {
-                        Pagination::None => quote!(#rt::ResultShape::Object(#item)),
-                        Pagination::IdCursor { .. } => quote!(#rt::ResultShape::Page(#item)),
-                        Pagination::PageToken { window: Some(_) } => quote!(#rt::ResultShape::Window(#item)),
-                        Pagination::PageToken { window: None } => quote!(#rt::ResultShape::Report(#item)),
-                        Pagination::PerDay { .. } => quote!(#rt::ResultShape::PerDay(#item)),
-                    }
-                }
-            };
-            quote! {
-                #rt::ToolDefinition {
-                    name: #name,
-                    title: #title,
-                    group: #group,
-                    description: #description,
-                    input_schema: #input,
-                    output_schema: #output,
-                    annotations: #rt::Annotations { read_only: #ro, destructive: #de, idempotent: #id, open_world: #ow },
-                    kind: #rt::ToolKind::#kind,
-                    workspace_argument: #workspace,
-                    org_role_argument: #org_role,
-                    id_arguments: &[#(#ids),*],
-                    result_shape: #shape,
-                    fields_argument: #fields,
-                }
-            }
-        });
+        let definitions = self.model.tools.iter().map(|tool| self.tool_definition(tool));
         let arms = self.model.tools.iter().zip(&variants).map(|(tool, variant)| {
             let args = Self::args_struct_name(tool);
             let method = ident(&tool.rust_name);
