@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-const SPEC: &str = "spec/admin-api.yaml";
+use claude_code_connector_codegen::layout::SPEC_PATH as SPEC;
 /// A spec of the tests' own (`tests/it/presentation.rs`), generated against the public runtime.
 const TEST_FIXTURE: &str = "tests/fixtures/presentation.yaml";
 
@@ -29,6 +29,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let fixture = claude_code_connector_codegen::load(Path::new(TEST_FIXTURE), TEST_FIXTURE)?;
     let fixture = claude_code_connector_codegen::generate(&fixture, "claude_code_connector::runtime")?;
     write_if_changed(&out_dir.join("presentation_fixture.rs"), &fixture.rust)?;
+    write_if_changed(&out_dir.join("layout.rs"), &claude_code_connector_codegen::layout::rust())?;
     Ok(())
 }
 

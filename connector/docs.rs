@@ -6,45 +6,32 @@
 //! checks that what is there is current. `claude-code-connector docs [--check]` is its
 //! command line.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::generated;
 
-/// The line that opens the README's generated tool table.
-pub const README_BEGIN: &str = "<!-- tools:begin (generated from spec/admin-api.yaml by `cargo run -- docs`) -->";
-/// The line that closes it.
-pub const README_END: &str = "<!-- tools:end -->";
-/// The command that regenerates the docs.
-pub const FIX_COMMAND: &str = "cargo run -- docs";
-/// Where the tool reference lives, relative to the root.
-pub const TOOLS_MD_PATH: &str = "docs/tools.md";
-/// Where the README lives, relative to the root.
-pub const README_PATH: &str = "README.md";
+/// The paths, markers and commands, defined once in codegen (`layout`).
+pub use crate::generated::layout::{
+    DOCS_COMMAND, DOCS_SUBCOMMAND, FIX_COMMAND, README_BEGIN, README_END, README_PATH, SPEC_PATH, TOOLS_MD_PATH,
+};
 
 /// Why the docs cannot be written or checked.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum DocsError {
     /// A README marker is missing, repeated, or the end comes before the begin.
+    #[error(
+        "{}: {problem}; the generated tool table goes between the line\n  {README_BEGIN}\nand a later line\n  {README_END}",
+        file.display()
+    )]
     Markers { file: PathBuf, problem: String },
     /// A file could not be read or written.
-    Io { file: PathBuf, error: std::io::Error },
+    #[error("{}: {error}", file.display())]
+    Io {
+        file: PathBuf,
+        #[source]
+        error: std::io::Error,
+    },
 }
-
-impl fmt::Display for DocsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DocsError::Markers { file, problem } => write!(
-                f,
-                "{}: {problem}; the generated tool table goes between the line\n  {README_BEGIN}\nand a later line\n  {README_END}",
-                file.display()
-            ),
-            DocsError::Io { file, error } => write!(f, "{}: {error}", file.display()),
-        }
-    }
-}
-
-impl std::error::Error for DocsError {}
 
 /// The byte ranges of the markers in `readme`: (start of the begin marker, end of the
 /// begin marker's line, start of the end marker, end of the end marker).

@@ -6,6 +6,12 @@ include!(concat!(env!("OUT_DIR"), "/admin_api.rs"));
 /// Every tool's JSON Schemas as the generator wrote them (pretty JSON).
 pub const SCHEMAS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/schemas.json"));
 
+/// Where the spec and the generated docs live and the command that writes them, as
+/// codegen defines them (`claude_code_connector_codegen::layout`).
+pub mod layout {
+    include!(concat!(env!("OUT_DIR"), "/layout.rs"));
+}
+
 /// `docs/tools.md` as the spec says it should be (`claude-code-connector docs` writes it).
 pub const TOOLS_MD: &str = include_str!(concat!(env!("OUT_DIR"), "/tools.md"));
 

@@ -38,6 +38,7 @@ enum Command {
     /// Call one tool and print its result: tables and totals, or --output json.
     Call(CallArgs),
     /// Write docs/tools.md and the README's tool table from the spec, or check that they are current.
+    #[command(name = docs::DOCS_SUBCOMMAND)]
     Docs(DocsArgs),
 }
 
@@ -107,7 +108,7 @@ fn write_docs(args: &DocsArgs) -> ExitCode {
         }
         Ok(stale) if args.check => {
             let names: Vec<String> = stale.iter().map(|path| shown(path)).collect();
-            eprintln!("stale (not what spec/admin-api.yaml generates): {}", names.join(", "));
+            eprintln!("stale (not what {} generates): {}", docs::SPEC_PATH, names.join(", "));
             eprintln!("run: {fix}");
             ExitCode::FAILURE
         }

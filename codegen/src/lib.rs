@@ -9,8 +9,8 @@
 pub mod emit;
 pub mod error;
 pub mod ir;
+pub mod layout;
 pub mod names;
-pub mod presentation;
 pub mod spec;
 pub mod validate;
 
@@ -33,8 +33,8 @@ pub struct Output {
 
 /// Reads and validates a spec file. `display_name` is how errors name the file.
 pub fn load(path: &Path, display_name: &str) -> Result<ir::Model, Error> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::Read { file: display_name.to_string(), message: e.to_string() })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|source| Error::Read { file: display_name.to_string(), source })?;
     parse(&text, display_name)
 }
 

@@ -393,7 +393,7 @@ pub fn tools_table(policy: &Policy) -> String {
         for def in DEFINITIONS.iter().filter(|def| def.group == group.id && policy.exposes(def)) {
             let group_cell = if first { group.title } else { "" };
             first = false;
-            table.row([group_cell, input::short_name(def.name), def.title, def.kind]);
+            table.row([group_cell, input::short_name(def.name), def.title, def.kind.as_str()]);
             shown += 1;
         }
     }

@@ -6,7 +6,8 @@ use std::time::Duration;
 use super::scrub::Scrubber;
 
 /// A bad argument, found before anything is sent upstream.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid argument `{argument}`: {rule}")]
 pub struct ArgError {
     /// The argument's name as the tool's input schema spells it.
     pub argument: String,
@@ -19,14 +20,6 @@ impl ArgError {
         ArgError { argument: argument.into(), rule: rule.into() }
     }
 }
-
-impl fmt::Display for ArgError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid argument `{}`: {}", self.argument, self.rule)
-    }
-}
-
-impl std::error::Error for ArgError {}
 
 /// An error answer from the Admin API, as its error body describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,56 +81,48 @@ impl fmt::Display for ApiError {
     }
 }
 
+impl std::error::Error for ApiError {}
+
 /// Why a tool call failed.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A bad argument; nothing was sent.
-    Argument(ArgError),
+    #[error(transparent)]
+    Argument(#[from] ArgError),
     /// The API answered with an error.
-    Api(ApiError),
+    #[error(transparent)]
+    Api(#[from] ApiError),
     /// The request did not complete (connection, TLS, a dropped connection).
+    #[error("could not reach the Admin API: {0}")]
     Transport(String),
     /// The API did not answer within the request timeout (`after`, the last attempt's limit).
     /// `write`: the request was a POST or DELETE, which may have been applied and was not retried.
+    #[error(
+        "the Admin API did not answer within {}{}{}",
+        seconds(*after),
+        if *write { NOT_RETRIED } else { "" },
+        TIMEOUT_ADVICE
+    )]
     Timeout { after: Duration, write: bool },
     /// The API answered 2xx with a body we could not read.
+    #[error("unexpected response from {path}: {message}")]
     Decode { path: String, message: String },
     /// The API's answer to `request` (`GET /v1/…`) was larger than `limit` bytes
     /// (`--max-response-bytes`); it was not read past the limit.
+    #[error(
+        "the Admin API's answer to {request} is larger than the limit of {}, so it was not read. Ask for less at once (a shorter date range, a smaller per_page, fewer fields) or raise the limit with --max-response-bytes (CLAUDE_CODE_CONNECTOR_MAX_RESPONSE_BYTES)",
+        byte_size(*limit)
+    )]
     TooLarge { limit: u64, request: String },
     /// A bug or an impossible state on our side.
+    #[error("internal error: {0}")]
     Internal(String),
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Argument(e) => e.fmt(f),
-            Error::Api(e) => e.fmt(f),
-            Error::Transport(m) => write!(f, "could not reach the Admin API: {m}"),
-            Error::Timeout { after, write } => {
-                write!(f, "the Admin API did not answer within {}", seconds(*after))?;
-                if *write {
-                    f.write_str(
-                        "; it was not retried because the change may have been applied: check before trying again",
-                    )?;
-                }
-                f.write_str(
-                    ". If it keeps happening, raise --request-timeout (CLAUDE_CODE_CONNECTOR_REQUEST_TIMEOUT) or ask for less at once (a shorter date range, a smaller per_page)",
-                )
-            }
-            Error::Decode { path, message } => write!(f, "unexpected response from {path}: {message}"),
-            Error::TooLarge { limit, request } => write!(
-                f,
-                "the Admin API's answer to {request} is larger than the limit of {}, so it was not read. Ask for less at once (a shorter date range, a smaller per_page, fewer fields) or raise the limit with --max-response-bytes (CLAUDE_CODE_CONNECTOR_MAX_RESPONSE_BYTES)",
-                byte_size(*limit)
-            ),
-            Error::Internal(m) => write!(f, "internal error: {m}"),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
+/// What a timed-out write adds: it may have been applied.
+const NOT_RETRIED: &str = "; it was not retried because the change may have been applied: check before trying again";
+/// How to avoid a timeout.
+const TIMEOUT_ADVICE: &str = ". If it keeps happening, raise --request-timeout (CLAUDE_CODE_CONNECTOR_REQUEST_TIMEOUT) or ask for less at once (a shorter date range, a smaller per_page)";
 
 impl Error {
     /// The same error with every text that came from upstream (the API's message, error
@@ -174,18 +159,6 @@ fn seconds(d: Duration) -> String {
         format!("{} s", d.as_secs())
     } else {
         format!("{} s", (d.as_millis() as f64 / 100.0).round() / 10.0)
-    }
-}
-
-impl From<ArgError> for Error {
-    fn from(e: ArgError) -> Self {
-        Error::Argument(e)
-    }
-}
-
-impl From<ApiError> for Error {
-    fn from(e: ApiError) -> Self {
-        Error::Api(e)
     }
 }
 

@@ -285,16 +285,9 @@ impl fmt::Debug for Http {
 }
 
 /// Why a configuration cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct ConfigError(pub String);
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for ConfigError {}
 
 /// Makes rustls's `ring` provider the process default, which the HTTP client (ours, and
 /// any other reqwest client in the process) uses. Idempotent.

@@ -2,42 +2,20 @@
 
 use std::fmt;
 
+use exact_decimal::Decimal;
+
 use super::error::Error;
 
-/// An exact amount of cents: `mantissa / 10^scale`.
+/// An exact amount of cents, on the workspace's one decimal type ([`exact_decimal`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cents {
-    mantissa: i128,
-    scale: u32,
-}
-
-const MAX_SCALE: u32 = 18;
+pub struct Cents(Decimal);
 
 impl Cents {
-    pub const ZERO: Cents = Cents { mantissa: 0, scale: 0 };
+    pub const ZERO: Cents = Cents(Decimal::ZERO);
 
     /// Parses the API's decimal strings (`"123.78912"`, `"-5"`, `"0.5"`).
     pub fn parse(text: &str) -> Option<Cents> {
-        let (negative, digits) = match text.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
-        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-        if whole.is_empty() && fraction.is_empty() {
-            return None;
-        }
-        if !whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        let fraction = fraction.trim_end_matches('0');
-        if fraction.len() as u32 > MAX_SCALE || whole.len() > 20 {
-            return None;
-        }
-        let mut mantissa: i128 = 0;
-        for b in whole.bytes().chain(fraction.bytes()) {
-            mantissa = mantissa.checked_mul(10)?.checked_add(i128::from(b - b'0'))?;
-        }
-        Some(Cents { mantissa: if negative { -mantissa } else { mantissa }, scale: fraction.len() as u32 })
+        Decimal::parse_value(text).map(Cents)
     }
 
     /// The shortest decimal that a JSON number in cents prints as (`37`, `12.5`).
@@ -48,15 +26,8 @@ impl Cents {
         Cents::parse(&format!("{n}"))
     }
 
-    fn rescale(self, scale: u32) -> Option<Cents> {
-        let factor = 10i128.checked_pow(scale - self.scale)?;
-        Some(Cents { mantissa: self.mantissa.checked_mul(factor)?, scale })
-    }
-
     pub fn checked_add(self, other: Cents) -> Option<Cents> {
-        let scale = self.scale.max(other.scale);
-        let (a, b) = (self.rescale(scale)?, other.rescale(scale)?);
-        Some(Cents { mantissa: a.mantissa.checked_add(b.mantissa)?, scale })
+        self.0.checked_add(other.0).map(Cents)
     }
 
     /// Sums decimal-cents strings from the response of `path` exactly; a malformed
@@ -73,49 +44,40 @@ impl Cents {
         Ok(total)
     }
 
-    /// Rounds half away from zero to `decimals` places of a unit that is `10^shift` cents
-    /// (shift 2 = dollars), returning the scaled integer.
-    fn rounded(self, shift: u32, decimals: u32) -> i128 {
-        // value in target units = mantissa / 10^(scale + shift); keep `decimals` places.
-        let drop = self.scale + shift;
-        if drop <= decimals {
-            return self.mantissa * 10i128.pow(decimals - drop);
-        }
-        let divisor = 10i128.pow(drop - decimals);
-        let quotient = self.mantissa / divisor;
-        let remainder = (self.mantissa % divisor).abs();
-        if remainder * 2 >= divisor { quotient + self.mantissa.signum() } else { quotient }
+    /// Dollars rounded half away from zero to `decimals` places.
+    fn dollars(self, decimals: u32) -> Decimal {
+        self.0.shifted(2).rounded(decimals)
     }
 
     /// Dollars rounded to the cent, as text: `"123.79"`.
     pub fn usd_rounded(self) -> String {
-        format_scaled(self.rounded(2, 2), 2)
+        self.dollars(2).to_string()
     }
 
     /// Dollars rounded to `decimals` places, as text: `"0.3667"`.
     pub fn usd_rounded_to(self, decimals: u32) -> String {
-        format_scaled(self.rounded(2, decimals), decimals)
+        self.dollars(decimals).to_string()
     }
 
     /// Dollars rounded to `decimals` places, as a float for JSON numbers (rounded once, here).
     pub fn usd_f64(self, decimals: u32) -> f64 {
-        let scaled = self.rounded(2, decimals);
-        format_scaled(scaled, decimals).parse().unwrap_or(0.0)
+        self.dollars(decimals).to_string().parse().unwrap_or(0.0)
     }
 
     pub fn is_zero(self) -> bool {
-        self.mantissa == 0
+        self.0.is_zero()
     }
 
     pub fn is_positive(self) -> bool {
-        self.mantissa > 0
+        self.0.mantissa() > 0
     }
 
     /// The same quantity a hundred times over (dollars read as cents).
     pub fn times_hundred(self) -> Cents {
-        match self.scale {
-            0 | 1 => Cents { mantissa: self.mantissa.saturating_mul(10i128.pow(2 - self.scale)), scale: 0 },
-            scale => Cents { mantissa: self.mantissa, scale: scale - 2 },
+        let (mantissa, scale) = (self.0.mantissa(), self.0.scale());
+        match scale {
+            0 | 1 => Cents(Decimal::new(mantissa.saturating_mul(10i128.pow(2 - scale)), 0)),
+            scale => Cents(Decimal::new(mantissa, scale - 2)),
         }
     }
 
@@ -125,31 +87,20 @@ impl Cents {
             return None;
         }
         // dollars = mantissa / 10^(scale+2) / count; scale up to keep `decimals` plus one guard.
-        let numerator = self.mantissa.checked_mul(10i128.checked_pow(decimals)?)?;
-        let denominator = 10i128.checked_pow(self.scale + 2)?.checked_mul(i128::from(count))?;
+        let (mantissa, scale) = (self.0.mantissa(), self.0.scale());
+        let numerator = mantissa.checked_mul(10i128.checked_pow(decimals)?)?;
+        let denominator = 10i128.checked_pow(scale + 2)?.checked_mul(i128::from(count))?;
         let quotient = numerator / denominator;
         let remainder = (numerator % denominator).abs();
         let rounded = if remainder * 2 >= denominator { quotient + numerator.signum() } else { quotient };
-        format_scaled(rounded, decimals).parse().ok()
+        Decimal::new(rounded, decimals).to_string().parse().ok()
     }
-}
-
-fn format_scaled(value: i128, decimals: u32) -> String {
-    let sign = if value < 0 { "-" } else { "" };
-    let abs = value.unsigned_abs();
-    if decimals == 0 {
-        return format!("{sign}{abs}");
-    }
-    let divisor = 10u128.pow(decimals);
-    format!("{sign}{}.{:0width$}", abs / divisor, abs % divisor, width = decimals as usize)
 }
 
 impl fmt::Display for Cents {
     /// The exact amount of cents, without trailing zeros.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = format_scaled(self.mantissa, self.scale);
-        let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text };
-        f.write_str(&text)
+        self.0.normalized().fmt(f)
     }
 }
 

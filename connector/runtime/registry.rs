@@ -27,6 +27,34 @@ pub struct Annotations {
     pub open_world: bool,
 }
 
+/// What a tool does to the organization, as the docs and the tool table call it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ToolKind {
+    /// Only reads.
+    Read,
+    /// Changes something that can be changed back.
+    Write,
+    /// Removes or revokes something.
+    Destructive,
+}
+
+impl ToolKind {
+    /// `read`, `write` or `destructive`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ToolKind::Read => "read",
+            ToolKind::Write => "write",
+            ToolKind::Destructive => "destructive",
+        }
+    }
+}
+
+impl std::fmt::Display for ToolKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Where a tool's output schema comes from.
 #[derive(Debug, Clone, Copy)]
 pub enum OutputSchema {
@@ -102,8 +130,8 @@ pub struct ToolDefinition {
     pub input_schema: &'static str,
     pub output_schema: OutputSchema,
     pub annotations: Annotations,
-    /// `read`, `write` or `destructive`: what the docs and the tool table call it.
-    pub kind: &'static str,
+    /// Read, write or destructive: what the docs and the tool table call it.
+    pub kind: ToolKind,
     /// The argument naming the workspace this write targets (`--workspaces` confines it).
     pub workspace_argument: Option<&'static str>,
     /// The argument carrying an organization role being granted (`--max-role` caps it).

@@ -65,7 +65,7 @@ async fn tools_prints_every_tool_with_its_kind() {
         let line = out.stdout.lines().find(|l| l.split_whitespace().any(|w| w == short)).unwrap_or_else(|| {
             panic!("{short} missing:\n{}", out.stdout);
         });
-        assert!(line.trim_end().ends_with(def.kind) && line.contains(def.title), "{line}");
+        assert!(line.trim_end().ends_with(def.kind.as_str()) && line.contains(def.title), "{line}");
     }
     assert!(out.stdout.contains("Org Stats & Analytics") && out.stdout.contains("Normalized Metrics"));
     let read_only = run(&["tools", "--read-only"], &[]).await;

@@ -61,7 +61,7 @@ fn the_generated_docs_cover_every_tool_in_registry_order() {
     assert_eq!(rows.len(), DEFINITIONS.len(), "one README row per tool:\n{README_TOOLS}");
     for (row, definition) in rows.iter().zip(DEFINITIONS) {
         assert!(row.contains(&format!("[`{0}`](docs/tools.md#{0})", definition.name)), "{row}");
-        let kind = match definition.kind {
+        let kind = match definition.kind.as_str() {
             "destructive" => "**destructive**",
             kind => kind,
         };
@@ -83,7 +83,7 @@ fn scratch(name: &str) -> PathBuf {
 
 fn run_docs(args: &[&str], root: &Path) -> (Output, String) {
     let output = Command::new(BIN)
-        .arg("docs")
+        .arg(docs::DOCS_SUBCOMMAND)
         .args(args)
         .arg("--root")
         .arg(root)

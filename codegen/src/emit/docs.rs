@@ -11,6 +11,7 @@
 //! Output follows spec order (groups as `groups` lists them, tools as `tools` does) and
 //! ends with exactly one newline.
 
+use exact_decimal::Decimal;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde_json::{Map, Value, json};
 
@@ -20,19 +21,13 @@ use crate::ir::{
     Action, Arg, ArgKind, Check, DefaultValue, EnumArg, HttpCall, ListArg, MapArg, Model, Pagination, PathPiece, Tool,
     Transform, TypeDef, TypeExpr, Upstream,
 };
-
-/// The spec, as the generated docs name it.
-pub const SPEC_PATH: &str = "spec/admin-api.yaml";
-/// The command that regenerates the docs, as the generated docs and checks say it.
-pub const REGENERATE: &str = "cargo run -- docs";
+use crate::layout::{FIX_COMMAND, SPEC_PATH, TOOLS_MD_PATH};
 
 /// The template of `docs/tools.md`.
 pub const TOOLS_TEMPLATE: (&str, &str) = ("tools.md.j2", include_str!("../../templates/tools.md.j2"));
 /// The template of the README's tool table (the text between its markers).
 pub const README_TEMPLATE: (&str, &str) = ("readme_tools.md.j2", include_str!("../../templates/readme_tools.md.j2"));
 
-/// Where `docs/tools.md` lives relative to the README (the table links into it).
-const TOOLS_MD_FROM_README: &str = "docs/tools.md";
 /// The first day of synthesized date ranges; the last is [`EXAMPLE_END`].
 const EXAMPLE_START: &str = "2026-11-01";
 const EXAMPLE_END: &str = "2026-11-07";
@@ -59,7 +54,7 @@ pub fn render_template((name, source): (&str, &str), context: &Value) -> Result<
     env.set_auto_escape_callback(|_| AutoEscape::None);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
-    let failed = |e: minijinja::Error| Error::Template { template: name.to_string(), message: describe(&e) };
+    let failed = |source: minijinja::Error| Error::Template { template: name.to_string(), source };
     env.add_template(name, source).map_err(failed)?;
     let text =
         env.get_template(name).and_then(|t| t.render(minijinja::Value::from_serialize(context))).map_err(failed)?;
@@ -69,7 +64,7 @@ pub fn render_template((name, source): (&str, &str), context: &Value) -> Result<
 }
 
 /// A minijinja error with its chain of causes, on one line.
-fn describe(error: &minijinja::Error) -> String {
+pub(crate) fn describe(error: &minijinja::Error) -> String {
     let mut text = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
@@ -93,8 +88,8 @@ pub fn context(model: &Model) -> Value {
         .collect();
     json!({
         "spec_path": SPEC_PATH,
-        "regenerate": REGENERATE,
-        "tools_md": TOOLS_MD_FROM_README,
+        "regenerate": FIX_COMMAND,
+        "tools_md": TOOLS_MD_PATH,
         "server": {"name": model.server.name, "title": model.server.title, "instructions": model.server.instructions},
         "tool_count": model.tools.len(),
         "groups": groups,
@@ -556,80 +551,10 @@ fn sum_cents(data: &[Value], list: &str, amount: &str) -> Option<(String, String
     let mut total = Decimal::ZERO;
     for item in data {
         for row in item.get(list)?.as_array()? {
-            total = total.add(Decimal::parse(row.get(amount)?.as_str()?)?)?;
+            total = total.checked_add(Decimal::parse_value(row.get(amount)?.as_str()?)?)?;
         }
     }
-    Some((total.to_string(), total.dollars_rounded()))
-}
-
-/// An exact decimal (`mantissa / 10^scale`) for the example totals.
-#[derive(Debug, Clone, Copy)]
-struct Decimal {
-    mantissa: i128,
-    scale: u32,
-}
-
-impl Decimal {
-    const ZERO: Decimal = Decimal { mantissa: 0, scale: 0 };
-
-    fn parse(text: &str) -> Option<Decimal> {
-        let (negative, digits) = text.strip_prefix('-').map_or((false, text), |rest| (true, rest));
-        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-        let fraction = fraction.trim_end_matches('0');
-        if (whole.is_empty() && fraction.is_empty()) || fraction.len() > 18 || whole.len() > 20 {
-            return None;
-        }
-        let mut mantissa: i128 = 0;
-        for b in whole.bytes().chain(fraction.bytes()) {
-            if !b.is_ascii_digit() {
-                return None;
-            }
-            mantissa = mantissa.checked_mul(10)?.checked_add(i128::from(b - b'0'))?;
-        }
-        Some(Decimal { mantissa: if negative { -mantissa } else { mantissa }, scale: fraction.len() as u32 })
-    }
-
-    fn rescaled(self, scale: u32) -> Option<i128> {
-        self.mantissa.checked_mul(10i128.checked_pow(scale - self.scale)?)
-    }
-
-    fn add(self, other: Decimal) -> Option<Decimal> {
-        let scale = self.scale.max(other.scale);
-        Some(Decimal { mantissa: self.rescaled(scale)?.checked_add(other.rescaled(scale)?)?, scale })
-    }
-
-    /// The cents as dollars, rounded half away from zero to the cent.
-    fn dollars_rounded(self) -> String {
-        let drop = self.scale + 2;
-        let cents = if drop <= 2 {
-            self.mantissa * 10i128.pow(2 - drop)
-        } else {
-            let divisor = 10i128.pow(drop - 2);
-            let (quotient, remainder) = (self.mantissa / divisor, (self.mantissa % divisor).abs());
-            if remainder * 2 >= divisor { quotient + self.mantissa.signum() } else { quotient }
-        };
-        let sign = if cents < 0 { "-" } else { "" };
-        format!("{sign}{}.{:02}", cents.unsigned_abs() / 100, cents.unsigned_abs() % 100)
-    }
-}
-
-impl std::fmt::Display for Decimal {
-    /// The exact amount, without trailing zeros.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let sign = if self.mantissa < 0 { "-" } else { "" };
-        let abs = self.mantissa.unsigned_abs();
-        if self.scale == 0 {
-            return write!(f, "{sign}{abs}");
-        }
-        let divisor = 10u128.pow(self.scale);
-        let fraction = format!("{:0width$}", abs % divisor, width = self.scale as usize);
-        let fraction = fraction.trim_end_matches('0');
-        if fraction.is_empty() {
-            write!(f, "{sign}{}", abs / divisor)
-        } else {
-            write!(f, "{sign}{}.{fraction}", abs / divisor)
-        }
-    }
+    Some((total.normalized().to_string(), total.shifted(2).rounded(2).to_string()))
 }
 
 /// Days since 1970-01-01 of a `YYYY-MM-DD` day (proleptic Gregorian).
@@ -822,7 +747,7 @@ tools:
     fn tools_md_explains_each_tool() {
         let md = tools_md(&model()).unwrap();
         assert!(md.starts_with("<!-- @generated from spec/admin-api.yaml"), "{md}");
-        assert!(md.lines().next().unwrap().contains(REGENERATE));
+        assert!(md.lines().next().unwrap().contains(FIX_COMMAND));
         assert_eq!(md.matches("> **Destructive.**").count(), 1, "one destructive tool:\n{md}");
         for expected in [
             "- [Reports](#group-reports)\n  - [`t_costs`](#t_costs): Costs\n",

@@ -15,8 +15,61 @@ pub const GENERATED_HEADER: &str =
 /// Emits the Rust module (client, argument and response types, tool registry).
 pub fn rust(model: &Model, runtime_path: &str) -> Result<String, Error> {
     let tokens = rust::RustEmitter::new(model, runtime_path).emit();
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Generated { message: e.to_string() })?;
-    Ok(format!("{GENERATED_HEADER}\n{}", prettyplease::unparse(&file)))
+    let file: syn::File = syn::parse2(tokens).map_err(|source| Error::Generated { source })?;
+    Ok(format!("{GENERATED_HEADER}\n{}", space_items(&prettyplease::unparse(&file))))
+}
+
+/// How an item (or an impl or trait member) starts, after its indentation.
+const ITEM_STARTS: &[&str] = &[
+    "///",
+    "#[",
+    "pub ",
+    "fn ",
+    "async fn ",
+    "impl ",
+    "impl<",
+    "const ",
+    "static ",
+    "mod ",
+    "struct ",
+    "enum ",
+    "type ",
+];
+
+/// prettyplease's text with a blank line between items, as hand-written Rust has:
+/// a line that starts an item gets one when the line before it, at the same
+/// indentation, ends the previous item (`}` or `…;`). Statements, fields, variants and
+/// match arms start otherwise, so they stay together. Deterministic: text in, text out.
+fn space_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(before) = previous
+            && starts_item(line)
+            && ends_item(before)
+            && indentation(before) == indentation(line)
+        {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
+}
+
+fn indentation(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+fn starts_item(line: &str) -> bool {
+    let line = line.trim_start();
+    ITEM_STARTS.iter().any(|start| line.starts_with(start))
+}
+
+fn ends_item(line: &str) -> bool {
+    let line = line.trim();
+    !line.starts_with("//") && (line == "}" || line.ends_with(';'))
 }
 
 /// Every tool's input and output schema, as one pretty JSON document (for review and docs).
@@ -33,4 +86,17 @@ pub fn schemas_json(model: &Model) -> String {
     let mut text = serde_json::to_string_pretty(&serde_json::Value::Object(all)).unwrap_or_default();
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::space_items;
+
+    #[test]
+    fn items_are_spaced_and_their_insides_are_not() {
+        let text = "/// A.\npub struct A {\n    pub x: u32,\n    pub y: u32,\n}\nimpl A {\n    const N: u32 = 1;\n    fn f() {\n        g();\n        h();\n    }\n}\n";
+        let spaced = "/// A.\npub struct A {\n    pub x: u32,\n    pub y: u32,\n}\n\nimpl A {\n    const N: u32 = 1;\n\n    fn f() {\n        g();\n        h();\n    }\n}\n";
+        assert_eq!(space_items(text), spaced);
+        assert_eq!(space_items(spaced), spaced, "idempotent");
+    }
 }

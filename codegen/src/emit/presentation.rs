@@ -4,6 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::emit::rust::doc;
 use crate::ir::{Column, Model, Presentation};
 
 /// `ClaudeCodeRecord` → `CLAUDE_CODE_RECORD`.
@@ -27,10 +28,10 @@ pub fn reference(type_name: &str) -> TokenStream {
 pub fn module(model: &Model, rt: &TokenStream) -> TokenStream {
     let statics = model.types.iter().map(|def| {
         let name = static_name(&def.name);
-        let doc = format!(" How `{}` reads.", def.name);
+        let docs = doc(&format!("How `{}` reads.", def.name));
         let value = presentation(&def.presentation, rt);
         quote! {
-            #[doc = #doc]
+            #docs
             pub static #name: #rt::Presentation = #value;
         }
     });

@@ -29,15 +29,61 @@ fn field(name: &str) -> Ident {
     ident(&field_ident(name))
 }
 
-fn doc(text: &str) -> TokenStream {
+/// A doc comment, one `///` line per line of `text`, each with the space after `///`
+/// that hand-written docs have. Every doc comment the emitter writes goes through here.
+pub(crate) fn doc(text: &str) -> TokenStream {
     let lines: Vec<TokenStream> = text
         .lines()
         .map(|line| {
-            let line = format!(" {line}");
+            let line = if line.is_empty() { String::new() } else { format!(" {line}") };
             quote!(#[doc = #line])
         })
         .collect();
     quote!(#(#lines)*)
+}
+
+/// How generated code reaches one argument's value: through `value` (bound by
+/// `if let Some(value) = &…` for an optional argument) or straight from the field.
+struct Access {
+    /// An expression of type `&T`.
+    by_ref: TokenStream,
+    /// An expression methods can be called on (`value`, `args.role`).
+    place: TokenStream,
+    /// The value itself, for `Copy` types.
+    copied: TokenStream,
+}
+
+impl Access {
+    /// `value`, a reference bound by a pattern.
+    fn bound(name: TokenStream) -> Access {
+        Access { by_ref: name.clone(), place: name.clone(), copied: quote!(*#name) }
+    }
+
+    /// `owner.field`, read in place.
+    fn field(owner: TokenStream, field: &Ident) -> Access {
+        Access { by_ref: quote!(&#owner.#field), place: quote!(#owner.#field), copied: quote!(#owner.#field) }
+    }
+}
+
+/// The name of an argument's constant: `per_page` and `MAX` give `PER_PAGE_MAX`.
+fn bound_const(arg: &str, what: &str) -> Ident {
+    format_ident!("{}_{}", arg.to_ascii_uppercase(), what)
+}
+
+/// The constant of a `date_range` check's longest span: `START_DATE_TO_END_DATE_MAX_DAYS`.
+fn date_range_const(start: &str, end: &str) -> Ident {
+    bound_const(&format!("{start}_to_{end}"), "MAX_DAYS")
+}
+
+/// A string literal as a raw string (`r#"…"#`), with enough `#` for its content.
+fn raw_string(text: &str) -> Literal {
+    let mut hashes = 1;
+    for (at, _) in text.match_indices('"') {
+        let run = text[at + 1..].bytes().take_while(|b| *b == b'#').count();
+        hashes = hashes.max(run + 1);
+    }
+    let fence = "#".repeat(hashes);
+    format!("r{fence}\"{text}\"{fence}").parse().expect("a raw string literal")
 }
 
 fn rust_path(path: &str) -> TokenStream {
@@ -259,24 +305,61 @@ impl<'a> RustEmitter<'a> {
         !arg.required && arg.default.is_none()
     }
 
+    /// The enums of a tool's arguments: enum values, array items, list-or-word wrappers.
+    fn arg_enums(&self, tool: &Tool) -> Vec<TokenStream> {
+        tool.args
+            .iter()
+            .filter_map(|arg| match &arg.kind {
+                ArgKind::Enum(e) => Some(self.arg_enum(&Self::enum_name(tool, arg), tool, arg, e)),
+                ArgKind::List(list) => {
+                    let items = match list.item.as_ref() {
+                        ArgKind::Enum(e) => self.arg_enum(&Self::item_enum_name(tool, arg, list), tool, arg, e),
+                        _ => quote!(),
+                    };
+                    let wrapper = match &list.alternative {
+                        Some(word) => self.list_or_enum(tool, arg, list, word),
+                        None => quote!(),
+                    };
+                    Some(quote!(#items #wrapper))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// `with_…` setters of the optional arguments.
+    fn setters(&self, tool: &Tool) -> Vec<TokenStream> {
+        tool.args
+            .iter()
+            .filter(|a| !a.required)
+            .map(|arg| {
+                let f = field(&arg.name);
+                let setter = format_ident!("with_{}", arg.name);
+                let ty = self.arg_value_type(tool, arg);
+                let docs = doc(&format!("Sets `{}`.", arg.name));
+                let is_string = matches!(arg.kind, ArgKind::String { .. } | ArgKind::Email | ArgKind::Id);
+                let (param, value) = if is_string {
+                    (quote!(value: impl ::std::convert::Into<::std::string::String>), quote!(value.into()))
+                } else {
+                    (quote!(value: #ty), quote!(value))
+                };
+                let value = if Self::arg_is_option(arg) { quote!(::std::option::Option::Some(#value)) } else { value };
+                quote! {
+                    #docs
+                    #[must_use]
+                    pub fn #setter(mut self, #param) -> Self {
+                        self.#f = #value;
+                        self
+                    }
+                }
+            })
+            .collect()
+    }
+
     fn args_type(&self, tool: &Tool) -> TokenStream {
         let rt = &self.rt;
         let name = Self::args_struct_name(tool);
-        let enums = tool.args.iter().filter_map(|arg| match &arg.kind {
-            ArgKind::Enum(e) => Some(self.arg_enum(&Self::enum_name(tool, arg), tool, arg, e)),
-            ArgKind::List(list) => {
-                let items = match list.item.as_ref() {
-                    ArgKind::Enum(e) => self.arg_enum(&Self::item_enum_name(tool, arg, list), tool, arg, e),
-                    _ => quote!(),
-                };
-                let wrapper = match &list.alternative {
-                    Some(word) => self.list_or_enum(tool, arg, list, word),
-                    None => quote!(),
-                };
-                Some(quote!(#items #wrapper))
-            }
-            _ => None,
-        });
+        let enums = self.arg_enums(tool);
         let fields = tool.args.iter().map(|arg| {
             let f = field(&arg.name);
             let ty = self.arg_value_type(tool, arg);
@@ -313,28 +396,9 @@ impl<'a> RustEmitter<'a> {
                 quote!(#f: ::std::option::Option::None)
             }
         });
-        let setters = tool.args.iter().filter(|a| !a.required).map(|arg| {
-            let f = field(&arg.name);
-            let setter = format_ident!("with_{}", arg.name);
-            let ty = self.arg_value_type(tool, arg);
-            let text = format!("Sets `{}`.", arg.name);
-            let is_string = matches!(arg.kind, ArgKind::String { .. } | ArgKind::Email | ArgKind::Id);
-            let (param, value) = if is_string {
-                (quote!(value: impl ::std::convert::Into<::std::string::String>), quote!(value.into()))
-            } else {
-                (quote!(value: #ty), quote!(value))
-            };
-            let value = if Self::arg_is_option(arg) { quote!(::std::option::Option::Some(#value)) } else { value };
-            quote! {
-                #[doc = #text]
-                #[must_use]
-                pub fn #setter(mut self, #param) -> Self {
-                    self.#f = #value;
-                    self
-                }
-            }
-        });
+        let setters = self.setters(tool);
         let names: Vec<&str> = tool.args.iter().map(|a| a.name.as_str()).collect();
+        let bounds = Self::bound_consts(tool);
         let parse_fields = tool.args.iter().map(|arg| self.parse_field(tool, arg));
         let checks = self.check_body(tool);
         let read_arguments = if tool.args.is_empty() {
@@ -364,6 +428,7 @@ impl<'a> RustEmitter<'a> {
             impl #name {
                 /// The argument names the tool accepts.
                 pub const NAMES: &'static [&'static str] = &[#(#names),*];
+                #(#bounds)*
                 /// The required arguments; the others start at their defaults.
                 pub fn new(#(#params),*) -> Self {
                     Self { #(#inits),* }
@@ -389,15 +454,7 @@ impl<'a> RustEmitter<'a> {
 
     fn default_tokens(&self, tool: &Tool, arg: &Arg, d: &DefaultValue) -> TokenStream {
         match (d, &arg.kind) {
-            (DefaultValue::Integer(n), ArgKind::Integer { minimum, maximum }) => {
-                if integer_is_u32(*minimum, *maximum) {
-                    let lit = Literal::u32_unsuffixed(*n as u32);
-                    quote!(#lit)
-                } else {
-                    let lit = Literal::i64_unsuffixed(*n);
-                    quote!(#lit)
-                }
-            }
+            (DefaultValue::Integer(_), ArgKind::Integer { .. }) => Self::bound(arg, "DEFAULT"),
             (DefaultValue::Boolean(b), _) => quote!(#b),
             (DefaultValue::String(s), ArgKind::Enum(_)) => {
                 let e = Self::enum_name(tool, arg);
@@ -418,7 +475,7 @@ impl<'a> RustEmitter<'a> {
         let name = &arg.name;
         let read = match &arg.kind {
             ArgKind::List(list) => {
-                let (min, max) = (list.min_items, list.max_items);
+                let (min, max) = (Self::bound(arg, "MIN_ITEMS"), Self::bound(arg, "MAX_ITEMS"));
                 let item = match list.item.as_ref() {
                     ArgKind::Enum(_) => {
                         let e = Self::item_enum_name(tool, arg, list);
@@ -443,8 +500,8 @@ impl<'a> RustEmitter<'a> {
             ArgKind::Map(_) => quote!(arguments.string_map(#name)?),
             ArgKind::String { .. } | ArgKind::Email | ArgKind::Id => quote!(arguments.string(#name)?),
             ArgKind::Integer { minimum, maximum } => {
-                let min = opt_i64(*minimum);
-                let max = opt_i64(*maximum);
+                let min = Self::opt_bound(arg, "MIN", minimum.is_some());
+                let max = Self::opt_bound(arg, "MAX", maximum.is_some());
                 quote!(arguments.integer(#name, #min, #max)?)
             }
             ArgKind::Boolean => quote!(arguments.boolean(#name)?),
@@ -468,100 +525,194 @@ impl<'a> RustEmitter<'a> {
         }
     }
 
-    fn check_body(&self, tool: &Tool) -> TokenStream {
-        let rt = &self.rt;
+    /// The numeric bounds and defaults of a tool's arguments, as named constants of its
+    /// arguments type (`PER_PAGE_MAX`), so checks read `Self::PER_PAGE_MAX` and not `100`.
+    fn bound_consts(tool: &Tool) -> Vec<TokenStream> {
         let mut out = Vec::new();
+        let mut push = |arg: &Arg, what: &str, ty: TokenStream, value: Option<Literal>, text: &str| {
+            if let Some(value) = value {
+                let name = bound_const(&arg.name, what);
+                let docs = doc(&format!("{text} of `{}`.", arg.name));
+                out.push(quote!(#docs pub const #name: #ty = #value;));
+            }
+        };
+        let u32_lit = |n: Option<u32>| n.map(Literal::u32_unsuffixed);
+        let i64_lit = |n: Option<i64>| n.map(Literal::i64_unsuffixed);
         for arg in &tool.args {
-            let f = field(&arg.name);
-            let name = &arg.name;
-            let check = match &arg.kind {
-                ArgKind::String { min_length, max_length } => {
-                    let min = opt_u32(*min_length);
-                    let max = opt_u32(*max_length);
-                    Some(quote!(#rt::check::length(#name, value, #min, #max)?;))
-                }
+            match &arg.kind {
                 ArgKind::Integer { minimum, maximum } => {
-                    let min = opt_i64(*minimum);
-                    let max = opt_i64(*maximum);
-                    Some(quote!(#rt::check::range(#name, i64::from(*value), #min, #max)?;))
-                }
-                ArgKind::Email => Some(quote!(#rt::check::email(#name, value)?;)),
-                ArgKind::Id => Some(quote!(#rt::check::id(#name, value)?;)),
-                ArgKind::Boolean | ArgKind::Date | ArgKind::Enum(_) => None,
-                ArgKind::List(list) => {
-                    let (min, max) = (list.min_items, list.max_items);
-                    let per_item = match list.item.as_ref() {
-                        ArgKind::Id => Some(quote!(#rt::check::id(&item_name, item)?;)),
-                        ArgKind::Email => Some(quote!(#rt::check::email(&item_name, item)?;)),
-                        ArgKind::String { min_length, max_length } => {
-                            let (lo, hi) = (opt_u32(*min_length), opt_u32(*max_length));
-                            Some(quote!(#rt::check::length(&item_name, item, #lo, #hi)?;))
-                        }
-                        _ => None,
-                    };
-                    let per_item = per_item.map(|check| {
-                        quote! {
-                            for (index, item) in values.iter().enumerate() {
-                                let item_name = ::std::format!("{}[{}]", #name, index);
-                                #check
-                            }
-                        }
-                    });
-                    let body = quote! {
-                        #rt::check::items(#name, values, #min, #max)?;
-                        #per_item
-                    };
-                    if list.alternative.is_some() {
-                        // Only the list form has items to check; matched in one pattern.
-                        let wrapper = Self::enum_name(tool, arg);
-                        let pattern = if Self::arg_is_option(arg) {
-                            quote!(::std::option::Option::Some(#wrapper::List(values)))
+                    push(arg, "MIN", quote!(i64), i64_lit(*minimum), "The smallest value");
+                    push(arg, "MAX", quote!(i64), i64_lit(*maximum), "The largest value");
+                    if let Some(DefaultValue::Integer(n)) = &arg.default {
+                        let (ty, value) = if integer_is_u32(*minimum, *maximum) {
+                            (quote!(u32), Literal::u32_unsuffixed(*n as u32))
                         } else {
-                            quote!(#wrapper::List(values))
+                            (quote!(i64), Literal::i64_unsuffixed(*n))
                         };
-                        out.push(quote!(if let #pattern = &self.#f { #body }));
-                        continue;
-                    } else {
-                        Some(quote!(let values = value; #body))
+                        push(arg, "DEFAULT", ty, Some(value), "The default value");
+                    }
+                }
+                ArgKind::String { min_length, max_length } => {
+                    push(arg, "MIN_LENGTH", quote!(u32), u32_lit(*min_length), "The fewest characters");
+                    push(arg, "MAX_LENGTH", quote!(u32), u32_lit(*max_length), "The most characters");
+                }
+                ArgKind::List(list) => {
+                    push(arg, "MIN_ITEMS", quote!(u32), u32_lit(Some(list.min_items)), "The fewest items");
+                    push(arg, "MAX_ITEMS", quote!(u32), u32_lit(Some(list.max_items)), "The most items");
+                    if let ArgKind::String { min_length, max_length } = list.item.as_ref() {
+                        let (lo, hi) = (u32_lit(*min_length), u32_lit(*max_length));
+                        push(arg, "ITEM_MIN_LENGTH", quote!(u32), lo, "The fewest characters of an item");
+                        push(arg, "ITEM_MAX_LENGTH", quote!(u32), hi, "The most characters of an item");
                     }
                 }
                 ArgKind::Map(m) => {
-                    let (entries, key_max, value_max) = (m.max_entries, m.key_max_length, m.value_max_length);
-                    let prefix = match &m.reserved_key_prefix {
-                        Some(p) => quote!(::std::option::Option::Some(#p)),
-                        None => quote!(::std::option::Option::None),
-                    };
-                    Some(quote!(#rt::check::map(#name, value, #entries, #key_max, #value_max, #prefix)?;))
+                    push(arg, "MAX_ENTRIES", quote!(u32), u32_lit(Some(m.max_entries)), "The most entries");
+                    push(arg, "KEY_MAX_LENGTH", quote!(u32), u32_lit(Some(m.key_max_length)), "The longest key");
+                    push(arg, "VALUE_MAX_LENGTH", quote!(u32), u32_lit(Some(m.value_max_length)), "The longest value");
                 }
-            };
-            if let Some(check) = check {
-                if Self::arg_is_option(arg) {
-                    out.push(quote!(if let ::std::option::Option::Some(value) = &self.#f { #check }));
-                } else {
-                    out.push(quote!({ let value = &self.#f; #check }));
-                }
+                ArgKind::Boolean | ArgKind::Date | ArgKind::Email | ArgKind::Id | ArgKind::Enum(_) => {}
             }
         }
         for check in &tool.checks {
-            match check {
-                Check::DateRange { start, end, max_days } => {
-                    let (s, e) = (field(start), field(end));
-                    let max = match max_days {
-                        Some(n) => quote!(::std::option::Option::Some(#n)),
-                        None => quote!(::std::option::Option::None),
-                    };
-                    out.push(quote!(#rt::check::date_range(#start, &self.#s, #end, &self.#e, #max)?;));
-                }
-                Check::AtLeastOne(names) => {
-                    let pairs = names.iter().map(|n| {
-                        let f = field(n);
-                        quote!((#n, self.#f.is_some()))
-                    });
-                    out.push(quote!(#rt::check::at_least_one(&[#(#pairs),*])?;));
-                }
+            if let Check::DateRange { start, end, max_days: Some(days) } = check {
+                let name = date_range_const(start, end);
+                let docs = doc(&format!("The most days from `{start}` to `{end}`."));
+                let days = Literal::u32_unsuffixed(*days);
+                out.push(quote!(#docs pub const #name: u32 = #days;));
             }
         }
+        out
+    }
+
+    /// `Some(Self::NAME_WHAT)` when the bound exists, else `None`.
+    fn opt_bound(arg: &Arg, what: &str, present: bool) -> TokenStream {
+        if present {
+            let name = bound_const(&arg.name, what);
+            quote!(::std::option::Option::Some(Self::#name))
+        } else {
+            quote!(::std::option::Option::None)
+        }
+    }
+
+    /// `Self::NAME_WHAT`.
+    fn bound(arg: &Arg, what: &str) -> TokenStream {
+        let name = bound_const(&arg.name, what);
+        quote!(Self::#name)
+    }
+
+    fn check_body(&self, tool: &Tool) -> TokenStream {
+        let mut out = Vec::new();
+        for arg in &tool.args {
+            let f = field(&arg.name);
+            if let ArgKind::List(list) = &arg.kind
+                && list.alternative.is_some()
+            {
+                // Only the list form has items to check; matched in one pattern.
+                let wrapper = Self::enum_name(tool, arg);
+                let pattern = if Self::arg_is_option(arg) {
+                    quote!(::std::option::Option::Some(#wrapper::List(values)))
+                } else {
+                    quote!(#wrapper::List(values))
+                };
+                let body = self.list_check(arg, list, &Access::bound(quote!(values)));
+                out.push(quote!(if let #pattern = &self.#f { #body }));
+            } else if Self::arg_is_option(arg) {
+                if let Some(check) = self.arg_check(arg, &Access::bound(quote!(value))) {
+                    out.push(quote!(if let ::std::option::Option::Some(value) = &self.#f { #check }));
+                }
+            } else if let Some(check) = self.arg_check(arg, &Access::field(quote!(self), &f)) {
+                out.push(check);
+            }
+        }
+        out.extend(tool.checks.iter().map(|check| self.tool_check(check)));
         quote!(#(#out)*)
+    }
+
+    /// The statements that check one argument's value, if its type leaves anything to check.
+    fn arg_check(&self, arg: &Arg, value: &Access) -> Option<TokenStream> {
+        let rt = &self.rt;
+        let name = &arg.name;
+        let Access { by_ref, copied, .. } = value;
+        Some(match &arg.kind {
+            ArgKind::String { min_length, max_length } => {
+                let min = Self::opt_bound(arg, "MIN_LENGTH", min_length.is_some());
+                let max = Self::opt_bound(arg, "MAX_LENGTH", max_length.is_some());
+                quote!(#rt::check::length(#name, #by_ref, #min, #max)?;)
+            }
+            ArgKind::Integer { minimum, maximum } => {
+                let min = Self::opt_bound(arg, "MIN", minimum.is_some());
+                let max = Self::opt_bound(arg, "MAX", maximum.is_some());
+                quote!(#rt::check::range(#name, i64::from(#copied), #min, #max)?;)
+            }
+            ArgKind::Email => quote!(#rt::check::email(#name, #by_ref)?;),
+            ArgKind::Id => quote!(#rt::check::id(#name, #by_ref)?;),
+            ArgKind::Boolean | ArgKind::Date | ArgKind::Enum(_) => return None,
+            ArgKind::List(list) => self.list_check(arg, list, value),
+            ArgKind::Map(m) => {
+                let (entries, key_max) = (Self::bound(arg, "MAX_ENTRIES"), Self::bound(arg, "KEY_MAX_LENGTH"));
+                let value_max = Self::bound(arg, "VALUE_MAX_LENGTH");
+                let prefix = match &m.reserved_key_prefix {
+                    Some(p) => quote!(::std::option::Option::Some(#p)),
+                    None => quote!(::std::option::Option::None),
+                };
+                quote!(#rt::check::map(#name, #by_ref, #entries, #key_max, #value_max, #prefix)?;)
+            }
+        })
+    }
+
+    /// An array's item count, then each item (ids, emails and strings have rules).
+    fn list_check(&self, arg: &Arg, list: &ListArg, value: &Access) -> TokenStream {
+        let rt = &self.rt;
+        let name = &arg.name;
+        let Access { by_ref, place, .. } = value;
+        let (min, max) = (Self::bound(arg, "MIN_ITEMS"), Self::bound(arg, "MAX_ITEMS"));
+        let per_item = match list.item.as_ref() {
+            ArgKind::Id => Some(quote!(#rt::check::id(&item_name, item)?;)),
+            ArgKind::Email => Some(quote!(#rt::check::email(&item_name, item)?;)),
+            ArgKind::String { min_length, max_length } => {
+                let lo = Self::opt_bound(arg, "ITEM_MIN_LENGTH", min_length.is_some());
+                let hi = Self::opt_bound(arg, "ITEM_MAX_LENGTH", max_length.is_some());
+                Some(quote!(#rt::check::length(&item_name, item, #lo, #hi)?;))
+            }
+            _ => None,
+        };
+        let per_item = per_item.map(|check| {
+            quote! {
+                for (index, item) in #place.iter().enumerate() {
+                    let item_name = ::std::format!("{}[{}]", #name, index);
+                    #check
+                }
+            }
+        });
+        quote! {
+            #rt::check::items(#name, #by_ref, #min, #max)?;
+            #per_item
+        }
+    }
+
+    /// A check across arguments (`date_range`, `at_least_one`).
+    fn tool_check(&self, check: &Check) -> TokenStream {
+        let rt = &self.rt;
+        match check {
+            Check::DateRange { start, end, max_days } => {
+                let (s, e) = (field(start), field(end));
+                let max = match max_days {
+                    Some(_) => {
+                        let name = date_range_const(start, end);
+                        quote!(::std::option::Option::Some(Self::#name))
+                    }
+                    None => quote!(::std::option::Option::None),
+                };
+                quote!(#rt::check::date_range(#start, &self.#s, #end, &self.#e, #max)?;)
+            }
+            Check::AtLeastOne(names) => {
+                let pairs = names.iter().map(|n| {
+                    let f = field(n);
+                    quote!((#n, self.#f.is_some()))
+                });
+                quote!(#rt::check::at_least_one(&[#(#pairs),*])?;)
+            }
+        }
     }
 
     /// An array argument that also takes one word: `Word` or `List(items)`.
@@ -571,12 +722,12 @@ impl<'a> RustEmitter<'a> {
         let item = Self::item_type(tool, arg, list);
         let alt = format_ident!("{}", variant_name(word));
         let docs = doc(&format!("`{}` of `{}`: the word `{word}` or a list.", arg.name, tool.name));
-        let alt_doc = format!(" `{word}`");
+        let alt_doc = doc(&format!("`{word}`"));
         quote! {
             #docs
             #[derive(Debug, Clone, PartialEq, Eq)]
             pub enum #name {
-                #[doc = #alt_doc]
+                #alt_doc
                 #alt,
                 /// These values.
                 List(::std::vec::Vec<#item>),
@@ -610,12 +761,12 @@ impl<'a> RustEmitter<'a> {
             .iter()
             .map(|(value, reason)| quote!(#value => ::std::result::Result::Err(#rt::EnumRejection::Refused(#reason)),));
         let docs = doc(&format!("Values of `{}` in `{}`.", arg.name, tool.name));
-        let variant_docs = values.iter().map(|v| format!(" `{v}`"));
+        let variant_docs = values.iter().map(|v| doc(&format!("`{v}`")));
         quote! {
             #docs
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
             pub enum #name {
-                #(#[doc = #variant_docs] #variants,)*
+                #(#variant_docs #variants,)*
             }
             impl #name {
                 /// Every value, in spec order.
@@ -765,9 +916,9 @@ impl<'a> RustEmitter<'a> {
             let method = ident(&tool.rust_name);
             let args = Self::args_struct_name(tool);
             let output = self.output_type(tool);
-            let text = format!("{}: see [`Client::{}`].", tool.title, tool.rust_name);
+            let docs = doc(&format!("{}: see [`Client::{}`].", tool.title, tool.rust_name));
             quote! {
-                #[doc = #text]
+                #docs
                 pub async fn #method(&self, args: &super::args::#args) -> ::std::result::Result<#output, #rt::Error> {
                     self.client.#method(args).await
                 }
@@ -823,7 +974,11 @@ impl<'a> RustEmitter<'a> {
         let method = ident(&tool.rust_name);
         let args = Self::args_struct_name(tool);
         let output = self.output_type(tool);
-        let mut text = format!("{}.\n\n{}", tool.title, tool.description);
+        let mut text = format!("{}.", tool.title);
+        if !same_words(&tool.title, &tool.description) {
+            text.push_str("\n\n");
+            text.push_str(&tool.description);
+        }
         let body = match &tool.action {
             Action::Handler { function, .. } => {
                 text.push_str("\n\nHand-written: see `");
@@ -849,6 +1004,25 @@ impl<'a> RustEmitter<'a> {
         }
     }
 
+    /// An argument's value as the query (text) or the body (JSON) takes it.
+    fn upstream_value(&self, arg: &Arg, value: &Access, in_query: bool) -> TokenStream {
+        let rt = &self.rt;
+        let Access { place: v, copied, .. } = value;
+        match &arg.kind {
+            ArgKind::String { .. } | ArgKind::Email | ArgKind::Id | ArgKind::Enum(_) => quote!(#v.as_str()),
+            ArgKind::Date => quote!(#v.to_string()),
+            ArgKind::Boolean | ArgKind::Integer { .. } if in_query => quote!(#v.to_string()),
+            ArgKind::Boolean | ArgKind::Integer { .. } => quote!(#copied),
+            ArgKind::List(list) if list.alternative.is_some() => quote!(#v.to_json()),
+            ArgKind::List(_) => {
+                quote!(#rt::Value::Array(#v.iter().map(|item| #rt::Value::from(item.as_str())).collect()))
+            }
+            ArgKind::Map(_) => quote! {
+                #rt::Value::Object(#v.iter().map(|(key, text)| (key.clone(), #rt::Value::from(text.as_str()))).collect())
+            },
+        }
+    }
+
     /// The request builder's body: checks the arguments and maps them to path, query and body.
     fn request_body(&self, tool: &Tool, call: &HttpCall) -> TokenStream {
         let rt = &self.rt;
@@ -865,42 +1039,32 @@ impl<'a> RustEmitter<'a> {
         let mut body = Vec::new();
         for arg in &tool.args {
             let f = field(&arg.name);
-            let value = |v: TokenStream, in_query: bool| match &arg.kind {
-                ArgKind::String { .. } | ArgKind::Email | ArgKind::Id => quote!(#v.as_str()),
-                ArgKind::Enum(_) => quote!(#v.as_str()),
-                ArgKind::Date => quote!(#v.to_string()),
-                ArgKind::Boolean | ArgKind::Integer { .. } if in_query => quote!(#v.to_string()),
-                ArgKind::Boolean | ArgKind::Integer { .. } => quote!(*#v),
-                ArgKind::List(list) if list.alternative.is_some() => quote!(#v.to_json()),
-                ArgKind::List(_) => {
-                    quote!(#rt::Value::Array(#v.iter().map(|item| #rt::Value::from(item.as_str())).collect()))
-                }
-                ArgKind::Map(_) => quote! {
-                    #rt::Value::Object(#v.iter().map(|(key, text)| (key.clone(), #rt::Value::from(text.as_str()))).collect())
-                },
-            };
+            let optional = Self::arg_is_option(arg);
+            let value = if optional { Access::bound(quote!(value)) } else { Access::field(quote!(args), &f) };
             let (push, target) = match &arg.upstream {
                 Some(Upstream::Query { name, .. }) if matches!(arg.kind, ArgKind::List(_)) => {
-                    (quote!(for item in value { request.query(#name, item.as_str()); }), &mut query)
+                    let items = &value.by_ref;
+                    (quote!(for item in #items { request.query(#name, item.as_str()); }), &mut query)
                 }
                 Some(Upstream::Query { name, transform }) => {
+                    let day = &value.by_ref;
                     let v = match transform {
-                        Some(Transform::StartOfDay) => quote!(#rt::transform::start_of_day(value)),
-                        Some(Transform::StartOfNextDay) => quote!(#rt::transform::start_of_next_day(value)),
-                        None => value(quote!(value), true),
+                        Some(Transform::StartOfDay) => quote!(#rt::transform::start_of_day(#day)),
+                        Some(Transform::StartOfNextDay) => quote!(#rt::transform::start_of_next_day(#day)),
+                        None => self.upstream_value(arg, &value, true),
                     };
                     (quote!(request.query(#name, #v);), &mut query)
                 }
                 Some(Upstream::Body { path }) => {
-                    let v = value(quote!(value), false);
+                    let v = self.upstream_value(arg, &value, false);
                     (quote!(request.body_field(&[#(#path),*], #v);), &mut body)
                 }
                 Some(Upstream::Path { .. }) | None => continue,
             };
-            if Self::arg_is_option(arg) {
+            if optional {
                 target.push(quote!(if let ::std::option::Option::Some(value) = &args.#f { #push }));
             } else {
-                target.push(quote!({ let value = &args.#f; #push }));
+                target.push(push);
             }
         }
         let binding = if query.is_empty() && body.is_empty() { quote!(request) } else { quote!(mut request) };
@@ -921,7 +1085,18 @@ impl<'a> RustEmitter<'a> {
     fn http_body(&self, tool: &Tool, call: &HttpCall) -> TokenStream {
         let rt = &self.rt;
         let builder = ident(&tool.rust_name);
+        let records_per_request = match &call.pagination {
+            Pagination::PerDay { limit, .. } => {
+                let limit = Literal::u32_unsuffixed(*limit);
+                quote! {
+                    /// The most records one day's request asks for.
+                    const RECORDS_PER_REQUEST: u32 = #limit;
+                }
+            }
+            _ => quote!(),
+        };
         let start = quote! {
+            #records_per_request
             let request = super::requests::#builder(args)?;
         };
         let finish = match &call.pagination {
@@ -987,15 +1162,14 @@ impl<'a> RustEmitter<'a> {
                     },
                 }
             }
-            Pagination::PerDay { start, end, query, limit } => {
+            Pagination::PerDay { start, end, query, .. } => {
                 let (s, e) = (field(start), field(end));
                 let item = ident(&call.output);
                 let o = Self::output_struct_name(tool);
-                let limit = Literal::u32_unsuffixed(*limit);
                 quote! {
                     let days = #rt::Date::range(&args.#s, &args.#e);
                     let data = #rt::pagination::fetch_per_day::<super::types::#item>(
-                        &self.http, request, #query, &days, #limit, self.http.concurrency(),
+                        &self.http, request, #query, &days, RECORDS_PER_REQUEST, self.http.concurrency(),
                     ).await?;
                     ::std::result::Result::Ok(super::outputs::#o { data, days: days.len() as u32 })
                 }
@@ -1053,70 +1227,75 @@ impl<'a> RustEmitter<'a> {
 
     // ------------------------------------------------------------------ tools
 
+    /// One tool's `ToolDefinition`: name, schemas, annotations, kind, guards, result shape.
+    fn tool_definition(&self, tool: &Tool) -> TokenStream {
+        let rt = &self.rt;
+        let (name, title, group, description) = (&tool.name, &tool.title, &tool.group, &tool.description);
+        let input = raw_string(&schema::input_schema(tool).to_string());
+        let output = match (&tool.action, schema::output_schema(self.model, tool)) {
+            (_, Some(schema)) => {
+                let text = raw_string(&schema.to_string());
+                quote!(#rt::OutputSchema::Json(#text))
+            }
+            (Action::Handler { output, .. }, None) => {
+                let output = rust_path(output);
+                quote!(#rt::OutputSchema::Derived(#rt::schema_of::<#output>))
+            }
+            (Action::Http(_), None) => quote!(#rt::OutputSchema::None),
+        };
+        let a = tool.annotations;
+        let (ro, de, id, ow) = (a.read_only, a.destructive, a.idempotent, a.open_world);
+        let kind = format_ident!("{}", upper_camel(a.kind()));
+        let optional = |name: &Option<String>| match name {
+            Some(n) => quote!(::std::option::Option::Some(#n)),
+            None => quote!(::std::option::Option::None),
+        };
+        let (workspace, org_role) = (optional(&tool.workspace_guard), optional(&tool.org_role_guard));
+        let fields = optional(&tool.fields_argument().map(|a| a.name.clone()));
+        let ids = tool.args.iter().filter(|a| matches!(a.kind, ArgKind::Id)).map(|a| a.name.as_str());
+        let shape = match &tool.action {
+            Action::Handler { presentation, .. } => {
+                let presentation = rust_path(presentation);
+                quote!(#rt::ResultShape::Object(&#presentation))
+            }
+            Action::Http(call) => {
+                let item = crate::emit::presentation::reference(&call.output);
+                match &call.pagination {
+                    Pagination::None => quote!(#rt::ResultShape::Object(#item)),
+                    Pagination::IdCursor { .. } => quote!(#rt::ResultShape::Page(#item)),
+                    Pagination::PageToken { window: Some(_) } => quote!(#rt::ResultShape::Window(#item)),
+                    Pagination::PageToken { window: None } => quote!(#rt::ResultShape::Report(#item)),
+                    Pagination::PerDay { .. } => quote!(#rt::ResultShape::PerDay(#item)),
+                }
+            }
+        };
+        quote! {
+            #rt::ToolDefinition {
+                name: #name,
+                title: #title,
+                group: #group,
+                description: #description,
+                input_schema: #input,
+                output_schema: #output,
+                annotations: #rt::Annotations { read_only: #ro, destructive: #de, idempotent: #id, open_world: #ow },
+                kind: #rt::ToolKind::#kind,
+                workspace_argument: #workspace,
+                org_role_argument: #org_role,
+                id_arguments: &[#(#ids),*],
+                result_shape: #shape,
+                fields_argument: #fields,
+            }
+        }
+    }
+
     fn tools_module(&self) -> TokenStream {
         let rt = &self.rt;
         let tool_prefix = crate::names::TOOL_PREFIX;
         let variants: Vec<Ident> =
             self.model.tools.iter().map(|t| format_ident!("{}", upper_camel(&t.rust_name))).collect();
         let names: Vec<&str> = self.model.tools.iter().map(|t| t.name.as_str()).collect();
-        let definitions = self.model.tools.iter().map(|tool| {
-            let (name, title, group, description) = (&tool.name, &tool.title, &tool.group, &tool.description);
-            let input = schema::input_schema(tool).to_string();
-            let output = match (&tool.action, schema::output_schema(self.model, tool)) {
-                (_, Some(schema)) => {
-                    let text = schema.to_string();
-                    quote!(#rt::OutputSchema::Json(#text))
-                }
-                (Action::Handler { output, .. }, None) => {
-                    let output = rust_path(output);
-                    quote!(#rt::OutputSchema::Derived(#rt::schema_of::<#output>))
-                }
-                (Action::Http(_), None) => quote!(#rt::OutputSchema::None),
-            };
-            let a = tool.annotations;
-            let (ro, de, id, ow) = (a.read_only, a.destructive, a.idempotent, a.open_world);
-            let kind = a.kind();
-            let optional = |name: &Option<String>| match name {
-                Some(n) => quote!(::std::option::Option::Some(#n)),
-                None => quote!(::std::option::Option::None),
-            };
-            let (workspace, org_role) = (optional(&tool.workspace_guard), optional(&tool.org_role_guard));
-            let fields = optional(&tool.fields_argument().map(|a| a.name.clone()));
-            let ids = tool.args.iter().filter(|a| matches!(a.kind, ArgKind::Id)).map(|a| a.name.as_str());
-            let shape = match &tool.action {
-                Action::Handler { presentation, .. } => {
-                    let presentation = rust_path(presentation);
-                    quote!(#rt::ResultShape::Object(&#presentation))
-                }
-                Action::Http(call) => {
-                    let item = crate::emit::presentation::reference(&call.output);
-                    match &call.pagination {
-                        Pagination::None => quote!(#rt::ResultShape::Object(#item)),
-                        Pagination::IdCursor { .. } => quote!(#rt::ResultShape::Page(#item)),
-                        Pagination::PageToken { window: Some(_) } => quote!(#rt::ResultShape::Window(#item)),
-                        Pagination::PageToken { window: None } => quote!(#rt::ResultShape::Report(#item)),
-                        Pagination::PerDay { .. } => quote!(#rt::ResultShape::PerDay(#item)),
-                    }
-                }
-            };
-            quote! {
-                #rt::ToolDefinition {
-                    name: #name,
-                    title: #title,
-                    group: #group,
-                    description: #description,
-                    input_schema: #input,
-                    output_schema: #output,
-                    annotations: #rt::Annotations { read_only: #ro, destructive: #de, idempotent: #id, open_world: #ow },
-                    kind: #kind,
-                    workspace_argument: #workspace,
-                    org_role_argument: #org_role,
-                    id_arguments: &[#(#ids),*],
-                    result_shape: #shape,
-                    fields_argument: #fields,
-                }
-            }
-        });
+        let name_docs = names.iter().map(|name| doc(&format!("`{name}`")));
+        let definitions = self.model.tools.iter().map(|tool| self.tool_definition(tool));
         let decode_arms = self.model.tools.iter().zip(&variants).map(|(tool, variant)| {
             let args = Self::args_struct_name(tool);
             quote!(ToolId::#variant => Call::#variant(super::args::#args::from_arguments(arguments)?),)
@@ -1127,8 +1306,8 @@ impl<'a> RustEmitter<'a> {
         });
         let call_variants = self.model.tools.iter().zip(&variants).map(|(tool, variant)| {
             let args = Self::args_struct_name(tool);
-            let doc = format!(" `{}` with its checked arguments.", tool.name);
-            quote!(#[doc = #doc] #variant(super::args::#args),)
+            let docs = doc(&format!("`{}` with its checked arguments.", tool.name));
+            quote!(#docs #variant(super::args::#args),)
         });
         let indices = (0..variants.len()).map(Literal::usize_unsuffixed);
         quote! {
@@ -1137,7 +1316,7 @@ impl<'a> RustEmitter<'a> {
                 /// One variant per tool, in spec order.
                 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
                 pub enum ToolId {
-                    #(#[doc = #names] #variants,)*
+                    #(#name_docs #variants,)*
                 }
                 impl ToolId {
                     /// Every tool, in spec order.
@@ -1203,28 +1382,14 @@ impl<'a> RustEmitter<'a> {
     }
 }
 
+/// Whether a description only repeats the title (ignoring case and a trailing period).
+fn same_words(title: &str, description: &str) -> bool {
+    let words = |text: &str| text.trim().trim_end_matches('.').to_lowercase();
+    words(title) == words(description)
+}
+
 fn integer_is_u32(minimum: Option<i64>, maximum: Option<i64>) -> bool {
     minimum.is_some_and(|m| m >= 0) && maximum.is_some_and(|m| m <= i64::from(u32::MAX))
-}
-
-fn opt_i64(v: Option<i64>) -> TokenStream {
-    match v {
-        Some(n) => {
-            let lit = Literal::i64_unsuffixed(n);
-            quote!(::std::option::Option::Some(#lit))
-        }
-        None => quote!(::std::option::Option::None),
-    }
-}
-
-fn opt_u32(v: Option<u32>) -> TokenStream {
-    match v {
-        Some(n) => {
-            let lit = Literal::u32_unsuffixed(n);
-            quote!(::std::option::Option::Some(#lit))
-        }
-        None => quote!(::std::option::Option::None),
-    }
 }
 
 fn default_text(d: &DefaultValue) -> String {
@@ -1247,4 +1412,23 @@ fn path_text(call: &HttpCall) -> String {
 
 fn tokens_to_path(tokens: &TokenStream) -> String {
     tokens.to_string().replace(' ', "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{raw_string, same_words};
+
+    #[test]
+    fn raw_strings_have_enough_hashes_for_their_content() {
+        assert_eq!(raw_string(r#"{"a":1}"#).to_string(), r##"r#"{"a":1}"#"##);
+        assert_eq!(raw_string(r##"say "#" here"##).to_string(), r###"r##"say "#" here"##"###);
+        assert_eq!(raw_string("").to_string(), r##"r#""#"##);
+    }
+
+    #[test]
+    fn a_description_that_repeats_the_title_is_the_same_words() {
+        assert!(same_words("Remove a user", "Remove a user."));
+        assert!(same_words("Create a workspace", "create a Workspace"));
+        assert!(!same_words("List users", "Users, one page at a time."));
+    }
 }

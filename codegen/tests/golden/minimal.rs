@@ -6,6 +6,7 @@ pub const SERVER: claude_code_connector::runtime::ServerDefinition = claude_code
     title: "Fixture",
     instructions: "A small spec for generator tests.",
 };
+
 /// Tool groups, in spec order.
 pub const GROUPS: &[claude_code_connector::runtime::Group] = &[
     claude_code_connector::runtime::Group {
@@ -13,10 +14,13 @@ pub const GROUPS: &[claude_code_connector::runtime::Group] = &[
         title: "Admin",
     },
 ];
+
 /// Organization roles from least to most privileged (for `--max-role`).
 pub const ORG_ROLES: &[&str] = &[];
+
 /// The MCP prompts, in spec order.
 pub static PROMPTS: &[claude_code_connector::runtime::PromptDefinition] = &[];
+
 /// Response types: tolerant of new fields, which land in `extra`.
 pub mod types {
     /// `User` as the Admin API returns it.
@@ -39,6 +43,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: claude_code_connector::runtime::JsonObject,
     }
+
     /// `UserDeleted` as the Admin API returns it.
     #[derive(
         Debug,
@@ -55,6 +60,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: claude_code_connector::runtime::JsonObject,
     }
+
     /// `Workspace` as the Admin API returns it.
     #[derive(
         Debug,
@@ -78,6 +84,7 @@ pub mod types {
         pub extra: claude_code_connector::runtime::JsonObject,
     }
 }
+
 /// How each response type reads: nouns, identity, columns (spec `presentation:`,
 /// or derived from the fields).
 pub mod presentations {
@@ -123,6 +130,7 @@ pub mod presentations {
         summary: ::std::option::Option::None,
         sections: &[],
     };
+
     /// How `UserDeleted` reads.
     pub static USER_DELETED: claude_code_connector::runtime::Presentation = claude_code_connector::runtime::Presentation {
         noun: "deleted user",
@@ -144,6 +152,7 @@ pub mod presentations {
         summary: ::std::option::Option::None,
         sections: &[],
     };
+
     /// How `Workspace` reads.
     pub static WORKSPACE: claude_code_connector::runtime::Presentation = claude_code_connector::runtime::Presentation {
         noun: "workspace",
@@ -173,6 +182,7 @@ pub mod presentations {
         sections: &[],
     };
 }
+
 /// Tool arguments: typed, validated before any request is sent.
 pub mod args {
     /// Values of `roles` in `claude_code_list_users`.
@@ -185,9 +195,11 @@ pub mod args {
         /// `admin`
         Admin,
     }
+
     impl ListUsersRoles {
         /// Every value, in spec order.
         pub const ALL: &'static [Self] = &[Self::User, Self::Developer, Self::Admin];
+
         /// The value sent to the API.
         pub fn as_str(self) -> &'static str {
             match self {
@@ -197,8 +209,10 @@ pub mod args {
             }
         }
     }
+
     impl claude_code_connector::runtime::ArgEnum for ListUsersRoles {
         const ACCEPTED: &'static [&'static str] = &["user", "developer", "admin"];
+
         fn parse(
             value: &str,
         ) -> ::std::result::Result<Self, claude_code_connector::runtime::EnumRejection> {
@@ -214,6 +228,7 @@ pub mod args {
             }
         }
     }
+
     /// Arguments of `claude_code_list_users`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListUsersArgs {
@@ -226,6 +241,7 @@ pub mod args {
         /// Only users with one of these roles.
         pub roles: ::std::option::Option<::std::vec::Vec<ListUsersRoles>>,
     }
+
     impl ListUsersArgs {
         /// The argument names the tool accepts.
         pub const NAMES: &'static [&'static str] = &[
@@ -234,28 +250,56 @@ pub mod args {
             "email",
             "roles",
         ];
+
+        /// The smallest value of `page`.
+        pub const PAGE_MIN: i64 = 1;
+
+        /// The largest value of `page`.
+        pub const PAGE_MAX: i64 = 100;
+
+        /// The default value of `page`.
+        pub const PAGE_DEFAULT: u32 = 1;
+
+        /// The smallest value of `per_page`.
+        pub const PER_PAGE_MIN: i64 = 1;
+
+        /// The largest value of `per_page`.
+        pub const PER_PAGE_MAX: i64 = 100;
+
+        /// The default value of `per_page`.
+        pub const PER_PAGE_DEFAULT: u32 = 20;
+
+        /// The fewest items of `roles`.
+        pub const ROLES_MIN_ITEMS: u32 = 1;
+
+        /// The most items of `roles`.
+        pub const ROLES_MAX_ITEMS: u32 = 3;
+
         /// The required arguments; the others start at their defaults.
         pub fn new() -> Self {
             Self {
-                page: 1,
-                per_page: 20,
+                page: Self::PAGE_DEFAULT,
+                per_page: Self::PER_PAGE_DEFAULT,
                 email: ::std::option::Option::None,
                 roles: ::std::option::Option::None,
             }
         }
-        ///Sets `page`.
+
+        /// Sets `page`.
         #[must_use]
         pub fn with_page(mut self, value: u32) -> Self {
             self.page = value;
             self
         }
-        ///Sets `per_page`.
+
+        /// Sets `per_page`.
         #[must_use]
         pub fn with_per_page(mut self, value: u32) -> Self {
             self.per_page = value;
             self
         }
-        ///Sets `email`.
+
+        /// Sets `email`.
         #[must_use]
         pub fn with_email(
             mut self,
@@ -264,12 +308,14 @@ pub mod args {
             self.email = ::std::option::Option::Some(value.into());
             self
         }
-        ///Sets `roles`.
+
+        /// Sets `roles`.
         #[must_use]
         pub fn with_roles(mut self, value: ::std::vec::Vec<ListUsersRoles>) -> Self {
             self.roles = ::std::option::Option::Some(value);
             self
         }
+
         /// Reads MCP tool-call arguments: rejects unknown names, wrong types,
         /// missing required arguments and values the spec does not allow.
         pub fn from_arguments(
@@ -283,23 +329,23 @@ pub mod args {
                 page: arguments
                     .integer(
                         "page",
-                        ::std::option::Option::Some(1),
-                        ::std::option::Option::Some(100),
+                        ::std::option::Option::Some(Self::PAGE_MIN),
+                        ::std::option::Option::Some(Self::PAGE_MAX),
                     )?
-                    .unwrap_or(1),
+                    .unwrap_or(Self::PAGE_DEFAULT),
                 per_page: arguments
                     .integer(
                         "per_page",
-                        ::std::option::Option::Some(1),
-                        ::std::option::Option::Some(100),
+                        ::std::option::Option::Some(Self::PER_PAGE_MIN),
+                        ::std::option::Option::Some(Self::PER_PAGE_MAX),
                     )?
-                    .unwrap_or(20),
+                    .unwrap_or(Self::PER_PAGE_DEFAULT),
                 email: arguments.string("email")?,
                 roles: arguments
                     .list(
                         "roles",
-                        1u32,
-                        3u32,
+                        Self::ROLES_MIN_ITEMS,
+                        Self::ROLES_MAX_ITEMS,
                         claude_code_connector::runtime::item::enumeration::<
                             ListUsersRoles,
                         >,
@@ -308,48 +354,44 @@ pub mod args {
             args.check()?;
             ::std::result::Result::Ok(args)
         }
+
         /// Checks the rules of the spec that the types cannot express.
         pub fn check(
             &self,
         ) -> ::std::result::Result<(), claude_code_connector::runtime::ArgError> {
-            {
-                let value = &self.page;
-                claude_code_connector::runtime::check::range(
-                    "page",
-                    i64::from(*value),
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::Some(100),
-                )?;
-            }
-            {
-                let value = &self.per_page;
-                claude_code_connector::runtime::check::range(
-                    "per_page",
-                    i64::from(*value),
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::Some(100),
-                )?;
-            }
+            claude_code_connector::runtime::check::range(
+                "page",
+                i64::from(self.page),
+                ::std::option::Option::Some(Self::PAGE_MIN),
+                ::std::option::Option::Some(Self::PAGE_MAX),
+            )?;
+            claude_code_connector::runtime::check::range(
+                "per_page",
+                i64::from(self.per_page),
+                ::std::option::Option::Some(Self::PER_PAGE_MIN),
+                ::std::option::Option::Some(Self::PER_PAGE_MAX),
+            )?;
             if let ::std::option::Option::Some(value) = &self.email {
                 claude_code_connector::runtime::check::email("email", value)?;
             }
             if let ::std::option::Option::Some(value) = &self.roles {
-                let values = value;
                 claude_code_connector::runtime::check::items(
                     "roles",
-                    values,
-                    1u32,
-                    3u32,
+                    value,
+                    Self::ROLES_MIN_ITEMS,
+                    Self::ROLES_MAX_ITEMS,
                 )?;
             }
             ::std::result::Result::Ok(())
         }
     }
+
     impl ::std::default::Default for ListUsersArgs {
         fn default() -> Self {
             Self::new()
         }
     }
+
     /// Values of `role` in `claude_code_update_user_role`.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum UpdateUserRoleRole {
@@ -358,9 +400,11 @@ pub mod args {
         /// `developer`
         Developer,
     }
+
     impl UpdateUserRoleRole {
         /// Every value, in spec order.
         pub const ALL: &'static [Self] = &[Self::User, Self::Developer];
+
         /// The value sent to the API.
         pub fn as_str(self) -> &'static str {
             match self {
@@ -369,8 +413,10 @@ pub mod args {
             }
         }
     }
+
     impl claude_code_connector::runtime::ArgEnum for UpdateUserRoleRole {
         const ACCEPTED: &'static [&'static str] = &["user", "developer"];
+
         fn parse(
             value: &str,
         ) -> ::std::result::Result<Self, claude_code_connector::runtime::EnumRejection> {
@@ -392,6 +438,7 @@ pub mod args {
             }
         }
     }
+
     /// Arguments of `claude_code_update_user_role`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateUserRoleArgs {
@@ -400,9 +447,11 @@ pub mod args {
         /// Role.
         pub role: UpdateUserRoleRole,
     }
+
     impl UpdateUserRoleArgs {
         /// The argument names the tool accepts.
         pub const NAMES: &'static [&'static str] = &["user_id", "role"];
+
         /// The required arguments; the others start at their defaults.
         pub fn new(
             user_id: impl ::std::convert::Into<::std::string::String>,
@@ -413,6 +462,7 @@ pub mod args {
                 role,
             }
         }
+
         /// Reads MCP tool-call arguments: rejects unknown names, wrong types,
         /// missing required arguments and values the spec does not allow.
         pub fn from_arguments(
@@ -429,30 +479,32 @@ pub mod args {
             args.check()?;
             ::std::result::Result::Ok(args)
         }
+
         /// Checks the rules of the spec that the types cannot express.
         pub fn check(
             &self,
         ) -> ::std::result::Result<(), claude_code_connector::runtime::ArgError> {
-            {
-                let value = &self.user_id;
-                claude_code_connector::runtime::check::id("user_id", value)?;
-            }
+            claude_code_connector::runtime::check::id("user_id", &self.user_id)?;
             ::std::result::Result::Ok(())
         }
     }
+
     /// Arguments of `claude_code_remove_user`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct RemoveUserArgs {
         /// User ID.
         pub user_id: ::std::string::String,
     }
+
     impl RemoveUserArgs {
         /// The argument names the tool accepts.
         pub const NAMES: &'static [&'static str] = &["user_id"];
+
         /// The required arguments; the others start at their defaults.
         pub fn new(user_id: impl ::std::convert::Into<::std::string::String>) -> Self {
             Self { user_id: user_id.into() }
         }
+
         /// Reads MCP tool-call arguments: rejects unknown names, wrong types,
         /// missing required arguments and values the spec does not allow.
         pub fn from_arguments(
@@ -468,17 +520,16 @@ pub mod args {
             args.check()?;
             ::std::result::Result::Ok(args)
         }
+
         /// Checks the rules of the spec that the types cannot express.
         pub fn check(
             &self,
         ) -> ::std::result::Result<(), claude_code_connector::runtime::ArgError> {
-            {
-                let value = &self.user_id;
-                claude_code_connector::runtime::check::id("user_id", value)?;
-            }
+            claude_code_connector::runtime::check::id("user_id", &self.user_id)?;
             ::std::result::Result::Ok(())
         }
     }
+
     /// Values of `allowed_geos` in `claude_code_update_workspace`.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum UpdateWorkspaceAllowedGeosItem {
@@ -487,9 +538,11 @@ pub mod args {
         /// `us`
         Us,
     }
+
     impl UpdateWorkspaceAllowedGeosItem {
         /// Every value, in spec order.
         pub const ALL: &'static [Self] = &[Self::Global, Self::Us];
+
         /// The value sent to the API.
         pub fn as_str(self) -> &'static str {
             match self {
@@ -498,8 +551,10 @@ pub mod args {
             }
         }
     }
+
     impl claude_code_connector::runtime::ArgEnum for UpdateWorkspaceAllowedGeosItem {
         const ACCEPTED: &'static [&'static str] = &["global", "us"];
+
         fn parse(
             value: &str,
         ) -> ::std::result::Result<Self, claude_code_connector::runtime::EnumRejection> {
@@ -514,6 +569,7 @@ pub mod args {
             }
         }
     }
+
     /// `allowed_geos` of `claude_code_update_workspace`: the word `unrestricted` or a list.
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub enum UpdateWorkspaceAllowedGeos {
@@ -522,6 +578,7 @@ pub mod args {
         /// These values.
         List(::std::vec::Vec<UpdateWorkspaceAllowedGeosItem>),
     }
+
     impl UpdateWorkspaceAllowedGeos {
         /// The JSON sent to the API: the word, or an array of values.
         pub fn to_json(&self) -> claude_code_connector::runtime::Value {
@@ -542,6 +599,7 @@ pub mod args {
             }
         }
     }
+
     /// Arguments of `claude_code_update_workspace`.
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateWorkspaceArgs {
@@ -558,6 +616,7 @@ pub mod args {
         /// Owner emails.
         pub owners: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
+
     impl UpdateWorkspaceArgs {
         /// The argument names the tool accepts.
         pub const NAMES: &'static [&'static str] = &[
@@ -567,6 +626,34 @@ pub mod args {
             "allowed_geos",
             "owners",
         ];
+
+        /// The fewest characters of `name`.
+        pub const NAME_MIN_LENGTH: u32 = 1;
+
+        /// The most characters of `name`.
+        pub const NAME_MAX_LENGTH: u32 = 40;
+
+        /// The most entries of `tags`.
+        pub const TAGS_MAX_ENTRIES: u32 = 10;
+
+        /// The longest key of `tags`.
+        pub const TAGS_KEY_MAX_LENGTH: u32 = 32;
+
+        /// The longest value of `tags`.
+        pub const TAGS_VALUE_MAX_LENGTH: u32 = 64;
+
+        /// The fewest items of `allowed_geos`.
+        pub const ALLOWED_GEOS_MIN_ITEMS: u32 = 1;
+
+        /// The most items of `allowed_geos`.
+        pub const ALLOWED_GEOS_MAX_ITEMS: u32 = 2;
+
+        /// The fewest items of `owners`.
+        pub const OWNERS_MIN_ITEMS: u32 = 1;
+
+        /// The most items of `owners`.
+        pub const OWNERS_MAX_ITEMS: u32 = 5;
+
         /// The required arguments; the others start at their defaults.
         pub fn new(
             workspace_id: impl ::std::convert::Into<::std::string::String>,
@@ -579,7 +666,8 @@ pub mod args {
                 owners: ::std::option::Option::None,
             }
         }
-        ///Sets `name`.
+
+        /// Sets `name`.
         #[must_use]
         pub fn with_name(
             mut self,
@@ -588,7 +676,8 @@ pub mod args {
             self.name = ::std::option::Option::Some(value.into());
             self
         }
-        ///Sets `tags`.
+
+        /// Sets `tags`.
         #[must_use]
         pub fn with_tags(
             mut self,
@@ -600,13 +689,15 @@ pub mod args {
             self.tags = ::std::option::Option::Some(value);
             self
         }
-        ///Sets `allowed_geos`.
+
+        /// Sets `allowed_geos`.
         #[must_use]
         pub fn with_allowed_geos(mut self, value: UpdateWorkspaceAllowedGeos) -> Self {
             self.allowed_geos = ::std::option::Option::Some(value);
             self
         }
-        ///Sets `owners`.
+
+        /// Sets `owners`.
         #[must_use]
         pub fn with_owners(
             mut self,
@@ -615,6 +706,7 @@ pub mod args {
             self.owners = ::std::option::Option::Some(value);
             self
         }
+
         /// Reads MCP tool-call arguments: rejects unknown names, wrong types,
         /// missing required arguments and values the spec does not allow.
         pub fn from_arguments(
@@ -633,8 +725,8 @@ pub mod args {
                     .list_or(
                         "allowed_geos",
                         "unrestricted",
-                        1u32,
-                        2u32,
+                        Self::ALLOWED_GEOS_MIN_ITEMS,
+                        Self::ALLOWED_GEOS_MAX_ITEMS,
                         claude_code_connector::runtime::item::enumeration::<
                             UpdateWorkspaceAllowedGeosItem,
                         >,
@@ -650,37 +742,38 @@ pub mod args {
                 owners: arguments
                     .list(
                         "owners",
-                        1u32,
-                        5u32,
+                        Self::OWNERS_MIN_ITEMS,
+                        Self::OWNERS_MAX_ITEMS,
                         claude_code_connector::runtime::item::string,
                     )?,
             };
             args.check()?;
             ::std::result::Result::Ok(args)
         }
+
         /// Checks the rules of the spec that the types cannot express.
         pub fn check(
             &self,
         ) -> ::std::result::Result<(), claude_code_connector::runtime::ArgError> {
-            {
-                let value = &self.workspace_id;
-                claude_code_connector::runtime::check::id("workspace_id", value)?;
-            }
+            claude_code_connector::runtime::check::id(
+                "workspace_id",
+                &self.workspace_id,
+            )?;
             if let ::std::option::Option::Some(value) = &self.name {
                 claude_code_connector::runtime::check::length(
                     "name",
                     value,
-                    ::std::option::Option::Some(1),
-                    ::std::option::Option::Some(40),
+                    ::std::option::Option::Some(Self::NAME_MIN_LENGTH),
+                    ::std::option::Option::Some(Self::NAME_MAX_LENGTH),
                 )?;
             }
             if let ::std::option::Option::Some(value) = &self.tags {
                 claude_code_connector::runtime::check::map(
                     "tags",
                     value,
-                    10u32,
-                    32u32,
-                    64u32,
+                    Self::TAGS_MAX_ENTRIES,
+                    Self::TAGS_KEY_MAX_LENGTH,
+                    Self::TAGS_VALUE_MAX_LENGTH,
                     ::std::option::Option::Some("anthropic"),
                 )?;
             }
@@ -691,19 +784,18 @@ pub mod args {
                 claude_code_connector::runtime::check::items(
                     "allowed_geos",
                     values,
-                    1u32,
-                    2u32,
+                    Self::ALLOWED_GEOS_MIN_ITEMS,
+                    Self::ALLOWED_GEOS_MAX_ITEMS,
                 )?;
             }
             if let ::std::option::Option::Some(value) = &self.owners {
-                let values = value;
                 claude_code_connector::runtime::check::items(
                     "owners",
-                    values,
-                    1u32,
-                    5u32,
+                    value,
+                    Self::OWNERS_MIN_ITEMS,
+                    Self::OWNERS_MAX_ITEMS,
                 )?;
-                for (index, item) in values.iter().enumerate() {
+                for (index, item) in value.iter().enumerate() {
                     let item_name = ::std::format!("{}[{}]", "owners", index);
                     claude_code_connector::runtime::check::email(&item_name, item)?;
                 }
@@ -720,6 +812,7 @@ pub mod args {
         }
     }
 }
+
 /// Result envelopes of paginated tools.
 pub mod outputs {
     /// Result of `claude_code_list_users`.
@@ -742,6 +835,7 @@ pub mod outputs {
         pub has_more: bool,
     }
 }
+
 /// One request builder per HTTP tool: the spec's mapping of arguments to path,
 /// query and body, for the client and for hand-written tools that reuse it.
 pub mod requests {
@@ -767,6 +861,7 @@ pub mod requests {
         }
         ::std::result::Result::Ok(request)
     }
+
     /// The `POST /v1/organizations/users/{user_id}` request of `claude_code_update_user_role`, arguments checked (pagination not applied).
     pub fn update_user_role(
         args: &super::args::UpdateUserRoleArgs,
@@ -782,12 +877,10 @@ pub mod requests {
                 claude_code_connector::runtime::path_segment(& args.user_id)
             ),
         );
-        {
-            let value = &args.role;
-            request.body_field(&["role"], value.as_str());
-        }
+        request.body_field(&["role"], args.role.as_str());
         ::std::result::Result::Ok(request)
     }
+
     /// The `DELETE /v1/organizations/users/{user_id}` request of `claude_code_remove_user`, arguments checked (pagination not applied).
     pub fn remove_user(
         args: &super::args::RemoveUserArgs,
@@ -806,6 +899,7 @@ pub mod requests {
             .with_not_found(::std::format!("no user `{}`", args.user_id));
         ::std::result::Result::Ok(request)
     }
+
     /// The `POST /v1/organizations/workspaces/{workspace_id}` request of `claude_code_update_workspace`, arguments checked (pagination not applied).
     pub fn update_workspace(
         args: &super::args::UpdateWorkspaceArgs,
@@ -863,6 +957,7 @@ pub mod requests {
         ::std::result::Result::Ok(request)
     }
 }
+
 /// The typed Admin API client: one method per tool.
 pub mod client {
     /// Calls the Admin API through the runtime's HTTP client.
@@ -870,15 +965,18 @@ pub mod client {
     pub struct Client {
         http: claude_code_connector::runtime::Http,
     }
+
     impl Client {
         /// A client over a configured HTTP runtime.
         pub fn new(http: claude_code_connector::runtime::Http) -> Self {
             Self { http }
         }
+
         /// The HTTP runtime (for hand-written tools).
         pub fn http(&self) -> &claude_code_connector::runtime::Http {
             &self.http
         }
+
         /// The same client, reporting progress of long calls to `progress`.
         #[must_use]
         pub fn with_progress(
@@ -889,6 +987,7 @@ pub mod client {
                 http: self.http.with_progress(progress),
             }
         }
+
         /// List users.
         ///
         /// Users, one page at a time.
@@ -913,6 +1012,7 @@ pub mod client {
                 has_more: walk.has_more,
             })
         }
+
         /// Change a role.
         ///
         /// Set a user's role.
@@ -928,8 +1028,7 @@ pub mod client {
             let request = super::requests::update_user_role(args)?;
             self.http.send::<super::types::User>(request).await
         }
-        /// Remove a user.
-        ///
+
         /// Remove a user.
         ///
         /// `DELETE /v1/organizations/users/{user_id}`
@@ -943,6 +1042,7 @@ pub mod client {
             let request = super::requests::remove_user(args)?;
             self.http.send::<super::types::UserDeleted>(request).await
         }
+
         /// Update a workspace.
         ///
         /// Rename a workspace, replace its tags or change where it may run inference.
@@ -958,6 +1058,7 @@ pub mod client {
             let request = super::requests::update_workspace(args)?;
             self.http.send::<super::types::Workspace>(request).await
         }
+
         /// The same client restricted to the tools the spec marks read-only.
         pub fn read_only(&self) -> ReadOnlyClient {
             ReadOnlyClient {
@@ -965,18 +1066,21 @@ pub mod client {
             }
         }
     }
+
     /// A client that can only read: it has a method for each read-only tool and
     /// none for the others, so a write cannot be expressed with it.
     #[derive(Debug, Clone)]
     pub struct ReadOnlyClient {
         client: Client,
     }
+
     impl ReadOnlyClient {
         /// A read-only client over a configured HTTP runtime.
         pub fn new(http: claude_code_connector::runtime::Http) -> Self {
             Client::new(http).read_only()
         }
-        ///List users: see [`Client::list_users`].
+
+        /// List users: see [`Client::list_users`].
         pub async fn list_users(
             &self,
             args: &super::args::ListUsersArgs,
@@ -988,20 +1092,22 @@ pub mod client {
         }
     }
 }
+
 /// The MCP tool registry: definitions and dispatch.
 pub mod tools {
     /// One variant per tool, in spec order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum ToolId {
-        ///claude_code_list_users
+        /// `claude_code_list_users`
         ListUsers,
-        ///claude_code_update_user_role
+        /// `claude_code_update_user_role`
         UpdateUserRole,
-        ///claude_code_remove_user
+        /// `claude_code_remove_user`
         RemoveUser,
-        ///claude_code_update_workspace
+        /// `claude_code_update_workspace`
         UpdateWorkspace,
     }
+
     impl ToolId {
         /// Every tool, in spec order.
         pub const ALL: &'static [ToolId] = &[
@@ -1010,10 +1116,12 @@ pub mod tools {
             ToolId::RemoveUser,
             ToolId::UpdateWorkspace,
         ];
+
         /// The MCP tool name.
         pub fn name(self) -> &'static str {
             self.definition().name
         }
+
         /// The tool with this MCP name.
         pub fn from_name(name: &str) -> ::std::option::Option<ToolId> {
             match name {
@@ -1032,6 +1140,7 @@ pub mod tools {
                 _ => ::std::option::Option::None,
             }
         }
+
         /// Name, description, schemas and annotations.
         pub fn definition(
             self,
@@ -1044,8 +1153,10 @@ pub mod tools {
             }
         }
     }
+
     /// The prefix of every tool name; the command line and `--tools` patterns may leave it out.
     pub const TOOL_PREFIX: &str = "claude_code_";
+
     /// Every tool's definition, in spec order.
     pub static DEFINITIONS: &[claude_code_connector::runtime::ToolDefinition] = &[
         claude_code_connector::runtime::ToolDefinition {
@@ -1053,9 +1164,9 @@ pub mod tools {
             title: "List users",
             group: "admin",
             description: "Users, one page at a time.",
-            input_schema: "{\"type\":\"object\",\"properties\":{\"page\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":100,\"default\":1,\"description\":\"Page.\"},\"per_page\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":100,\"default\":20,\"description\":\"Per page.\"},\"email\":{\"type\":\"string\",\"format\":\"email\",\"maxLength\":320,\"description\":\"Filter.\"},\"roles\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"user\",\"developer\",\"admin\"]},\"minItems\":1,\"maxItems\":3,\"uniqueItems\":true,\"description\":\"Only users with one of these roles.\"}},\"additionalProperties\":false}",
+            input_schema: r#"{"type":"object","properties":{"page":{"type":"integer","minimum":1,"maximum":100,"default":1,"description":"Page."},"per_page":{"type":"integer","minimum":1,"maximum":100,"default":20,"description":"Per page."},"email":{"type":"string","format":"email","maxLength":320,"description":"Filter."},"roles":{"type":"array","items":{"type":"string","enum":["user","developer","admin"]},"minItems":1,"maxItems":3,"uniqueItems":true,"description":"Only users with one of these roles."}},"additionalProperties":false}"#,
             output_schema: claude_code_connector::runtime::OutputSchema::Json(
-                "{\"type\":\"object\",\"properties\":{\"data\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"email\":{\"type\":\"string\"},\"role\":{\"type\":\"string\",\"description\":\"Known values: user, admin.\"},\"added_at\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"id\",\"email\",\"role\",\"added_at\"]}},\"page\":{\"type\":\"integer\",\"description\":\"This page's number, from 1.\"},\"per_page\":{\"type\":\"integer\"},\"has_more\":{\"type\":\"boolean\",\"description\":\"Whether a next page exists.\"}},\"required\":[\"data\",\"page\",\"per_page\",\"has_more\"]}",
+                r#"{"type":"object","properties":{"data":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"email":{"type":"string"},"role":{"type":"string","description":"Known values: user, admin."},"added_at":{"type":["string","null"]}},"required":["id","email","role","added_at"]}},"page":{"type":"integer","description":"This page's number, from 1."},"per_page":{"type":"integer"},"has_more":{"type":"boolean","description":"Whether a next page exists."}},"required":["data","page","per_page","has_more"]}"#,
             ),
             annotations: claude_code_connector::runtime::Annotations {
                 read_only: true,
@@ -1063,7 +1174,7 @@ pub mod tools {
                 idempotent: true,
                 open_world: true,
             },
-            kind: "read",
+            kind: claude_code_connector::runtime::ToolKind::Read,
             workspace_argument: ::std::option::Option::None,
             org_role_argument: ::std::option::Option::None,
             id_arguments: &[],
@@ -1077,9 +1188,9 @@ pub mod tools {
             title: "Change a role",
             group: "admin",
             description: "Set a user's role.",
-            input_schema: "{\"type\":\"object\",\"properties\":{\"user_id\":{\"type\":\"string\",\"pattern\":\"^[A-Za-z0-9_-]{1,128}$\",\"description\":\"User ID.\"},\"role\":{\"type\":\"string\",\"enum\":[\"user\",\"developer\"],\"description\":\"Role.\"}},\"required\":[\"user_id\",\"role\"],\"additionalProperties\":false}",
+            input_schema: r#"{"type":"object","properties":{"user_id":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,128}$","description":"User ID."},"role":{"type":"string","enum":["user","developer"],"description":"Role."}},"required":["user_id","role"],"additionalProperties":false}"#,
             output_schema: claude_code_connector::runtime::OutputSchema::Json(
-                "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"email\":{\"type\":\"string\"},\"role\":{\"type\":\"string\",\"description\":\"Known values: user, admin.\"},\"added_at\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"id\",\"email\",\"role\",\"added_at\"]}",
+                r#"{"type":"object","properties":{"id":{"type":"string"},"email":{"type":"string"},"role":{"type":"string","description":"Known values: user, admin."},"added_at":{"type":["string","null"]}},"required":["id","email","role","added_at"]}"#,
             ),
             annotations: claude_code_connector::runtime::Annotations {
                 read_only: false,
@@ -1087,7 +1198,7 @@ pub mod tools {
                 idempotent: true,
                 open_world: true,
             },
-            kind: "write",
+            kind: claude_code_connector::runtime::ToolKind::Write,
             workspace_argument: ::std::option::Option::None,
             org_role_argument: ::std::option::Option::None,
             id_arguments: &["user_id"],
@@ -1101,9 +1212,9 @@ pub mod tools {
             title: "Remove a user",
             group: "admin",
             description: "Remove a user.",
-            input_schema: "{\"type\":\"object\",\"properties\":{\"user_id\":{\"type\":\"string\",\"pattern\":\"^[A-Za-z0-9_-]{1,128}$\",\"description\":\"User ID.\"}},\"required\":[\"user_id\"],\"additionalProperties\":false}",
+            input_schema: r#"{"type":"object","properties":{"user_id":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,128}$","description":"User ID."}},"required":["user_id"],"additionalProperties":false}"#,
             output_schema: claude_code_connector::runtime::OutputSchema::Json(
-                "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"id\",\"type\"]}",
+                r#"{"type":"object","properties":{"id":{"type":"string"},"type":{"type":"string"}},"required":["id","type"]}"#,
             ),
             annotations: claude_code_connector::runtime::Annotations {
                 read_only: false,
@@ -1111,7 +1222,7 @@ pub mod tools {
                 idempotent: true,
                 open_world: true,
             },
-            kind: "destructive",
+            kind: claude_code_connector::runtime::ToolKind::Destructive,
             workspace_argument: ::std::option::Option::None,
             org_role_argument: ::std::option::Option::None,
             id_arguments: &["user_id"],
@@ -1125,9 +1236,9 @@ pub mod tools {
             title: "Update a workspace",
             group: "admin",
             description: "Rename a workspace, replace its tags or change where it may run inference.",
-            input_schema: "{\"type\":\"object\",\"properties\":{\"workspace_id\":{\"type\":\"string\",\"pattern\":\"^[A-Za-z0-9_-]{1,128}$\",\"description\":\"Workspace ID.\"},\"name\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":40,\"description\":\"New name.\"},\"tags\":{\"type\":\"object\",\"propertyNames\":{\"minLength\":1,\"maxLength\":32},\"additionalProperties\":{\"type\":\"string\",\"maxLength\":64},\"maxProperties\":10,\"description\":\"All tags (replaces them).\"},\"allowed_geos\":{\"anyOf\":[{\"const\":\"unrestricted\"},{\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"global\",\"us\"]},\"minItems\":1,\"maxItems\":2,\"uniqueItems\":true}],\"description\":\"Where inference may run.\"},\"owners\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"format\":\"email\",\"maxLength\":320},\"minItems\":1,\"maxItems\":5,\"uniqueItems\":true,\"description\":\"Owner emails.\"}},\"required\":[\"workspace_id\"],\"additionalProperties\":false}",
+            input_schema: r#"{"type":"object","properties":{"workspace_id":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,128}$","description":"Workspace ID."},"name":{"type":"string","minLength":1,"maxLength":40,"description":"New name."},"tags":{"type":"object","propertyNames":{"minLength":1,"maxLength":32},"additionalProperties":{"type":"string","maxLength":64},"maxProperties":10,"description":"All tags (replaces them)."},"allowed_geos":{"anyOf":[{"const":"unrestricted"},{"type":"array","items":{"type":"string","enum":["global","us"]},"minItems":1,"maxItems":2,"uniqueItems":true}],"description":"Where inference may run."},"owners":{"type":"array","items":{"type":"string","format":"email","maxLength":320},"minItems":1,"maxItems":5,"uniqueItems":true,"description":"Owner emails."}},"required":["workspace_id"],"additionalProperties":false}"#,
             output_schema: claude_code_connector::runtime::OutputSchema::Json(
-                "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"tags\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"string\"}},\"data_residency\":{}},\"required\":[\"id\",\"name\",\"tags\"]}",
+                r#"{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"tags":{"type":"object","additionalProperties":{"type":"string"}},"data_residency":{}},"required":["id","name","tags"]}"#,
             ),
             annotations: claude_code_connector::runtime::Annotations {
                 read_only: false,
@@ -1135,7 +1246,7 @@ pub mod tools {
                 idempotent: true,
                 open_world: true,
             },
-            kind: "write",
+            kind: claude_code_connector::runtime::ToolKind::Write,
             workspace_argument: ::std::option::Option::None,
             org_role_argument: ::std::option::Option::None,
             id_arguments: &["workspace_id"],
@@ -1145,6 +1256,7 @@ pub mod tools {
             fields_argument: ::std::option::Option::None,
         },
     ];
+
     /// One tool call whose arguments passed every check of the spec.
     #[derive(Debug, Clone)]
     pub enum Call {
@@ -1157,6 +1269,7 @@ pub mod tools {
         /// `claude_code_update_workspace` with its checked arguments.
         UpdateWorkspace(super::args::UpdateWorkspaceArgs),
     }
+
     impl Call {
         /// Checks the arguments of `tool` against the spec and keeps them typed.
         pub fn decode(
@@ -1188,6 +1301,7 @@ pub mod tools {
                 },
             )
         }
+
         /// Calls the tool and returns its JSON result.
         pub async fn run(
             &self,
@@ -1220,6 +1334,7 @@ pub mod tools {
             }
         }
     }
+
     impl claude_code_connector::runtime::Invocation for Call {
         fn invoke<'a>(
             &'a self,
@@ -1230,6 +1345,7 @@ pub mod tools {
             })
         }
     }
+
     fn decode_at(
         index: usize,
         arguments: &claude_code_connector::runtime::JsonObject,
@@ -1241,6 +1357,7 @@ pub mod tools {
             ::std::boxed::Box::new(Call::decode(ToolId::ALL[index], arguments)?),
         )
     }
+
     /// The spec's server, tools and prompts, as the call pipeline runs them.
     pub static REGISTRY: claude_code_connector::runtime::Registry = claude_code_connector::runtime::Registry {
         server: &super::SERVER,

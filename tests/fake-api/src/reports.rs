@@ -1,8 +1,8 @@
 //! Report endpoints (usage_report/messages, cost_report, usage_report/claude_code): day buckets, grouping, filters and page tokens.
 
-use std::fmt;
 use std::ops::Range;
 
+use exact_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
 use crate::dataset::{CostRow, UsageRow};
@@ -292,60 +292,6 @@ fn cost_results<'a>(rows: impl Iterator<Item = &'a CostRow>, group_by: &[&str]) 
         .collect())
 }
 
-/// An exact decimal: `units / 10^scale`.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Decimal {
-    units: i128,
-    scale: u32,
-}
-
-impl Decimal {
-    fn parse(text: &str) -> Option<Decimal> {
-        let (negative, digits) = match text.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
-        let (whole, fraction) = match digits.split_once('.') {
-            Some((_, "")) => return None,
-            Some(parts) => parts,
-            None => (digits, ""),
-        };
-        let all_digits = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
-        if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) || fraction.len() > 18 {
-            return None;
-        }
-        let magnitude: i128 = format!("{whole}{fraction}").parse().ok()?;
-        let units = if negative { -magnitude } else { magnitude };
-        Some(Decimal { units, scale: u32::try_from(fraction.len()).ok()? })
-    }
-
-    fn rescaled(self, scale: u32) -> Option<i128> {
-        self.units.checked_mul(10_i128.checked_pow(scale.checked_sub(self.scale)?)?)
-    }
-
-    fn checked_add(self, other: Decimal) -> Option<Decimal> {
-        let scale = self.scale.max(other.scale);
-        let units = self.rescaled(scale)?.checked_add(other.rescaled(scale)?)?;
-        Some(Decimal { units, scale })
-    }
-}
-
-impl fmt::Display for Decimal {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.units < 0 { "-" } else { "" };
-        let magnitude = self.units.unsigned_abs();
-        let divisor = 10_u128.pow(self.scale);
-        let whole = magnitude / divisor;
-        match self.scale {
-            0 => write!(formatter, "{sign}{whole}"),
-            scale => {
-                let fraction = magnitude % divisor;
-                write!(formatter, "{sign}{whole}.{fraction:0width$}", width = scale as usize)
-            }
-        }
-    }
-}
-
 pub(crate) fn claude_code(ctx: &RequestCtx, shared: &mut Shared) -> Result<Value, ApiError> {
     let query = &ctx.query;
     query.expect_only(&CLAUDE_CODE_PARAMS)?;
@@ -371,10 +317,11 @@ pub(crate) fn claude_code(ctx: &RequestCtx, shared: &mut Shared) -> Result<Value
 
 #[cfg(test)]
 mod tests {
-    use super::Decimal;
+    use exact_decimal::Decimal;
 
+    /// The cost report sums amounts as the API writes them: places are kept.
     fn sum(amounts: &[&str]) -> Option<String> {
-        let mut total = Decimal { units: 0, scale: 0 };
+        let mut total = Decimal::ZERO;
         for amount in amounts {
             total = total.checked_add(Decimal::parse(amount)?)?;
         }

@@ -1,5 +1,8 @@
 //! The committed golden code of `codegen/tests/fixtures/minimal.yaml` compiles against
-//! the runtime and behaves as its spec says.
+//! the runtime and behaves as its spec says. It must compile without warnings: the
+//! generated code reads as hand-written code.
+
+#![deny(warnings)]
 
 #[allow(dead_code, clippy::all)]
 mod fixture {

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use super::Ctx;
 use crate::error::Error;
 use crate::ir::{Column, ColumnKind, ColumnRole, Presentation, TypeDef, TypeExpr};
 use crate::names;
@@ -15,20 +16,16 @@ pub const EACH: &str = "*";
 /// Field names a derived presentation leaves out of its columns.
 const UNSHOWN_FIELDS: &[&str] = &["type"];
 
+/// The checks of one type's presentation: errors through [`Ctx::fail`], placed at the type.
 struct Rules<'a> {
-    file: &'a str,
+    cx: &'a Ctx<'a>,
     types: &'a [TypeDef],
     type_name: &'a str,
 }
 
 impl Rules<'_> {
     fn fail<T>(&self, at: &str, rule: impl Into<String>, fix: impl Into<String>) -> Result<T, Error> {
-        Err(Error::Rule {
-            file: self.file.to_string(),
-            at: format!("type `{}`, presentation{at}", self.type_name),
-            rule: rule.into(),
-            fix: fix.into(),
-        })
+        self.cx.fail(format!("type `{}`, presentation{at}", self.type_name), rule, fix)
     }
 
     fn type_def(&self, name: &str) -> Option<&TypeDef> {
@@ -37,10 +34,10 @@ impl Rules<'_> {
 }
 
 /// Sets every type's presentation: the declared one, checked, or one derived from its fields.
-pub fn attach(file: &str, types: &mut [TypeDef], declared: &spec::Ordered<spec::TypeDef>) -> Result<(), Error> {
+pub(super) fn attach(cx: &Ctx, types: &mut [TypeDef], declared: &spec::Ordered<spec::TypeDef>) -> Result<(), Error> {
     let mut presentations = Vec::with_capacity(types.len());
     for def in types.iter() {
-        let rules = Rules { file, types, type_name: &def.name };
+        let rules = Rules { cx, types, type_name: &def.name };
         let spec = declared.0.iter().find(|(name, _)| *name == def.name).and_then(|(_, d)| d.presentation.as_ref());
         presentations.push(match spec {
             Some(spec) => validate(&rules, def, spec)?,

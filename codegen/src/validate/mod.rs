@@ -1,0 +1,128 @@
+//! Checks every rule of the spec format and builds the `ir::Model`.
+//!
+//! Each failure names the file, the tool (or type) and the rule, and says what to do.
+//! The checks follow the spec's sections: [`types`], [`tools`] (a tool's header,
+//! guards and cross-argument checks), [`arguments`], [`http`] (the request and its
+//! pagination), [`presentation`] (how a type reads) and [`prompts`]. Every error is
+//! built by [`Ctx::error`].
+
+mod arguments;
+mod http;
+mod presentation;
+mod prompts;
+mod tools;
+mod types;
+
+use std::collections::BTreeSet;
+
+use crate::error::Error;
+use crate::ir;
+use crate::names;
+use crate::spec::SpecFile;
+
+/// The format version this generator reads.
+pub const FORMAT: u32 = 1;
+
+/// What every check needs: the file the errors name.
+struct Ctx<'a> {
+    file: &'a str,
+}
+
+impl Ctx<'_> {
+    /// The error for a broken rule: where (`at`), which `rule`, and the `fix`.
+    fn error(&self, at: impl Into<String>, rule: impl Into<String>, fix: impl Into<String>) -> Error {
+        Error::Rule { file: self.file.to_string(), at: at.into(), rule: rule.into(), fix: fix.into() }
+    }
+
+    /// [`Ctx::error`], as the result of a failed check.
+    fn fail<T>(&self, at: impl Into<String>, rule: impl Into<String>, fix: impl Into<String>) -> Result<T, Error> {
+        Err(self.error(at, rule, fix))
+    }
+}
+
+pub fn validate(file: &str, spec: SpecFile) -> Result<ir::Model, Error> {
+    let cx = Ctx { file };
+    if spec.format != FORMAT {
+        return cx.fail(
+            "format",
+            format!("format {} is not supported (this generator reads format {FORMAT})", spec.format),
+            format!("set `format: {FORMAT}`"),
+        );
+    }
+    let groups: Vec<ir::Group> =
+        spec.groups.0.iter().map(|(id, title)| ir::Group { id: id.clone(), title: title.clone() }).collect();
+    let types = types::validate_types(&cx, &spec.types)?;
+    let mut model = ir::Model {
+        server: ir::Server {
+            name: spec.server.name.clone(),
+            title: spec.server.title.clone(),
+            instructions: spec.server.instructions.clone(),
+        },
+        groups,
+        types,
+        org_roles: spec.org_roles.clone(),
+        prompts: Vec::new(),
+        tools: Vec::new(),
+    };
+    check_org_roles(&cx, &spec)?;
+    validate_tools(&cx, &spec, &mut model)?;
+    model.prompts = prompts::validate_prompts(&cx, &spec, &model)?;
+    check_method_names(&cx, &model)?;
+    Ok(model)
+}
+
+fn check_org_roles(cx: &Ctx, spec: &SpecFile) -> Result<(), Error> {
+    let mut roles = BTreeSet::new();
+    for role in &spec.org_roles {
+        if !roles.insert(role.as_str()) {
+            return cx.fail("org_roles", format!("role `{role}` is listed twice"), "list each role once");
+        }
+    }
+    Ok(())
+}
+
+/// Every tool, in spec order: a valid, unique name, then its own rules.
+fn validate_tools(cx: &Ctx, spec: &SpecFile, model: &mut ir::Model) -> Result<(), Error> {
+    let mut seen = BTreeSet::new();
+    for tool in &spec.tools {
+        let at = format!("tool `{}`", tool.name);
+        if !names::is_tool_name(&tool.name) {
+            return cx.fail(
+                at,
+                "the tool name must match [A-Za-z0-9_-]{1,64} (MCP clients reject other names)",
+                "rename the tool, e.g. `claude_code_list_things`",
+            );
+        }
+        if !seen.insert(tool.name.clone()) {
+            return cx.fail(at, "the tool name is used twice", "give each tool a unique name");
+        }
+        let validated = tools::validate_tool(cx, spec, model, tool)?;
+        model.tools.push(validated);
+    }
+    Ok(())
+}
+
+fn check_method_names(cx: &Ctx, model: &ir::Model) -> Result<(), Error> {
+    let mut methods = BTreeSet::new();
+    for tool in &model.tools {
+        if !methods.insert(tool.rust_name.clone()) {
+            return cx.fail(
+                format!("tool `{}`", tool.name),
+                format!("its Rust method name `{}` clashes with another tool's", tool.rust_name),
+                "rename one of the tools",
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A YAML value (an example) as JSON.
+fn yaml_to_json(cx: &Ctx, at: &str, value: &yaml_serde::Value) -> Result<serde_json::Value, Error> {
+    serde_json::to_value(value)
+        .or_else(|e| cx.fail(at, format!("the example is not plain data: {e}"), "write it as JSON-like YAML"))
+}
+
+/// A YAML value as an error message quotes it.
+fn yaml_text(value: &yaml_serde::Value) -> String {
+    yaml_serde::to_string(value).map(|s| s.trim().to_string()).unwrap_or_else(|_| "?".to_string())
+}

@@ -1,0 +1,303 @@
+//! `tools:`: one tool's header, its arguments as a whole, its action (a request or a
+//! handler), its cross-argument checks and its guards.
+
+use std::collections::BTreeSet;
+
+use super::{Ctx, arguments, http};
+use crate::error::Error;
+use crate::ir::{self, Action, Arg, ArgKind, Check, EnumArg, ListArg, Method};
+use crate::names;
+use crate::spec::{self, SpecFile};
+
+pub(super) fn validate_tool(
+    cx: &Ctx,
+    spec: &SpecFile,
+    model: &ir::Model,
+    tool: &spec::ToolDef,
+) -> Result<ir::Tool, Error> {
+    let at = format!("tool `{}`", tool.name);
+    check_header(cx, &at, model, tool)?;
+    let mut args = validate_args(cx, &at, spec, tool)?;
+    let mut checks = Vec::new();
+    for check in &tool.checks {
+        checks.push(validate_check(cx, &at, &args, check)?);
+    }
+    let action = validate_action(cx, &at, model, tool, &args)?;
+    check_method(cx, &at, tool, &action)?;
+    describe_dates(&mut args, &checks, tool);
+    fill_fields_argument(cx, &at, model, &action, &mut args)?;
+    let (workspace_guard, org_role_guard) = match &tool.guards {
+        None => (None, None),
+        Some(guards) => validate_guards(cx, &at, spec, tool, &args, guards)?,
+    };
+    let a = &tool.annotations;
+    Ok(ir::Tool {
+        name: tool.name.clone(),
+        rust_name: names::rust_method_name(&tool.name),
+        title: tool.title.clone(),
+        group: tool.group.clone(),
+        description: tool.description.trim().to_string(),
+        annotations: ir::Annotations {
+            read_only: a.read_only,
+            destructive: a.destructive,
+            idempotent: a.idempotent,
+            open_world: a.open_world,
+        },
+        args,
+        checks,
+        action,
+        workspace_guard,
+        org_role_guard,
+    })
+}
+
+/// The group exists, the description says something, the annotations agree.
+fn check_header(cx: &Ctx, at: &str, model: &ir::Model, tool: &spec::ToolDef) -> Result<(), Error> {
+    if !model.groups.iter().any(|g| g.id == tool.group) {
+        let known: Vec<&str> = model.groups.iter().map(|g| g.id.as_str()).collect();
+        return cx.fail(
+            at,
+            format!("group `{}` is not declared under `groups:`", tool.group),
+            format!("use one of: {}", known.join(", ")),
+        );
+    }
+    if tool.description.trim().is_empty() {
+        return cx.fail(at, "the description is empty", "say in one or two sentences what the tool does");
+    }
+    let a = &tool.annotations;
+    if a.read_only && a.destructive {
+        return cx.fail(at, "a read_only tool cannot be destructive", "set destructive: false or read_only: false");
+    }
+    Ok(())
+}
+
+fn validate_args(cx: &Ctx, at: &str, spec: &SpecFile, tool: &spec::ToolDef) -> Result<Vec<Arg>, Error> {
+    let mut args = Vec::new();
+    let mut arg_names = BTreeSet::new();
+    for (name, def) in &tool.arguments.0 {
+        if !names::is_identifier(name) {
+            return cx.fail(format!("{at}, argument `{name}`"), "an argument name must be snake_case", "rename it");
+        }
+        if !arg_names.insert(name.clone()) {
+            return cx.fail(format!("{at}, argument `{name}`"), "the argument is declared twice", "remove one");
+        }
+        args.push(arguments::validate_arg(cx, at, spec, name, def)?);
+    }
+    Ok(args)
+}
+
+/// A tool has exactly one of `http` (a request) and `handler` (a Rust function).
+fn validate_action(cx: &Ctx, at: &str, model: &ir::Model, tool: &spec::ToolDef, args: &[Arg]) -> Result<Action, Error> {
+    match (&tool.http, &tool.handler) {
+        (Some(_), Some(_)) => cx.fail(at, "a tool has either `http` or `handler`, not both", "remove one of them"),
+        (None, None) => {
+            cx.fail(at, "a tool needs `http` (a request) or `handler` (a Rust function)", "add `http: {method, path}`")
+        }
+        (None, Some(handler)) => validate_handler(cx, at, tool, handler, args),
+        (Some(http), None) => Ok(Action::Http(http::validate_http(cx, at, model, tool, http, args)?)),
+    }
+}
+
+fn validate_handler(
+    cx: &Ctx,
+    at: &str,
+    tool: &spec::ToolDef,
+    handler: &spec::Handler,
+    args: &[Arg],
+) -> Result<Action, Error> {
+    if tool.pagination.is_some() || tool.summary.is_some() || tool.output.is_some() || !tool.fixed_query.0.is_empty() {
+        return cx.fail(
+            at,
+            "`pagination`, `summary`, `output` and `fixed_query` describe requests; a handler tool has none",
+            "remove them; the handler's `output` names its Rust output type",
+        );
+    }
+    if let Some(arg) = args.iter().find(|a| a.upstream.is_some()) {
+        return cx.fail(
+            format!("{at}, argument `{}`", arg.name),
+            "a handler tool sends nothing by itself, so its arguments have no `upstream`",
+            "remove `upstream`",
+        );
+    }
+    let paths = [("function", &handler.function), ("output", &handler.output), ("presentation", &handler.presentation)];
+    for (key, path) in paths {
+        if !is_rust_path(path) {
+            return cx.fail(
+                format!("{at}, handler.{key}"),
+                format!("`{path}` is not a Rust path"),
+                "write a path such as `crate::metrics::get_normalized_metrics`",
+            );
+        }
+    }
+    Ok(Action::Handler {
+        function: handler.function.clone(),
+        output: handler.output.clone(),
+        presentation: handler.presentation.clone(),
+    })
+}
+
+/// `read_only` and the HTTP method say the same thing.
+fn check_method(cx: &Ctx, at: &str, tool: &spec::ToolDef, action: &Action) -> Result<(), Error> {
+    let Action::Http(call) = action else { return Ok(()) };
+    let read_only = tool.annotations.read_only;
+    if read_only && call.method != Method::Get {
+        return cx.fail(at, "a read_only tool must use GET", "set read_only: false, or use GET");
+    }
+    if !read_only && call.method == Method::Get {
+        return cx.fail(at, "a GET tool only reads: mark it read_only: true", "set read_only: true");
+    }
+    Ok(())
+}
+
+/// Each date argument is a start, an end or a single day (of a check or of per-day
+/// pagination); its description says which relative forms it takes.
+fn describe_dates(args: &mut [Arg], checks: &[Check], tool: &spec::ToolDef) {
+    for arg in args.iter_mut().filter(|a| matches!(a.kind, ArgKind::Date)) {
+        let is = |role: &str| {
+            checks.iter().any(|c| match c {
+                Check::DateRange { start, end, .. } => (if role == "start" { start } else { end }) == &arg.name,
+                Check::AtLeastOne(_) => false,
+            }) || matches!(&tool.pagination, Some(spec::Pagination::PerDay { start, end, .. })
+                if (if role == "start" { start } else { end }) == &arg.name)
+        };
+        let (bound, month_day) = if is("start") {
+            (ir::DateBound::Start, "its first day")
+        } else if is("end") {
+            (ir::DateBound::End, "its last day")
+        } else {
+            (ir::DateBound::Day, "")
+        };
+        arg.date_bound = bound;
+        arg.description = if bound == ir::DateBound::Day {
+            format!("{} Also today, yesterday or N-days-ago (UTC).", arg.description)
+        } else {
+            format!(
+                "{} Also today, yesterday, N-days-ago, or a month: YYYY-MM, this-month, last-month ({month_day}), in UTC.",
+                arg.description
+            )
+        };
+    }
+}
+
+/// A `fields` argument takes the names of the output item's fields.
+fn fill_fields_argument(cx: &Ctx, at: &str, model: &ir::Model, action: &Action, args: &mut [Arg]) -> Result<(), Error> {
+    let Some(index) = args.iter().position(|a| a.selects_fields) else { return Ok(()) };
+    let Action::Http(call) = action else {
+        return cx.fail(at, "a `fields` argument selects fields of an HTTP tool's output", "remove it");
+    };
+    let Some(item) = model.type_def(&call.output) else {
+        return cx.fail(at, "the output type is not declared", "declare it");
+    };
+    let values: Vec<String> = item.fields.iter().map(|f| f.name.clone()).collect();
+    let arg = &mut args[index];
+    if let Some(unknown) = arg.example.iter().flat_map(|e| e.as_array().into_iter().flatten()).find_map(|v| {
+        let name = v.as_str().unwrap_or_default();
+        (!values.iter().any(|f| f == name)).then(|| name.to_string())
+    }) {
+        return cx.fail(
+            format!("{at}, argument `{}`", arg.name),
+            format!("example field `{unknown}` is not a field of `{}`", call.output),
+            format!("use fields of `{}`: {}", call.output, values.join(", ")),
+        );
+    }
+    arg.kind = ArgKind::List(ListArg {
+        item: Box::new(ArgKind::Enum(EnumArg { values: values.clone(), aliases: Vec::new(), refused: Vec::new() })),
+        min_items: 1,
+        max_items: values.len() as u32,
+        alternative: None,
+    });
+    if args.iter().filter(|a| a.selects_fields).count() > 1 {
+        return cx.fail(at, "a tool has at most one `fields` argument", "remove the others");
+    }
+    Ok(())
+}
+
+fn validate_check(cx: &Ctx, at: &str, args: &[Arg], check: &spec::Check) -> Result<Check, Error> {
+    let arg = |name: &str| args.iter().find(|a| a.name == name);
+    match (&check.date_range, &check.at_least_one) {
+        (Some(range), None) => {
+            for name in [&range.start, &range.end] {
+                match arg(name) {
+                    Some(a) if matches!(a.kind, ArgKind::Date) => {}
+                    _ => {
+                        return cx.fail(
+                            at,
+                            format!("check date_range names `{name}`, which is not a date argument"),
+                            "name date arguments",
+                        );
+                    }
+                }
+            }
+            Ok(Check::DateRange { start: range.start.clone(), end: range.end.clone(), max_days: range.max_days })
+        }
+        (None, Some(names)) => {
+            if names.len() < 2 {
+                return cx.fail(at, "check at_least_one needs two or more arguments", "list the alternatives");
+            }
+            for name in names {
+                match arg(name) {
+                    Some(a) if !a.required && a.default.is_none() => {}
+                    _ => {
+                        return cx.fail(
+                            at,
+                            format!(
+                                "check at_least_one names `{name}`, which is not an optional argument without default"
+                            ),
+                            "name optional arguments",
+                        );
+                    }
+                }
+            }
+            Ok(Check::AtLeastOne(names.clone()))
+        }
+        _ => cx.fail(at, "a check needs exactly one of `date_range` or `at_least_one`", "split it into two checks"),
+    }
+}
+
+fn validate_guards(
+    cx: &Ctx,
+    at: &str,
+    spec: &SpecFile,
+    tool: &spec::ToolDef,
+    args: &[Arg],
+    guards: &spec::Guards,
+) -> Result<(Option<String>, Option<String>), Error> {
+    if tool.annotations.read_only {
+        return cx.fail(at, "`guards` restrict writes; a read_only tool has none", "remove `guards`");
+    }
+    if let Some(name) = &guards.workspace
+        && !args.iter().any(|a| &a.name == name && a.required && matches!(a.kind, ArgKind::Id))
+    {
+        return cx.fail(
+            at,
+            format!("guards.workspace names `{name}`, which is not a required id argument"),
+            "name the argument that carries the workspace ID",
+        );
+    }
+    if let Some(name) = &guards.org_role {
+        let Some(ArgKind::Enum(e)) = args.iter().find(|a| &a.name == name).map(|a| &a.kind) else {
+            return cx.fail(
+                at,
+                format!("guards.org_role names `{name}`, which is not an enum argument"),
+                "name the argument that carries the organization role",
+            );
+        };
+        if let Some(unranked) = e.values.iter().find(|v| !spec.org_roles.contains(v)) {
+            return cx.fail(
+                at,
+                format!("role `{unranked}` of `{name}` is not in the top-level `org_roles` list"),
+                "add it to `org_roles`, in order of privilege",
+            );
+        }
+    }
+    Ok((guards.workspace.clone(), guards.org_role.clone()))
+}
+
+fn is_rust_path(path: &str) -> bool {
+    !path.is_empty()
+        && path.split("::").all(|seg| {
+            let mut chars = seg.chars();
+            matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+}
