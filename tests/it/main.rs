@@ -10,6 +10,7 @@ mod docs;
 mod fuzz;
 mod hardening;
 mod metrics;
+mod outcomes;
 mod policy;
 mod presentation;
 mod prompts;
