@@ -66,6 +66,9 @@ pub struct Presentation {
     pub time: Option<String>,
     /// `(list field, item type name)`.
     pub rows: Option<(String, String)>,
+    /// `(list field, item type name)`: per-item details (a record's models) that grouping
+    /// by one of their dimensions spreads into.
+    pub breakdown: Option<(String, String)>,
     pub columns: Vec<Column>,
     /// A summary line with `{column}` placeholders.
     pub summary: Option<String>,
@@ -200,6 +203,17 @@ pub struct Tool {
     pub workspace_guard: Option<String>,
     /// The argument carrying an organization role being granted.
     pub org_role_guard: Option<String>,
+    /// A report whose rows the connector can roll up: the generated arguments
+    /// `period`, `group_by` (unless the API groups), `sort` and `top`.
+    pub aggregation: Option<Aggregation>,
+}
+
+/// How a report tool's rows are rolled up locally.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aggregation {
+    /// The tool's own argument whose values name the dimensions the API grouped by; when
+    /// absent, the generated `group_by` argument groups locally.
+    pub upstream_group_by: Option<String>,
 }
 
 impl Tool {

@@ -122,6 +122,10 @@ pub struct PresentationDef {
     /// A list field whose items (of a type with a presentation) are this item's rows.
     #[serde(default)]
     pub rows: Option<String>,
+    /// A list field of per-item details (of a type with a presentation) that grouping by
+    /// one of their dimensions spreads into (a Claude Code record's models).
+    #[serde(default)]
+    pub breakdown: Option<String>,
     /// Named columns, in table order: a field path, or the details.
     #[serde(default)]
     pub columns: Ordered<ColumnDef>,

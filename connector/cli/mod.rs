@@ -9,7 +9,6 @@
 
 pub mod input;
 pub mod progress;
-pub mod render;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
@@ -26,9 +25,10 @@ use crate::config;
 use crate::generated::tools::{DEFINITIONS, ToolId};
 use crate::generated::{GROUPS, SERVER};
 use crate::runtime::http::DEFAULT_MAX_RESPONSE_BYTES;
-use crate::runtime::{AdminKey, Http, JsonObject, Value};
+use crate::runtime::{AdminKey, Http, JsonObject};
 use crate::server::audit::AuditLog;
 use crate::server::policy::{Policy, PolicyError};
+use crate::server::render;
 use crate::server::result_cap::DEFAULT_MAX_RESULT_BYTES;
 use crate::server::{CallRequest, Connector, Limits, ToolOutcome};
 
@@ -437,13 +437,6 @@ async fn run_call(
         .with_policy(policy)
         .with_audit(Some(audit))
         .with_limits(limits(&args.limits));
-    let fields: Vec<String> = tool
-        .definition()
-        .fields_argument
-        .and_then(|name| arguments.get(name))
-        .and_then(Value::as_array)
-        .map(|fields| fields.iter().filter_map(Value::as_str).map(str::to_string).collect())
-        .unwrap_or_default();
     let bar = progress::Bar::for_stderr(input::short_name(tool.name()));
     let request = CallRequest::new(tool.name(), arguments).with_progress(bar.progress());
     let outcome = connector.call(request, std::future::pending()).await;
@@ -468,13 +461,8 @@ async fn run_call(
                 text.push_str(SANDBOX_LINE);
                 text.push('\n');
             }
-            text.push_str(&render::visible(&answer.summary));
-            text.push('\n');
-            let rendered = render::render(answer.tool.result_shape, &answer.value, &render::Options { fields });
-            text.push_str(&rendered.text);
-            for note in rendered.notes {
-                eprintln!("note: {note}");
-            }
+            // The text a model reads: the summary, the table, what a cut left out.
+            text.push_str(&answer.text);
         }
     }
     Ok(text)

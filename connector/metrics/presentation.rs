@@ -98,6 +98,7 @@ pub static PRESENTATION: Presentation = Presentation {
     flags: &[],
     time: None,
     rows: None,
+    breakdown: None,
     columns: COLUMNS,
     summary: Some(
         "Claude Code metrics for {period}: {active_seats} of {total_seats} seats active ({seat_utilization_pct}), acceptance rate {acceptance_rate_pct}, cost {total_cost_usd}",

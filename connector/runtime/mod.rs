@@ -23,8 +23,8 @@ pub use http::{AdminKey, Http, HttpConfig, Method, Request, RequestCount, Reques
 pub use presentation::Presentation;
 pub use progress::Progress;
 pub use registry::{
-    Annotations, Group, Invocation, Invoked, OutputSchema, PromptArgument, PromptDefinition, Registry, ResultShape,
-    ServerDefinition, ToolDefinition, ToolKind, schema_of,
+    Aggregation, Annotations, Group, Invocation, Invoked, OutputSchema, PromptArgument, PromptDefinition, Registry,
+    ResultShape, ServerDefinition, ToolDefinition, ToolKind, schema_of,
 };
 pub use serde;
 pub use serde_json::Value;

@@ -68,6 +68,16 @@ impl Cents {
         self.0.is_zero()
     }
 
+    /// Orders two amounts exactly, whatever their scales.
+    pub fn cmp_exact(&self, other: &Cents) -> std::cmp::Ordering {
+        let negated = Decimal::new(other.0.mantissa().saturating_neg(), other.0.scale());
+        match self.0.checked_add(negated) {
+            Some(difference) => difference.mantissa().cmp(&0),
+            // Too far apart to subtract: the signs and sizes tell.
+            None => self.0.mantissa().signum().cmp(&other.0.mantissa().signum()),
+        }
+    }
+
     pub fn is_positive(self) -> bool {
         self.0.mantissa() > 0
     }

@@ -26,6 +26,9 @@ pub struct Presentation {
     /// A list field whose items are the rows of this item (a report bucket's results),
     /// with their own presentation.
     pub rows: Option<Rows>,
+    /// Per-item details (a Claude Code record's models) that grouping by one of their
+    /// dimensions spreads into.
+    pub breakdown: Option<Rows>,
     /// What a table of these shows, in order.
     pub columns: &'static [Column],
     /// A summary line with `{column}` placeholders (hand-written presentations).

@@ -117,6 +117,8 @@ pub mod envelope {
     pub const TOTAL_USD: &str = "total_usd";
     /// Added by the result cap when items were left out.
     pub const TRUNCATED: &str = "truncated";
+    /// The rows of a roll-up (`server::aggregate`).
+    pub const ROWS: &str = "rows";
 }
 
 /// One tool as the spec defines it.
@@ -141,6 +143,24 @@ pub struct ToolDefinition {
     pub result_shape: ResultShape,
     /// The `fields` argument: which item fields the text result keeps (structuredContent keeps all).
     pub fields_argument: Option<&'static str>,
+    /// A report whose rows roll up (`period`, `group_by`, `sort`, `top`).
+    pub aggregation: Option<Aggregation>,
+}
+
+/// How a report tool rolls its rows up (the generated arguments `period`, `group_by`,
+/// `sort` and `top`; see `server::aggregate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Aggregation {
+    /// The tool's own argument whose values name the dimensions the API grouped by;
+    /// `None` when the generated `group_by` groups locally.
+    pub upstream_group_by: Option<&'static str>,
+}
+
+impl Aggregation {
+    pub const PERIOD: &'static str = "period";
+    pub const GROUP_BY: &'static str = "group_by";
+    pub const SORT: &'static str = "sort";
+    pub const TOP: &'static str = "top";
 }
 
 /// The JSON Schema of a Rust type, rooted at an object, without `$schema` noise.

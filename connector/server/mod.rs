@@ -7,9 +7,11 @@
 //! adapter: rmcp's `ServerHandler` turning requests into pipeline calls and outcomes
 //! into MCP results, with progress notifications and cancellation.
 
+pub mod aggregate;
 pub mod audit;
 pub mod pipeline;
 pub mod policy;
+pub mod render;
 pub mod result_cap;
 pub mod summary;
 
@@ -26,7 +28,7 @@ use rmcp::{ErrorData, RoleServer, ServerHandler};
 
 pub use pipeline::{Answer, CallRequest, Connector, Failure, FailureKind, Limits, ToolOutcome};
 
-use crate::runtime::{JsonObject, OutputSchema, Progress, PromptDefinition, ToolDefinition};
+use crate::runtime::{JsonObject, OutputSchema, Progress, PromptDefinition, ToolDefinition, Value};
 
 impl Connector {
     /// The MCP tool list the policy exposes, built on first use.
@@ -50,7 +52,11 @@ impl Connector {
                 // Not `CallToolResult::structured`: it would serialize the whole value
                 // into a text block, only for the summary text to replace it.
                 let mut result = CallToolResult::success(vec![ContentBlock::text(self.noted(&answer.text))]);
-                result.structured_content = Some(answer.value);
+                let mut value = answer.value;
+                if let (Some(note), Value::Object(object)) = (self.result_note(), &mut value) {
+                    object.insert(NOTICE_FIELD.to_string(), Value::String(note.to_string()));
+                }
+                result.structured_content = Some(value);
                 Ok(result)
             }
             ToolOutcome::Failure(failure) => match failure.kind {
@@ -63,12 +69,25 @@ impl Connector {
     }
 }
 
+/// The field of the structured result that carries the result note (the sandbox says so).
+pub const NOTICE_FIELD: &str = "notice";
+
+/// A hand-written output schema, with the fields every result carries for clients that
+/// read only the structured value (the generated schemas declare them already).
+fn with_reading_fields(mut schema: JsonObject) -> JsonObject {
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        properties.insert(summary::SUMMARY_FIELD.into(), serde_json::json!({"type": "string"}));
+        properties.insert(NOTICE_FIELD.into(), serde_json::json!({"type": "string"}));
+    }
+    schema
+}
+
 fn mcp_tool(def: &ToolDefinition) -> Tool {
     let input: JsonObject = serde_json::from_str(def.input_schema).unwrap_or_default();
     let mut tool = Tool::new(def.name, def.description, Arc::new(input)).with_title(def.title);
     let output = match def.output_schema {
         OutputSchema::Json(text) => serde_json::from_str::<JsonObject>(text).ok(),
-        OutputSchema::Derived(schema) => Some(schema()),
+        OutputSchema::Derived(schema) => Some(with_reading_fields(schema())),
         OutputSchema::None => None,
     };
     if let Some(output) = output {

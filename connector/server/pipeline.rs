@@ -11,10 +11,11 @@ use std::time::Duration;
 use futures_util::FutureExt;
 use rmcp::model::Tool;
 
+use super::aggregate::{self, RollUp};
 use super::audit::{AuditLog, Outcome};
 use super::policy::Policy;
 use super::result_cap::{DEFAULT_MAX_RESULT_BYTES, cap};
-use super::summary;
+use super::{render, summary};
 use crate::runtime::{
     Error, Http, Invocation, JsonObject, Progress, Registry, RequestIds, ServerDefinition, ToolDefinition, Value,
 };
@@ -313,7 +314,13 @@ impl Connector {
         let (outcome, audited) = match ended {
             Ended::Done(value) => {
                 tracing::info!(tool = name, "tool call succeeded");
-                (ToolOutcome::Success(self.shape(tool, arguments, value)), Outcome::Ok)
+                match self.shape(tool, arguments, value) {
+                    Ok(answer) => (ToolOutcome::Success(answer), Outcome::Ok),
+                    Err(failure) => {
+                        let message = failure.message.clone();
+                        (ToolOutcome::Failure(failure), Outcome::Error(message))
+                    }
+                }
             }
             Ended::Failed(error) => {
                 tracing::info!(tool = name, %error, "tool call failed");
@@ -352,13 +359,33 @@ impl Connector {
         outcome
     }
 
-    /// The capped value, its summary line and its text.
-    fn shape(&self, tool: &'static ToolDefinition, arguments: &JsonObject, value: Value) -> Answer {
-        let value = cap(value, tool.result_shape, self.limits.max_result_bytes);
-        let fields = tool.fields_argument.and_then(|name| arguments.get(name));
-        let summary = summary::line(tool.result_shape, &value);
-        let text = summary::text(&summary, &value, fields);
-        Answer { tool, value, summary, text }
+    /// The result as its readers get it: rolled up when the call asked, capped, with its
+    /// summary line and its text (the summary, then the data as a compact table). The
+    /// summary also travels in the structured value, for clients that read only that.
+    fn shape(&self, tool: &'static ToolDefinition, arguments: &JsonObject, value: Value) -> Result<Answer, Failure> {
+        let roll_up = tool.aggregation.and_then(|aggregation| RollUp::from_arguments(&aggregation, arguments));
+        let (mut value, summary, table) = match roll_up {
+            Some(roll_up) => {
+                let value = aggregate::roll_up(tool.result_shape, &value, &roll_up)
+                    .map_err(|error| Failure::new(FailureKind::InvalidArgument, error.to_string()))?;
+                let value = cap(value, tool.result_shape, self.limits.max_result_bytes);
+                let summary = aggregate::summary(tool.result_shape, &value);
+                let table = aggregate::table(tool.result_shape, &value);
+                (value, summary, table)
+            }
+            None => {
+                let value = cap(value, tool.result_shape, self.limits.max_result_bytes);
+                let fields = summary::fields(tool.fields_argument.and_then(|name| arguments.get(name)));
+                let summary = summary::line(tool.result_shape, &value, &fields);
+                let rendered = render::render(tool.result_shape, &value, &render::Options { fields });
+                (value, summary, rendered.text)
+            }
+        };
+        let text = summary::text(&summary, &table, &value);
+        if let Value::Object(object) = &mut value {
+            object.insert(summary::SUMMARY_FIELD.to_string(), Value::String(summary.clone()));
+        }
+        Ok(Answer { tool, value, summary, text })
     }
 
     fn audit(&self, tool: &ToolDefinition, arguments: &JsonObject, outcome: &Outcome, request_ids: &[String]) {

@@ -40,7 +40,8 @@ pub fn cap(mut value: Value, shape: ResultShape, max_bytes: usize) -> Value {
         return value;
     }
     let presentation = shape.presentation();
-    let Some(Value::Array(items)) = value.get_mut(envelope::DATA) else { return value };
+    let list = if value.get(envelope::DATA).is_some() { envelope::DATA } else { envelope::ROWS };
+    let Some(Value::Array(items)) = value.get_mut(list) else { return value };
     let items = std::mem::take(items);
     let total = items.len();
     let base = json_len(&value) + NOTE_RESERVE;
@@ -54,9 +55,10 @@ pub fn cap(mut value: Value, shape: ResultShape, max_bytes: usize) -> Value {
             // otherwise that call would return the very same cut.
             let next_start = presentation.day_of(&item).filter(|_| !kept.is_empty()).map(str::to_string);
             let returned = kept.len();
-            value[envelope::DATA] = Value::Array(kept);
+            value[list] = Value::Array(kept);
             let next = match next_start {
                 Some(day) => format!("call again with start_date={day} (same end_date) for the rest"),
+                None if list == envelope::ROWS => "ask for fewer rows: a smaller top, a longer period (week, month, total) or fewer group_by dimensions".to_string(),
                 None => "ask for less at once (a smaller per_page or a shorter date range) to see the rest".to_string(),
             };
             value[envelope::TRUNCATED] = json!({
@@ -71,7 +73,7 @@ pub fn cap(mut value: Value, shape: ResultShape, max_bytes: usize) -> Value {
         used += size;
         kept.push(item);
     }
-    value[envelope::DATA] = Value::Array(kept);
+    value[list] = Value::Array(kept);
     value
 }
 

@@ -1,10 +1,12 @@
 //! A result's text content: the one-line summary that opens it ("52 users, page 2;
 //! more on page 3"), so a person or a model knows what it is looking at before the
-//! data, and the JSON itself, kept to the `fields` asked for (structuredContent stays
-//! complete). Written from the generator's envelope and the spec's presentation.
+//! data, then the data as a compact table (see [`super::render`]), and what was left
+//! out and how to ask for it. Written from the generator's envelope and the spec's
+//! presentation; the summary also travels in the structured result as `summary`.
 
 use serde_json::Value;
 
+use super::render::visible;
 use crate::runtime::ResultShape;
 use crate::runtime::presentation::{Presentation, capitalized};
 use crate::runtime::registry::envelope;
@@ -34,8 +36,24 @@ fn object_line(presentation: &Presentation, value: &Value) -> String {
     line
 }
 
-/// The summary line of a successful result.
-pub fn line(shape: ResultShape, value: &Value) -> String {
+/// The field of the structured result that repeats the summary line.
+pub const SUMMARY_FIELD: &str = "summary";
+
+/// The `fields` argument's names.
+pub fn fields(argument: Option<&Value>) -> Vec<String> {
+    argument.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect()
+}
+
+/// The summary line of a successful result; a `fields` selection is named at its end.
+pub fn line(shape: ResultShape, value: &Value, fields: &[String]) -> String {
+    let mut line = visible(&bare_line(shape, value));
+    if !fields.is_empty() {
+        line.push_str(&format!(" (fields: {})", fields.join(", ")));
+    }
+    line
+}
+
+fn bare_line(shape: ResultShape, value: &Value) -> String {
     let n = data_len(value);
     let p = shape.presentation();
     let mut line = match shape {
@@ -77,24 +95,15 @@ pub fn line(shape: ResultShape, value: &Value) -> String {
     line
 }
 
-/// The text content of a successful result: the summary line, then the JSON, with each
-/// listed item kept to `fields` when the call names some.
-pub fn text(summary: &str, value: &Value, fields: Option<&Value>) -> String {
-    let wanted: Vec<&str> = fields.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
-    if wanted.is_empty() {
-        return format!("{summary}\n{value}");
+/// The text content of a successful result: the summary line, the table, and what a
+/// cut left out with how to get it.
+pub fn text(summary: &str, table: &str, value: &Value) -> String {
+    let mut text = format!("{summary}\n{table}");
+    if let Some(truncated) = value.get(envelope::TRUNCATED) {
+        let field = |name: &str| truncated.get(name).and_then(Value::as_str).unwrap_or_default().to_string();
+        text.push_str(&format!("Only part is shown: {}; {}\n", field("reason"), field("next")));
     }
-    let mut shown = value.clone();
-    if let Some(Value::Array(items)) = shown.get_mut(envelope::DATA) {
-        for item in items.iter_mut() {
-            if let Value::Object(map) = item {
-                let kept: serde_json::Map<String, Value> =
-                    wanted.iter().filter_map(|f| map.get(*f).map(|v| (f.to_string(), v.clone()))).collect();
-                *map = kept;
-            }
-        }
-    }
-    format!("{summary} (fields: {})\n{shown}", wanted.join(", "))
+    text
 }
 
 /// `User`, `API key`: how a heading names a presentation's noun.
@@ -111,33 +120,33 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn fields_keep_the_text_small_in_the_order_asked() {
+    fn the_summary_names_the_fields_asked_for() {
         let page = json!({"data": [{"id": "u1", "email": "a@x.io", "role": "user", "name": "A"}], "page": 1, "per_page": 1, "has_more": false});
-        let summary = line(ResultShape::Page(&USER), &page);
-        let text = text(&summary, &page, Some(&json!(["role", "id"])));
-        let (summary, json) = text.split_once('\n').unwrap();
-        assert!(summary.ends_with("(fields: role, id)"), "{summary}");
-        assert_eq!(json, r#"{"data":[{"role":"user","id":"u1"}],"page":1,"per_page":1,"has_more":false}"#);
+        let summary = line(ResultShape::Page(&USER), &page, &fields(Some(&json!(["role", "id"]))));
+        assert_eq!(summary, "1 user, page 1 (1 per page); no more pages (fields: role, id)");
     }
 
     #[test]
     fn pages_windows_reports_and_objects() {
         let page = json!({"data": [{}, {}], "page": 2, "per_page": 2, "has_more": true});
-        assert_eq!(line(ResultShape::Page(&USER), &page), "2 users, page 2 (2 per page); more on page 3");
+        assert_eq!(bare_line(ResultShape::Page(&USER), &page), "2 users, page 2 (2 per page); more on page 3");
         let window = json!({"data": [{}], "page": 2, "per_page": 2, "total": 3, "has_more": false});
-        assert_eq!(line(ResultShape::Window(&USAGE_BUCKET), &window), "1 of 3 usage buckets, page 2 of 2");
+        assert_eq!(bare_line(ResultShape::Window(&USAGE_BUCKET), &window), "1 of 3 usage buckets, page 2 of 2");
         let report = json!({"data": [{}, {}, {}], "total_cents": "370.368", "total_usd": "3.70"});
-        assert_eq!(line(ResultShape::Report(&COST_BUCKET), &report), "3 cost buckets; total $3.70 for the whole range");
+        assert_eq!(
+            bare_line(ResultShape::Report(&COST_BUCKET), &report),
+            "3 cost buckets; total $3.70 for the whole range"
+        );
         let user = json!({"id": "user_07", "type": "user", "email": "a@acme.io", "name": "Ann", "role": "developer"});
-        assert_eq!(line(ResultShape::Object(&USER), &user), "User user_07 (Ann, a@acme.io, developer)");
+        assert_eq!(bare_line(ResultShape::Object(&USER), &user), "User user_07 (Ann, a@acme.io, developer)");
         let gone = json!({"type": "workspace_member_deleted", "user_id": "user_02", "workspace_id": "wrkspc_prod"});
         assert_eq!(
-            line(ResultShape::Object(&WORKSPACE_MEMBER_DELETED), &gone),
+            bare_line(ResultShape::Object(&WORKSPACE_MEMBER_DELETED), &gone),
             "Deleted workspace member user_02 from wrkspc_prod"
         );
         let truncated = json!({"data": [{}], "days": 31, "truncated": {"returned": 1, "total": 9}});
         assert!(
-            line(ResultShape::PerDay(&CLAUDE_CODE_RECORD), &truncated)
+            bare_line(ResultShape::PerDay(&CLAUDE_CODE_RECORD), &truncated)
                 .ends_with("cut to the first 1 of 9 items to stay small (see truncated.next)")
         );
     }

@@ -181,7 +181,11 @@ async fn workspace_member_get_update_and_remove() {
 
     let out =
         h.ok("claude_code_remove_workspace_member", json!({"workspace_id": "wrkspc_prod", "user_id": "user_02"})).await;
-    assert_eq!(out, json!({"type": "workspace_member_deleted", "user_id": "user_02", "workspace_id": "wrkspc_prod"}));
+    assert_eq!(
+        out,
+        json!({"type": "workspace_member_deleted", "user_id": "user_02", "workspace_id": "wrkspc_prod",
+            "summary": "Deleted workspace member user_02 from wrkspc_prod"})
+    );
     let r = &h.take_requests()[0];
     assert_eq!(
         (r.method.as_str(), r.path.as_str(), &r.body),

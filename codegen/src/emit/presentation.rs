@@ -57,6 +57,13 @@ fn presentation(p: &Presentation, rt: &TokenStream) -> TokenStream {
         }
         None => quote!(::std::option::Option::None),
     };
+    let breakdown = match &p.breakdown {
+        Some((field, item)) => {
+            let item = static_name(item);
+            quote!(::std::option::Option::Some(#rt::presentation::Rows { field: #field, presentation: &#item }))
+        }
+        None => quote!(::std::option::Option::None),
+    };
     let columns = p.columns.iter().map(|c| column(c, rt));
     let summary = option(p.summary.as_deref());
     quote! {
@@ -68,6 +75,7 @@ fn presentation(p: &Presentation, rt: &TokenStream) -> TokenStream {
             flags: &[#(#flags),*],
             time: #time,
             rows: #rows,
+            breakdown: #breakdown,
             columns: &[#(#columns),*],
             summary: #summary,
             sections: &[],

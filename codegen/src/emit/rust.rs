@@ -356,10 +356,27 @@ impl<'a> RustEmitter<'a> {
             .collect()
     }
 
+    /// `rolls_up()` of a report's arguments: whether an aggregation argument was given.
+    fn rolls_up(tool: &Tool) -> TokenStream {
+        let Some(aggregation) = &tool.aggregation else { return TokenStream::new() };
+        let mut names = vec!["period", "sort", "top"];
+        if aggregation.upstream_group_by.is_none() {
+            names.push("group_by");
+        }
+        let fields = names.iter().map(|name| field(name));
+        quote! {
+            /// Whether the rows are to be rolled up (any of `period`, `group_by`, `sort`, `top`).
+            pub fn rolls_up(&self) -> bool {
+                [#(self.#fields.is_some()),*].contains(&true)
+            }
+        }
+    }
+
     fn args_type(&self, tool: &Tool) -> TokenStream {
         let rt = &self.rt;
         let name = Self::args_struct_name(tool);
         let enums = self.arg_enums(tool);
+        let rolls_up = Self::rolls_up(tool);
         let fields = tool.args.iter().map(|arg| {
             let f = field(&arg.name);
             let ty = self.arg_value_type(tool, arg);
@@ -447,6 +464,7 @@ impl<'a> RustEmitter<'a> {
                     #checks
                     ::std::result::Result::Ok(())
                 }
+                #rolls_up
             }
             #derive_default
         }
@@ -1127,9 +1145,18 @@ impl<'a> RustEmitter<'a> {
                 match (window, &call.summary) {
                     (Some((page, per_page)), _) => {
                         let (p, pp) = (field(page), field(per_page));
+                        let whole = if tool.aggregation.is_some() {
+                            quote! {
+                                // A roll-up reads every bucket of the range, not one window of them.
+                                let (page, per_page) = if args.rolls_up() { (1, u32::MAX) } else { (args.#p, args.#pp) };
+                            }
+                        } else {
+                            quote!(let (page, per_page) = (args.#p, args.#pp);)
+                        };
                         quote! {
                             #drain
-                            let window = #rt::pagination::window(data, args.#p, args.#pp);
+                            #whole
+                            let window = #rt::pagination::window(data, page, per_page);
                             ::std::result::Result::Ok(super::outputs::#o {
                                 data: window.data,
                                 page: args.#p,
@@ -1253,6 +1280,16 @@ impl<'a> RustEmitter<'a> {
         let (workspace, org_role) = (optional(&tool.workspace_guard), optional(&tool.org_role_guard));
         let fields = optional(&tool.fields_argument().map(|a| a.name.clone()));
         let ids = tool.args.iter().filter(|a| matches!(a.kind, ArgKind::Id)).map(|a| a.name.as_str());
+        let aggregation = match &tool.aggregation {
+            Some(aggregation) => {
+                let upstream = match &aggregation.upstream_group_by {
+                    Some(name) => quote!(::std::option::Option::Some(#name)),
+                    None => quote!(::std::option::Option::None),
+                };
+                quote!(::std::option::Option::Some(#rt::Aggregation { upstream_group_by: #upstream }))
+            }
+            None => quote!(::std::option::Option::None),
+        };
         let shape = match &tool.action {
             Action::Handler { presentation, .. } => {
                 let presentation = rust_path(presentation);
@@ -1284,6 +1321,7 @@ impl<'a> RustEmitter<'a> {
                 id_arguments: &[#(#ids),*],
                 result_shape: #shape,
                 fields_argument: #fields,
+                aggregation: #aggregation,
             }
         }
     }

@@ -6,6 +6,7 @@
 //! pagination), [`presentation`] (how a type reads) and [`prompts`]. Every error is
 //! built by [`Ctx::error`].
 
+mod aggregation;
 mod arguments;
 mod http;
 mod presentation;

@@ -138,6 +138,7 @@ fn derive(def: &TypeDef) -> Presentation {
         flags: Vec::new(),
         time: None,
         rows: None,
+        breakdown: None,
         summary: None,
         columns: def
             .fields
@@ -188,7 +189,8 @@ fn validate(rules: &Rules, def: &TypeDef, spec: &spec::PresentationDef) -> Resul
     flag_fields.collect::<Result<Vec<()>, Error>>()?;
     let columns = columns(rules, def, spec)?;
     let time = time_column(rules, spec, &columns)?;
-    let rows = rows_field(rules, def, spec)?;
+    let rows = list_field(rules, def, ".rows", spec.rows.as_ref())?;
+    let breakdown = list_field(rules, def, ".breakdown", spec.breakdown.as_ref())?;
     let summary = summary_template(rules, spec, &columns)?;
     Ok(Presentation {
         noun: spec.noun.trim().to_string(),
@@ -198,6 +200,7 @@ fn validate(rules: &Rules, def: &TypeDef, spec: &spec::PresentationDef) -> Resul
         flags: spec.flags.0.clone(),
         time,
         rows,
+        breakdown,
         columns,
         summary,
         declared: true,
@@ -415,20 +418,24 @@ fn summary_template(rules: &Rules, spec: &spec::PresentationDef, columns: &[Colu
     Ok(Some(template.clone()))
 }
 
-fn rows_field(rules: &Rules, def: &TypeDef, spec: &spec::PresentationDef) -> Result<Option<(String, String)>, Error> {
-    let Some(rows) = &spec.rows else { return Ok(None) };
-    match def.fields.iter().find(|f| &f.name == rows).map(|f| &f.ty) {
+/// `rows` or `breakdown`: a list field of objects of a declared type.
+fn list_field(
+    rules: &Rules,
+    def: &TypeDef,
+    at: &str,
+    field: Option<&String>,
+) -> Result<Option<(String, String)>, Error> {
+    let Some(field) = field else { return Ok(None) };
+    match def.fields.iter().find(|f| &f.name == field).map(|f| &f.ty) {
         Some(TypeExpr::List(inner)) => match &**inner {
-            TypeExpr::Named(item) => Ok(Some((rows.clone(), item.clone()))),
+            TypeExpr::Named(item) => Ok(Some((field.clone(), item.clone()))),
             _ => rules.fail(
-                ".rows",
-                format!("`{rows}` is a list of single values, not of objects"),
+                at,
+                format!("`{field}` is a list of single values, not of objects"),
                 "name a list of a declared type",
             ),
         },
-        _ => {
-            rules.fail(".rows", format!("`{rows}` is not a list field of the type"), "name a field of type [SomeType]")
-        }
+        _ => rules.fail(at, format!("`{field}` is not a list field of the type"), "name a field of type [SomeType]"),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Ctx, arguments, http};
+use super::{Ctx, aggregation, arguments, http};
 use crate::error::Error;
 use crate::ir::{self, Action, Arg, ArgKind, Check, EnumArg, ListArg, Method};
 use crate::names;
@@ -26,6 +26,7 @@ pub(super) fn validate_tool(
     check_method(cx, &at, tool, &action)?;
     describe_dates(&mut args, &checks, tool);
     fill_fields_argument(cx, &at, model, &action, &mut args)?;
+    let aggregation = aggregation::add_arguments(cx, &at, model, &action, &mut args)?;
     let (workspace_guard, org_role_guard) = match &tool.guards {
         None => (None, None),
         Some(guards) => validate_guards(cx, &at, spec, tool, &args, guards)?,
@@ -48,6 +49,7 @@ pub(super) fn validate_tool(
         action,
         workspace_guard,
         org_role_guard,
+        aggregation,
     })
 }
 
