@@ -152,7 +152,10 @@ fn plan(presentation: &'static Presentation, roll_up: &RollUp) -> Result<Plan, A
         match field {
             Some(field) => dimensions.push(field),
             None => {
-                return Err(ArgError::new(Aggregation::GROUP_BY, format!("`{name}` is not a dimension of this report")));
+                return Err(ArgError::new(
+                    Aggregation::GROUP_BY,
+                    format!("`{name}` is not a dimension of this report"),
+                ));
             }
         }
     }
@@ -392,6 +395,21 @@ pub fn table(shape: ResultShape, value: &Value) -> String {
     let label = |name: &str| column_label(presentation, name);
     let numeric = names.iter().enumerate().map(|(i, _)| i >= dimensions).collect();
     let mut table = Table::new(names.iter().map(|n| label(n))).numeric(numeric);
+    if dimensions == 0 {
+        // One row for the whole range: it is the total, labelled by the range itself.
+        let range =
+            match (value.get("first_day").and_then(Value::as_str), value.get("last_day").and_then(Value::as_str)) {
+                (Some(first), Some(last)) => format!("{first} to {last}"),
+                _ => "all".to_string(),
+            };
+        let numeric = std::iter::once(false).chain(names.iter().map(|_| true)).collect();
+        let mut table =
+            Table::new(std::iter::once("Range".to_string()).chain(names.iter().map(|n| label(n)))).numeric(numeric);
+        for row in rows {
+            table.row(std::iter::once(range.clone()).chain(names.iter().map(|name| cell(row.get(*name)))));
+        }
+        return table.render();
+    }
     let first_group = dimensions - group_by.len();
     for row in rows {
         let other = row.get("other_groups").and_then(Value::as_u64);
@@ -404,9 +422,13 @@ pub fn table(shape: ResultShape, value: &Value) -> String {
         }));
     }
     if let Some(totals) = totals {
-        table.footer(names.iter().enumerate().map(|(index, name)| {
-            if index == 0 && dimensions > 0 { "Total".to_string() } else { cell(totals.get(*name)) }
-        }));
+        table.footer(
+            names.iter().enumerate().map(
+                |(index, name)| {
+                    if index == 0 { "Total".to_string() } else { cell(totals.get(*name)) }
+                },
+            ),
+        );
     }
     table.render()
 }

@@ -116,6 +116,11 @@ impl Harness {
         structured
     }
 
+    /// A call's text content.
+    pub async fn text(&self, name: &str, arguments: Value) -> String {
+        text_of(&self.call(name, arguments).await)
+    }
+
     /// A failed call's text.
     pub async fn err(&self, name: &str, arguments: Value) -> String {
         let result = self.call(name, arguments).await;
