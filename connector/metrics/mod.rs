@@ -8,6 +8,7 @@
 pub mod aggregate;
 mod fetch;
 pub mod presentation;
+pub mod seats;
 
 use std::collections::BTreeMap;
 

@@ -182,14 +182,27 @@ fn object(presentation: &Presentation, value: &Value) -> String {
         text.push_str(&table.render());
     }
     for section in presentation.sections {
-        if let Some(map) = value.get(section.field).and_then(Value::as_object).filter(|m| !m.is_empty()) {
-            text.push('\n');
-            text.push_str(section.title);
-            text.push('\n');
-            text.push_str(&keyed_table(section, map).render());
-        }
+        let table = match value.get(section.field) {
+            Some(Value::Object(map)) if !map.is_empty() => keyed_table(section, map),
+            Some(Value::Array(items)) if !items.is_empty() => list_table(section, items),
+            _ => continue,
+        };
+        text.push('\n');
+        text.push_str(section.title);
+        text.push('\n');
+        text.push_str(&table.render());
     }
     text
+}
+
+/// A list of objects (seats) as a table of the section's columns.
+fn list_table(section: &Section, items: &[Value]) -> Table {
+    let numeric = section.columns.iter().map(|c| c.kind.is_numeric()).collect();
+    let mut table = Table::new(section.columns.iter().map(|c| c.label)).numeric(numeric);
+    for item in items {
+        table.row(section.columns.iter().map(|c| c.format(item)));
+    }
+    table
 }
 
 /// A map of objects (model → usage) as a table keyed by the map's keys.

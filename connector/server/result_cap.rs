@@ -6,8 +6,9 @@ use serde_json::{Value, json};
 use crate::runtime::ResultShape;
 use crate::runtime::registry::envelope;
 
-/// The default budget: about 64k tokens of JSON, well inside what MCP clients show a model.
-pub const DEFAULT_MAX_RESULT_BYTES: usize = 256 * 1024;
+/// The default budget: 40,000 bytes, about 10,000 tokens at 4 bytes a token, under the
+/// size at which Claude Code warns about a tool result (it cuts at 25,000 tokens).
+pub const DEFAULT_MAX_RESULT_BYTES: usize = 40_000;
 
 /// Room kept for the `truncated` note itself.
 const NOTE_RESERVE: usize = 512;

@@ -214,3 +214,69 @@ async fn cost_per_month_by_workspace_totals_to_the_reports_exact_total() {
     let expected_total = format!("${}", plain["total_usd"].as_str().unwrap());
     assert!(text.contains("2026-02-26 to 2026-03-31") && text.contains(&expected_total), "{text}");
 }
+
+#[tokio::test]
+async fn seat_activity_joins_every_member_with_their_activity() {
+    let (mut dataset, records) = claude_code_dataset();
+    // Members: three of the four active emails (`di` left), and two who never used Claude Code.
+    for (index, email) in
+        ["ann@corp.io", "BO@corp.io", "cy@corp.io", "idle1@corp.io", "idle2@corp.io"].iter().enumerate()
+    {
+        dataset.users.push(fake_admin_api::User::new(
+            &format!("user_{index}"),
+            email,
+            &format!("U{index}"),
+            "developer",
+        ));
+    }
+    let h = Harness::start(dataset).await;
+    let range = json!({"start_date": "2026-03-01", "end_date": "2026-03-16"});
+    let mut by_actor: BTreeMap<String, (Sums, std::collections::BTreeSet<NaiveDate>)> = BTreeMap::new();
+    for (date, actor, _, sums) in &records {
+        let entry = by_actor.entry(actor.clone()).or_default();
+        entry.0.add(*sums);
+        entry.1.insert(*date);
+    }
+
+    let mut arguments = range.clone();
+    arguments["status"] = json!("inactive");
+    let inactive = h.ok("claude_code_get_seat_activity", arguments).await;
+    assert_eq!((inactive["seats"].as_u64(), inactive["active_seats"].as_u64()), (Some(5), Some(3)));
+    let emails: Vec<&str> =
+        inactive["users"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap()).collect();
+    assert_eq!(emails, ["idle1@corp.io", "idle2@corp.io"]);
+
+    let mut arguments = range.clone();
+    arguments["sort"] = json!("cost_usd");
+    arguments["top"] = json!(2);
+    let top = h.ok("claude_code_get_seat_activity", arguments).await;
+    let mut people: Vec<(&String, &(Sums, std::collections::BTreeSet<NaiveDate>))> =
+        by_actor.iter().filter(|(actor, _)| actor.contains('@')).collect();
+    people.sort_by(|a, b| b.1.0.cost_milli_cents.cmp(&a.1.0.cost_milli_cents));
+    let rows = top["users"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    for (row, (email, (sums, days))) in rows.iter().zip(&people) {
+        assert_eq!(row["email"].as_str().unwrap(), email.as_str());
+        assert_eq!(row["cost_usd"], json!(dollars(sums.cost_milli_cents)));
+        assert_eq!(row["sessions"], json!(sums.sessions));
+        assert_eq!(row["active_days"], json!(days.len()));
+        assert_eq!(row["last_active"], json!(days.last().unwrap().to_string()));
+    }
+    assert_eq!(top["users_not_shown"], json!(4), "five members and one former member, two shown");
+    let keys = top["api_keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0]["api_key_name"], "ci-bot");
+    assert_eq!(keys[0]["cost_usd"], json!(dollars(by_actor["ci-bot"].0.cost_milli_cents)));
+    let all: i128 = records.iter().map(|r| r.3.cost_milli_cents).sum();
+    assert_eq!(top["totals"]["cost_usd"], json!(dollars(all)));
+    // `di` left the organization: her activity is listed, without a role.
+    let everyone = h.ok("claude_code_get_seat_activity", range).await;
+    let di =
+        everyone["users"].as_array().unwrap().iter().find(|u| u["email"] == "di@corp.io").expect("a former member");
+    assert_eq!(di["role"], Value::Null);
+    assert!(
+        h.text("claude_code_get_seat_activity", json!({"start_date": "2026-03-01", "end_date": "2026-03-16"}))
+            .await
+            .starts_with("Seat activity 2026-03-01/2026-03-16: 3 of 5 seats")
+    );
+}
