@@ -252,7 +252,7 @@ async fn seat_activity_joins_every_member_with_their_activity() {
     let top = h.ok("claude_code_get_seat_activity", arguments).await;
     let mut people: Vec<(&String, &(Sums, std::collections::BTreeSet<NaiveDate>))> =
         by_actor.iter().filter(|(actor, _)| actor.contains('@')).collect();
-    people.sort_by(|a, b| b.1.0.cost_milli_cents.cmp(&a.1.0.cost_milli_cents));
+    people.sort_by_key(|b| std::cmp::Reverse(b.1.0.cost_milli_cents));
     let rows = top["users"].as_array().unwrap();
     assert_eq!(rows.len(), 2);
     for (row, (email, (sums, days))) in rows.iter().zip(&people) {
