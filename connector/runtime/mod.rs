@@ -4,6 +4,7 @@
 //! Generated code reaches everything through this module's re-exports, so moving
 //! the runtime is a one-line change in `build.rs`.
 
+pub mod aggregate;
 pub mod args;
 pub mod date;
 pub mod error;

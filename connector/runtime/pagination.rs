@@ -147,6 +147,45 @@ pub fn window<T>(items: Vec<T>, page: u32, per_page: u32) -> Window<T> {
     Window { data, total, has_more: end < total }
 }
 
+/// Like [`fetch_per_day`], but each day's items are handed to `fold` as soon as that day
+/// is drained, in the order days finish, and then dropped: at most `concurrency` days
+/// of items are held at once, whatever the range.
+pub async fn fold_per_day<T: DeserializeOwned>(
+    http: &Http,
+    request: Request,
+    query_name: &str,
+    days: &[Date],
+    limit: u32,
+    concurrency: usize,
+    mut fold: impl FnMut(T) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let total = days.len() as u64;
+    let done = AtomicU64::new(0);
+    let quiet = http.without_progress();
+    let fetches: Vec<_> = days
+        .iter()
+        .map(|day| {
+            let request = request.with_query(query_name, day.to_string()).with_query("limit", limit.to_string());
+            let (done, quiet) = (&done, &quiet);
+            async move {
+                let drained = drain_page_token::<T>(quiet, request).await;
+                let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if let Some(progress) = http.progress() {
+                    progress.report(finished, total);
+                }
+                drained
+            }
+        })
+        .collect();
+    let mut results = stream::iter(fetches).buffer_unordered(concurrency.max(1));
+    while let Some(items) = results.next().await {
+        for item in items? {
+            fold(item)?;
+        }
+    }
+    Ok(())
+}
+
 /// One report per day (`query_name=YYYY-MM-DD`), each drained with `limit`, at most
 /// `concurrency` days in flight. Items come back in day order.
 pub async fn fetch_per_day<T: DeserializeOwned>(

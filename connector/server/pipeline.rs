@@ -11,7 +11,7 @@ use std::time::Duration;
 use futures_util::FutureExt;
 use rmcp::model::Tool;
 
-use super::aggregate::{self, RollUp};
+use super::aggregate;
 use super::audit::{AuditLog, Outcome};
 use super::policy::Policy;
 use super::result_cap::{DEFAULT_MAX_RESULT_BYTES, cap};
@@ -363,24 +363,17 @@ impl Connector {
     /// summary line and its text (the summary, then the data as a compact table). The
     /// summary also travels in the structured value, for clients that read only that.
     fn shape(&self, tool: &'static ToolDefinition, arguments: &JsonObject, value: Value) -> Result<Answer, Failure> {
-        let roll_up = tool.aggregation.and_then(|aggregation| RollUp::from_arguments(&aggregation, arguments));
-        let (mut value, summary, table) = match roll_up {
-            Some(roll_up) => {
-                let value = aggregate::roll_up(tool.result_shape, &value, &roll_up)
-                    .map_err(|error| Failure::new(FailureKind::InvalidArgument, error.to_string()))?;
-                let value = cap(value, tool.result_shape, self.limits.max_result_bytes);
-                let summary = aggregate::summary(tool.result_shape, &value);
-                let table = aggregate::table(tool.result_shape, &value);
-                (value, summary, table)
-            }
-            None => {
-                let value = cap(value, tool.result_shape, self.limits.max_result_bytes);
-                let fields = summary::fields(tool.fields_argument.and_then(|name| arguments.get(name)));
-                let summary = summary::line(tool.result_shape, &value, &fields);
-                let rendered = render::render(tool.result_shape, &value, &render::Options { fields });
-                (value, summary, rendered.text)
-            }
+        // A roll-up was computed as the report was fetched (by the generated client).
+        let value = cap(value, tool.result_shape, self.limits.max_result_bytes);
+        let (summary, table) = if aggregate::requested(tool.aggregation, arguments) {
+            (aggregate::summary(tool.result_shape, &value), aggregate::table(tool.result_shape, &value))
+        } else {
+            let fields = summary::fields(tool.fields_argument.and_then(|name| arguments.get(name)));
+            let summary = summary::line(tool.result_shape, &value, &fields);
+            let rendered = render::render(tool.result_shape, &value, &render::Options { fields });
+            (summary, rendered.text)
         };
+        let mut value = value;
         let text = summary::text(&summary, &table, &value);
         if let Value::Object(object) = &mut value {
             object.insert(summary::SUMMARY_FIELD.to_string(), Value::String(summary.clone()));

@@ -39,7 +39,10 @@ fn questions() -> Vec<Question> {
     vec![
         Question {
             question: "Top 10 Claude Code users by cost last month",
-            answer: ("claude_code_get_code_analytics", with(&last_month, json!({"group_by": ["actor"], "sort": "cost_usd", "top": 10}))),
+            answer: (
+                "claude_code_get_code_analytics",
+                with(&last_month, json!({"group_by": ["actor"], "sort": "cost_usd", "top": 10})),
+            ),
             before: vec![("claude_code_get_code_analytics", last_month.clone())],
         },
         Question {
@@ -57,12 +60,18 @@ fn questions() -> Vec<Question> {
         },
         Question {
             question: "Lines added per terminal last month",
-            answer: ("claude_code_get_code_analytics", with(&last_month, json!({"group_by": ["terminal"], "sort": "lines_added"}))),
+            answer: (
+                "claude_code_get_code_analytics",
+                with(&last_month, json!({"group_by": ["terminal"], "sort": "lines_added"})),
+            ),
             before: vec![("claude_code_get_code_analytics", last_month.clone())],
         },
         Question {
             question: "API cost per workspace last month",
-            answer: ("claude_code_get_cost_breakdown", with(&last_month, json!({"group_by": ["workspace_id"], "period": "total", "sort": "cost_usd"}))),
+            answer: (
+                "claude_code_get_cost_breakdown",
+                with(&last_month, json!({"group_by": ["workspace_id"], "period": "total", "sort": "cost_usd"})),
+            ),
             before: vec![("claude_code_get_cost_breakdown", with(&last_month, json!({"group_by": ["workspace_id"]})))],
         },
         Question {
@@ -72,7 +81,10 @@ fn questions() -> Vec<Question> {
         },
         Question {
             question: "The 10 largest cost line items last month",
-            answer: ("claude_code_get_cost_breakdown", with(&last_month, json!({"group_by": ["description"], "sort": "cost_usd", "top": 10}))),
+            answer: (
+                "claude_code_get_cost_breakdown",
+                with(&last_month, json!({"group_by": ["description"], "sort": "cost_usd", "top": 10})),
+            ),
             before: vec![("claude_code_get_cost_breakdown", with(&last_month, json!({"group_by": ["description"]})))],
         },
         Question {
@@ -82,8 +94,14 @@ fn questions() -> Vec<Question> {
         },
         Question {
             question: "The API keys that used the most tokens last month",
-            answer: ("claude_code_get_usage", with(&last_month, json!({"group_by": ["api_key_id"], "sort": "input_tokens", "top": 10}))),
-            before: vec![("claude_code_get_usage", with(&last_month, json!({"group_by": ["api_key_id"], "per_page": 100})))],
+            answer: (
+                "claude_code_get_usage",
+                with(&last_month, json!({"group_by": ["api_key_id"], "sort": "input_tokens", "top": 10})),
+            ),
+            before: vec![(
+                "claude_code_get_usage",
+                with(&last_month, json!({"group_by": ["api_key_id"], "per_page": 100})),
+            )],
         },
         Question {
             question: "The cost of this month so far",
@@ -137,7 +155,11 @@ async fn run() -> usize {
         .with_audit(None)
         .with_limits(claude_code_connector::server::Limits { max_result_bytes: 64 << 20, ..Default::default() });
     let now = Connector::new(Http::new(config).expect("config")).with_audit(None);
-    println!("Answers against the sandbox organization ({} seats); budget {} per answer, text and JSON", 60, kb(BUDGET));
+    println!(
+        "Answers against the sandbox organization ({} seats); budget {} per answer, text and JSON",
+        60,
+        kb(BUDGET)
+    );
     println!();
     println!("| question | the one call now | before: text | before: JSON | now: text | now: JSON |");
     println!("|---|---|---|---|---|---|");

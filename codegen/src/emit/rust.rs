@@ -356,18 +356,38 @@ impl<'a> RustEmitter<'a> {
             .collect()
     }
 
-    /// `rolls_up()` of a report's arguments: whether an aggregation argument was given.
-    fn rolls_up(tool: &Tool) -> TokenStream {
+    /// `rolls_up()` and `roll_up()` of a report's arguments: whether an aggregation
+    /// argument was given, and the roll-up it asks for.
+    fn rolls_up(&self, tool: &Tool) -> TokenStream {
+        let rt = &self.rt;
         let Some(aggregation) = &tool.aggregation else { return TokenStream::new() };
         let mut names = vec!["period", "sort", "top"];
         if aggregation.upstream_group_by.is_none() {
             names.push("group_by");
         }
         let fields = names.iter().map(|name| field(name));
+        let group_by = match tool.args.iter().any(|a| a.name == "group_by") {
+            true => quote!(self.group_by.iter().flatten().map(|dimension| dimension.as_str()).collect()),
+            false => quote!(::std::vec::Vec::new()),
+        };
         quote! {
             /// Whether the rows are to be rolled up (any of `period`, `group_by`, `sort`, `top`).
             pub fn rolls_up(&self) -> bool {
                 [#(self.#fields.is_some()),*].contains(&true)
+            }
+
+            /// The roll-up these arguments ask for, if any.
+            pub fn roll_up(&self) -> ::std::option::Option<#rt::aggregate::RollUp> {
+                if !self.rolls_up() {
+                    return ::std::option::Option::None;
+                }
+                let group_by: ::std::vec::Vec<&str> = #group_by;
+                ::std::option::Option::Some(#rt::aggregate::RollUp::new(
+                    self.period.map(|period| period.as_str()),
+                    &group_by,
+                    self.sort.map(|sort| sort.as_str()),
+                    self.top,
+                ))
             }
         }
     }
@@ -376,7 +396,7 @@ impl<'a> RustEmitter<'a> {
         let rt = &self.rt;
         let name = Self::args_struct_name(tool);
         let enums = self.arg_enums(tool);
-        let rolls_up = Self::rolls_up(tool);
+        let rolls_up = self.rolls_up(tool);
         let fields = tool.args.iter().map(|arg| {
             let f = field(&arg.name);
             let ty = self.arg_value_type(tool, arg);
@@ -929,7 +949,11 @@ impl<'a> RustEmitter<'a> {
 
     fn client_module(&self) -> TokenStream {
         let rt = &self.rt;
-        let methods = self.model.tools.iter().map(|tool| self.client_method(tool));
+        let methods = self.model.tools.iter().map(|tool| {
+            let method = self.client_method(tool);
+            let rolled = self.rolled_up_method(tool);
+            quote!(#method #rolled)
+        });
         let read_methods = self.model.tools.iter().filter(|t| t.annotations.read_only).map(|tool| {
             let method = ident(&tool.rust_name);
             let args = Self::args_struct_name(tool);
@@ -983,6 +1007,48 @@ impl<'a> RustEmitter<'a> {
                     }
                     #(#read_methods)*
                 }
+            }
+        }
+    }
+
+    /// `<tool>_rolled_up`: a report rolled up as the call asks; a per-day report is folded
+    /// in as each day arrives, so the range is never held whole.
+    fn rolled_up_method(&self, tool: &Tool) -> TokenStream {
+        let rt = &self.rt;
+        let (Some(_), Action::Http(call)) = (&tool.aggregation, &tool.action) else { return TokenStream::new() };
+        let method = ident(&tool.rust_name);
+        let rolled = format_ident!("{}_rolled_up", tool.rust_name);
+        let args = Self::args_struct_name(tool);
+        let presentation = crate::emit::presentation::static_name(&call.output);
+        let body = match &call.pagination {
+            Pagination::PerDay { start, end, query, limit } => {
+                let (s, e) = (field(start), field(end));
+                let limit = Literal::u32_unsuffixed(*limit);
+                quote! {
+                    /// The most records one day's request asks for.
+                    const RECORDS_PER_REQUEST: u32 = #limit;
+                    let request = super::requests::#method(args)?;
+                    let days = #rt::Date::range(&args.#s, &args.#e);
+                    #rt::aggregate::roll_up_per_day(
+                        &self.http, request, #query, &days, RECORDS_PER_REQUEST, &super::presentations::#presentation, roll_up,
+                    ).await
+                }
+            }
+            _ => quote! {
+                let report = #rt::to_json(&self.#method(args).await?)?;
+                #rt::aggregate::roll_up(&super::presentations::#presentation, &report, roll_up)
+            },
+        };
+        let docs =
+            doc(&format!("{}, rolled up as `roll_up` asks (rows of dimensions and measures, and totals).", tool.title));
+        quote! {
+            #docs
+            pub async fn #rolled(
+                &self,
+                args: &super::args::#args,
+                roll_up: &#rt::aggregate::RollUp,
+            ) -> ::std::result::Result<#rt::Value, #rt::Error> {
+                #body
             }
         }
     }
@@ -1340,7 +1406,17 @@ impl<'a> RustEmitter<'a> {
         });
         let run_arms = self.model.tools.iter().zip(&variants).map(|(tool, variant)| {
             let method = ident(&tool.rust_name);
-            quote!(Call::#variant(args) => #rt::to_json(&client.#method(args).await?),)
+            if tool.aggregation.is_some() {
+                let rolled = format_ident!("{}_rolled_up", tool.rust_name);
+                quote! {
+                    Call::#variant(args) => match args.roll_up() {
+                        ::std::option::Option::Some(roll_up) => client.#rolled(args, &roll_up).await,
+                        ::std::option::Option::None => #rt::to_json(&client.#method(args).await?),
+                    },
+                }
+            } else {
+                quote!(Call::#variant(args) => #rt::to_json(&client.#method(args).await?),)
+            }
         });
         let call_variants = self.model.tools.iter().zip(&variants).map(|(tool, variant)| {
             let args = Self::args_struct_name(tool);

@@ -1,0 +1,402 @@
+//! Roll-ups of report results: the generated arguments `period` (day, ISO week, month,
+//! total), `group_by`, `sort` and `top`, applied to any report tool through the
+//! dimensions and measures its presentation declares. One generic piece of code for
+//! every report, called by the generated client; items are folded in as they arrive
+//! ([`Aggregator`]), so memory grows with the groups, not the records. Sums are exact
+//! (counts checked, money as decimals) and a `top` cut keeps the rest as one `other`
+//! row per period, so totals stay whole.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde_json::{Map, Value, json};
+
+use super::pagination::fold_per_day;
+use super::presentation::{Amount, Column, ColumnRole, Presentation};
+use super::registry::envelope;
+use super::{Aggregation, ArgError, Date, Error, Http, JsonObject, Request};
+
+/// How a call asked its rows to be rolled up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollUp {
+    pub period: Period,
+    pub group_by: Vec<String>,
+    pub sort: Option<String>,
+    pub top: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Day,
+    Week,
+    Month,
+    Total,
+}
+
+impl Period {
+    fn parse(word: &str) -> Option<Period> {
+        Some(match word {
+            "day" => Period::Day,
+            "week" => Period::Week,
+            "month" => Period::Month,
+            "total" => Period::Total,
+            _ => return None,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+            Period::Total => "total",
+        }
+    }
+
+    /// `2026-03-04` → `2026-03-04`, `2026-W10`, `2026-03`; `None` for the total.
+    fn key(self, day: NaiveDate) -> Option<String> {
+        match self {
+            Period::Day => Some(day.format("%Y-%m-%d").to_string()),
+            Period::Week => {
+                let week = day.iso_week();
+                Some(format!("{}-W{:02}", week.year(), week.week()))
+            }
+            Period::Month => Some(day.format("%Y-%m").to_string()),
+            Period::Total => None,
+        }
+    }
+}
+
+impl RollUp {
+    /// A roll-up from the generated arguments' values (`period` defaults to the total).
+    pub fn new(period: Option<&str>, group_by: &[&str], sort: Option<&str>, top: Option<u32>) -> RollUp {
+        RollUp {
+            period: period.and_then(Period::parse).unwrap_or(Period::Total),
+            group_by: group_by.iter().map(|d| d.to_string()).collect(),
+            sort: sort.map(str::to_string),
+            top: top.map(|n| n as usize),
+        }
+    }
+
+    /// The roll-up the arguments ask for, if any (arguments were checked by the spec).
+    pub fn from_arguments(aggregation: &Aggregation, arguments: &JsonObject) -> Option<RollUp> {
+        let text = |name: &str| arguments.get(name).and_then(Value::as_str).map(str::to_string);
+        let list = |name: &str| -> Option<Vec<String>> {
+            arguments
+                .get(name)?
+                .as_array()
+                .map(|items| items.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        };
+        let period = text(Aggregation::PERIOD).and_then(|p| Period::parse(&p));
+        let local_group_by = if aggregation.upstream_group_by.is_none() { list(Aggregation::GROUP_BY) } else { None };
+        let sort = text(Aggregation::SORT);
+        let top = arguments.get(Aggregation::TOP).and_then(Value::as_u64).map(|n| n as usize);
+        if period.is_none() && local_group_by.is_none() && sort.is_none() && top.is_none() {
+            return None;
+        }
+        // Where the API grouped, its dimensions are the groups.
+        let group_by = match aggregation.upstream_group_by {
+            Some(name) => list(name).unwrap_or_default(),
+            None => local_group_by.unwrap_or_default(),
+        };
+        Some(RollUp { period: period.unwrap_or(Period::Total), group_by, sort, top })
+    }
+}
+
+/// A measure or dimension and the layer (item, nested row, breakdown entry) it reads from.
+#[derive(Debug, Clone, Copy)]
+struct Field {
+    column: &'static Column,
+    layer: Layer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layer {
+    Item,
+    Nested,
+}
+
+/// One unit of data: an item and, when it spreads, one of its nested rows or entries.
+struct Unit<'v> {
+    item: &'v Value,
+    nested: Option<&'v Value>,
+}
+
+impl Unit<'_> {
+    fn source(&self, layer: Layer) -> Option<&Value> {
+        match layer {
+            Layer::Item => Some(self.item),
+            Layer::Nested => self.nested,
+        }
+    }
+}
+
+/// The plan of one roll-up: what spreads, which dimensions group, which measures add up.
+struct Plan {
+    spread: Option<&'static str>,
+    dimensions: Vec<Field>,
+    measures: Vec<Field>,
+    sort: Option<usize>,
+}
+
+fn plan(presentation: &'static Presentation, roll_up: &RollUp) -> Result<Plan, ArgError> {
+    let nested_rows = presentation.rows;
+    let breakdown = presentation.breakdown;
+    let find = |p: &'static Presentation, name: &str, role: ColumnRole| {
+        p.columns.iter().find(|c| c.name == name && c.role == role)
+    };
+    // A breakdown spreads only when a dimension lives there alone (grouping by model).
+    let spreads_breakdown = breakdown.is_some_and(|b| {
+        roll_up.group_by.iter().any(|d| {
+            find(b.presentation, d, ColumnRole::Dimension).is_some()
+                && find(presentation, d, ColumnRole::Dimension).is_none()
+        })
+    });
+    let nested = if spreads_breakdown { breakdown } else { nested_rows };
+    let mut dimensions = Vec::new();
+    for name in &roll_up.group_by {
+        let field = find(presentation, name, ColumnRole::Dimension)
+            .map(|column| Field { column, layer: Layer::Item })
+            .or_else(|| {
+                let nested = nested?.presentation;
+                find(nested, name, ColumnRole::Dimension).map(|column| Field { column, layer: Layer::Nested })
+            });
+        match field {
+            Some(field) => dimensions.push(field),
+            None => {
+                return Err(ArgError::new(
+                    Aggregation::GROUP_BY,
+                    format!("`{name}` is not a dimension of this report"),
+                ));
+            }
+        }
+    }
+    // Measures of the item, unless each unit is one breakdown entry (whose measures then stand alone).
+    let mut measures: Vec<Field> = Vec::new();
+    let mut add = |p: &'static Presentation, layer: Layer| {
+        for column in p.columns.iter().filter(|c| c.role == ColumnRole::Measure) {
+            if !measures.iter().any(|m| m.column.name == column.name) {
+                measures.push(Field { column, layer });
+            }
+        }
+    };
+    if spreads_breakdown {
+        add(breakdown.map(|b| b.presentation).unwrap_or(presentation), Layer::Nested);
+    } else {
+        add(presentation, Layer::Item);
+        if let Some(rows) = nested_rows {
+            add(rows.presentation, Layer::Nested);
+        }
+    }
+    let sort = match &roll_up.sort {
+        None => None,
+        Some(name) => match measures.iter().position(|m| m.column.name == name) {
+            Some(index) => Some(index),
+            None => {
+                let names: Vec<&str> = measures.iter().map(|m| m.column.name).collect();
+                return Err(ArgError::new(
+                    Aggregation::SORT,
+                    format!("`{name}` is not a measure of these rows; sort by one of: {}", names.join(", ")),
+                ));
+            }
+        },
+    };
+    Ok(Plan { spread: nested.map(|n| n.field), dimensions, measures, sort })
+}
+
+/// The groups of one period, and the sums within each.
+type Groups = BTreeMap<Vec<Option<String>>, Vec<Amount>>;
+
+/// A roll-up in progress: items are added one at a time, and only the groups are kept.
+pub struct Aggregator {
+    presentation: &'static Presentation,
+    plan: Plan,
+    roll_up: RollUp,
+    zero: Vec<Amount>,
+    periods: BTreeMap<Option<String>, Groups>,
+    totals: Vec<Amount>,
+    first_day: Option<NaiveDate>,
+    last_day: Option<NaiveDate>,
+}
+
+impl Aggregator {
+    /// Checks the roll-up against the presentation's dimensions and measures.
+    pub fn new(presentation: &'static Presentation, roll_up: &RollUp) -> Result<Aggregator, ArgError> {
+        let plan = plan(presentation, roll_up)?;
+        let zero: Vec<Amount> = plan.measures.iter().filter_map(|m| Amount::zero(m.column.kind)).collect();
+        Ok(Aggregator {
+            presentation,
+            totals: zero.clone(),
+            zero,
+            plan,
+            roll_up: roll_up.clone(),
+            periods: BTreeMap::new(),
+            first_day: None,
+            last_day: None,
+        })
+    }
+
+    /// Folds one item (a record, or a report bucket with its rows) in.
+    pub fn add(&mut self, item: &Value) -> Result<(), ArgError> {
+        let day = self.presentation.day_of(item).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        if let Some(day) = day {
+            self.first_day = Some(self.first_day.map_or(day, |first| first.min(day)));
+            self.last_day = Some(self.last_day.map_or(day, |last| last.max(day)));
+        }
+        let period = day.and_then(|d| self.roll_up.period.key(d));
+        for unit in units(item, self.plan.spread) {
+            let key: Vec<Option<String>> = self
+                .plan
+                .dimensions
+                .iter()
+                .map(|d| unit.source(d.layer).map(|v| d.column.format(v)).filter(|t| !t.is_empty()))
+                .collect();
+            let sums = self.periods.entry(period.clone()).or_default().entry(key).or_insert_with(|| self.zero.clone());
+            for (index, measure) in self.plan.measures.iter().enumerate() {
+                let Some(amount) = unit.source(measure.layer).and_then(|v| measure.column.amount(v)) else { continue };
+                sums[index] = checked(sums[index], &amount, measure.column)?;
+                self.totals[index] = checked(self.totals[index], &amount, measure.column)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The rows (sorted and cut per period), the totals, and what the roll-up was.
+    pub fn finish(self) -> Result<Value, ArgError> {
+        let mut rows = Vec::new();
+        let mut groups_total = 0;
+        for (period, groups) in self.periods {
+            groups_total += groups.len();
+            rows.extend(period_rows(&self.plan, &self.roll_up, period.as_deref(), groups)?);
+        }
+        let roll_up = &self.roll_up;
+        let mut out = Map::new();
+        out.insert("period".into(), json!(roll_up.period.name()));
+        out.insert("group_by".into(), json!(roll_up.group_by));
+        if let Some(sort) = &roll_up.sort {
+            out.insert("sort".into(), json!(sort));
+        }
+        if let Some(top) = roll_up.top {
+            out.insert("top".into(), json!(top));
+        }
+        if let (Some(first), Some(last)) = (self.first_day, self.last_day) {
+            out.insert("first_day".into(), json!(first.to_string()));
+            out.insert("last_day".into(), json!(last.to_string()));
+        }
+        out.insert("groups".into(), json!(groups_total));
+        out.insert(envelope::ROWS.into(), Value::Array(rows));
+        out.insert("totals".into(), measures_object(&self.plan, &self.totals));
+        Ok(Value::Object(out))
+    }
+}
+
+/// Rolls a whole report result (`data`: its items) up as `roll_up` asks.
+pub fn roll_up(presentation: &'static Presentation, value: &Value, roll_up: &RollUp) -> Result<Value, Error> {
+    let mut aggregator = Aggregator::new(presentation, roll_up)?;
+    for item in value.get(envelope::DATA).and_then(Value::as_array).into_iter().flatten() {
+        aggregator.add(item)?;
+    }
+    Ok(aggregator.finish()?)
+}
+
+/// Rolls a per-day report up while it is fetched: each day's items are folded in as
+/// the day arrives and then dropped, so at most `concurrency` days are held at once.
+pub async fn roll_up_per_day(
+    http: &Http,
+    request: Request,
+    query_name: &str,
+    days: &[Date],
+    limit: u32,
+    presentation: &'static Presentation,
+    roll_up: &RollUp,
+) -> Result<Value, Error> {
+    let mut aggregator = Aggregator::new(presentation, roll_up)?;
+    fold_per_day::<Value>(http, request, query_name, days, limit, http.concurrency(), |item| {
+        aggregator.add(&item).map_err(Error::from)
+    })
+    .await?;
+    Ok(aggregator.finish()?)
+}
+
+fn checked(sum: Amount, amount: &Amount, column: &Column) -> Result<Amount, ArgError> {
+    sum.checked_add(amount).ok_or_else(|| {
+        ArgError::new(
+            column.name,
+            "the upstream values add up past what can be counted exactly (an overflow); ask for a shorter range",
+        )
+    })
+}
+
+/// The units an item spreads into: each entry of `spread`, or the item itself (also when
+/// it has no entries, so a day without rows still counts as a period).
+fn units<'v>(item: &'v Value, spread: Option<&str>) -> Vec<Unit<'v>> {
+    let entries = spread.and_then(|field| item.get(field)).and_then(Value::as_array);
+    match entries {
+        Some(entries) if !entries.is_empty() => {
+            entries.iter().map(|nested| Unit { item, nested: Some(nested) }).collect()
+        }
+        _ => vec![Unit { item, nested: None }],
+    }
+}
+
+/// One period's groups, sorted and cut to `top` with the rest summed as `other`.
+fn period_rows(plan: &Plan, roll_up: &RollUp, period: Option<&str>, groups: Groups) -> Result<Vec<Value>, ArgError> {
+    let mut groups: Vec<(Vec<Option<String>>, Vec<Amount>)> = groups.into_iter().collect();
+    if let Some(index) = plan.sort {
+        // Largest first; ties keep the dimension order, so the output is deterministic.
+        groups.sort_by(|a, b| order(&b.1[index], &a.1[index]));
+    }
+    let keep = roll_up.top.unwrap_or(usize::MAX).min(groups.len());
+    let rest = groups.split_off(keep);
+    let mut rows: Vec<Value> = groups.iter().map(|(key, sums)| row(plan, period, key, sums, None)).collect();
+    if !rest.is_empty() {
+        let mut sums: Vec<Amount> = plan.measures.iter().filter_map(|m| Amount::zero(m.column.kind)).collect();
+        for (_, group) in &rest {
+            for (index, measure) in plan.measures.iter().enumerate() {
+                sums[index] = checked(sums[index], &group[index], measure.column)?;
+            }
+        }
+        let key = vec![None; plan.dimensions.len()];
+        rows.push(row(plan, period, &key, &sums, Some(rest.len())));
+    }
+    Ok(rows)
+}
+
+fn order(a: &Amount, b: &Amount) -> std::cmp::Ordering {
+    match (a, b) {
+        (Amount::Count(a), Amount::Count(b)) => a.cmp(b),
+        (Amount::Cents(a), Amount::Cents(b)) | (Amount::Usd(a), Amount::Usd(b)) => a.cmp_exact(b),
+        _ => std::cmp::Ordering::Equal,
+    }
+}
+
+fn row(plan: &Plan, period: Option<&str>, key: &[Option<String>], sums: &[Amount], other: Option<usize>) -> Value {
+    let mut row = Map::new();
+    if let Some(period) = period {
+        row.insert("period".into(), json!(period));
+    }
+    for (dimension, value) in plan.dimensions.iter().zip(key) {
+        row.insert(dimension.column.name.into(), json!(value));
+    }
+    if let Some(count) = other {
+        row.insert("other_groups".into(), json!(count));
+    }
+    if let Value::Object(measures) = measures_object(plan, sums) {
+        row.extend(measures);
+    }
+    Value::Object(row)
+}
+
+/// Measures as JSON: counts as integers, money as exact dollars rounded once to the cent.
+fn measures_object(plan: &Plan, sums: &[Amount]) -> Value {
+    let mut out = Map::new();
+    for (measure, sum) in plan.measures.iter().zip(sums) {
+        let value = match sum {
+            Amount::Count(n) => json!(n),
+            Amount::Cents(cents) => json!(cents.usd_rounded()),
+            Amount::Usd(usd) => json!(usd.times_hundred().usd_rounded()),
+        };
+        out.insert(measure.column.name.into(), value);
+    }
+    Value::Object(out)
+}
