@@ -30,8 +30,7 @@ const USERS: &str = "users";
 /// A source that failed makes the fields needing it `null`; the result is then
 /// `partial`. When all four sources fail this is an error.
 pub fn aggregate(start: &Date, end: &Date, sources: SourceResults) -> Result<CodingToolMetrics, Error> {
-    let days = Date::range(start, end);
-    let code = sources.claude_code.result.and_then(|records| summarize_claude_code(&records, &days));
+    let code = sources.claude_code.result;
     let tokens = sources.messages_usage.result.map(|buckets| summarize_tokens(&buckets));
     let org_cost = sources.cost_report.result;
     let seats = sources.users.result.map(|users| count_seats(&users));
@@ -181,9 +180,10 @@ struct ModelTally {
     cost: Cents,
 }
 
-/// Everything the Claude Code records contribute, summed over the period.
+/// Everything the Claude Code records contribute, summed over the period: records are
+/// added one at a time as their day arrives ([`CodeSummary::add`]), never held together.
 #[derive(Debug)]
-struct CodeSummary {
+pub struct CodeSummary {
     /// Distinct user-actor emails over the period.
     active_users: BTreeSet<String>,
     /// Distinct user-actor emails per day; every day of the period is a key.
@@ -259,27 +259,30 @@ fn record_day(record: &ClaudeCodeRecord) -> Option<Date> {
     record.date.get(..10).and_then(|text| Date::parse(text).ok())
 }
 
-/// Sums the Claude Code records of the period; records of other days are left out of
-/// every total. A record without a readable day, or a cost that is not a usable number
-/// of cents, fails the source: unknown is not zero.
-fn summarize_claude_code(records: &[ClaudeCodeRecord], days: &[Date]) -> Result<CodeSummary, Error> {
-    let mut summary = CodeSummary {
-        active_users: BTreeSet::new(),
-        users_by_day: days.iter().map(|day| (*day, BTreeSet::new())).collect(),
-        suggestions: 0,
-        acceptances: 0,
-        lines_added: 0,
-        sessions: 0,
-        commits: 0,
-        pull_requests: 0,
-        cost: Cents::ZERO,
-        editors: BTreeMap::new(),
-        models: BTreeMap::new(),
-    };
-    for record in records {
-        add_record(&mut summary, record)?;
+impl CodeSummary {
+    /// Nothing yet, for the period of `days`.
+    pub fn new(days: &[Date]) -> CodeSummary {
+        CodeSummary {
+            active_users: BTreeSet::new(),
+            users_by_day: days.iter().map(|day| (*day, BTreeSet::new())).collect(),
+            suggestions: 0,
+            acceptances: 0,
+            lines_added: 0,
+            sessions: 0,
+            commits: 0,
+            pull_requests: 0,
+            cost: Cents::ZERO,
+            editors: BTreeMap::new(),
+            models: BTreeMap::new(),
+        }
     }
-    Ok(summary)
+
+    /// Adds one record; a record of another day is left out of every total. A record
+    /// without a readable day, or a cost that is not a usable number of cents, fails
+    /// the source: unknown is not zero.
+    pub fn add(&mut self, record: &ClaudeCodeRecord) -> Result<(), Error> {
+        add_record(self, record)
+    }
 }
 
 fn add_record(summary: &mut CodeSummary, record: &ClaudeCodeRecord) -> Result<(), Error> {
@@ -362,6 +365,19 @@ mod tests {
 
     fn day(text: &str) -> Date {
         Date::parse(text).unwrap()
+    }
+
+    /// The Claude Code source over `start..=end`, records folded in as the tool does.
+    fn claude_code_over(items: Value, requests: u32, start: &str, end: &str) -> Fetched<CodeSummary> {
+        let records: Vec<ClaudeCodeRecord> = serde_json::from_value(items).unwrap();
+        let mut summary = CodeSummary::new(&Date::range(&day(start), &day(end)));
+        let result = records.iter().try_for_each(|record| summary.add(record)).map(|()| summary);
+        Fetched { result, requests }
+    }
+
+    /// The Claude Code source over the test period.
+    fn claude_code(items: Value, requests: u32) -> Fetched<CodeSummary> {
+        claude_code_over(items, requests, START, END)
     }
 
     /// Generated-type values read from the API's JSON, as the paginators would return them.
@@ -506,7 +522,7 @@ mod tests {
 
     fn example_sources() -> SourceResults {
         SourceResults {
-            claude_code: drained(example_records(), 2),
+            claude_code: claude_code(example_records(), 2),
             messages_usage: drained(example_usage(), 1),
             cost_report: cost(example_cost(), 1),
             users: drained(example_users(), 1),
@@ -836,8 +852,10 @@ mod tests {
     #[test]
     fn zero_suggestions_null_the_rates_that_divide_by_them() {
         let mut sources = example_sources();
-        sources.claude_code =
-            drained(json!([record(START, user_actor("ana@x.io"), "vscode", [1, 3, 0, 0, 0], json!({}), json!([]))]), 2);
+        sources.claude_code = claude_code(
+            json!([record(START, user_actor("ana@x.io"), "vscode", [1, 3, 0, 0, 0], json!({}), json!([]))]),
+            2,
+        );
         let m = run(sources).unwrap();
         assert_eq!(m.total_suggestions, Some(0));
         assert_eq!(m.total_acceptances, Some(0));
@@ -856,7 +874,7 @@ mod tests {
     #[test]
     fn no_activity_and_no_users() {
         let sources = SourceResults {
-            claude_code: drained(json!([]), 2),
+            claude_code: claude_code(json!([]), 2),
             messages_usage: drained(json!([]), 1),
             cost_report: cost(json!([]), 1),
             users: drained(json!([]), 1),
@@ -886,7 +904,7 @@ mod tests {
     fn fractional_cents_are_summed_exactly_and_rounded_once() {
         let mut sources = example_sources();
         sources.cost_report = cost(json!([cost_bucket("2026-03-01T00:00:00Z", &["0.5", "0.5"])]), 1);
-        sources.claude_code = drained(
+        sources.claude_code = claude_code(
             json!([record(
                 START,
                 user_actor("ana@x.io"),
@@ -934,7 +952,7 @@ mod tests {
     #[test]
     fn a_date_that_is_not_a_day_fails_the_claude_code_source() {
         let mut sources = example_sources();
-        sources.claude_code = drained(
+        sources.claude_code = claude_code(
             json!([record("03/01/2026", user_actor("ana@x.io"), "vscode", [1, 0, 0, 0, 0], json!({}), json!([]))]),
             2,
         );
@@ -949,7 +967,7 @@ mod tests {
             |date: &str, email: &str| record(date, user_actor(email), "vscode", [1, 1, 0, 0, 0], json!({}), json!([]));
         // Three days: 1, 0, 1 distinct users (ana twice on day 1) → mean 0.67 → 1; a record
         // from a day outside the period counts nowhere.
-        sources.claude_code = drained(
+        sources.claude_code = claude_code_over(
             json!([
                 one("2026-03-01", "ana@x.io"),
                 one("2026-03-01T00:00:00Z", "ana@x.io"),
@@ -958,6 +976,8 @@ mod tests {
                 record("2026-03-03", api_actor("ci"), "vscode", [4, 0, 0, 0, 0], json!({}), json!([])),
             ]),
             3,
+            "2026-03-01",
+            "2026-03-03",
         );
         let m = aggregate(&day("2026-03-01"), &day("2026-03-03"), sources).unwrap();
         assert_eq!(m.daily_active_users, Some(1));

@@ -3,12 +3,13 @@
 
 use std::future::Future;
 
+use super::aggregate::CodeSummary;
 use crate::generated::args::{GetCodeAnalyticsArgs, GetCostBreakdownArgs, GetUsageArgs, ListUsersArgs};
 use crate::generated::client::Client;
 use crate::generated::requests;
 use crate::generated::types::{ClaudeCodeRecord, UsageBucket, User};
 use crate::runtime::money::Cents;
-use crate::runtime::pagination::{drain_id_cursor, drain_page_token};
+use crate::runtime::pagination::{drain_id_cursor, drain_page_token, fold_per_day};
 use crate::runtime::{Date, Error};
 
 /// The reference drains the users list with the API's largest page.
@@ -24,8 +25,9 @@ pub struct Fetched<T> {
 /// The four sources as fetched.
 #[derive(Debug)]
 pub struct SourceResults {
-    /// `claude_code_get_code_analytics` for the period: every record of every day.
-    pub claude_code: Fetched<Vec<ClaudeCodeRecord>>,
+    /// `claude_code_get_code_analytics` for the period: every record of every day,
+    /// folded into the summary as each day arrived.
+    pub claude_code: Fetched<CodeSummary>,
     /// The messages usage report's daily buckets, grouped by model.
     pub messages_usage: Fetched<Vec<UsageBucket>>,
     /// The exact total of the cost report, as `claude_code_get_cost_breakdown` sums it.
@@ -48,11 +50,15 @@ where
 pub(super) async fn fetch_sources(client: &Client, start: Date, end: Date) -> SourceResults {
     // Progress follows the per-day Claude Code fan-out, the long part; the other sources stay quiet.
     let quiet = Client::new(client.http().without_progress());
-    let claude_code =
-        counted(
-            client,
-            |c| async move { Ok(c.get_code_analytics(&GetCodeAnalyticsArgs::new(start, end)).await?.data) },
-        );
+    let claude_code = counted(client, |c| async move {
+        let request = requests::get_code_analytics(&GetCodeAnalyticsArgs::new(start, end))?;
+        let days = Date::range(&start, &end);
+        let per_day = requests::GET_CODE_ANALYTICS_PER_DAY;
+        let mut summary = CodeSummary::new(&days);
+        let fold = |record: ClaudeCodeRecord| summary.add(&record);
+        fold_per_day(c.http(), request, per_day.query, &days, per_day.limit, c.http().concurrency(), fold).await?;
+        Ok(summary)
+    });
     let client = &quiet;
     let messages_usage = counted(client, |c| async move {
         let request = requests::get_usage(&GetUsageArgs::new(start, end))?.with_query("group_by[]", "model");

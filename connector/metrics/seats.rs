@@ -14,10 +14,10 @@ use crate::generated::args::{
 use crate::generated::client::Client;
 use crate::generated::requests;
 use crate::generated::types::{ClaudeCodeRecord, User};
-use crate::runtime::Error;
 use crate::runtime::money::Cents;
-use crate::runtime::pagination::drain_id_cursor;
+use crate::runtime::pagination::{drain_id_cursor, fold_per_day};
 use crate::runtime::presentation::{Column, ColumnKind, ColumnRole, Presentation, Section};
+use crate::runtime::{Date, Error};
 
 /// The users list is drained with the API's largest page.
 const USERS_LIMIT: u32 = 1000;
@@ -150,7 +150,27 @@ fn overflow() -> Error {
     Error::Internal("Claude Code activity adds up past what can be counted exactly; ask for a shorter range".into())
 }
 
-/// Drains the users, fetches the period's Claude Code records, and joins them by email.
+/// Every actor's tally: people by lowercased email, API keys by name.
+#[derive(Default)]
+struct Actors {
+    people: BTreeMap<String, Tally>,
+    keys: BTreeMap<String, Tally>,
+}
+
+impl Actors {
+    fn add(&mut self, record: &ClaudeCodeRecord) -> Result<(), Error> {
+        let tally = match (&record.actor.email_address, &record.actor.api_key_name) {
+            (Some(email), _) => self.people.entry(email.to_lowercase()).or_default(),
+            (None, Some(key)) => self.keys.entry(key.clone()).or_default(),
+            (None, None) => return Ok(()),
+        };
+        tally.add(record)
+    }
+}
+
+/// Drains the users and folds the period's Claude Code records into one tally per
+/// actor as each day arrives (memory grows with the actors, not the records), then
+/// joins them by email.
 pub async fn get_seat_activity(client: &Client, args: &GetSeatActivityArgs) -> Result<SeatActivity, Error> {
     // Progress follows the per-day records, the long part; the users list stays quiet.
     let quiet = client.http().without_progress();
@@ -158,27 +178,23 @@ pub async fn get_seat_activity(client: &Client, args: &GetSeatActivityArgs) -> R
         let request = requests::list_users(&ListUsersArgs::new())?;
         drain_id_cursor::<User>(&quiet, request, USERS_LIMIT).await
     };
-    let records = async {
-        Ok::<_, Error>(
-            client.get_code_analytics(&GetCodeAnalyticsArgs::new(args.start_date, args.end_date)).await?.data,
-        )
+    let actors = async {
+        let request = requests::get_code_analytics(&GetCodeAnalyticsArgs::new(args.start_date, args.end_date))?;
+        let days = Date::range(&args.start_date, &args.end_date);
+        let per_day = requests::GET_CODE_ANALYTICS_PER_DAY;
+        let http = client.http();
+        let mut actors = Actors::default();
+        let fold = |record: ClaudeCodeRecord| actors.add(&record);
+        fold_per_day(http, request, per_day.query, &days, per_day.limit, http.concurrency(), fold).await?;
+        Ok::<_, Error>(actors)
     };
-    let (users, records) = tokio::try_join!(users, records)?;
-    join(args, &users, &records)
+    let (users, actors) = tokio::try_join!(users, actors)?;
+    join(args, &users, actors)
 }
 
-fn join(args: &GetSeatActivityArgs, users: &[User], records: &[ClaudeCodeRecord]) -> Result<SeatActivity, Error> {
-    let mut people: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut keys: BTreeMap<String, Tally> = BTreeMap::new();
+fn join(args: &GetSeatActivityArgs, users: &[User], actors: Actors) -> Result<SeatActivity, Error> {
+    let Actors { people, keys } = actors;
     let mut totals = Tally::default();
-    for record in records {
-        let tally = match (&record.actor.email_address, &record.actor.api_key_name) {
-            (Some(email), _) => people.entry(email.to_lowercase()).or_default(),
-            (None, Some(key)) => keys.entry(key.clone()).or_default(),
-            (None, None) => continue,
-        };
-        tally.add(record)?;
-    }
     for tally in people.values().chain(keys.values()) {
         totals.merge(tally)?;
     }

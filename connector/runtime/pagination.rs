@@ -147,6 +147,14 @@ pub fn window<T>(items: Vec<T>, page: u32, per_page: u32) -> Window<T> {
     Window { data, total, has_more: end < total }
 }
 
+/// How a per-day report is fetched: the query parameter naming the day, and the most
+/// records one request asks for (the generated `requests::<TOOL>_PER_DAY`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PerDay {
+    pub query: &'static str,
+    pub limit: u32,
+}
+
 /// Like [`fetch_per_day`], but each day's items are handed to `fold` as soon as that day
 /// is drained, in the order days finish, and then dropped: at most `concurrency` days
 /// of items are held at once, whatever the range.

@@ -931,11 +931,27 @@ impl<'a> RustEmitter<'a> {
                 path_text(call),
                 tool.name
             ));
+            let per_day = match &call.pagination {
+                Pagination::PerDay { limit, query, .. } => {
+                    let limit = Literal::u32_unsuffixed(*limit);
+                    let constant = format_ident!("{}_PER_DAY", tool.rust_name.to_uppercase());
+                    let docs = doc(&format!(
+                        "How `{}` is fetched: one request per UTC day (`{query}`), at most this many records each.",
+                        tool.name
+                    ));
+                    quote! {
+                        #docs
+                        pub const #constant: #rt::pagination::PerDay = #rt::pagination::PerDay { query: #query, limit: #limit };
+                    }
+                }
+                _ => TokenStream::new(),
+            };
             Some(quote! {
                 #docs
                 pub fn #name(args: &super::args::#args) -> ::std::result::Result<#rt::Request, #rt::ArgError> {
                     #body
                 }
+                #per_day
             })
         });
         quote! {
