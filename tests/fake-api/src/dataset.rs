@@ -634,7 +634,7 @@ impl Dataset {
     pub fn demo(seed: u64, days: u32, end_date: &str) -> Dataset {
         let end_day = parse_day(end_date).expect("Dataset::demo: end_date must be YYYY-MM-DD");
         let mut rng = SplitMix64(seed ^ 0x5EED_0FFA_4EAD_3100);
-        let mut dataset = demo_objects(&mut rng, end_day);
+        let mut dataset = demo_objects(&mut rng, end_day, DEMO_SEATS);
         let base = dataset.clone();
         for day in end_day - i64::from(days) + 1..=end_day {
             demo_usage_and_costs(&mut rng, &base, &mut dataset, day);
@@ -649,9 +649,14 @@ impl Dataset {
     /// the data does not depend on the order days are asked for). A year of reports then
     /// costs nothing until it is read. Serve it with [`crate::FakeAdminApi::start_on_demand`].
     pub fn demo_on_demand(seed: u64, days: u32, end_date: &str) -> (Dataset, DemoDays) {
+        Dataset::demo_on_demand_sized(seed, DEMO_SEATS, days, end_date)
+    }
+
+    /// [`Dataset::demo_on_demand`] with `seats` users instead of 60 (for scale benchmarks).
+    pub fn demo_on_demand_sized(seed: u64, seats: usize, days: u32, end_date: &str) -> (Dataset, DemoDays) {
         let end_day = parse_day(end_date).expect("Dataset::demo_on_demand: end_date must be YYYY-MM-DD");
         let mut rng = SplitMix64(seed ^ 0x5EED_0FFA_4EAD_3100);
-        let dataset = demo_objects(&mut rng, end_day);
+        let dataset = demo_objects(&mut rng, end_day, seats);
         let first_day = end_day - i64::from(days) + 1;
         let days =
             DemoDays { seed, first_day, made: vec![false; usize::try_from(days).unwrap_or(0)], base: dataset.clone() };
@@ -701,10 +706,13 @@ impl DemoDays {
 }
 
 /// The organisation's objects, without report data.
-fn demo_objects(rng: &mut SplitMix64, end_day: i64) -> Dataset {
+/// Users of the demo organization.
+const DEMO_SEATS: usize = 60;
+
+fn demo_objects(rng: &mut SplitMix64, end_day: i64, seats: usize) -> Dataset {
     let organization =
         Organization { id: uuid_from(rng), name: format!("{} Labs", capitalized(rng.pick(&LAST_NAMES))) };
-    let users = demo_users(rng, end_day);
+    let users = demo_users(rng, end_day, seats);
     let invites = demo_invites(rng, end_day);
     let workspaces = demo_workspaces(rng, end_day);
     let members = demo_members(rng, &users, &workspaces);
@@ -717,9 +725,9 @@ fn capitalized(word: &str) -> String {
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-fn demo_users(rng: &mut SplitMix64, end_day: i64) -> Vec<User> {
+fn demo_users(rng: &mut SplitMix64, end_day: i64, seats: usize) -> Vec<User> {
     let mut emails = BTreeSet::new();
-    (0..60)
+    (0..seats)
         .map(|index| {
             let first = FIRST_NAMES[index % FIRST_NAMES.len()];
             let last = LAST_NAMES[(index * 7 + rng.index(3)) % LAST_NAMES.len()];

@@ -298,6 +298,11 @@ impl FakeAdminApi {
         lock(&self.inner.requests).iter().map(|(_, request)| request.clone()).collect()
     }
 
+    /// Claude Code records in the dataset (a demo organization makes days as they are read).
+    pub fn claude_code_records(&self) -> usize {
+        lock(&self.inner.shared).dataset.claude_code.len()
+    }
+
     pub fn clear_requests(&self) {
         lock(&self.inner.requests).clear();
     }
