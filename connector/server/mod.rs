@@ -12,6 +12,7 @@ pub mod pipeline;
 pub mod policy;
 pub mod result_cap;
 pub mod summary;
+pub mod tenants;
 
 use std::sync::Arc;
 
