@@ -8,8 +8,10 @@
 //! into MCP results, with progress notifications and cancellation.
 
 pub mod audit;
+pub mod http;
 pub mod pipeline;
 pub mod policy;
+pub mod prometheus;
 pub mod result_cap;
 pub mod summary;
 pub mod tenants;

@@ -9,6 +9,7 @@ mod cli;
 mod docs;
 mod fuzz;
 mod hardening;
+mod http;
 mod metrics;
 mod policy;
 mod presentation;
