@@ -416,3 +416,39 @@ async fn the_token_command_prints_a_token_and_its_sha256() {
     let again = binary::run(&["token"], &[]).await;
     assert!(again.stdout.contains("token_sha256: ") && !again.stdout.contains(token));
 }
+
+#[tokio::test]
+async fn a_tenant_over_its_concurrency_limit_gets_a_clear_error_not_a_queue() {
+    let fake = FakeAdminApi::start(Dataset::demo(5, 5, "2026-03-05")).await;
+    let served = Arc::new(Served::start(&fake, "busy", &[]).await);
+    // Calls stay in flight until the fake answers; acme may have 4 at once.
+    fake.set_latency(Duration::from_secs(3));
+    let mut running = Vec::new();
+    for _ in 0..4 {
+        let served = Arc::clone(&served);
+        running.push(tokio::spawn(async move {
+            served.call(ACME_TOKEN, "claude_code_list_users", json!({"per_page": 1})).await
+        }));
+    }
+    for _ in 0..1000 {
+        if fake.requests().len() >= 4 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(fake.requests().len(), 4, "four calls are in flight");
+    let busy = served.call(ACME_TOKEN, "claude_code_list_users", json!({"per_page": 1})).await;
+    assert_eq!(busy["result"]["isError"], true, "{busy}");
+    assert!(busy.to_string().contains("max_concurrent_calls"), "{busy}");
+    assert_eq!(fake.requests().len(), 4, "the refused call sent nothing");
+    // Another tenant is not held up by acme's calls.
+    let beta = served.tool_names(BETA_TOKEN).await;
+    assert!(!beta.is_empty());
+    for call in running {
+        let answer = call.await.unwrap();
+        assert_ne!(answer["result"]["isError"], true, "{answer}");
+    }
+    let served = Arc::into_inner(served).expect("the only handle");
+    let (code, _) = served.stop().await;
+    assert_eq!(code, Some(0));
+}
