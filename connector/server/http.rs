@@ -69,6 +69,9 @@ pub type ConnectorFactory = Arc<dyn Fn(&TenantSpec) -> Result<Connector, String>
 struct Tenant {
     id: Arc<str>,
     hashes: Vec<Sha256>,
+    /// Shared with the service's handler: the tenant's calls in flight.
+    calls: Arc<Semaphore>,
+    max_calls: usize,
     service: StreamableHttpService<TenantServer, NeverSessionManager>,
 }
 
@@ -168,8 +171,11 @@ impl ServerHandler for TenantServer {
 }
 
 /// Builds every tenant's connector and service; any failure refuses the whole set.
+/// A tenant that stays with the same bound keeps its count of calls in flight
+/// (`previous`), so a reload cannot let it run more than its bound.
 fn build_tenants(
     specs: &[TenantSpec],
+    previous: Option<&Tenants>,
     factory: &ConnectorFactory,
     metrics: &Arc<Metrics>,
     config: &StreamableHttpServerConfig,
@@ -177,10 +183,14 @@ fn build_tenants(
     let mut built = Vec::with_capacity(specs.len());
     for spec in specs {
         let connector = factory(spec)?;
+        let calls = previous
+            .and_then(|tenants| tenants.0.iter().find(|tenant| *tenant.id == *spec.id))
+            .filter(|tenant| tenant.max_calls == spec.max_concurrent_calls)
+            .map_or_else(|| Arc::new(Semaphore::new(spec.max_concurrent_calls)), |tenant| Arc::clone(&tenant.calls));
         let server = TenantServer {
             connector,
             tenant: Arc::from(spec.id.as_str()),
-            calls: Arc::new(Semaphore::new(spec.max_concurrent_calls)),
+            calls: Arc::clone(&calls),
             max_calls: spec.max_concurrent_calls,
             metrics: Arc::clone(metrics),
         };
@@ -189,7 +199,13 @@ fn build_tenants(
             Arc::new(NeverSessionManager::default()),
             config.clone(),
         );
-        built.push(Tenant { id: Arc::from(spec.id.as_str()), hashes: spec.token_sha256.clone(), service });
+        built.push(Tenant {
+            id: Arc::from(spec.id.as_str()),
+            hashes: spec.token_sha256.clone(),
+            calls,
+            max_calls: spec.max_concurrent_calls,
+            service,
+        });
     }
     Ok(Tenants(built))
 }
@@ -197,12 +213,13 @@ fn build_tenants(
 /// Reads the tenants file and builds its tenants.
 fn load_tenants(
     path: &std::path::Path,
+    previous: Option<&Tenants>,
     factory: &ConnectorFactory,
     metrics: &Arc<Metrics>,
     config: &StreamableHttpServerConfig,
 ) -> Result<Tenants, String> {
     let specs = tenants::load(path).map_err(|e| e.to_string())?;
-    build_tenants(&specs, factory, metrics, config)
+    build_tenants(&specs, previous, factory, metrics, config)
 }
 
 #[derive(Clone)]
@@ -318,7 +335,7 @@ pub async fn serve(config: HttpServeConfig, factory: ConnectorFactory) -> Result
 
     let metrics = Arc::new(Metrics::default());
     let mcp_config = rmcp_config(&config.allowed_hosts);
-    let tenants = load_tenants(&config.tenants_path, &factory, &metrics, &mcp_config)?;
+    let tenants = load_tenants(&config.tenants_path, None, &factory, &metrics, &mcp_config)?;
     let state = AppState {
         tenants: Arc::new(RwLock::new(Arc::new(Tenants(Vec::new())))),
         metrics: Arc::clone(&metrics),
@@ -374,7 +391,7 @@ pub async fn serve(config: HttpServeConfig, factory: ConnectorFactory) -> Result
 
     loop {
         tokio::select! {
-            _ = hangup.recv() => match load_tenants(&config.tenants_path, &factory, &metrics, &mcp_config) {
+            _ = hangup.recv() => match load_tenants(&config.tenants_path, Some(&state.current()), &factory, &metrics, &mcp_config) {
                 Ok(tenants) => {
                     let count = tenants.0.len();
                     state.replace(tenants);

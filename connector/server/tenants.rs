@@ -68,9 +68,12 @@ impl KeySource {
             KeySource::Env(name) => std::env::var(name).map_err(|_| {
                 format!("tenant `{tenant}`: admin_key_env {name} is not set in the server's environment; set it, or point admin_key_file at a file holding the key")
             })?,
-            KeySource::File(path) => std::fs::read_to_string(path).map_err(|e| {
-                format!("tenant `{tenant}`: cannot read admin_key_file {}: {e}", path.display())
-            })?,
+            KeySource::File(path) => {
+                warn_if_others_can_read(tenant, path);
+                std::fs::read_to_string(path).map_err(|e| {
+                    format!("tenant `{tenant}`: cannot read admin_key_file {}: {e}", path.display())
+                })?
+            }
         };
         let key = AdminKey::new(key);
         if key.is_empty() {
@@ -90,6 +93,26 @@ impl KeySource {
         }
         Ok(key)
     }
+}
+
+/// A key file that group or others can read is worth a warning (not a refusal: the
+/// operator may have reasons, such as a group the server runs in).
+fn warn_if_others_can_read(tenant: &str, path: &Path) {
+    #[cfg(unix)]
+    if let Ok(metadata) = std::fs::metadata(path) {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = metadata.permissions().mode();
+        if mode & 0o077 != 0 {
+            tracing::warn!(
+                tenant,
+                "admin_key_file {} can be read by others (mode {:o}); chmod 600 it",
+                path.display(),
+                mode & 0o777
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (tenant, path);
 }
 
 /// A tenants file that cannot be used; the message says where and how to fix it.
