@@ -14,6 +14,7 @@ exiting 0. Exits non-zero with a message on any mismatch.
 import asyncio
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -162,6 +163,7 @@ def main(binary, fake_binary):
     check(code == 0, f"SIGTERM exits 0, got {code}: {text}")
     for secret in (acme_token, beta_token, rotated_token, FAKE_ADMIN_KEY, BETA_KEY):
         check(secret not in text, "a token or key appears in the server's log")
+    shutil.rmtree(work, ignore_errors=True)
     print(f"third-party client (python mcp SDK, Streamable HTTP): 2 tenants, {tools} tools, read-only refusal, 401s, rotation OK")
 
 

@@ -159,6 +159,9 @@ impl Served {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        if let Some(dir) = self.tenants.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
         (status.code(), self.stderr())
     }
 }
@@ -403,6 +406,7 @@ async fn http_needs_a_tenants_file_and_reports_a_bad_one_with_its_place() {
     let run = binary::run(&["serve", "--http", "127.0.0.1:0", "--tenants", path.to_str().unwrap()], &[]).await;
     assert_eq!(run.code, Some(1), "{run:?}");
     assert!(run.stderr.contains("ACME_KEY_UNSET is not set"), "{}", run.stderr);
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[tokio::test]
