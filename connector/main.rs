@@ -13,8 +13,8 @@ use claude_code_connector::cli::{self, CallArgs, ServeArgs, ToolsArgs};
 use claude_code_connector::docs;
 
 /// MCP server for the Anthropic Admin API (users, invites, workspaces, API keys,
-/// usage, cost and Claude Code reports). Speaks MCP over stdio; `tools` and `call`
-/// use the same tools from a terminal. Try it without a key: --sandbox.
+/// usage, cost and Claude Code reports). Speaks MCP over stdio, or over HTTP for a
+/// team (`serve --http`); `tools` and `call` use the same tools from a terminal. Try it without a key: --sandbox.
 #[derive(Parser, Debug)]
 #[command(version)]
 struct Cli {

@@ -399,7 +399,6 @@ pub async fn serve(config: HttpServeConfig, factory: ConnectorFactory) -> Result
                 }
                 Err(error) => {
                     tracing::error!("reload refused, still serving the previous tenants: {error}");
-                    eprintln!("claude-code-connector: reload refused, still serving the previous tenants: {error}");
                 }
             },
             _ = terminate.recv() => break,

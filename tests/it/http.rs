@@ -456,3 +456,37 @@ async fn a_tenant_over_its_concurrency_limit_gets_a_clear_error_not_a_queue() {
     let (code, _) = served.stop().await;
     assert_eq!(code, Some(0));
 }
+
+#[tokio::test]
+async fn metrics_can_have_a_listener_of_their_own_never_public_by_accident() {
+    let fake = FakeAdminApi::start(Dataset::demo(5, 5, "2026-03-05")).await;
+    let served = Served::start(&fake, "metrics", &["--metrics-addr", "127.0.0.1:0"]).await;
+    let stderr = served.stderr();
+    let metrics_url = stderr
+        .split_once("metrics at ")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("the metrics address is printed: {stderr}"))
+        .to_string();
+    let get = |token: Option<&str>| {
+        let mut request = served.client.get(&metrics_url);
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        request.send()
+    };
+    assert_eq!(get(None).await.unwrap().status().as_u16(), 401, "the token guards this listener too");
+    let response = get(Some(METRICS_TOKEN)).await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.text().await.unwrap().contains("ccc_tenants_loaded 2"));
+    let (code, _) = served.stop().await;
+    assert_eq!(code, Some(0));
+
+    let dir = scratch_dir("metrics-usage");
+    let path = dir.join("tenants.yaml");
+    std::fs::write(&path, tenants_yaml(&dir, ACME_TOKEN)).unwrap();
+    let args = ["serve", "--http", "127.0.0.1:0", "--tenants", path.to_str().unwrap(), "--metrics-addr", "0.0.0.0:0"];
+    let run = binary::run(&args, &[]).await;
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stderr.contains("--metrics-token-sha256"), "{}", run.stderr);
+    let _ = std::fs::remove_dir_all(dir);
+}
