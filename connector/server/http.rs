@@ -331,8 +331,6 @@ fn rmcp_config(allowed_hosts: &[String]) -> StreamableHttpServerConfig {
 
 /// Serves until SIGTERM (or Ctrl-C), then drains within the grace period.
 pub async fn serve(config: HttpServeConfig, factory: ConnectorFactory) -> Result<(), String> {
-    use tokio::signal::unix::{SignalKind, signal};
-
     let metrics = Arc::new(Metrics::default());
     let mcp_config = rmcp_config(&config.allowed_hosts);
     let tenants = load_tenants(&config.tenants_path, None, &factory, &metrics, &mcp_config)?;
@@ -346,8 +344,7 @@ pub async fn serve(config: HttpServeConfig, factory: ConnectorFactory) -> Result
     state.replace(tenants);
 
     // Signals first: a SIGHUP or SIGTERM that comes once the port is open is handled.
-    let mut hangup = signal(SignalKind::hangup()).map_err(|e| format!("cannot watch SIGHUP: {e}"))?;
-    let mut terminate = signal(SignalKind::terminate()).map_err(|e| format!("cannot watch SIGTERM: {e}"))?;
+    let mut signals = Signals::new()?;
 
     let listener =
         TcpListener::bind(config.addr).await.map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
@@ -391,18 +388,19 @@ pub async fn serve(config: HttpServeConfig, factory: ConnectorFactory) -> Result
 
     loop {
         tokio::select! {
-            _ = hangup.recv() => match load_tenants(&config.tenants_path, Some(&state.current()), &factory, &metrics, &mcp_config) {
-                Ok(tenants) => {
-                    let count = tenants.0.len();
-                    state.replace(tenants);
-                    eprintln!("claude-code-connector: reloaded the tenants file ({count} tenants loaded)");
-                }
-                Err(error) => {
-                    tracing::error!("reload refused, still serving the previous tenants: {error}");
-                }
+            signal = signals.next() => match signal {
+                Signal::Stop => break,
+                Signal::Reload => match load_tenants(&config.tenants_path, Some(&state.current()), &factory, &metrics, &mcp_config) {
+                    Ok(tenants) => {
+                        let count = tenants.0.len();
+                        state.replace(tenants);
+                        eprintln!("claude-code-connector: reloaded the tenants file ({count} tenants loaded)");
+                    }
+                    Err(error) => {
+                        tracing::error!("reload refused, still serving the previous tenants: {error}");
+                    }
+                },
             },
-            _ = terminate.recv() => break,
-            _ = tokio::signal::ctrl_c() => break,
             ended = &mut server => {
                 return match ended {
                     Ok(Ok(())) => Ok(()),
@@ -431,4 +429,53 @@ pub async fn serve(config: HttpServeConfig, factory: ConnectorFactory) -> Result
     }
     eprintln!("claude-code-connector: stopped");
     Ok(())
+}
+
+/// What the operator asked for by signal.
+enum Signal {
+    /// SIGHUP: read the tenants file again.
+    Reload,
+    /// SIGTERM or Ctrl-C: drain and stop.
+    Stop,
+}
+
+#[cfg(unix)]
+struct Signals {
+    hangup: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl Signals {
+    fn new() -> Result<Signals, String> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            hangup: signal(SignalKind::hangup()).map_err(|e| format!("cannot watch SIGHUP: {e}"))?,
+            terminate: signal(SignalKind::terminate()).map_err(|e| format!("cannot watch SIGTERM: {e}"))?,
+        })
+    }
+
+    async fn next(&mut self) -> Signal {
+        tokio::select! {
+            _ = self.hangup.recv() => Signal::Reload,
+            _ = self.terminate.recv() => Signal::Stop,
+            _ = tokio::signal::ctrl_c() => Signal::Stop,
+        }
+    }
+}
+
+/// Without Unix signals: Ctrl-C stops; the tenants file is read at start only.
+#[cfg(not(unix))]
+struct Signals;
+
+#[cfg(not(unix))]
+impl Signals {
+    fn new() -> Result<Signals, String> {
+        Ok(Signals)
+    }
+
+    async fn next(&mut self) -> Signal {
+        let _ = tokio::signal::ctrl_c().await;
+        Signal::Stop
+    }
 }
