@@ -13,8 +13,8 @@ use claude_code_connector::cli::{self, CallArgs, ServeArgs, ToolsArgs};
 use claude_code_connector::docs;
 
 /// MCP server for the Anthropic Admin API (users, invites, workspaces, API keys,
-/// usage, cost and Claude Code reports). Speaks MCP over stdio; `tools` and `call`
-/// use the same tools from a terminal. Try it without a key: --sandbox.
+/// usage, cost and Claude Code reports). Speaks MCP over stdio, or over HTTP for a
+/// team (`serve --http`); `tools` and `call` use the same tools from a terminal. Try it without a key: --sandbox.
 #[derive(Parser, Debug)]
 #[command(version)]
 struct Cli {
@@ -31,15 +31,25 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Serve MCP over stdio (what running without a subcommand does).
+    /// Serve MCP over stdio (what running without a subcommand does), or over HTTP for a team (--http).
     Serve(ServeArgs),
     /// List the tools: group, name, title and whether they read, write or destroy.
     Tools(ToolsArgs),
     /// Call one tool and print its result: tables and totals, or --output json.
     Call(CallArgs),
+    /// Print a new random bearer token for a tenant of `serve --http`, and the SHA-256 its
+    /// tenants file entry takes (token_sha256).
+    Token(TokenArgs),
     /// Write docs/tools.md and the README's tool table from the spec, or check that they are current.
     #[command(name = docs::DOCS_SUBCOMMAND)]
     Docs(DocsArgs),
+}
+
+#[derive(Args, Debug)]
+struct TokenArgs {
+    /// One JSON object: {"token": ..., "token_sha256": ...}.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -86,6 +96,7 @@ fn main() -> ExitCode {
         Some(Command::Serve(args)) => cli::serve(args, cli.sandbox),
         Some(Command::Tools(args)) => cli::tools(args, cli.sandbox),
         Some(Command::Call(args)) => cli::call(args, cli.sandbox),
+        Some(Command::Token(args)) => cli::token(args.json),
         None => cli::serve(&cli.serve, cli.sandbox),
     }
 }

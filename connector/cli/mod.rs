@@ -1,6 +1,7 @@
-//! The binary's commands beside `docs`: `serve` (MCP over stdio), `tools` (the tool
-//! table) and `call` (one tool call from the terminal, rendered for people or as JSON),
-//! their shared flags, and `--sandbox` (a demo organization served in-process).
+//! The binary's commands beside `docs`: `serve` (MCP over stdio, or over HTTP for a
+//! team with `--http`), `tools` (the tool table), `call` (one tool call from the
+//! terminal, rendered for people or as JSON) and `token` (a new bearer token for a
+//! tenant), their shared flags, and `--sandbox` (a demo organization served in-process).
 //!
 //! Everything the commands print for people goes to stdout; logs, notes, the audit trail
 //! and the progress bar go to stderr. Exit codes: 0 success, 1 a failed call (an API
@@ -13,8 +14,10 @@ pub mod progress;
 pub mod sandbox;
 
 use std::io::Write;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
@@ -27,9 +30,11 @@ use crate::generated::{GROUPS, SERVER};
 use crate::runtime::http::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::runtime::{AdminKey, Http, JsonObject};
 use crate::server::audit::AuditLog;
+use crate::server::http::{ConnectorFactory, DEFAULT_ALLOWED_HOSTS, HttpServeConfig};
 use crate::server::policy::{Policy, PolicyError};
 use crate::server::render;
 use crate::server::result_cap::DEFAULT_MAX_RESULT_BYTES;
+use crate::server::tenants::{self, TENANTS_VAR};
 use crate::server::{CallRequest, Connector, Limits, ToolOutcome};
 
 /// The first line of every human-readable output in `--sandbox` mode.
@@ -101,9 +106,39 @@ pub struct WriteLimitArgs {
     pub audit_log: Option<PathBuf>,
 }
 
-/// `serve`: MCP over stdio.
+/// `serve --http`: MCP over Streamable HTTP for a team (README "Serve a team").
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Serve a team over HTTP")]
+pub struct HttpArgs {
+    /// Serve MCP over Streamable HTTP at http://ADDR/mcp (e.g. 127.0.0.1:8080) instead of
+    /// stdio; needs --tenants. GET /healthz answers without a token.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_HTTP", value_name = "ADDR")]
+    pub http: Option<SocketAddr>,
+    /// The tenants file (YAML): each tenant's token hashes, admin key (from the
+    /// environment or a file), limits. SIGHUP reloads it.
+    #[arg(long, env = TENANTS_VAR, value_name = "FILE")]
+    pub tenants: Option<PathBuf>,
+    /// Host names accepted in Host (and browser Origin) headers, comma-separated:
+    /// the names clients and the proxy in front use. Loopback only by default.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_ALLOWED_HOSTS", value_name = "HOST,...", value_delimiter = ',')]
+    pub allowed_hosts: Vec<String>,
+    /// Serve GET /metrics (Prometheus) on the --http address to the bearer token with this
+    /// SHA-256 (hex; `token` prints one). Without it or --metrics-addr there is no /metrics.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_METRICS_TOKEN_SHA256", value_name = "HEX")]
+    pub metrics_token_sha256: Option<String>,
+    /// Serve GET /metrics on an address of its own (loopback, unless --metrics-token-sha256 guards it).
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_METRICS_ADDR", value_name = "ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+    /// Seconds calls in flight may take to finish after SIGTERM before they are stopped.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_SHUTDOWN_GRACE", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub shutdown_grace: u64,
+}
+
+/// `serve`: MCP over stdio, or over HTTP with `--http`.
 #[derive(Args, Debug, Clone)]
 pub struct ServeArgs {
+    #[command(flatten)]
+    pub http: HttpArgs,
     #[command(flatten)]
     pub connection: ConnectionArgs,
     #[command(flatten)]
@@ -336,10 +371,19 @@ impl Upstream {
     }
 }
 
-/// `serve` (and no subcommand): MCP over stdio until the client closes it.
+/// `serve` (and no subcommand): MCP over stdio until the client closes it, or over
+/// HTTP (`--http`) until SIGTERM.
 pub fn serve(args: &ServeArgs, sandbox: bool) -> ExitCode {
     init_logging();
-    let outcome = runtime().and_then(|runtime| runtime.block_on(run_server(args, sandbox)));
+    let outcome = match &args.http.http {
+        Some(addr) => http_settings(args, *addr, sandbox)
+            .and_then(|config| Ok((config, runtime()?)))
+            .and_then(|(config, runtime)| runtime.block_on(run_http_server(args, config))),
+        None if args.http.tenants.is_some() => Err(Failure::usage(format!(
+            "--tenants ({TENANTS_VAR}) is for serving over HTTP: add --http ADDR, or drop it to serve on stdio"
+        ))),
+        None => runtime().and_then(|runtime| runtime.block_on(run_server(args, sandbox))),
+    };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.exit(false),
@@ -367,6 +411,91 @@ async fn run_server(args: &ServeArgs, sandbox: bool) -> Result<(), Failure> {
     tracing::info!(?reason, "MCP session ended");
     drop(upstream);
     Ok(())
+}
+
+/// What `--http` needs besides the address, checked before anything starts.
+fn http_settings(args: &ServeArgs, addr: SocketAddr, sandbox: bool) -> Result<HttpServeConfig, Failure> {
+    if sandbox {
+        return Err(Failure::usage("--sandbox serves one person on stdio; drop --http, or drop --sandbox"));
+    }
+    let filter = &args.filter;
+    let writes = &args.writes;
+    if filter.read_only || filter.tools.is_some() || writes.workspaces.is_some() || writes.max_role.is_some() {
+        return Err(Failure::usage(
+            "with --http, --read-only, --tools, --workspaces and --max-role are set per tenant in the tenants file (read_only, tools, workspaces, max_role)",
+        ));
+    }
+    let Some(tenants_path) = args.http.tenants.clone() else {
+        return Err(Failure::usage(format!(
+            "--http needs --tenants FILE (or {TENANTS_VAR}): every request must carry a tenant's bearer token; there is no unauthenticated HTTP mode (README \"Serve a team\")"
+        )));
+    };
+    let metrics_token_sha256 = match &args.http.metrics_token_sha256 {
+        Some(hex) => Some(tenants::parse_sha256(hex).ok_or_else(|| {
+            Failure::usage("--metrics-token-sha256 is not 64 hex digits: give the SHA-256 that `claude-code-connector token` prints, not the token")
+        })?),
+        None => None,
+    };
+    if let Some(metrics_addr) = args.http.metrics_addr
+        && !metrics_addr.ip().is_loopback()
+        && metrics_token_sha256.is_none()
+    {
+        return Err(Failure::usage(format!(
+            "--metrics-addr {metrics_addr} is not loopback: add --metrics-token-sha256 so /metrics is not public"
+        )));
+    }
+    let allowed_hosts: Vec<String> = if args.http.allowed_hosts.is_empty() {
+        DEFAULT_ALLOWED_HOSTS.iter().map(|host| host.to_string()).collect()
+    } else {
+        args.http.allowed_hosts.iter().map(|host| host.trim().to_string()).filter(|host| !host.is_empty()).collect()
+    };
+    Ok(HttpServeConfig {
+        addr,
+        tenants_path,
+        allowed_hosts,
+        metrics_token_sha256,
+        metrics_addr: args.http.metrics_addr,
+        shutdown_grace: Duration::from_secs(args.http.shutdown_grace),
+    })
+}
+
+async fn run_http_server(args: &ServeArgs, config: HttpServeConfig) -> Result<(), Failure> {
+    let audit = audit_log(&args.writes)?;
+    let connection = args.connection.clone();
+    let limits = limits(&args.limits);
+    let foreign = std::env::var(config::FOREIGN_BASE_URL_VAR).ok();
+    let factory: ConnectorFactory = Arc::new(move |spec| {
+        let key = spec.key.read(&spec.id)?;
+        let http = http(key, connection.base_url.clone(), &connection, true)
+            .map_err(|failure| format!("tenant `{}`: {}", spec.id, failure.message))?;
+        if let Some(warning) = config::foreign_base_url_warning(foreign.as_deref(), http.base_url()) {
+            tracing::warn!("{warning}");
+        }
+        http.prepare_in_background();
+        Ok(Connector::new(http)
+            .with_policy(spec.policy.clone())
+            .with_audit(Some(audit.for_caller(&spec.id)))
+            .with_limits(limits))
+    });
+    crate::server::http::serve(config, factory).await.map_err(Failure::failed)
+}
+
+/// `token`: a new bearer token for a tenant, and the SHA-256 the tenants file takes.
+pub fn token(json: bool) -> ExitCode {
+    let (token, token_sha256) = match tenants::new_token() {
+        Ok(pair) => pair,
+        Err(message) => return Failure::failed(message).exit(false),
+    };
+    let text = if json {
+        let value = tenants::NewToken { token, token_sha256 };
+        format!("{}\n", serde_json::to_string(&value).unwrap_or_default())
+    } else {
+        eprintln!(
+            "Give the token to the tenant's people (claude mcp add --transport http NAME URL --header \"Authorization: Bearer TOKEN\");\nput the hash in the tenants file (token_sha256) and send the server SIGHUP. The server keeps only the hash."
+        );
+        format!("token:        {token}\ntoken_sha256: {token_sha256}\n")
+    };
+    print_stdout(&text)
 }
 
 /// `tools`: the table of tools these flags expose.

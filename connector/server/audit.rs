@@ -5,7 +5,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value, json};
 
@@ -34,12 +34,14 @@ enum Sink {
 /// Where audit lines go. Writes are whole lines under a lock, so concurrent calls
 /// never interleave.
 pub struct AuditLog {
-    sink: Mutex<Sink>,
+    sink: Arc<Mutex<Sink>>,
+    /// Who made the calls (the tenant of `serve --http`), written as `"tenant"`.
+    caller: Option<Arc<str>>,
 }
 
 impl AuditLog {
     pub fn stderr() -> AuditLog {
-        AuditLog { sink: Mutex::new(Sink::Stderr) }
+        AuditLog { sink: Arc::new(Mutex::new(Sink::Stderr)), caller: None }
     }
 
     /// Appends to `path`, creating it if needed, readable by its owner only (mode 0600 on
@@ -50,12 +52,21 @@ impl AuditLog {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let file = options.open(path)?;
-        Ok(AuditLog { sink: Mutex::new(Sink::File(file)) })
+        Ok(AuditLog { sink: Arc::new(Mutex::new(Sink::File(file))), caller: None })
+    }
+
+    /// The same trail, its lines saying `caller` made the calls.
+    pub fn for_caller(&self, caller: &str) -> AuditLog {
+        AuditLog { sink: Arc::clone(&self.sink), caller: Some(Arc::from(caller)) }
     }
 
     /// Records one write call. Failing to write the audit line is logged, never fatal.
     pub fn record(&self, tool: &ToolDefinition, arguments: &JsonObject, outcome: &Outcome, request_ids: &[String]) {
-        let mut line = audit_line(tool, arguments, outcome, request_ids).to_string();
+        let mut line = audit_line(tool, arguments, outcome, request_ids);
+        if let Some(caller) = &self.caller {
+            line["tenant"] = json!(caller);
+        }
+        let mut line = line.to_string();
         line.push('\n');
         let mut sink = self.sink.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let written = match &mut *sink {

@@ -9,11 +9,14 @@
 
 pub mod aggregate;
 pub mod audit;
+pub mod http;
 pub mod pipeline;
 pub mod policy;
+pub mod prometheus;
 pub mod render;
 pub mod result_cap;
 pub mod summary;
+pub mod tenants;
 
 use std::sync::Arc;
 

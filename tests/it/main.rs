@@ -10,6 +10,7 @@ mod cli;
 mod docs;
 mod fuzz;
 mod hardening;
+mod http;
 mod metrics;
 mod outcomes;
 mod policy;

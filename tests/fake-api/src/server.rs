@@ -209,6 +209,8 @@ impl RequestCtx<'_> {
 struct Inner {
     /// Quote the received `x-api-key` in authentication errors and in faults' bodies.
     echo_key: AtomicBool,
+    /// Keys accepted besides [`FAKE_ADMIN_KEY`] (one organization, several keys).
+    extra_keys: Mutex<Vec<String>>,
     shared: Mutex<Shared>,
     requests: Mutex<Vec<(u64, RecordedRequest)>>,
     faults: Mutex<Vec<Fault>>,
@@ -320,6 +322,12 @@ impl FakeAdminApi {
     /// fault's body has [`ECHO_KEY_PLACEHOLDER`] replaced by the key.
     pub fn set_echo_key(&self, echo: bool) {
         self.inner.echo_key.store(echo, Ordering::SeqCst);
+    }
+
+    /// Accepts `key` too (besides [`FAKE_ADMIN_KEY`]), as an organization with several
+    /// admin keys does; each request's key is in its [`RecordedRequest::headers`].
+    pub fn accept_key(&self, key: &str) {
+        lock(&self.inner.extra_keys).push(key.to_string());
     }
 
     pub fn clear_faults(&self) {
@@ -658,10 +666,11 @@ fn api_response(outcome: Result<Value, ApiError>, request_id: &str, organization
     response
 }
 
-fn check_headers(headers: &HeaderMap, echo_key: bool) -> Result<(), ApiError> {
+fn check_headers(headers: &HeaderMap, echo_key: bool, extra_keys: &[String]) -> Result<(), ApiError> {
     let text = |name: &str| header_text(headers, name);
     let key = text("x-api-key");
-    if key.as_deref() != Some(FAKE_ADMIN_KEY) {
+    let accepted = key.as_deref().is_some_and(|key| key == FAKE_ADMIN_KEY || extra_keys.iter().any(|k| k == key));
+    if !accepted {
         return Err(match key {
             Some(key) if echo_key => ApiError::authentication(format!("invalid x-api-key {key}")),
             _ => ApiError::authentication("invalid x-api-key"),
@@ -717,7 +726,8 @@ fn process(
     headers: &HeaderMap,
     received: &ReceivedBody,
 ) -> Result<Value, ApiError> {
-    check_headers(headers, inner.echo_key.load(Ordering::SeqCst))?;
+    let extra_keys = lock(&inner.extra_keys).clone();
+    check_headers(headers, inner.echo_key.load(Ordering::SeqCst), &extra_keys)?;
     let body = check_body(headers, received)?;
     let not_found = || ApiError::not_found(format!("Not found: {path}"));
     let segments: Vec<String> = path
