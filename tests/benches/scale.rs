@@ -55,8 +55,8 @@ async fn run() -> usize {
         LATENCY.as_millis()
     );
     println!();
-    println!("| call | upstream requests | ideal critical path | wall | ratio | peak RSS (VmHWM) |");
-    println!("|---|---|---|---|---|---|");
+    println!("| call | upstream requests | ideal critical path | wall | ratio | server CPU | peak RSS (VmHWM) |");
+    println!("|---|---|---|---|---|---|---|");
     fake.set_latency(LATENCY);
     let mut failures = 0;
     for (label, tool, arguments) in [
@@ -76,11 +76,12 @@ async fn run() -> usize {
         let over = rss > RSS_BUDGET_MIB || ratio > wall_limit;
         failures += usize::from(over);
         println!(
-            "| {label} | {} | {} ms | {} ms | {ratio:.2}{} | {rss:.1} MiB{} |",
+            "| {label} | {} | {} ms | {} ms | {ratio:.2}{} | {} ms | {rss:.1} MiB{} |",
             m.requests,
             ideal.as_millis(),
             m.wall.as_millis(),
             if ratio > WALL_BUDGET { " (over 1.3)" } else { "" },
+            m.cpu.as_millis(),
             if rss > RSS_BUDGET_MIB { " **over**" } else { "" },
         );
     }
@@ -93,6 +94,19 @@ struct Measured {
     wall: Duration,
     peak_kib: f64,
     records: u64,
+    /// CPU time the server process used (user + system): its own work, whatever the machine's load.
+    cpu: Duration,
+}
+
+/// User plus system CPU time of a process, from `/proc/PID/stat` (clock ticks of 10 ms).
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let fields: Vec<&str> =
+        stat.rsplit_once(')').map(|(_, rest)| rest.split_whitespace().collect()).unwrap_or_default();
+    let ticks = |index: usize| fields.get(index).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name.
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
 }
 
 impl Measured {
@@ -137,8 +151,9 @@ impl Measured {
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
             .expect("VmHWM");
         let records = fake.claude_code_records() as u64;
+        let cpu = cpu_time(pid);
         drop(stdin);
         let _ = tokio::time::timeout(Duration::from_secs(10), child.wait()).await;
-        Measured { requests, wall, peak_kib, records }
+        Measured { requests, wall, peak_kib, records, cpu }
     }
 }
