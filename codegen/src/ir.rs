@@ -200,6 +200,17 @@ pub struct Tool {
     pub workspace_guard: Option<String>,
     /// The argument carrying an organization role being granted.
     pub org_role_guard: Option<String>,
+    /// The read tool and output field that tell which workspace the write's target belongs to.
+    pub workspace_lookup: Option<WorkspaceLookup>,
+    /// The read tool to call to see whether a write whose outcome is unknown was applied.
+    pub check_with: Option<String>,
+}
+
+/// `guards.workspace_of`, checked.
+#[derive(Debug, Clone)]
+pub struct WorkspaceLookup {
+    pub tool: String,
+    pub field: String,
 }
 
 impl Tool {

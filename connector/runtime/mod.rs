@@ -24,7 +24,7 @@ pub use presentation::Presentation;
 pub use progress::Progress;
 pub use registry::{
     Annotations, Group, Invocation, Invoked, OutputSchema, PromptArgument, PromptDefinition, Registry, ResultShape,
-    ServerDefinition, ToolDefinition, ToolKind, schema_of,
+    ServerDefinition, ToolDefinition, ToolKind, WorkspaceLookup, schema_of,
 };
 pub use serde;
 pub use serde_json::Value;

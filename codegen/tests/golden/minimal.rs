@@ -1177,6 +1177,8 @@ pub mod tools {
             kind: claude_code_connector::runtime::ToolKind::Read,
             workspace_argument: ::std::option::Option::None,
             org_role_argument: ::std::option::Option::None,
+            workspace_lookup: ::std::option::Option::None,
+            check_with: ::std::option::Option::None,
             id_arguments: &[],
             result_shape: claude_code_connector::runtime::ResultShape::Page(
                 &super::presentations::USER,
@@ -1201,6 +1203,8 @@ pub mod tools {
             kind: claude_code_connector::runtime::ToolKind::Write,
             workspace_argument: ::std::option::Option::None,
             org_role_argument: ::std::option::Option::None,
+            workspace_lookup: ::std::option::Option::None,
+            check_with: ::std::option::Option::Some("claude_code_list_users"),
             id_arguments: &["user_id"],
             result_shape: claude_code_connector::runtime::ResultShape::Object(
                 &super::presentations::USER,
@@ -1225,6 +1229,8 @@ pub mod tools {
             kind: claude_code_connector::runtime::ToolKind::Destructive,
             workspace_argument: ::std::option::Option::None,
             org_role_argument: ::std::option::Option::None,
+            workspace_lookup: ::std::option::Option::None,
+            check_with: ::std::option::Option::Some("claude_code_list_users"),
             id_arguments: &["user_id"],
             result_shape: claude_code_connector::runtime::ResultShape::Object(
                 &super::presentations::USER_DELETED,
@@ -1247,8 +1253,10 @@ pub mod tools {
                 open_world: true,
             },
             kind: claude_code_connector::runtime::ToolKind::Write,
-            workspace_argument: ::std::option::Option::None,
+            workspace_argument: ::std::option::Option::Some("workspace_id"),
             org_role_argument: ::std::option::Option::None,
+            workspace_lookup: ::std::option::Option::None,
+            check_with: ::std::option::Option::None,
             id_arguments: &["workspace_id"],
             result_shape: claude_code_connector::runtime::ResultShape::Object(
                 &super::presentations::WORKSPACE,
@@ -1343,6 +1351,13 @@ pub mod tools {
             ::std::boxed::Box::pin(async move {
                 self.run(&super::client::Client::new(http.clone())).await
             })
+        }
+
+        #[allow(unreachable_patterns)]
+        fn granted_role(&self) -> ::std::option::Option<&'static str> {
+            match self {
+                _ => ::std::option::Option::None,
+            }
         }
     }
 
