@@ -339,7 +339,13 @@ impl Upstream {
 /// `serve` (and no subcommand): MCP over stdio until the client closes it.
 pub fn serve(args: &ServeArgs, sandbox: bool) -> ExitCode {
     init_logging();
-    let outcome = runtime().and_then(|runtime| runtime.block_on(run_server(args, sandbox)));
+    let outcome = runtime().and_then(|runtime| {
+        let outcome = runtime.block_on(run_server(args, sandbox));
+        // Not a plain drop: that would wait for the blocking read of stdin, which a
+        // signal leaves open.
+        runtime.shutdown_background();
+        outcome
+    });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.exit(false),
@@ -357,16 +363,58 @@ async fn run_server(args: &ServeArgs, sandbox: bool) -> Result<(), Failure> {
     }
     tracing::info!(tools = connector.tool_count(), sandbox, "serving MCP on stdio");
     let running = connector
+        .clone()
         .serve(rmcp::transport::stdio())
         .await
         .map_err(|e| Failure::failed(format!("MCP handshake failed: {e}")))?;
     // After the handshake, so `initialize` is not kept waiting for the root certificates.
     upstream.http.prepare_in_background();
-    let reason =
-        running.waiting().await.map_err(|e| Failure::failed(format!("the MCP session ended with an error: {e}")))?;
-    tracing::info!(?reason, "MCP session ended");
+    // On its own task, so a signal does not drop the session while writes are in flight.
+    let mut session = tokio::spawn(running.waiting());
+    let ended = tokio::select! {
+        ended = &mut session => Some(ended),
+        signal = shutdown_signal() => {
+            tracing::warn!(signal, "stopping: letting writes in flight finish (at most {} s)", SHUTDOWN_GRACE.as_secs());
+            None
+        }
+    };
+    let unknown = connector.drain(SHUTDOWN_GRACE).await;
+    if unknown > 0 {
+        tracing::error!(unknown, "writes still in flight at shutdown were audited as `unknown`");
+    }
+    if let Some(ended) = ended {
+        let reason = ended
+            .map_err(|e| Failure::failed(format!("the MCP session ended with an error: {e}")))?
+            .map_err(|e| Failure::failed(format!("the MCP session ended with an error: {e}")))?;
+        tracing::info!(?reason, "MCP session ended");
+    }
     drop(upstream);
     Ok(())
+}
+
+/// How long a stopping server waits for writes in flight to finish.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Resolves with the signal's name at SIGTERM or SIGINT (Ctrl-C).
+async fn shutdown_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+            (Ok(mut term), Ok(mut int)) => tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = int.recv() => "SIGINT",
+            },
+            _ => std::future::pending().await,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        match tokio::signal::ctrl_c().await {
+            Ok(()) => "Ctrl-C",
+            Err(_) => std::future::pending().await,
+        }
+    }
 }
 
 /// `tools`: the table of tools these flags expose.

@@ -4,6 +4,7 @@
 mod binary;
 mod harness;
 
+mod audit;
 mod bad_input;
 mod cli;
 mod docs;
