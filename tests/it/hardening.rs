@@ -465,3 +465,32 @@ async fn max_role_refuses_a_role_it_does_not_rank_and_checks_aliases_resolved() 
     h.ok("fixture_grant_seat", json!({"user_id": "user_05", "role": "user"})).await;
     assert_eq!(fake.requests().len(), 1);
 }
+
+// 9. Aggregates that refuse to overflow.
+
+#[tokio::test]
+async fn hostile_u64_max_counts_fail_their_source_with_the_field_named() {
+    use fake_admin_api::{ClaudeCodeRecord, Dataset, UsageRow, User};
+    let mut d = Dataset::empty();
+    d.users.push(User::new("user_1", "ana@x.io", "Ana", "developer"));
+    // Two records whose sessions add past u64::MAX.
+    for _ in 0..2 {
+        d.claude_code.push(ClaudeCodeRecord::user("2026-03-01", "ana@x.io").sessions(u64::MAX).lines(1, 0).to_json());
+    }
+    for model in ["claude-sonnet-4-5", "claude-opus-4-1"] {
+        let mut usage = UsageRow::new("2026-03-01", model);
+        usage.output_tokens = u64::MAX;
+        d.usage.push(usage);
+    }
+    let h = Harness::start(d).await;
+    let m =
+        h.ok("claude_code_get_normalized_metrics", json!({"start_date": "2026-03-01", "end_date": "2026-03-01"})).await;
+    let sources = &m["metadata"]["sources"];
+    assert_eq!(m["metadata"]["partial"], true, "{m}");
+    let code = sources["claude_code"]["error"].as_str().unwrap_or_default();
+    assert!(code.contains("core_metrics.num_sessions") && code.contains("larger than the largest count"), "{sources}");
+    let usage = sources["messages_usage"]["error"].as_str().unwrap_or_default();
+    assert!(usage.contains("output_tokens"), "{sources}");
+    assert_eq!(m["total_chat_interactions"], Value::Null, "unknown is not a wrapped number");
+    assert_eq!(m["total_seats"], 1, "the other sources still answer");
+}
