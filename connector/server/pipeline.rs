@@ -15,7 +15,7 @@ use rmcp::model::Tool;
 
 use super::audit::{AuditLog, Outcome};
 use super::policy::{Policy, Refusal};
-use super::result_cap::{DEFAULT_MAX_RESULT_BYTES, cap};
+use super::result_cap::{DEFAULT_MAX_RESULT_BYTES, cap, json_len, split};
 use super::summary;
 use crate::runtime::{
     Error, Http, Invocation, JsonObject, Progress, Registry, RequestIds, ServerDefinition, ToolDefinition, Value,
@@ -533,11 +533,16 @@ impl Connector {
     }
 
     /// The capped value, its summary line and its text.
+    /// structuredContent and the text share `--max-result-bytes`: the value takes at most
+    /// [`split`] of it, and the text (with the result note) what the value leaves.
     fn shape(&self, tool: &'static ToolDefinition, arguments: &JsonObject, value: Value) -> Answer {
-        let value = cap(value, tool.result_shape, self.limits.max_result_bytes);
+        let max = self.limits.max_result_bytes;
+        let value = cap(value, tool.result_shape, split(max));
         let fields = tool.fields_argument.and_then(|name| arguments.get(name));
         let summary = summary::line(tool.result_shape, &value);
-        let text = summary::text(&summary, &value, fields);
+        let note = self.result_note.as_ref().map_or(0, |note| note.len() + 1);
+        let budget = max.saturating_sub(json_len(&value) + note);
+        let text = summary::text(&summary, &value, fields, tool.result_shape, budget);
         Answer { tool, value, summary, text }
     }
 

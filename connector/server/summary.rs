@@ -69,17 +69,45 @@ pub fn line(shape: ResultShape, value: &Value) -> String {
         }
     };
     if let Some(truncated) = value.get(envelope::TRUNCATED) {
-        line.push_str(&format!(
-            "; cut to the first {} of {} items to stay small (see truncated.next)",
-            truncated["returned"], truncated["total"]
-        ));
+        if truncated.get("returned").is_some() {
+            line.push_str(&format!(
+                "; cut to the first {} of {} items to stay small (see truncated.next)",
+                truncated["returned"], truncated["total"]
+            ));
+        } else {
+            line.push_str("; long values cut to stay small (see truncated)");
+        }
     }
     line
 }
 
 /// The text content of a successful result: the summary line, then the JSON, with each
-/// listed item kept to `fields` when the call names some.
-pub fn text(summary: &str, value: &Value, fields: Option<&Value>) -> String {
+/// listed item kept to `fields` when the call names some, within `budget` bytes: JSON
+/// that does not fit (it is in structuredContent already) is cut to what fits, or left out.
+pub fn text(summary: &str, value: &Value, fields: Option<&Value>, shape: ResultShape, budget: usize) -> String {
+    let whole = shown(summary, value, fields);
+    if whole.len() <= budget {
+        return whole;
+    }
+    let header = format!("{summary} (text cut to fit --max-result-bytes; structuredContent has the full result)");
+    let room = budget.saturating_sub(header.len() + 1);
+    if room >= MIN_TEXT_JSON {
+        let cut = super::result_cap::cap(value.clone(), shape, room);
+        let text = format!("{header}\n{}", shown("", &cut, fields).trim_start());
+        if text.len() <= budget {
+            return text;
+        }
+    }
+    let pointer =
+        format!("{summary}\n(the data is in structuredContent; not repeated here to stay within --max-result-bytes)");
+    if pointer.len() <= budget { pointer } else { summary.chars().take(budget / 4).collect() }
+}
+
+/// Below this many bytes, the text only points to structuredContent.
+const MIN_TEXT_JSON: usize = 256;
+
+/// The summary line, then the JSON, with each listed item kept to `fields`.
+fn shown(summary: &str, value: &Value, fields: Option<&Value>) -> String {
     let wanted: Vec<&str> = fields.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
     if wanted.is_empty() {
         return format!("{summary}\n{value}");
@@ -114,7 +142,7 @@ mod tests {
     fn fields_keep_the_text_small_in_the_order_asked() {
         let page = json!({"data": [{"id": "u1", "email": "a@x.io", "role": "user", "name": "A"}], "page": 1, "per_page": 1, "has_more": false});
         let summary = line(ResultShape::Page(&USER), &page);
-        let text = text(&summary, &page, Some(&json!(["role", "id"])));
+        let text = text(&summary, &page, Some(&json!(["role", "id"])), ResultShape::Page(&USER), 4096);
         let (summary, json) = text.split_once('\n').unwrap();
         assert!(summary.ends_with("(fields: role, id)"), "{summary}");
         assert_eq!(json, r#"{"data":[{"role":"user","id":"u1"}],"page":1,"per_page":1,"has_more":false}"#);

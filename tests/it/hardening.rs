@@ -494,3 +494,54 @@ async fn hostile_u64_max_counts_fail_their_source_with_the_field_named() {
     assert_eq!(m["total_chat_interactions"], Value::Null, "unknown is not a wrapped number");
     assert_eq!(m["total_seats"], 1, "the other sources still answer");
 }
+
+// 8. Results bounded as a whole.
+
+/// The bytes a result puts in the message: its text blocks and its structuredContent.
+fn message_bytes(result: &rmcp::model::CallToolResult) -> usize {
+    let structured = result.structured_content.as_ref().map_or(0, |value| serde_json::to_vec(value).unwrap().len());
+    crate::harness::text_of(result).len() + structured
+}
+
+async fn capped(fake: &FakeAdminApi, max_result_bytes: usize) -> Harness {
+    use claude_code_connector::server::Limits;
+    Harness::with_connector(fake.clone(), fast_config(&fake.base_url()), |c| {
+        c.with_limits(Limits { max_result_bytes, ..Limits::default() })
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_20_mb_object_is_cut_to_the_cap_keeping_its_keys() {
+    let fake = FakeAdminApi::start(seed()).await;
+    fake.with_state(|d| d.workspaces.push(fake_admin_api::Workspace::new("wrkspc_big", &"x".repeat(20 << 20))));
+    let h = capped(&fake, 4096).await;
+    let result = h.call("claude_code_get_workspace", json!({"workspace_id": "wrkspc_big"})).await;
+    assert_ne!(result.is_error, Some(true), "{}", crate::harness::text_of(&result));
+    assert!(message_bytes(&result) <= 4096, "{} bytes", message_bytes(&result));
+    let out = result.structured_content.clone().unwrap();
+    assert_eq!(out["id"], "wrkspc_big");
+    for key in ["id", "type", "name", "created_at", "archived_at", "display_color"] {
+        assert!(out.get(key).is_some(), "the cut object keeps `{key}`: {out}");
+    }
+    assert!(out["name"].as_str().unwrap().ends_with("…[cut]"), "{out}");
+    assert_eq!(out["truncated"]["cut"], json!(["name"]), "{out}");
+    let text = crate::harness::text_of(&result);
+    assert!(text.lines().next().unwrap().contains("long values cut"), "{text}");
+}
+
+#[tokio::test]
+async fn text_and_structured_content_together_stay_within_the_cap() {
+    let fake = FakeAdminApi::start(seed()).await;
+    let h = capped(&fake, 4096).await;
+    // 65 users: the page is cut, and the text does not repeat it past the budget.
+    let result = h.call("claude_code_list_users", json!({"per_page": 100})).await;
+    assert_ne!(result.is_error, Some(true), "{}", crate::harness::text_of(&result));
+    assert!(message_bytes(&result) <= 4096, "{} bytes", message_bytes(&result));
+    let out = result.structured_content.clone().unwrap();
+    let returned = out["truncated"]["returned"].as_u64().expect("cut with a note");
+    assert!(returned > 0 && returned < 65, "{returned}");
+    assert_eq!(out["data"].as_array().unwrap().len() as u64, returned);
+    // A small result is still repeated whole in the text.
+    h.ok("claude_code_get_user", json!({"user_id": "user_05"})).await;
+}
