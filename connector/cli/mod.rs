@@ -90,7 +90,8 @@ pub struct ToolFilterArgs {
 #[derive(Args, Debug, Clone)]
 #[command(next_help_heading = "Least privilege")]
 pub struct WriteLimitArgs {
-    /// Confine every write that targets a workspace (update, archive, members) to these workspace IDs.
+    /// Confine every write that targets a workspace (update, archive, members, API keys) to these
+    /// workspace IDs; `default` allows the Default Workspace (API keys with no workspace).
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_WORKSPACES", value_name = "ID,...")]
     pub workspaces: Option<String>,
     /// Refuse to invite or promote anyone above this organization role (user, managed, claude_code_user, developer, billing).
