@@ -206,6 +206,10 @@ pub struct Tool {
     /// A report whose rows the connector can roll up: the generated arguments
     /// `period`, `group_by` (unless the API groups), `sort` and `top`.
     pub aggregation: Option<Aggregation>,
+    /// The read tool and output field that tell which workspace the write's target belongs to.
+    pub workspace_lookup: Option<WorkspaceLookup>,
+    /// The read tool to call to see whether a write whose outcome is unknown was applied.
+    pub check_with: Option<String>,
 }
 
 /// How a report tool's rows are rolled up locally.
@@ -214,6 +218,13 @@ pub struct Aggregation {
     /// The tool's own argument whose values name the dimensions the API grouped by; when
     /// absent, the generated `group_by` argument groups locally.
     pub upstream_group_by: Option<String>,
+}
+
+/// `guards.workspace_of`, checked.
+#[derive(Debug, Clone)]
+pub struct WorkspaceLookup {
+    pub tool: String,
+    pub field: String,
 }
 
 impl Tool {

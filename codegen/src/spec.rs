@@ -294,6 +294,21 @@ pub struct Guards {
     /// The argument carrying an organization role being granted (`--max-role`).
     #[serde(default)]
     pub org_role: Option<String>,
+    /// A read tool that tells which workspace the write's target belongs to
+    /// (`--workspaces`), when no argument names it.
+    #[serde(default)]
+    pub workspace_of: Option<WorkspaceOf>,
+    /// Why `--workspaces` does not apply to a write whose path names a workspace-scoped object.
+    #[serde(default)]
+    pub workspace_exempt: Option<String>,
+}
+
+/// `guards.workspace_of`: run `tool` with the write's ID arguments and read `field`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceOf {
+    pub tool: String,
+    pub field: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -95,7 +95,8 @@ pub struct ToolFilterArgs {
 #[derive(Args, Debug, Clone)]
 #[command(next_help_heading = "Least privilege")]
 pub struct WriteLimitArgs {
-    /// Confine every write that targets a workspace (update, archive, members) to these workspace IDs.
+    /// Confine every write that targets a workspace (update, archive, members, API keys) to these
+    /// workspace IDs; `default` allows the Default Workspace (API keys with no workspace).
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_WORKSPACES", value_name = "ID,...")]
     pub workspaces: Option<String>,
     /// Refuse to invite or promote anyone above this organization role (user, managed, claude_code_user, developer, billing).
@@ -382,7 +383,13 @@ pub fn serve(args: &ServeArgs, sandbox: bool) -> ExitCode {
         None if args.http.tenants.is_some() => Err(Failure::usage(format!(
             "--tenants ({TENANTS_VAR}) is for serving over HTTP: add --http ADDR, or drop it to serve on stdio"
         ))),
-        None => runtime().and_then(|runtime| runtime.block_on(run_server(args, sandbox))),
+        None => runtime().and_then(|runtime| {
+            let outcome = runtime.block_on(run_server(args, sandbox));
+            // Not a plain drop: that would wait for the blocking read of stdin, which a
+            // signal leaves open.
+            runtime.shutdown_background();
+            outcome
+        }),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -401,14 +408,31 @@ async fn run_server(args: &ServeArgs, sandbox: bool) -> Result<(), Failure> {
     }
     tracing::info!(tools = connector.tool_count(), sandbox, "serving MCP on stdio");
     let running = connector
+        .clone()
         .serve(rmcp::transport::stdio())
         .await
         .map_err(|e| Failure::failed(format!("MCP handshake failed: {e}")))?;
     // After the handshake, so `initialize` is not kept waiting for the root certificates.
     upstream.http.prepare_in_background();
-    let reason =
-        running.waiting().await.map_err(|e| Failure::failed(format!("the MCP session ended with an error: {e}")))?;
-    tracing::info!(?reason, "MCP session ended");
+    // On its own task, so a signal does not drop the session while writes are in flight.
+    let mut session = tokio::spawn(running.waiting());
+    let ended = tokio::select! {
+        ended = &mut session => Some(ended),
+        signal = shutdown_signal() => {
+            tracing::warn!(signal, "stopping: letting writes in flight finish (at most {} s)", SHUTDOWN_GRACE.as_secs());
+            None
+        }
+    };
+    let unknown = connector.drain(SHUTDOWN_GRACE).await;
+    if unknown > 0 {
+        tracing::error!(unknown, "writes still in flight at shutdown were audited as `unknown`");
+    }
+    if let Some(ended) = ended {
+        let reason = ended
+            .map_err(|e| Failure::failed(format!("the MCP session ended with an error: {e}")))?
+            .map_err(|e| Failure::failed(format!("the MCP session ended with an error: {e}")))?;
+        tracing::info!(?reason, "MCP session ended");
+    }
     drop(upstream);
     Ok(())
 }
@@ -496,6 +520,31 @@ pub fn token(json: bool) -> ExitCode {
         format!("token:        {token}\ntoken_sha256: {token_sha256}\n")
     };
     print_stdout(&text)
+}
+
+/// How long a stopping server waits for writes in flight to finish.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Resolves with the signal's name at SIGTERM or SIGINT (Ctrl-C).
+async fn shutdown_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+            (Ok(mut term), Ok(mut int)) => tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = int.recv() => "SIGINT",
+            },
+            _ => std::future::pending().await,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        match tokio::signal::ctrl_c().await {
+            Ok(()) => "Ctrl-C",
+            Err(_) => std::future::pending().await,
+        }
+    }
 }
 
 /// `tools`: the table of tools these flags expose.

@@ -18,6 +18,21 @@ pub const TOOL_NAME: &str = "claude_code";
 
 /// Where Claude Code records come from, for error messages.
 const CLAUDE_CODE_PATH: &str = "/v1/organizations/usage_report/claude_code";
+/// Where the messages usage report comes from, for error messages.
+const MESSAGES_USAGE_PATH: &str = "/v1/organizations/usage_report/messages";
+
+/// Adds an upstream count to a running total; a sum past `u64::MAX` fails the source
+/// with an error naming the field (a wrapped or saturated total would be a wrong number).
+fn add(total: &mut u64, value: u64, path: &str, field: &str) -> Result<(), Error> {
+    *total = total.checked_add(value).ok_or_else(|| Error::Decode {
+        path: path.into(),
+        message: format!(
+            "the sum of `{field}` is larger than the largest count ({}), so it cannot be computed",
+            u64::MAX
+        ),
+    })?;
+    Ok(())
+}
 
 /// Source names, as keys of `metadata.sources` and in error messages.
 const CLAUDE_CODE: &str = "claude_code";
@@ -31,7 +46,7 @@ const USERS: &str = "users";
 /// `partial`. When all four sources fail this is an error.
 pub fn aggregate(start: &Date, end: &Date, sources: SourceResults) -> Result<CodingToolMetrics, Error> {
     let code = sources.claude_code.result;
-    let tokens = sources.messages_usage.result.map(|buckets| summarize_tokens(&buckets));
+    let tokens = sources.messages_usage.result.and_then(|buckets| summarize_tokens(&buckets));
     let org_cost = sources.cost_report.result;
     let seats = sources.users.result.map(|users| count_seats(&users));
 
@@ -144,21 +159,24 @@ fn count_seats(users: &[User]) -> u64 {
 }
 
 /// Token totals over every row of every bucket of the messages usage report.
-fn summarize_tokens(buckets: &[UsageBucket]) -> OrganizationTokens {
+fn summarize_tokens(buckets: &[UsageBucket]) -> Result<OrganizationTokens, Error> {
     let mut totals = OrganizationTokens {
         uncached_input_tokens: 0,
         cache_creation_input_tokens: 0,
         cache_read_input_tokens: 0,
         output_tokens: 0,
     };
+    let p = MESSAGES_USAGE_PATH;
     for row in buckets.iter().flat_map(|bucket| &bucket.results) {
-        totals.uncached_input_tokens += row.uncached_input_tokens;
-        totals.cache_creation_input_tokens +=
-            row.cache_creation.ephemeral_1h_input_tokens + row.cache_creation.ephemeral_5m_input_tokens;
-        totals.cache_read_input_tokens += row.cache_read_input_tokens;
-        totals.output_tokens += row.output_tokens;
+        add(&mut totals.uncached_input_tokens, row.uncached_input_tokens, p, "uncached_input_tokens")?;
+        let creation = &row.cache_creation;
+        let field = "cache_creation.ephemeral_*_input_tokens";
+        add(&mut totals.cache_creation_input_tokens, creation.ephemeral_1h_input_tokens, p, field)?;
+        add(&mut totals.cache_creation_input_tokens, creation.ephemeral_5m_input_tokens, p, field)?;
+        add(&mut totals.cache_read_input_tokens, row.cache_read_input_tokens, p, "cache_read_input_tokens")?;
+        add(&mut totals.output_tokens, row.output_tokens, p, "output_tokens")?;
     }
-    totals
+    Ok(totals)
 }
 
 /// Running totals of one terminal type.
@@ -299,20 +317,22 @@ fn add_record(summary: &mut CodeSummary, record: &ClaudeCodeRecord) -> Result<()
         summary.active_users.insert(email.to_string());
     }
 
+    let p = CLAUDE_CODE_PATH;
     let core = &record.core_metrics;
-    summary.sessions += core.num_sessions;
-    summary.lines_added += core.lines_of_code.added;
-    summary.commits += core.commits_by_claude_code;
-    summary.pull_requests += core.pull_requests_by_claude_code;
+    add(&mut summary.sessions, core.num_sessions, p, "core_metrics.num_sessions")?;
+    add(&mut summary.lines_added, core.lines_of_code.added, p, "core_metrics.lines_of_code.added")?;
+    add(&mut summary.commits, core.commits_by_claude_code, p, "core_metrics.commits_by_claude_code")?;
+    add(&mut summary.pull_requests, core.pull_requests_by_claude_code, p, "core_metrics.pull_requests_by_claude_code")?;
     for actions in record.tool_actions.values() {
-        summary.acceptances += actions.accepted;
-        summary.suggestions += actions.accepted + actions.rejected;
+        add(&mut summary.acceptances, actions.accepted, p, "tool_actions.*.accepted")?;
+        add(&mut summary.suggestions, actions.accepted, p, "tool_actions.*.accepted + rejected")?;
+        add(&mut summary.suggestions, actions.rejected, p, "tool_actions.*.accepted + rejected")?;
     }
 
     let editor = summary.editors.entry(record.terminal_type.clone()).or_default();
-    editor.sessions += core.num_sessions;
-    editor.lines_added += core.lines_of_code.added;
-    editor.lines_removed += core.lines_of_code.removed;
+    add(&mut editor.sessions, core.num_sessions, p, "core_metrics.num_sessions")?;
+    add(&mut editor.lines_added, core.lines_of_code.added, p, "core_metrics.lines_of_code.added")?;
+    add(&mut editor.lines_removed, core.lines_of_code.removed, p, "core_metrics.lines_of_code.removed")?;
     if let Some(email) = person {
         editor.users.insert(email.to_string());
     }
@@ -335,10 +355,10 @@ fn add_record(summary: &mut CodeSummary, record: &ClaudeCodeRecord) -> Result<()
             cache_creation: 0,
             cost: Cents::ZERO,
         });
-        model.input += entry.tokens.input;
-        model.output += entry.tokens.output;
-        model.cache_read += entry.tokens.cache_read;
-        model.cache_creation += entry.tokens.cache_creation;
+        add(&mut model.input, entry.tokens.input, p, "model_breakdown.*.tokens.input")?;
+        add(&mut model.output, entry.tokens.output, p, "model_breakdown.*.tokens.output")?;
+        add(&mut model.cache_read, entry.tokens.cache_read, p, "model_breakdown.*.tokens.cache_read")?;
+        add(&mut model.cache_creation, entry.tokens.cache_creation, p, "model_breakdown.*.tokens.cache_creation")?;
         model.cost = model.cost.checked_add(cost).ok_or_else(unusable)?;
     }
     Ok(())

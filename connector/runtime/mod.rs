@@ -25,7 +25,7 @@ pub use presentation::Presentation;
 pub use progress::Progress;
 pub use registry::{
     Aggregation, Annotations, Group, Invocation, Invoked, OutputSchema, PromptArgument, PromptDefinition, Registry,
-    ResultShape, ServerDefinition, ToolDefinition, ToolKind, schema_of,
+    ResultShape, ServerDefinition, ToolDefinition, ToolKind, WorkspaceLookup, schema_of,
 };
 pub use serde;
 pub use serde_json::Value;

@@ -138,6 +138,11 @@ pub struct ToolDefinition {
     pub workspace_argument: Option<&'static str>,
     /// The argument carrying an organization role being granted (`--max-role` caps it).
     pub org_role_argument: Option<&'static str>,
+    /// How `--workspaces` learns the workspace of a write's target when no argument names
+    /// it: a read tool run with the write's ID arguments, and the field of its result.
+    pub workspace_lookup: Option<WorkspaceLookup>,
+    /// The read tool that shows whether a write was applied (named when its outcome is unknown).
+    pub check_with: Option<&'static str>,
     /// The arguments holding object IDs: what a call targets (for the audit log).
     pub id_arguments: &'static [&'static str],
     pub result_shape: ResultShape,
@@ -161,6 +166,14 @@ impl Aggregation {
     pub const GROUP_BY: &'static str = "group_by";
     pub const SORT: &'static str = "sort";
     pub const TOP: &'static str = "top";
+}
+
+/// `guards.workspace_of` of the spec: run `tool` with the write's ID arguments and read
+/// `field` of its result (a workspace ID; null means the Default Workspace).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkspaceLookup {
+    pub tool: &'static str,
+    pub field: &'static str,
 }
 
 /// The JSON Schema of a Rust type, rooted at an object, without `$schema` noise.
@@ -243,6 +256,12 @@ pub type Invoked<'a> =
 /// `tools::Call`).
 pub trait Invocation: Send + Sync + std::fmt::Debug {
     fn invoke<'a>(&'a self, http: &'a super::Http) -> Invoked<'a>;
+
+    /// The organization role the call grants, as decoded (aliases resolved), for tools
+    /// with an `org_role` guard.
+    fn granted_role(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// Checks the arguments of the tool at an index of [`Registry::tools`].

@@ -1,6 +1,9 @@
-//! The audit trail: one JSON line per write tool call (or refused write), to stderr
-//! or to `--audit-log FILE`: when, which tool with which arguments, the IDs it
-//! targets, the outcome and the API's request ids.
+//! The audit trail: JSON lines for write tool calls, to stderr or to `--audit-log FILE`:
+//! when, which tool with which arguments, the IDs it targets, the outcome and the API's
+//! request ids. A write that is sent has two lines with the same `call_id`: `pending`,
+//! written before the request goes out (if it cannot be written, nothing is sent), then
+//! its outcome (`ok`, `error`, or `unknown` when it cannot be known). A write refused or
+//! rejected before sending has one line.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -17,6 +20,8 @@ const MAX_VALUE_CHARS: usize = 200;
 /// How a call ended, as the audit line says it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
+    /// About to be sent; the outcome follows in another line with the same `call_id`.
+    Pending,
     Ok,
     /// The tool or the API refused or failed; the message as the client saw it.
     Error(String),
@@ -24,6 +29,9 @@ pub enum Outcome {
     Refused(String),
     Cancelled,
     TimedOut,
+    /// Sent, but whether it was applied cannot be known (a timeout, a cancellation or a
+    /// shutdown after sending); the message says why and how to check.
+    Unknown(String),
 }
 
 enum Sink {
@@ -60,9 +68,18 @@ impl AuditLog {
         AuditLog { sink: Arc::clone(&self.sink), caller: Some(Arc::from(caller)) }
     }
 
-    /// Records one write call. Failing to write the audit line is logged, never fatal.
-    pub fn record(&self, tool: &ToolDefinition, arguments: &JsonObject, outcome: &Outcome, request_ids: &[String]) {
+    /// Records one line of a write call. A failure is logged and returned: the pipeline
+    /// refuses to send a write whose `pending` line could not be written.
+    pub fn record(
+        &self,
+        call_id: &str,
+        tool: &ToolDefinition,
+        arguments: &JsonObject,
+        outcome: &Outcome,
+        request_ids: &[String],
+    ) -> std::io::Result<()> {
         let mut line = audit_line(tool, arguments, outcome, request_ids);
+        line["call_id"] = json!(call_id);
         if let Some(caller) = &self.caller {
             line["tenant"] = json!(caller);
         }
@@ -73,9 +90,10 @@ impl AuditLog {
             Sink::Stderr => std::io::stderr().lock().write_all(line.as_bytes()),
             Sink::File(file) => file.write_all(line.as_bytes()).and_then(|()| file.flush()),
         };
-        if let Err(error) = written {
+        if let Err(error) = &written {
             tracing::error!(%error, "cannot write the audit log");
         }
+        written
     }
 }
 
@@ -88,11 +106,13 @@ pub fn audit_line(tool: &ToolDefinition, arguments: &JsonObject, outcome: &Outco
         .collect();
     let arguments: Map<String, Value> = arguments.iter().map(|(k, v)| (k.clone(), bounded(v))).collect();
     let (status, message) = match outcome {
+        Outcome::Pending => ("pending", None),
         Outcome::Ok => ("ok", None),
         Outcome::Error(message) => ("error", Some(message.as_str())),
         Outcome::Refused(message) => ("refused", Some(message.as_str())),
         Outcome::Cancelled => ("cancelled", None),
         Outcome::TimedOut => ("timed_out", None),
+        Outcome::Unknown(message) => ("unknown", Some(message.as_str())),
     };
     let mut line = json!({
         "audit": "write",

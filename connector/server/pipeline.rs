@@ -4,8 +4,10 @@
 //! write's outcome, and shape the result (cap, summary, text). Every stage is a step
 //! of [`Connector::call`]; nothing else can run a tool.
 
+use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use futures_util::FutureExt;
@@ -13,8 +15,8 @@ use rmcp::model::Tool;
 
 use super::aggregate;
 use super::audit::{AuditLog, Outcome};
-use super::policy::Policy;
-use super::result_cap::{DEFAULT_MAX_RESULT_BYTES, cap};
+use super::policy::{Policy, Refusal};
+use super::result_cap::{DEFAULT_MAX_RESULT_BYTES, cap, json_len, split};
 use super::{render, summary};
 use crate::runtime::{
     Error, Http, Invocation, JsonObject, Progress, Registry, RequestIds, ServerDefinition, ToolDefinition, Value,
@@ -147,6 +149,37 @@ pub struct Connector {
     instructions: Arc<str>,
     /// A line that opens every result's text (the sandbox says so).
     result_note: Option<Arc<str>>,
+    /// Writes sent and not yet concluded, so a shutdown can wait for them.
+    writes: Arc<Writes>,
+}
+
+/// The writes in flight: their `pending` line is written, their outcome not yet.
+#[derive(Default)]
+struct Writes {
+    /// By `call_id`: the tool and its arguments, for the line a shutdown writes.
+    open: Mutex<BTreeMap<String, (&'static ToolDefinition, JsonObject)>>,
+    /// Told whenever a write concludes.
+    concluded: tokio::sync::Notify,
+    /// Set by [`Connector::drain`]: new writes are refused.
+    closing: AtomicBool,
+}
+
+impl Writes {
+    fn open(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, (&'static ToolDefinition, JsonObject)>> {
+        self.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A fresh id shared by a write's `pending` line and its outcome line.
+fn new_call_id() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    static START: OnceLock<String> = OnceLock::new();
+    let start = START.get_or_init(|| {
+        let micros =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_micros());
+        format!("{:x}{:x}", std::process::id(), micros)
+    });
+    format!("call_{start}_{}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 impl Connector {
@@ -166,6 +199,7 @@ impl Connector {
             limits: Limits::default(),
             instructions: Arc::from(registry.server.instructions),
             result_note: None,
+            writes: Arc::default(),
         }
     }
 
@@ -241,42 +275,133 @@ impl Connector {
 
     /// Runs one tool call through every stage, until it ends or `cancelled` completes.
     pub async fn call(&self, request: CallRequest, cancelled: impl Future<Output = ()>) -> ToolOutcome {
-        let admitted = match self.admit(&request) {
+        let call_id = new_call_id();
+        let admitted = match self.admit(&request, &call_id) {
             Ok(admitted) => admitted,
             Err(failure) => return ToolOutcome::Failure(failure),
         };
         let (http, request_ids) = self.http_for(admitted.tool, request.progress);
+        let started = AtomicBool::new(false);
         let ended = tokio::select! {
-            ended = self.execute(&admitted, &http) => ended,
+            ended = self.execute(&admitted, &request.arguments, &http, &call_id, &started) => ended,
             () = cancelled => Ended::Cancelled,
         };
         let request_ids = request_ids.map(|ids| ids.get()).unwrap_or_default();
-        self.conclude(admitted.tool, &request.arguments, ended, &request_ids)
+        let sent = started.load(Ordering::SeqCst);
+        self.conclude(admitted.tool, &request.arguments, ended, &request_ids, &call_id, sent)
+    }
+
+    /// Waits for the writes in flight to conclude (their outcome audited), at most
+    /// `grace`; a write still running then is audited as `unknown`. Writes that arrive
+    /// meanwhile are refused. Returns how many writes were left unknown.
+    pub async fn drain(&self, grace: Duration) -> usize {
+        self.writes.closing.store(true, Ordering::SeqCst);
+        let waited = tokio::time::timeout(grace, async {
+            loop {
+                let concluded = self.writes.concluded.notified();
+                if self.writes.open().is_empty() {
+                    return;
+                }
+                concluded.await;
+            }
+        })
+        .await;
+        if waited.is_ok() {
+            return 0;
+        }
+        let left = std::mem::take(&mut *self.writes.open());
+        for (call_id, (tool, arguments)) in &left {
+            let message = unknown_message(
+                tool,
+                &format!("the server shut down before it answered (after {} s of grace)", grace.as_secs()),
+            );
+            tracing::warn!(tool = tool.name, "write still in flight at shutdown; its outcome is unknown");
+            self.audit(call_id, tool, arguments, &Outcome::Unknown(message), &[]);
+        }
+        left.len()
     }
 
     /// Resolves the tool under the policy, decodes its arguments and applies the write
-    /// guards; a refused write is audited here.
-    fn admit(&self, request: &CallRequest) -> Result<Admitted, Failure> {
+    /// guards that need no request; a refused write is audited here.
+    fn admit(&self, request: &CallRequest, call_id: &str) -> Result<Admitted, Failure> {
         let Some((index, tool)) = self.registry.tool(&request.tool) else {
             let shown: String = request.tool.chars().take(80).collect();
             return Err(Failure::new(FailureKind::UnknownTool, format!("unknown tool: {shown}")));
         };
         if !self.policy.exposes(tool) {
             let reason = self.policy.hidden_reason(tool);
-            self.audit(tool, &request.arguments, &Outcome::Refused(reason.clone()), &[]);
+            self.audit(call_id, tool, &request.arguments, &Outcome::Refused(reason.clone()), &[]);
             return Err(Failure::new(FailureKind::NotExposed, reason));
         }
         let invocation = (self.registry.decode)(index, &request.arguments).map_err(|error| {
             let message = error.to_string();
-            self.audit(tool, &request.arguments, &Outcome::Error(message.clone()), &[]);
+            self.audit(call_id, tool, &request.arguments, &Outcome::Error(message.clone()), &[]);
             Failure::new(FailureKind::InvalidArgument, message)
         })?;
-        if let Err(refusal) = self.policy.check_call(tool, &request.arguments) {
+        let refused = if !tool.annotations.read_only && self.writes.closing.load(Ordering::SeqCst) {
+            Err(Refusal("refused: the server is shutting down; nothing was sent".to_string()))
+        } else {
+            self.policy.check_call(tool, &request.arguments, invocation.granted_role())
+        };
+        if let Err(refusal) = refused {
             tracing::warn!(tool = tool.name, %refusal, "write refused by policy");
-            self.audit(tool, &request.arguments, &Outcome::Refused(refusal.0.clone()), &[]);
+            self.audit(call_id, tool, &request.arguments, &Outcome::Refused(refusal.0.clone()), &[]);
             return Err(Failure::new(FailureKind::Refused, refusal.0));
         }
         Ok(Admitted { tool, invocation })
+    }
+
+    /// `guards.workspace_of` under `--workspaces`: runs the read tool the spec names with
+    /// the write's ID arguments and checks the workspace it reports. Fails closed.
+    async fn check_workspace_of(&self, tool: &ToolDefinition, arguments: &JsonObject) -> Result<(), Refusal> {
+        let Some(lookup) = tool.workspace_lookup else { return Ok(()) };
+        if !self.policy.confines_workspaces() {
+            return Ok(());
+        }
+        let target = tool
+            .id_arguments
+            .iter()
+            .filter_map(|name| arguments.get(*name).and_then(Value::as_str).map(|id| format!("`{name}` {id}")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let cannot = |why: String| {
+            Refusal(format!(
+                "refused: cannot tell which workspace {target} belongs to ({why}), so --workspaces cannot allow it; nothing was sent"
+            ))
+        };
+        let Some((index, read)) = self.registry.tool(lookup.tool) else {
+            return Err(cannot(format!("the tool {} is missing", lookup.tool)));
+        };
+        let ids: JsonObject = read
+            .id_arguments
+            .iter()
+            .filter_map(|name| arguments.get(*name).map(|value| (name.to_string(), value.clone())))
+            .collect();
+        let invocation = (self.registry.decode)(index, &ids).map_err(|error| cannot(error.to_string()))?;
+        let found = invocation.invoke(&self.http).await.map_err(|error| cannot(format!("{}: {error}", lookup.tool)))?;
+        let workspace = match found.get(lookup.field) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(id)) => Some(id.as_str()),
+            Some(_) => return Err(cannot(format!("`{}` of {} is not a workspace ID", lookup.field, lookup.tool))),
+        };
+        self.policy.check_workspace(workspace, &target)
+    }
+
+    /// Writes a write's `pending` line before it is sent, and keeps it open until its
+    /// outcome; a line that cannot be written stops the write.
+    fn begin_write(&self, tool: &'static ToolDefinition, arguments: &JsonObject, call_id: &str) -> Result<(), Failure> {
+        let Some(audit) = self.audit.as_ref().filter(|_| !tool.annotations.read_only) else { return Ok(()) };
+        if let Err(error) = audit.record(call_id, tool, arguments, &Outcome::Pending, &[]) {
+            return Err(Failure::new(
+                FailureKind::Internal,
+                format!(
+                    "refused: the audit trail cannot be written ({error}), so {} was not sent; fix --audit-log (disk full? permissions?) and try again",
+                    tool.name
+                ),
+            ));
+        }
+        self.writes.open().insert(call_id.to_string(), (tool, arguments.clone()));
+        Ok(())
     }
 
     /// The connection for one call: reporting progress, and keeping request ids for a write's audit line.
@@ -292,25 +417,45 @@ impl Connector {
         (http, Some(ids))
     }
 
-    async fn execute(&self, admitted: &Admitted, http: &Http) -> Ended {
-        let run = AssertUnwindSafe(admitted.invocation.invoke(http)).catch_unwind();
-        match tokio::time::timeout(self.limits.call_timeout, run).await {
-            Ok(Ok(Ok(value))) => Ended::Done(value),
-            Ok(Ok(Err(error))) => Ended::Failed(error),
-            Ok(Err(_)) => Ended::Panicked,
-            Err(_) => Ended::TimedOut,
-        }
+    /// The guards that need a request, the `pending` line, then the call, all under the deadline.
+    async fn execute(
+        &self,
+        admitted: &Admitted,
+        arguments: &JsonObject,
+        http: &Http,
+        call_id: &str,
+        started: &AtomicBool,
+    ) -> Ended {
+        let work = async {
+            if let Err(refusal) = self.check_workspace_of(admitted.tool, arguments).await {
+                return Ended::Refused(refusal.0);
+            }
+            if let Err(failure) = self.begin_write(admitted.tool, arguments, call_id) {
+                return Ended::NotSent(failure);
+            }
+            started.store(true, Ordering::SeqCst);
+            match AssertUnwindSafe(admitted.invocation.invoke(http)).catch_unwind().await {
+                Ok(Ok(value)) => Ended::Done(value),
+                Ok(Err(error)) => Ended::Failed(error),
+                Err(_) => Ended::Panicked,
+            }
+        };
+        tokio::time::timeout(self.limits.call_timeout, work).await.unwrap_or(Ended::TimedOut)
     }
 
-    /// Logs and audits the outcome, and shapes a success for its readers.
+    /// Logs and audits the outcome, and shapes a success for its readers. `sent`: the
+    /// call had started (a write's outcome is unknown if it did not finish).
     fn conclude(
         &self,
         tool: &'static ToolDefinition,
         arguments: &JsonObject,
         ended: Ended,
         ids: &[String],
+        call_id: &str,
+        sent: bool,
     ) -> ToolOutcome {
         let name = tool.name;
+        let write = !tool.annotations.read_only;
         let (outcome, audited) = match ended {
             Ended::Done(value) => {
                 tracing::info!(tool = name, "tool call succeeded");
@@ -332,6 +477,15 @@ impl Connector {
                 let message = error.to_string();
                 (ToolOutcome::Failure(Failure::new(kind, message.clone())), Outcome::Error(message))
             }
+            Ended::Refused(message) => {
+                tracing::warn!(tool = name, refusal = %message, "write refused by policy");
+                (ToolOutcome::Failure(Failure::new(FailureKind::Refused, message.clone())), Outcome::Refused(message))
+            }
+            Ended::NotSent(failure) => {
+                tracing::error!(tool = name, "write not sent: the audit trail cannot be written");
+                // The audit trail just failed; nothing more to record there.
+                return ToolOutcome::Failure(failure);
+            }
             Ended::Panicked => {
                 tracing::error!(tool = name, "tool call panicked");
                 let message = format!(
@@ -342,29 +496,58 @@ impl Connector {
             Ended::TimedOut => {
                 let secs = self.limits.call_timeout.as_secs();
                 tracing::warn!(tool = name, secs, "tool call timed out");
-                let message = format!(
-                    "{name} did not finish within {secs} s, so it was stopped (upstream work aborted); ask for less at once (a shorter date range), or raise --call-timeout"
-                );
-                (ToolOutcome::Failure(Failure::new(FailureKind::Timeout, message)), Outcome::TimedOut)
+                if write && sent {
+                    let message = unknown_message(
+                        tool,
+                        &format!("it did not finish within {secs} s (--call-timeout) and was stopped"),
+                    );
+                    (
+                        ToolOutcome::Failure(Failure::new(FailureKind::Timeout, message.clone())),
+                        Outcome::Unknown(message),
+                    )
+                } else {
+                    let message = format!(
+                        "{name} did not finish within {secs} s, so it was stopped (upstream work aborted); ask for less at once (a shorter date range), or raise --call-timeout"
+                    );
+                    (ToolOutcome::Failure(Failure::new(FailureKind::Timeout, message)), Outcome::TimedOut)
+                }
             }
             Ended::Cancelled => {
                 tracing::info!(tool = name, "tool call cancelled by the client; upstream work aborted");
-                (
-                    ToolOutcome::Failure(Failure::new(FailureKind::Cancelled, "cancelled by the client")),
-                    Outcome::Cancelled,
-                )
+                if write && sent {
+                    let message = unknown_message(tool, "the client cancelled it after it was sent");
+                    (
+                        ToolOutcome::Failure(Failure::new(FailureKind::Cancelled, message.clone())),
+                        Outcome::Unknown(message),
+                    )
+                } else {
+                    (
+                        ToolOutcome::Failure(Failure::new(FailureKind::Cancelled, "cancelled by the client")),
+                        Outcome::Cancelled,
+                    )
+                }
             }
         };
-        self.audit(tool, arguments, &audited, ids);
+        let was_open = self.writes.open().remove(call_id).is_some();
+        // A write a shutdown already recorded as unknown gets no second outcome line.
+        if was_open || !sent {
+            self.audit(call_id, tool, arguments, &audited, ids);
+        }
+        if was_open {
+            self.writes.concluded.notify_waiters();
+        }
         outcome
     }
 
-    /// The result as its readers get it: rolled up when the call asked, capped, with its
-    /// summary line and its text (the summary, then the data as a compact table). The
-    /// summary also travels in the structured value, for clients that read only that.
+    /// The result as its readers get it, capped, with its summary line and its text (the
+    /// summary, then the data as a compact table; a roll-up was computed as the report
+    /// was fetched, by the generated client). The summary also travels in the structured
+    /// value, for clients that read only that. structuredContent and the text share
+    /// `--max-result-bytes`: the value takes at most [`split`] of it, and the text (with
+    /// the result note) what the value leaves.
     fn shape(&self, tool: &'static ToolDefinition, arguments: &JsonObject, value: Value) -> Result<Answer, Failure> {
-        // A roll-up was computed as the report was fetched (by the generated client).
-        let value = cap(value, tool.result_shape, self.limits.max_result_bytes);
+        let max = self.limits.max_result_bytes;
+        let mut value = cap(value, tool.result_shape, split(max));
         let (summary, table) = if aggregate::requested(tool.aggregation, arguments) {
             (aggregate::summary(tool.result_shape, &value), aggregate::table(tool.result_shape, &value))
         } else {
@@ -373,27 +556,53 @@ impl Connector {
             let rendered = render::render(tool.result_shape, &value, &render::Options { fields });
             (summary, rendered.text)
         };
-        let mut value = value;
-        let text = summary::text(&summary, &table, &value);
         if let Value::Object(object) = &mut value {
             object.insert(summary::SUMMARY_FIELD.to_string(), Value::String(summary.clone()));
         }
+        let note = self.result_note.as_ref().map_or(0, |note| note.len() + 1);
+        let budget = max.saturating_sub(json_len(&value) + note);
+        let text = summary::text(&summary, &table, &value, budget);
         Ok(Answer { tool, value, summary, text })
     }
 
-    fn audit(&self, tool: &ToolDefinition, arguments: &JsonObject, outcome: &Outcome, request_ids: &[String]) {
+    /// Records a line of a write call; a failure is logged by the audit log (only a
+    /// `pending` line that cannot be written stops a write, in [`Connector::begin_write`]).
+    fn audit(
+        &self,
+        call_id: &str,
+        tool: &ToolDefinition,
+        arguments: &JsonObject,
+        outcome: &Outcome,
+        request_ids: &[String],
+    ) {
         if let Some(audit) = &self.audit
             && !tool.annotations.read_only
         {
-            audit.record(tool, arguments, outcome, request_ids);
+            let _ = audit.record(call_id, tool, arguments, outcome, request_ids);
         }
     }
+}
+
+/// What the caller reads when a write was sent but its outcome cannot be known.
+fn unknown_message(tool: &ToolDefinition, why: &str) -> String {
+    let check = match tool.check_with {
+        Some(read) => format!("call {read} to see whether it was applied before trying again"),
+        None => "check the organization before trying again".to_string(),
+    };
+    format!(
+        "the outcome of {} is unknown: the request was sent, but {why}. The change may have been applied; {check}",
+        tool.name
+    )
 }
 
 /// How the run stage ended.
 enum Ended {
     Done(Value),
     Failed(Error),
+    /// A guard that needs a request (`workspace_of`) refused it; nothing was sent.
+    Refused(String),
+    /// The `pending` audit line could not be written; nothing was sent.
+    NotSent(Failure),
     Panicked,
     TimedOut,
     Cancelled,

@@ -12,6 +12,10 @@ use crate::generated::ORG_ROLES;
 use crate::generated::tools::TOOL_PREFIX;
 use crate::runtime::{JsonObject, ToolDefinition};
 
+/// The word `--workspaces` takes for the Default Workspace, which has no ID: an object
+/// whose workspace is null belongs to it.
+pub const DEFAULT_WORKSPACE: &str = "default";
+
 /// The operator's limits. The default limits nothing.
 #[derive(Debug, Clone, Default)]
 pub struct Policy {
@@ -104,7 +108,8 @@ impl Policy {
         Ok(self)
     }
 
-    /// Confines every write that targets a workspace to these workspace IDs.
+    /// Confines every write that targets a workspace to these workspace IDs; the word
+    /// [`DEFAULT_WORKSPACE`] allows the Default Workspace (a target with no workspace ID).
     pub fn workspaces(mut self, ids: &str) -> Result<Self, PolicyError> {
         let ids: BTreeSet<String> = list(ids).map(str::to_string).collect();
         if ids.is_empty() {
@@ -144,29 +149,74 @@ impl Policy {
         }
     }
 
-    /// Checks a call's arguments against `--workspaces` and `--max-role`. Values of
-    /// the wrong type are left to the argument checks, which refuse them anyway.
-    pub fn check_call(&self, tool: &ToolDefinition, arguments: &JsonObject) -> Result<(), Refusal> {
+    /// Whether `--workspaces` is set.
+    pub fn confines_workspaces(&self) -> bool {
+        self.workspaces.is_some()
+    }
+
+    /// Checks a call's arguments against `--workspaces` and `--max-role`; `granted_role`
+    /// is the role as decoded (aliases resolved). Fails closed: a role `--max-role` does
+    /// not rank, or cannot read, is refused.
+    pub fn check_call(
+        &self,
+        tool: &ToolDefinition,
+        arguments: &JsonObject,
+        granted_role: Option<&str>,
+    ) -> Result<(), Refusal> {
         if let (Some(allowed), Some(argument)) = (&self.workspaces, tool.workspace_argument)
             && let Some(workspace) = arguments.get(argument).and_then(|v| v.as_str())
             && !allowed.contains(workspace)
         {
             return Err(Refusal(format!(
                 "refused: `{argument}` {workspace} is outside the workspaces this server may change (--workspaces {}); nothing was sent",
-                allowed.iter().cloned().collect::<Vec<_>>().join(",")
+                join(allowed)
             )));
         }
-        if let (Some(max), Some(argument)) = (self.max_role, tool.org_role_argument)
-            && let Some(role) = arguments.get(argument).and_then(|v| v.as_str())
-            && let Some(rank) = ORG_ROLES.iter().position(|r| *r == role)
-            && rank > max
-        {
-            return Err(Refusal(format!(
-                "refused: `{argument}` {role} is above the highest role this server may grant (--max-role {}); nothing was sent",
-                ORG_ROLES[max]
-            )));
+        if let (Some(max), Some(argument)) = (self.max_role, tool.org_role_argument) {
+            let limit = ORG_ROLES[max];
+            let given = arguments.get(argument).is_some_and(|v| !v.is_null());
+            match granted_role {
+                None if given => {
+                    return Err(Refusal(format!(
+                        "refused: cannot tell which role `{argument}` grants, so --max-role {limit} cannot allow it; nothing was sent"
+                    )));
+                }
+                None => {}
+                Some(role) => match ORG_ROLES.iter().position(|r| *r == role) {
+                    None => {
+                        return Err(Refusal(format!(
+                            "refused: `{argument}` {role} is not a role --max-role ranks ({}), so it is not granted under --max-role {limit}; nothing was sent",
+                            ORG_ROLES.join(", ")
+                        )));
+                    }
+                    Some(rank) if rank > max => {
+                        return Err(Refusal(format!(
+                            "refused: `{argument}` {role} is above the highest role this server may grant (--max-role {limit}); nothing was sent"
+                        )));
+                    }
+                    Some(_) => {}
+                },
+            }
         }
         Ok(())
+    }
+
+    /// Checks the workspace a write's target was found in (`guards.workspace_of`);
+    /// `None` is the Default Workspace, allowed only when `--workspaces` lists `default`.
+    pub fn check_workspace(&self, workspace: Option<&str>, target: &str) -> Result<(), Refusal> {
+        let Some(allowed) = &self.workspaces else { return Ok(()) };
+        let (inside, name) = match workspace {
+            Some(id) => (allowed.contains(id), format!("workspace {id}")),
+            None => (allowed.contains(DEFAULT_WORKSPACE), "the Default Workspace".to_string()),
+        };
+        if inside {
+            return Ok(());
+        }
+        let hint = if workspace.is_none() { " (list `default` to allow it)" } else { "" };
+        Err(Refusal(format!(
+            "refused: {target} belongs to {name}, outside the workspaces this server may change (--workspaces {}){hint}; nothing was sent",
+            join(allowed)
+        )))
     }
 
     /// A one-line description for the startup log.
@@ -179,13 +229,17 @@ impl Policy {
             parts.push(format!("tools {}", patterns.iter().map(|p| p.0.as_str()).collect::<Vec<_>>().join(",")));
         }
         if let Some(ids) = &self.workspaces {
-            parts.push(format!("workspaces {}", ids.iter().cloned().collect::<Vec<_>>().join(",")));
+            parts.push(format!("workspaces {}", join(ids)));
         }
         if let Some(rank) = self.max_role {
             parts.push(format!("max role {}", ORG_ROLES[rank]));
         }
         if parts.is_empty() { "no limits".to_string() } else { parts.join("; ") }
     }
+}
+
+fn join(ids: &BTreeSet<String>) -> String {
+    ids.iter().cloned().collect::<Vec<_>>().join(",")
 }
 
 #[cfg(test)]
@@ -233,10 +287,10 @@ mod tests {
     fn workspaces_confine_workspace_writes_only() {
         let policy = Policy::default().workspaces("wrkspc_a,wrkspc_b").unwrap();
         let archive = def(ToolId::ArchiveWorkspace);
-        assert!(policy.check_call(archive, &args(json!({"workspace_id": "wrkspc_a"}))).is_ok());
-        let refusal = policy.check_call(archive, &args(json!({"workspace_id": "wrkspc_c"}))).unwrap_err();
+        assert!(policy.check_call(archive, &args(json!({"workspace_id": "wrkspc_a"})), None).is_ok());
+        let refusal = policy.check_call(archive, &args(json!({"workspace_id": "wrkspc_c"})), None).unwrap_err();
         assert!(refusal.0.contains("wrkspc_c") && refusal.0.contains("--workspaces wrkspc_a,wrkspc_b"), "{refusal}");
-        assert!(policy.check_call(def(ToolId::RemoveUser), &args(json!({"user_id": "user_1"}))).is_ok());
+        assert!(policy.check_call(def(ToolId::RemoveUser), &args(json!({"user_id": "user_1"})), None).is_ok());
         assert!(Policy::default().workspaces("../x").is_err());
     }
 
@@ -245,13 +299,40 @@ mod tests {
         let policy = Policy::default().max_role("developer").unwrap();
         let invite = def(ToolId::CreateInvite);
         for role in ["user", "managed", "claude_code_user", "developer"] {
-            assert!(policy.check_call(invite, &args(json!({"email": "a@b.co", "role": role}))).is_ok(), "{role}");
+            assert!(
+                policy.check_call(invite, &args(json!({"email": "a@b.co", "role": role})), Some(role)).is_ok(),
+                "{role}"
+            );
         }
-        let refusal = policy.check_call(invite, &args(json!({"email": "a@b.co", "role": "billing"}))).unwrap_err();
+        let refusal = policy
+            .check_call(invite, &args(json!({"email": "a@b.co", "role": "billing"})), Some("billing"))
+            .unwrap_err();
         assert!(refusal.0.contains("--max-role developer"), "{refusal}");
         assert!(
-            policy.check_call(def(ToolId::UpdateUserRole), &args(json!({"user_id": "u", "role": "billing"}))).is_err()
+            policy
+                .check_call(
+                    def(ToolId::UpdateUserRole),
+                    &args(json!({"user_id": "u", "role": "billing"})),
+                    Some("billing")
+                )
+                .is_err()
         );
         assert!(Policy::default().max_role("root").unwrap_err().0.contains("use one of: user, managed"));
+        // Fail closed: a role it does not rank, or cannot read, is refused.
+        let unranked = policy.check_call(invite, &args(json!({"role": "owner"})), Some("owner")).unwrap_err();
+        assert!(unranked.0.contains("not a role --max-role ranks"), "{unranked}");
+        assert!(policy.check_call(invite, &args(json!({"role": "x"})), None).is_err());
+    }
+
+    #[test]
+    fn the_default_workspace_is_outside_unless_listed() {
+        let policy = Policy::default().workspaces("wrkspc_a").unwrap();
+        assert!(policy.check_workspace(Some("wrkspc_a"), "API key k").is_ok());
+        assert!(policy.check_workspace(Some("wrkspc_b"), "API key k").unwrap_err().0.contains("workspace wrkspc_b"));
+        let refusal = policy.check_workspace(None, "API key k").unwrap_err();
+        assert!(refusal.0.contains("Default Workspace") && refusal.0.contains("`default`"), "{refusal}");
+        let with_default = Policy::default().workspaces("wrkspc_a,default").unwrap();
+        assert!(with_default.check_workspace(None, "API key k").is_ok());
+        assert!(Policy::default().check_workspace(None, "API key k").is_ok());
     }
 }

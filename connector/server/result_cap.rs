@@ -1,5 +1,11 @@
 //! Large results: a tool result above the byte budget keeps the first items of its
-//! `data` list that fit, and says how many were left out and how to get them.
+//! `data` list that fit, and says how many were left out and how to get them. Whatever
+//! is still too large (an object with no list, a huge value outside the list) has its
+//! long strings and lists cut, with a `truncated` note saying so: no result passes the
+//! budget. Objects keep all their keys, so a cut object keeps its required ones.
+//!
+//! [`split`] shares `--max-result-bytes` between structuredContent and the text, so the
+//! whole message stays within it.
 
 use serde_json::{Value, json};
 
@@ -15,7 +21,7 @@ const NOTE_RESERVE: usize = 512;
 
 /// The size of `value` as JSON, counted without building the text (every result is
 /// measured, and most are sent whole).
-fn json_len(value: &Value) -> usize {
+pub fn json_len(value: &Value) -> usize {
     struct Count(usize);
     impl std::io::Write for Count {
         fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
@@ -33,13 +39,26 @@ fn json_len(value: &Value) -> usize {
     }
 }
 
-/// Cuts `value["data"]` so the whole result fits in `max_bytes`, adding a
-/// `truncated` object that says what was kept and how to ask for the rest.
-/// Results without a `data` list, or that fit, are returned unchanged.
-pub fn cap(mut value: Value, shape: ResultShape, max_bytes: usize) -> Value {
+/// The part of `--max-result-bytes` that structuredContent may take; the rest is kept
+/// for the text (its summary line, and the JSON again when it fits).
+pub fn split(max_bytes: usize) -> usize {
+    max_bytes - max_bytes / 4
+}
+
+/// Cuts `value` so it fits in `max_bytes`: first `value["data"]` to its leading items,
+/// with a `truncated` object that says what was kept and how to ask for the rest; then,
+/// if it is still too large, long strings and lists anywhere in it (see [`shrink`]).
+/// Results that fit are returned unchanged.
+pub fn cap(value: Value, shape: ResultShape, max_bytes: usize) -> Value {
     if json_len(&value) <= max_bytes {
         return value;
     }
+    let value = cut_data(value, shape, max_bytes);
+    if json_len(&value) <= max_bytes { value } else { shrink(value, max_bytes) }
+}
+
+/// Keeps the leading items of `value["data"]` that fit in `max_bytes`.
+fn cut_data(mut value: Value, shape: ResultShape, max_bytes: usize) -> Value {
     let presentation = shape.presentation();
     let list = if value.get(envelope::DATA).is_some() { envelope::DATA } else { envelope::ROWS };
     let Some(Value::Array(items)) = value.get_mut(list) else { return value };
@@ -76,6 +95,89 @@ pub fn cap(mut value: Value, shape: ResultShape, max_bytes: usize) -> Value {
     }
     value[list] = Value::Array(kept);
     value
+}
+
+/// Ends a string that was cut.
+pub const CUT_MARKER: &str = "…[cut]";
+
+/// How hard [`shrink`] cuts, from gentle to harsh: the longest string kept (in
+/// characters) and the most items kept of a list.
+const LEVELS: &[(usize, usize)] = &[(4096, 100), (1024, 50), (256, 20), (64, 5), (32, 1), (0, 0)];
+
+/// Cuts the long strings and lists of `value` (never an object's keys) at the gentlest
+/// level that fits `max_bytes`, and says so in `truncated` (when `value` is an object).
+fn shrink(value: Value, max_bytes: usize) -> Value {
+    let previous = match &value {
+        Value::Object(map) => map.get(envelope::TRUNCATED).cloned(),
+        _ => None,
+    };
+    let mut last = value.clone();
+    for &(chars, items) in LEVELS {
+        let mut paths = Vec::new();
+        let mut cut = cut_values(&value, chars, items, "", &mut paths);
+        if let Value::Object(map) = &mut cut {
+            let mut note = match previous.clone() {
+                Some(Value::Object(note)) => note,
+                _ => serde_json::Map::new(),
+            };
+            note.insert(
+                "reason".into(),
+                json!(format!("the full result is larger than the {max_bytes}-byte limit (--max-result-bytes)")),
+            );
+            paths.truncate(20);
+            note.insert("cut".into(), json!(paths));
+            note.insert(
+                "how".into(),
+                json!(format!(
+                    "strings longer than {chars} characters end in {CUT_MARKER}; lists keep their first {items} items"
+                )),
+            );
+            if note.contains_key("returned")
+                && let Some(Value::Array(data)) = map.get(envelope::DATA)
+            {
+                note.insert("returned".into(), json!(data.len()));
+            }
+            map.insert(envelope::TRUNCATED.into(), Value::Object(note));
+        }
+        if json_len(&cut) <= max_bytes {
+            return cut;
+        }
+        last = cut;
+    }
+    last
+}
+
+/// `value` with strings cut to `chars` characters and lists to `items` items; the paths
+/// of what was cut are added to `paths`.
+fn cut_values(value: &Value, chars: usize, items: usize, path: &str, paths: &mut Vec<String>) -> Value {
+    match value {
+        Value::String(text) if text.chars().count() > chars.max(CUT_MARKER.chars().count()) => {
+            paths.push(if path.is_empty() { "(the result)".to_string() } else { path.to_string() });
+            Value::String(format!("{}{CUT_MARKER}", text.chars().take(chars).collect::<String>()))
+        }
+        Value::Array(list) => {
+            if list.len() > items {
+                paths.push(format!("{path}[{items}..{}]", list.len()));
+            }
+            let kept = list.iter().take(items).enumerate();
+            Value::Array(kept.map(|(i, item)| cut_values(item, chars, items, &format!("{path}[{i}]"), paths)).collect())
+        }
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(key, item)| {
+                    let inner = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                    // The truncated note of the data cut is kept as it is.
+                    let kept = if path.is_empty() && key == envelope::TRUNCATED {
+                        item.clone()
+                    } else {
+                        cut_values(item, chars, items, &inner, paths)
+                    };
+                    (key.clone(), kept)
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 #[cfg(test)]
@@ -128,8 +230,17 @@ mod tests {
     }
 
     #[test]
-    fn results_without_a_data_list_are_not_cut() {
-        let value = json!({"name": "x".repeat(10_000)});
-        assert_eq!(cap(value.clone(), ResultShape::Object(&WORKSPACE), 100), value);
+    fn results_without_a_data_list_are_cut_keeping_every_key() {
+        let value = json!({"id": "wrkspc_1", "name": "x".repeat(10_000), "tags": {"a": "y".repeat(5000)}, "ids": (0..5000).collect::<Vec<_>>()});
+        let capped = cap(value, ResultShape::Object(&WORKSPACE), 1024);
+        assert!(json_len(&capped) <= 1024, "{}", json_len(&capped));
+        assert_eq!(capped["id"], "wrkspc_1");
+        assert!(capped["name"].as_str().unwrap().ends_with(CUT_MARKER));
+        assert!(capped["tags"]["a"].as_str().unwrap().ends_with(CUT_MARKER));
+        assert!(capped["ids"].as_array().unwrap().len() < 5000);
+        let cut = capped["truncated"]["cut"].as_array().unwrap();
+        assert!(cut.contains(&json!("name")) && cut.contains(&json!("tags.a")), "{cut:?}");
+        let small = json!({"name": "x"});
+        assert_eq!(cap(small.clone(), ResultShape::Object(&WORKSPACE), 100), small);
     }
 }

@@ -87,23 +87,52 @@ fn bare_line(shape: ResultShape, value: &Value) -> String {
         }
     };
     if let Some(truncated) = value.get(envelope::TRUNCATED) {
-        line.push_str(&format!(
-            "; cut to the first {} of {} items to stay small (see truncated.next)",
-            truncated["returned"], truncated["total"]
-        ));
+        if truncated.get("returned").is_some() {
+            line.push_str(&format!(
+                "; cut to the first {} of {} items to stay small (see truncated.next)",
+                truncated["returned"], truncated["total"]
+            ));
+        } else {
+            line.push_str("; long values cut to stay small (see truncated)");
+        }
     }
     line
 }
 
-/// The text content of a successful result: the summary line, the table, and what a
-/// cut left out with how to get it.
-pub fn text(summary: &str, table: &str, value: &Value) -> String {
-    let mut text = format!("{summary}\n{table}");
+/// The text content of a successful result, within `budget` bytes: the summary line,
+/// the table, and what a cut left out with how to get it. A table that does not fit is
+/// cut to the rows that do (structuredContent has them all).
+pub fn text(summary: &str, table: &str, value: &Value, budget: usize) -> String {
+    let mut note = String::new();
     if let Some(truncated) = value.get(envelope::TRUNCATED) {
         let field = |name: &str| truncated.get(name).and_then(Value::as_str).unwrap_or_default().to_string();
-        text.push_str(&format!("Only part is shown: {}; {}\n", field("reason"), field("next")));
+        note = format!("Only part is shown: {}; {}\n", field("reason"), field("next"));
     }
-    text
+    let whole = format!("{summary}\n{table}{note}");
+    if whole.len() <= budget {
+        return whole;
+    }
+    let lines: Vec<&str> = table.lines().collect();
+    let mut text = format!("{summary}\n");
+    let cut_note = |shown: usize| {
+        format!(
+            "(table cut to fit --max-result-bytes: {shown} of {} lines shown; structuredContent has the whole result)\n",
+            lines.len()
+        )
+    };
+    let room = budget.saturating_sub(text.len() + note.len() + cut_note(lines.len()).len());
+    let mut shown = 0;
+    for line in &lines {
+        if text.len() + line.len() + 1 > room + summary.len() + 1 {
+            break;
+        }
+        text.push_str(line);
+        text.push('\n');
+        shown += 1;
+    }
+    text.push_str(&cut_note(shown));
+    text.push_str(&note);
+    if text.len() <= budget { text } else { summary.chars().take(budget / 4).collect() }
 }
 
 /// `User`, `API key`: how a heading names a presentation's noun.

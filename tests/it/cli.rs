@@ -148,9 +148,12 @@ async fn a_write_prints_what_it_did_and_is_audited_on_stderr() {
     assert!(row(&out.stdout, "Email") == Some("new.hire@example.com"), "{}", out.stdout);
     assert_eq!(row(&out.stdout, "Status"), Some("pending"));
     assert_eq!(row(&out.stdout, "Role"), Some("developer"));
-    let audit: Value =
-        serde_json::from_str(out.stderr.lines().find(|l| l.starts_with('{')).expect("an audit line")).unwrap();
-    assert_eq!((audit["tool"].as_str(), audit["outcome"].as_str()), (Some("claude_code_create_invite"), Some("ok")));
+    // Two audit lines: `pending` before it was sent, then `ok`.
+    let audit: Vec<Value> =
+        out.stderr.lines().filter(|l| l.starts_with('{')).map(|l| serde_json::from_str(l).unwrap()).collect();
+    let outcomes: Vec<_> = audit.iter().map(|l| (l["tool"].as_str(), l["outcome"].as_str())).collect();
+    let tool = Some("claude_code_create_invite");
+    assert_eq!(outcomes, [(tool, Some("pending")), (tool, Some("ok"))], "{}", out.stderr);
     // --max-role refuses it before anything is sent: a failed call, not a usage error.
     let refused =
         run(&["--sandbox", "call", "create_invite", "--max-role", "developer", "email=a@b.co", "role=billing"], &[])

@@ -1,6 +1,8 @@
 //! Hardening (issue 14), through the real binary or through MCP against the fake:
 //! proxies from the environment, bounded answers, the base-URL variable, the key
-//! scrubbed from upstream text, `retry-after` as an HTTP date, and the audit log's mode.
+//! scrubbed from upstream text, `retry-after` as an HTTP date, the audit log's mode,
+//! write guards without gaps (`workspace_of`, `--max-role` failing closed), results
+//! bounded as a whole, and aggregates that refuse to overflow.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -345,8 +347,201 @@ async fn the_audit_log_file_is_created_readable_by_its_owner_only() {
     .await;
     assert_eq!(out.code, Some(0), "{out:?}");
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-    let line: Value = serde_json::from_str(std::fs::read_to_string(&path).unwrap().trim()).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let line: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(line["arguments"]["email"], "audit.mode@acme.io");
     assert_eq!(mode, 0o600, "mode {mode:o}");
+}
+
+// 7. Write guards without gaps.
+
+fn lines_of(path: &std::path::Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("one JSON object per line: {line}")))
+        .collect()
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ccc-hardening-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn workspaces_confine_api_key_writes_through_the_key_s_workspace() {
+    use claude_code_connector::server::audit::AuditLog;
+    use claude_code_connector::server::policy::Policy;
+    let dir = temp_dir("workspace-of");
+    let path = dir.join("audit.jsonl");
+    let _ = std::fs::remove_file(&path);
+    let fake = FakeAdminApi::start(seed()).await;
+    fake.with_state(|d| d.api_keys.push(fake_admin_api::ApiKey::new("apikey_d", "legacy", "active", None, None)));
+    let audit = AuditLog::file(&path).unwrap();
+    let h = Harness::with_connector(fake.clone(), fast_config(&fake.base_url()), |c| {
+        c.with_policy(Policy::default().workspaces("wrkspc_prod").unwrap()).with_audit(Some(audit))
+    })
+    .await;
+
+    // apikey_c belongs to wrkspc_dev: looked up, refused, never archived.
+    let text = h.err("claude_code_update_api_key", json!({"api_key_id": "apikey_c", "status": "archived"})).await;
+    assert!(text.contains("apikey_c") && text.contains("workspace wrkspc_dev"), "{text}");
+    assert!(text.contains("--workspaces wrkspc_prod") && text.contains("nothing was sent"), "{text}");
+    // A key with no workspace is in the Default Workspace: outside unless `default` is listed.
+    let text = h.err("claude_code_update_api_key", json!({"api_key_id": "apikey_d", "status": "archived"})).await;
+    assert!(text.contains("Default Workspace") && text.contains("`default`"), "{text}");
+    // A key that does not exist: the lookup fails, so the write is refused too.
+    let text = h.err("claude_code_update_api_key", json!({"api_key_id": "apikey_zz", "name": "x"})).await;
+    assert!(text.contains("cannot tell which workspace") && text.contains("no API key `apikey_zz`"), "{text}");
+    let sent: Vec<String> = h.take_requests().iter().map(|r| format!("{} {}", r.method, r.path)).collect();
+    assert_eq!(
+        sent,
+        [
+            "GET /v1/organizations/api_keys/apikey_c",
+            "GET /v1/organizations/api_keys/apikey_d",
+            "GET /v1/organizations/api_keys/apikey_zz",
+        ],
+        "only the lookups were sent"
+    );
+    assert_eq!(fake.with_state(|d| d.api_keys[2].status.clone()), "active");
+
+    // A key of wrkspc_prod is changed.
+    let out = h.ok("claude_code_update_api_key", json!({"api_key_id": "apikey_a", "name": "ci"})).await;
+    assert_eq!(out["name"], "ci");
+    let methods: Vec<String> = h.take_requests().iter().map(|r| r.method.clone()).collect();
+    assert_eq!(methods, ["GET", "POST"]);
+
+    let outcomes: Vec<(String, String)> = lines_of(&path)
+        .iter()
+        .map(|l| (l["targets"]["api_key_id"].as_str().unwrap().to_string(), l["outcome"].as_str().unwrap().to_string()))
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("apikey_c", "refused"),
+        ("apikey_d", "refused"),
+        ("apikey_zz", "refused"),
+        ("apikey_a", "pending"),
+        ("apikey_a", "ok"),
+    ]
+    .iter()
+    .map(|(k, o)| (k.to_string(), o.to_string()))
+    .collect();
+    assert_eq!(outcomes, expected, "every refusal is audited");
+
+    // `default` lets the Default Workspace's keys be changed; without --workspaces nothing is looked up.
+    let h = Harness::with_connector(fake.clone(), fast_config(&fake.base_url()), |c| {
+        c.with_policy(Policy::default().workspaces("wrkspc_prod,default").unwrap())
+    })
+    .await;
+    h.ok("claude_code_update_api_key", json!({"api_key_id": "apikey_d", "name": "kept"})).await;
+    let h = Harness::with_connector(fake.clone(), fast_config(&fake.base_url()), |c| c).await;
+    fake.clear_requests();
+    h.ok("claude_code_update_api_key", json!({"api_key_id": "apikey_c", "name": "free"})).await;
+    assert_eq!(fake.requests().len(), 1, "no lookup without --workspaces");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test]
+async fn max_role_refuses_a_role_it_does_not_rank_and_checks_aliases_resolved() {
+    use claude_code_connector::runtime::Http;
+    use claude_code_connector::server::Connector;
+    use claude_code_connector::server::policy::Policy;
+    let fake = FakeAdminApi::start(seed()).await;
+    let config = fast_config(&fake.base_url());
+    let h = Harness::with_connector(fake.clone(), config.clone(), |_| {
+        Connector::with_registry(&crate::presentation::fixture::tools::REGISTRY, Http::new(config).unwrap())
+            .with_audit(None)
+            .with_policy(Policy::default().max_role("user").unwrap())
+    })
+    .await;
+    // `owner` is not in the real spec's org_roles: --max-role cannot rank it, so it is refused.
+    let text = h.err("fixture_grant_seat", json!({"user_id": "user_05", "role": "owner"})).await;
+    assert!(text.contains("owner") && text.contains("not a role --max-role ranks"), "{text}");
+    // `dev` is an alias of `developer`, which is above `user`.
+    let text = h.err("fixture_grant_seat", json!({"user_id": "user_05", "role": "dev"})).await;
+    assert!(text.contains("developer") && text.contains("--max-role user"), "{text}");
+    assert!(fake.requests().is_empty(), "refused writes send nothing");
+    h.ok("fixture_grant_seat", json!({"user_id": "user_05", "role": "user"})).await;
+    assert_eq!(fake.requests().len(), 1);
+}
+
+// 9. Aggregates that refuse to overflow.
+
+#[tokio::test]
+async fn hostile_u64_max_counts_fail_their_source_with_the_field_named() {
+    use fake_admin_api::{ClaudeCodeRecord, Dataset, UsageRow, User};
+    let mut d = Dataset::empty();
+    d.users.push(User::new("user_1", "ana@x.io", "Ana", "developer"));
+    // Two records whose sessions add past u64::MAX.
+    for _ in 0..2 {
+        d.claude_code.push(ClaudeCodeRecord::user("2026-03-01", "ana@x.io").sessions(u64::MAX).lines(1, 0).to_json());
+    }
+    for model in ["claude-sonnet-4-5", "claude-opus-4-1"] {
+        let mut usage = UsageRow::new("2026-03-01", model);
+        usage.output_tokens = u64::MAX;
+        d.usage.push(usage);
+    }
+    let h = Harness::start(d).await;
+    let m =
+        h.ok("claude_code_get_normalized_metrics", json!({"start_date": "2026-03-01", "end_date": "2026-03-01"})).await;
+    let sources = &m["metadata"]["sources"];
+    assert_eq!(m["metadata"]["partial"], true, "{m}");
+    let code = sources["claude_code"]["error"].as_str().unwrap_or_default();
+    assert!(code.contains("core_metrics.num_sessions") && code.contains("larger than the largest count"), "{sources}");
+    let usage = sources["messages_usage"]["error"].as_str().unwrap_or_default();
+    assert!(usage.contains("output_tokens"), "{sources}");
+    assert_eq!(m["total_chat_interactions"], Value::Null, "unknown is not a wrapped number");
+    assert_eq!(m["total_seats"], 1, "the other sources still answer");
+}
+
+// 8. Results bounded as a whole.
+
+/// The bytes a result puts in the message: its text blocks and its structuredContent.
+fn message_bytes(result: &rmcp::model::CallToolResult) -> usize {
+    let structured = result.structured_content.as_ref().map_or(0, |value| serde_json::to_vec(value).unwrap().len());
+    crate::harness::text_of(result).len() + structured
+}
+
+async fn capped(fake: &FakeAdminApi, max_result_bytes: usize) -> Harness {
+    use claude_code_connector::server::Limits;
+    Harness::with_connector(fake.clone(), fast_config(&fake.base_url()), |c| {
+        c.with_limits(Limits { max_result_bytes, ..Limits::default() })
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_20_mb_object_is_cut_to_the_cap_keeping_its_keys() {
+    let fake = FakeAdminApi::start(seed()).await;
+    fake.with_state(|d| d.workspaces.push(fake_admin_api::Workspace::new("wrkspc_big", &"x".repeat(20 << 20))));
+    let h = capped(&fake, 4096).await;
+    let result = h.call("claude_code_get_workspace", json!({"workspace_id": "wrkspc_big"})).await;
+    assert_ne!(result.is_error, Some(true), "{}", crate::harness::text_of(&result));
+    assert!(message_bytes(&result) <= 4096, "{} bytes", message_bytes(&result));
+    let out = result.structured_content.clone().unwrap();
+    assert_eq!(out["id"], "wrkspc_big");
+    for key in ["id", "type", "name", "created_at", "archived_at", "display_color"] {
+        assert!(out.get(key).is_some(), "the cut object keeps `{key}`: {out}");
+    }
+    assert!(out["name"].as_str().unwrap().ends_with("…[cut]"), "{out}");
+    assert_eq!(out["truncated"]["cut"], json!(["name"]), "{out}");
+    let text = crate::harness::text_of(&result);
+    assert!(text.lines().next().unwrap().contains("long values cut"), "{text}");
+}
+
+#[tokio::test]
+async fn text_and_structured_content_together_stay_within_the_cap() {
+    let fake = FakeAdminApi::start(seed()).await;
+    let h = capped(&fake, 4096).await;
+    // 65 users: the page is cut, and the text does not repeat it past the budget.
+    let result = h.call("claude_code_list_users", json!({"per_page": 100})).await;
+    assert_ne!(result.is_error, Some(true), "{}", crate::harness::text_of(&result));
+    assert!(message_bytes(&result) <= 4096, "{} bytes", message_bytes(&result));
+    let out = result.structured_content.clone().unwrap();
+    let returned = out["truncated"]["returned"].as_u64().expect("cut with a note");
+    assert!(returned > 0 && returned < 65, "{returned}");
+    assert_eq!(out["data"].as_array().unwrap().len() as u64, returned);
+    // A small result is still repeated whole in the text.
+    h.ok("claude_code_get_user", json!({"user_id": "user_05"})).await;
 }

@@ -5,6 +5,7 @@ mod binary;
 mod harness;
 
 mod aggregate;
+mod audit;
 mod bad_input;
 mod cli;
 mod docs;

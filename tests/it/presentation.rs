@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 
 use crate::harness::fast_config;
 
-#[allow(dead_code)]
-mod fixture {
+#[allow(dead_code, clippy::enum_variant_names)]
+pub(crate) mod fixture {
     include!(concat!(env!("OUT_DIR"), "/presentation_fixture.rs"));
 }
 

@@ -132,6 +132,7 @@ fn tool_context(model: &Model, tool: &Tool) -> Value {
         "open_world": a.open_world,
         "workspace_guard": tool.workspace_guard,
         "org_role_guard": tool.org_role_guard,
+        "workspace_lookup": tool.workspace_lookup.as_ref().map(|l| json!({"tool": l.tool, "field": l.field})),
         "kind": a.kind(),
         "http": http,
         "handler": handler,

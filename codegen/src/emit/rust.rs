@@ -1360,6 +1360,14 @@ impl<'a> RustEmitter<'a> {
             None => quote!(::std::option::Option::None),
         };
         let (workspace, org_role) = (optional(&tool.workspace_guard), optional(&tool.org_role_guard));
+        let check_with = optional(&tool.check_with);
+        let lookup = match &tool.workspace_lookup {
+            Some(l) => {
+                let (tool, field) = (&l.tool, &l.field);
+                quote!(::std::option::Option::Some(#rt::WorkspaceLookup { tool: #tool, field: #field }))
+            }
+            None => quote!(::std::option::Option::None),
+        };
         let fields = optional(&tool.fields_argument().map(|a| a.name.clone()));
         let ids = tool.args.iter().filter(|a| matches!(a.kind, ArgKind::Id)).map(|a| a.name.as_str());
         let aggregation = match &tool.aggregation {
@@ -1400,6 +1408,8 @@ impl<'a> RustEmitter<'a> {
                 kind: #rt::ToolKind::#kind,
                 workspace_argument: #workspace,
                 org_role_argument: #org_role,
+                workspace_lookup: #lookup,
+                check_with: #check_with,
                 id_arguments: &[#(#ids),*],
                 result_shape: #shape,
                 fields_argument: #fields,
@@ -1438,6 +1448,15 @@ impl<'a> RustEmitter<'a> {
             let args = Self::args_struct_name(tool);
             let docs = doc(&format!("`{}` with its checked arguments.", tool.name));
             quote!(#docs #variant(super::args::#args),)
+        });
+        let role_arms = self.model.tools.iter().zip(&variants).filter_map(|(tool, variant)| {
+            let arg = tool.arg(tool.org_role_guard.as_deref()?)?;
+            let field = ident(&arg.name);
+            Some(if Self::arg_is_option(arg) {
+                quote!(Call::#variant(args) => args.#field.map(|role| role.as_str()),)
+            } else {
+                quote!(Call::#variant(args) => ::std::option::Option::Some(args.#field.as_str()),)
+            })
         });
         let indices = (0..variants.len()).map(Literal::usize_unsuffixed);
         quote! {
@@ -1495,6 +1514,13 @@ impl<'a> RustEmitter<'a> {
                 impl #rt::Invocation for Call {
                     fn invoke<'a>(&'a self, http: &'a #rt::Http) -> #rt::Invoked<'a> {
                         ::std::boxed::Box::pin(async move { self.run(&super::client::Client::new(http.clone())).await })
+                    }
+                    #[allow(unreachable_patterns)]
+                    fn granted_role(&self) -> ::std::option::Option<&'static str> {
+                        match self {
+                            #(#role_arms)*
+                            _ => ::std::option::Option::None,
+                        }
                     }
                 }
                 fn decode_at(index: usize, arguments: &#rt::JsonObject) -> ::std::result::Result<::std::boxed::Box<dyn #rt::Invocation>, #rt::ArgError> {

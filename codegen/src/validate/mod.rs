@@ -67,6 +67,7 @@ pub fn validate(file: &str, spec: SpecFile) -> Result<ir::Model, Error> {
     };
     check_org_roles(&cx, &spec)?;
     validate_tools(&cx, &spec, &mut model)?;
+    fill_check_with(&mut model);
     model.prompts = prompts::validate_prompts(&cx, &spec, &model)?;
     check_method_names(&cx, &model)?;
     Ok(model)
@@ -101,6 +102,38 @@ fn validate_tools(cx: &Ctx, spec: &SpecFile, model: &mut ir::Model) -> Result<()
         model.tools.push(validated);
     }
     Ok(())
+}
+
+/// For each write, the read tool whose path is the write's own or its longest prefix
+/// (`/workspaces/{workspace_id}` for `/workspaces/{workspace_id}/archive`): what a caller
+/// runs to see whether a write whose outcome is unknown was applied.
+fn fill_check_with(model: &mut ir::Model) {
+    fn template(tool: &ir::Tool) -> Option<String> {
+        let ir::Action::Http(call) = &tool.action else { return None };
+        Some(
+            call.path
+                .iter()
+                .map(|piece| match piece {
+                    ir::PathPiece::Literal(text) => text.clone(),
+                    ir::PathPiece::Placeholder(name) => format!("{{{name}}}"),
+                })
+                .collect(),
+        )
+    }
+    let reads: Vec<(String, String)> = model
+        .tools
+        .iter()
+        .filter(|t| t.annotations.read_only)
+        .filter_map(|t| template(t).map(|path| (path, t.name.clone())))
+        .collect();
+    for tool in model.tools.iter_mut().filter(|t| !t.annotations.read_only) {
+        let Some(path) = template(tool) else { continue };
+        tool.check_with = reads
+            .iter()
+            .filter(|(read, _)| path == *read || path.starts_with(&format!("{read}/")))
+            .max_by_key(|(read, _)| read.len())
+            .map(|(_, name)| name.clone());
+    }
 }
 
 fn check_method_names(cx: &Ctx, model: &ir::Model) -> Result<(), Error> {

@@ -27,10 +27,11 @@ pub(super) fn validate_tool(
     describe_dates(&mut args, &checks, tool);
     fill_fields_argument(cx, &at, model, &action, &mut args)?;
     let aggregation = aggregation::add_arguments(cx, &at, model, &action, &mut args)?;
-    let (workspace_guard, org_role_guard) = match &tool.guards {
-        None => (None, None),
-        Some(guards) => validate_guards(cx, &at, spec, tool, &args, guards)?,
+    let guards = match &tool.guards {
+        None => Guarded::default(),
+        Some(guards) => validate_guards(cx, &at, spec, model, tool, &args, guards)?,
     };
+    check_workspace_coverage(cx, &at, tool, &action, &guards)?;
     let a = &tool.annotations;
     Ok(ir::Tool {
         name: tool.name.clone(),
@@ -47,9 +48,11 @@ pub(super) fn validate_tool(
         args,
         checks,
         action,
-        workspace_guard,
-        org_role_guard,
+        workspace_guard: guards.workspace,
+        org_role_guard: guards.org_role,
         aggregation,
+        workspace_lookup: guards.lookup,
+        check_with: None,
     })
 }
 
@@ -256,16 +259,38 @@ fn validate_check(cx: &Ctx, at: &str, args: &[Arg], check: &spec::Check) -> Resu
     }
 }
 
+/// The path placeholders that name an object inside a workspace (or the workspace itself):
+/// a write whose path has one is confined by `--workspaces`, or says why not.
+pub(super) const WORKSPACE_SCOPED: &[&str] = &["workspace_id", "api_key_id"];
+
+/// The checked `guards` of a tool.
+#[derive(Default)]
+struct Guarded {
+    workspace: Option<String>,
+    org_role: Option<String>,
+    lookup: Option<ir::WorkspaceLookup>,
+    exempt: bool,
+}
+
 fn validate_guards(
     cx: &Ctx,
     at: &str,
     spec: &SpecFile,
+    model: &ir::Model,
     tool: &spec::ToolDef,
     args: &[Arg],
     guards: &spec::Guards,
-) -> Result<(Option<String>, Option<String>), Error> {
+) -> Result<Guarded, Error> {
     if tool.annotations.read_only {
         return cx.fail(at, "`guards` restrict writes; a read_only tool has none", "remove `guards`");
+    }
+    let ways = [guards.workspace.is_some(), guards.workspace_of.is_some(), guards.workspace_exempt.is_some()];
+    if ways.iter().filter(|set| **set).count() > 1 {
+        return cx.fail(
+            at,
+            "guards.workspace, guards.workspace_of and guards.workspace_exempt exclude each other",
+            "keep the one that says how --workspaces applies to this write",
+        );
     }
     if let Some(name) = &guards.workspace
         && !args.iter().any(|a| &a.name == name && a.required && matches!(a.kind, ArgKind::Id))
@@ -276,6 +301,19 @@ fn validate_guards(
             "name the argument that carries the workspace ID",
         );
     }
+    if let Some(reason) = &guards.workspace_exempt
+        && reason.trim().is_empty()
+    {
+        return cx.fail(
+            at,
+            "guards.workspace_exempt needs a reason",
+            "say why --workspaces does not apply to this write",
+        );
+    }
+    let lookup = match &guards.workspace_of {
+        None => None,
+        Some(of) => Some(validate_workspace_of(cx, at, model, args, of)?),
+    };
     if let Some(name) = &guards.org_role {
         let Some(ArgKind::Enum(e)) = args.iter().find(|a| &a.name == name).map(|a| &a.kind) else {
             return cx.fail(
@@ -292,7 +330,98 @@ fn validate_guards(
             );
         }
     }
-    Ok((guards.workspace.clone(), guards.org_role.clone()))
+    Ok(Guarded {
+        workspace: guards.workspace.clone(),
+        org_role: guards.org_role.clone(),
+        lookup,
+        exempt: guards.workspace_exempt.is_some(),
+    })
+}
+
+/// `guards.workspace_of`: a read-only tool declared earlier, taking exactly the write's
+/// required id arguments, returning one object with the field.
+fn validate_workspace_of(
+    cx: &Ctx,
+    at: &str,
+    model: &ir::Model,
+    args: &[Arg],
+    of: &spec::WorkspaceOf,
+) -> Result<ir::WorkspaceLookup, Error> {
+    let at = format!("{at}, guards.workspace_of");
+    let Some(lookup) = model.tools.iter().find(|t| t.name == of.tool) else {
+        return cx.fail(
+            at,
+            format!("tool `{}` is not declared before this one", of.tool),
+            "name a read tool declared earlier in `tools:`",
+        );
+    };
+    if !lookup.annotations.read_only {
+        return cx.fail(
+            at,
+            format!("tool `{}` is not read_only; a guard may only read", of.tool),
+            "name a read_only tool (a GET)",
+        );
+    }
+    let ids = |list: &[Arg]| -> BTreeSet<String> {
+        list.iter().filter(|a| a.required && matches!(a.kind, ArgKind::Id)).map(|a| a.name.clone()).collect()
+    };
+    let takes: BTreeSet<String> = lookup.args.iter().filter(|a| a.required).map(|a| a.name.clone()).collect();
+    if ids(&lookup.args) != takes || takes != ids(args) {
+        return cx.fail(
+            at,
+            format!(
+                "tool `{}` must take the same required id arguments as this write ({}), and no other required one",
+                of.tool,
+                ids(args).into_iter().collect::<Vec<_>>().join(", ")
+            ),
+            "name the read tool that gets the write's target by its IDs",
+        );
+    }
+    let output = match &lookup.action {
+        Action::Http(call) if matches!(call.pagination, ir::Pagination::None) => &call.output,
+        _ => {
+            return cx.fail(
+                at,
+                format!("tool `{}` does not return one object", of.tool),
+                "name a tool that gets one object by ID",
+            );
+        }
+    };
+    let field = model.type_def(output).and_then(|t| t.fields.iter().find(|f| f.name == of.field));
+    if !field.is_some_and(|f| f.ty == ir::TypeExpr::String) {
+        return cx.fail(
+            at,
+            format!("`{}` is not a string field of `{output}`, the output of `{}`", of.field, of.tool),
+            format!("name the field of `{output}` that holds the workspace ID"),
+        );
+    }
+    Ok(ir::WorkspaceLookup { tool: of.tool.clone(), field: of.field.clone() })
+}
+
+/// A write whose path names a workspace-scoped object says how `--workspaces` applies to it.
+fn check_workspace_coverage(
+    cx: &Ctx,
+    at: &str,
+    tool: &spec::ToolDef,
+    action: &Action,
+    guards: &Guarded,
+) -> Result<(), Error> {
+    let Action::Http(call) = action else { return Ok(()) };
+    if tool.annotations.read_only || guards.workspace.is_some() || guards.lookup.is_some() || guards.exempt {
+        return Ok(());
+    }
+    let scoped = call.path.iter().find_map(|piece| match piece {
+        ir::PathPiece::Placeholder(name) if WORKSPACE_SCOPED.contains(&name.as_str()) => Some(name),
+        _ => None,
+    });
+    match scoped {
+        None => Ok(()),
+        Some(name) => cx.fail(
+            at,
+            format!("the write's path names `{{{name}}}`, which belongs to a workspace, and it has no workspace guard"),
+            "add `guards: {workspace: ARG}`, `guards: {workspace_of: {tool: READ_TOOL, field: FIELD}}` or `guards: {workspace_exempt: REASON}`",
+        ),
+    }
 }
 
 fn is_rust_path(path: &str) -> bool {
