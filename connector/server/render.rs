@@ -439,6 +439,78 @@ mod tests {
         assert!(text.contains("\\u{1b}[31mred\\u{7}"), "{text}");
     }
 
+    /// Any text in any column kind renders without a panic and without a raw control
+    /// character (the table keeps its own line breaks only).
+    #[test]
+    fn arbitrary_text_in_every_column_kind_renders_safely() {
+        use crate::runtime::presentation::{Column, ColumnKind, ColumnRole, Presentation};
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+        const KINDS: [ColumnKind; 9] = [
+            ColumnKind::Text,
+            ColumnKind::Count,
+            ColumnKind::Number,
+            ColumnKind::MoneyCents,
+            ColumnKind::MoneyUsd,
+            ColumnKind::Percent,
+            ColumnKind::Date,
+            ColumnKind::Datetime,
+            ColumnKind::Boolean,
+        ];
+        macro_rules! column {
+            ($index:literal) => {
+                Column { name: "v", label: "V", paths: &[&["v"]], kind: KINDS[$index], role: ColumnRole::Plain }
+            };
+        }
+        static COLUMNS: [Column; 9] = [
+            column!(0),
+            column!(1),
+            column!(2),
+            column!(3),
+            column!(4),
+            column!(5),
+            column!(6),
+            column!(7),
+            column!(8),
+        ];
+        static ANY: Presentation = Presentation {
+            noun: "value",
+            plural: "values",
+            identity: &["v"],
+            details: &[],
+            flags: &[],
+            time: Some("v"),
+            rows: None,
+            breakdown: None,
+            columns: &COLUMNS,
+            summary: None,
+            sections: &[],
+        };
+        let values = prop_oneof![
+            any::<String>().prop_map(Value::from),
+            "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[\\PC\\p{Cc}]{0,4}".prop_map(Value::from),
+            any::<f64>().prop_map(|n| json!(n)),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<u64>().prop_map(|n| json!(n)),
+            any::<bool>().prop_map(Value::from),
+        ];
+        let config = Config { cases: 512, failure_persistence: None, ..Config::default() };
+        let mut runner = TestRunner::new(config);
+        runner
+            .run(&proptest::collection::vec(values, 1..4), |values| {
+                let items: Vec<Value> = values.into_iter().map(|v| json!({"v": v})).collect();
+                let page = json!({"data": items.clone(), "page": 1, "per_page": 9, "has_more": false});
+                for text in [
+                    render(ResultShape::Page(&ANY), &page, &Options::default()).text,
+                    render(ResultShape::Object(&ANY), &items[0], &Options::default()).text,
+                ] {
+                    prop_assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text:?}");
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
+
     #[test]
     fn truncated_results_say_so_on_stderr() {
         let value = json!({"data": [{"id": "a"}], "page": 1, "per_page": 1, "has_more": true, "truncated": {"returned": 1, "total": 9, "reason": "too big", "next": "ask for less"}});

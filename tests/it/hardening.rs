@@ -545,3 +545,19 @@ async fn text_and_structured_content_together_stay_within_the_cap() {
     // A small result is still repeated whole in the text.
     h.ok("claude_code_get_user", json!({"user_id": "user_05"})).await;
 }
+
+/// A name from the API that looks like a timestamp but is cut inside a character, and
+/// one carrying terminal escapes, are printed by `call` without a panic and without a
+/// raw control byte (names come from other people in the organization).
+#[cfg(feature = "sandbox")]
+#[tokio::test]
+async fn call_prints_hostile_names_without_crashing_or_driving_the_terminal() {
+    for name in ["2026-03-01T10:0é", "\u{1b}[31mred\u{7}\u{9b}2J"] {
+        let argument = format!("name={name}");
+        let out = run(&["--sandbox", "call", "create_workspace", &argument], &[]).await;
+        assert_eq!(out.code, Some(0), "{name:?}: {out:?}");
+        assert!(!out.stdout.chars().any(|c| c.is_control() && c != '\n'), "{name:?}: {:?}", out.stdout);
+        let shown = if name.starts_with('2') { name.to_string() } else { "\\u{1b}[31mred\\u{7}".to_string() };
+        assert!(out.stdout.contains(&shown), "{name:?}: {}", out.stdout);
+    }
+}

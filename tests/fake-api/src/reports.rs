@@ -300,13 +300,9 @@ pub(crate) fn claude_code(ctx: &RequestCtx, shared: &mut Shared) -> Result<Value
     let limit = shared.claude_code_page_size.map_or(limit, |size| limit.min(size));
     let offset = shared.page_tokens.offset(ctx.path, query)?;
     shared.report_days(day..day + 1);
-    let day_prefix = format_day(day);
-    let records: Vec<&Value> = shared
-        .dataset
-        .claude_code
-        .iter()
-        .filter(|record| record.get("date").and_then(Value::as_str).is_some_and(|date| date.starts_with(&day_prefix)))
-        .collect();
+    let positions = shared.claude_code_of_day(&format_day(day));
+    let records: Vec<&Value> =
+        positions.iter().filter_map(|&position| shared.dataset.claude_code.get(position)).collect();
     let end = offset.saturating_add(limit).min(records.len());
     let data: Vec<Value> =
         records.get(offset..end).unwrap_or_default().iter().map(|record| (*record).clone()).collect();

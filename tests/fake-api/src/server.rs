@@ -174,7 +174,17 @@ pub(crate) struct Shared {
     pub claude_code_page_size: Option<usize>,
     /// Report days still to be made ([`Dataset::demo_on_demand`]).
     pub demo_days: Option<DemoDays>,
+    /// Claude Code records by day (`YYYY-MM-DD` → positions in the dataset), kept up
+    /// to date as records are appended, so a day's page does not scan a year.
+    claude_code_days: ClaudeCodeDays,
     next_serial: u64,
+}
+
+#[derive(Debug, Default)]
+struct ClaudeCodeDays {
+    /// How many records the index covers.
+    indexed: usize,
+    days: std::collections::HashMap<String, Vec<usize>>,
 }
 
 impl Shared {
@@ -183,6 +193,23 @@ impl Shared {
         if let Some(demo_days) = &mut self.demo_days {
             demo_days.fill(&mut self.dataset, days);
         }
+    }
+
+    /// The positions of the Claude Code records of `day` (`YYYY-MM-DD`), in order.
+    pub fn claude_code_of_day(&mut self, day: &str) -> Vec<usize> {
+        let records = &self.dataset.claude_code;
+        let index = &mut self.claude_code_days;
+        if index.indexed > records.len() {
+            // Records were removed: index them again.
+            *index = ClaudeCodeDays::default();
+        }
+        for (position, record) in records.iter().enumerate().skip(index.indexed) {
+            if let Some(date) = record.get("date").and_then(Value::as_str).and_then(|d| d.get(..10)) {
+                index.days.entry(date.to_string()).or_default().push(position);
+            }
+        }
+        index.indexed = records.len();
+        index.days.get(day).cloned().unwrap_or_default()
     }
 
     pub fn next_id(&mut self, prefix: &str) -> String {
