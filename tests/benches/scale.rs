@@ -7,8 +7,9 @@
 //! the process's peak RSS (VmHWM). Budgets: peak RSS at most 48 MiB (records are folded
 //! in as each day arrives, never held together), wall within 1.3 × the ideal path.
 //!
-//! Run: `cargo bench --bench scale`. `BENCH_QUICK=1` (CI) fails only on the memory
-//! budget or a wall time past twice the ideal path; the full run holds both budgets.
+//! Run: `cargo bench --bench scale`. `BENCH_QUICK=1` (CI) fails on the memory budget
+//! or a wall time past five times the ideal path (a gross regression); the full run
+//! fails past either budget.
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -72,7 +73,8 @@ async fn run() -> usize {
         let ideal = LATENCY * m.requests.div_ceil(CONCURRENCY) as u32;
         let ratio = m.wall.as_secs_f64() / ideal.as_secs_f64();
         let rss = m.peak_kib / 1024.0;
-        let wall_limit = if quick { 2.0 } else { WALL_BUDGET };
+        // Quick (CI, a shared machine): only a gross regression of time fails, as in the server bench.
+        let wall_limit = if quick { 5.0 } else { WALL_BUDGET };
         let over = rss > RSS_BUDGET_MIB || ratio > wall_limit;
         failures += usize::from(over);
         println!(
