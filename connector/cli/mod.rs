@@ -27,6 +27,7 @@ use tracing_subscriber::EnvFilter;
 use crate::config;
 use crate::generated::tools::{DEFINITIONS, ToolId};
 use crate::generated::{GROUPS, SERVER};
+use crate::runtime::cache::{CacheConfig, DEFAULT_CACHE_BYTES};
 use crate::runtime::http::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::runtime::{AdminKey, Http, JsonObject};
 use crate::server::audit::AuditLog;
@@ -64,6 +65,18 @@ pub struct ConnectionArgs {
     /// an error saying so, and is not read further.
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_MAX_RESPONSE_BYTES", default_value_t = DEFAULT_MAX_RESPONSE_BYTES, value_parser = clap::value_parser!(u64).range(1024..=1 << 32))]
     pub max_response_bytes: u64,
+    /// Fetch every report day again: no cache of closed days (README "Cache").
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_NO_CACHE")]
+    pub no_cache: bool,
+    /// The cache's byte budget, in memory and in --cache-dir each (32 MiB); 0 disables it.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CACHE_BYTES", default_value_t = DEFAULT_CACHE_BYTES)]
+    pub cache_bytes: u64,
+    /// Hours after a report range ends before its answer is cached as final.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CACHE_SETTLE_HOURS", default_value_t = 48, value_parser = clap::value_parser!(u64).range(1..=24 * 366))]
+    pub cache_settle_hours: u64,
+    /// Keep closed report days in this directory too, so that later runs reuse them.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CACHE_DIR", value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Bounds on one tool call.
@@ -327,6 +340,11 @@ fn http(
     http_config.concurrency = usize::from(connection.concurrency);
     http_config.max_response_bytes = connection.max_response_bytes;
     http_config.env_proxy = env_proxy;
+    http_config.cache = CacheConfig {
+        max_bytes: if connection.no_cache { 0 } else { connection.cache_bytes },
+        settle: Duration::from_secs(connection.cache_settle_hours * 3600),
+        dir: connection.cache_dir.clone().filter(|dir| !dir.as_os_str().is_empty()),
+    };
     Http::new(http_config).map_err(|e| Failure::failed(e.to_string()))
 }
 

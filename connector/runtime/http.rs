@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::JsonObject;
+use super::cache::{Cache, CacheConfig, CacheStats, sha256_hex};
 use super::error::{ApiError, Error};
 use super::progress::Progress;
 use super::proxy;
@@ -114,6 +115,8 @@ pub struct HttpConfig {
     /// safe for the key; `false` connects directly whatever the environment says (the
     /// in-process sandbox).
     pub env_proxy: bool,
+    /// The cache of closed report days ([`super::cache`]); off unless asked for.
+    pub cache: CacheConfig,
 }
 
 impl HttpConfig {
@@ -128,6 +131,7 @@ impl HttpConfig {
             concurrency: 8,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             env_proxy: true,
+            cache: CacheConfig::disabled(),
         }
     }
 }
@@ -241,6 +245,10 @@ struct Inner {
     concurrency: usize,
     max_response_bytes: u64,
     env_proxy: bool,
+    /// Closed report days already fetched, shared by every clone.
+    cache: Option<Cache>,
+    /// The cache keys' stand-in for the key: its SHA-256, so entries of two keys never mix.
+    credential_sha256: String,
 }
 
 /// Counts the requests sent through an [`Http`]: every attempt, retries included.
@@ -274,7 +282,10 @@ impl RequestIds {
 pub struct Http {
     inner: Arc<Inner>,
     progress: Option<Progress>,
-    count: Option<RequestCount>,
+    /// Counters of the requests sent, one per [`Http::counting`] in effect.
+    count: Vec<RequestCount>,
+    /// Counters of the answers the cache gave, one per [`Http::counting_cached`] in effect.
+    hits: Vec<RequestCount>,
     ids: Option<RequestIds>,
 }
 
@@ -325,12 +336,14 @@ impl Http {
         if config.key.is_empty() {
             return Err(ConfigError("the admin key is empty".into()));
         }
+        let cache = Cache::new(config.cache).map_err(ConfigError)?;
         Ok(Http {
             inner: Arc::new(Inner {
                 client: OnceLock::new(),
                 connect_timeout: config.connect_timeout,
                 base_url,
                 scrubber: config.key.scrubber(),
+                credential_sha256: sha256_hex(config.key.0.as_bytes()),
                 key: config.key,
                 retry: config.retry,
                 request_timeout: config.request_timeout,
@@ -338,9 +351,11 @@ impl Http {
                 concurrency: config.concurrency.max(1),
                 max_response_bytes: config.max_response_bytes.max(1),
                 env_proxy: config.env_proxy,
+                cache,
             }),
             progress: None,
-            count: None,
+            count: Vec::new(),
+            hits: Vec::new(),
             ids: None,
         })
     }
@@ -404,7 +419,28 @@ impl Http {
     #[must_use]
     pub fn counting(&self) -> (Http, RequestCount) {
         let count = RequestCount::default();
-        (Http { count: Some(count.clone()), ..self.clone() }, count)
+        let mut http = self.clone();
+        http.count.push(count.clone());
+        (http, count)
+    }
+
+    /// The same client, counting the answers the cache gives from now on.
+    #[must_use]
+    pub fn counting_cached(&self) -> (Http, RequestCount) {
+        let hits = RequestCount::default();
+        let mut http = self.clone();
+        http.hits.push(hits.clone());
+        (http, hits)
+    }
+
+    /// The counts of the shared cache, if there is one.
+    pub fn cache_stats(&self) -> Option<&CacheStats> {
+        self.inner.cache.as_ref().map(Cache::stats)
+    }
+
+    /// The bytes the cache holds in memory (bodies plus keys), if there is a cache.
+    pub fn cache_bytes_held(&self) -> Option<u64> {
+        self.inner.cache.as_ref().map(Cache::memory_bytes)
     }
 
     /// The base URL requests go to.
@@ -432,7 +468,58 @@ impl Http {
         })
     }
 
-    async fn send_raw(&self, request: &Request) -> Result<Vec<u8>, Error> {
+    /// A closed report day from the cache, or fetched (once, however many ask at the
+    /// same time) and kept; anything else fetched.
+    async fn send_raw(&self, request: &Request) -> Result<Arc<Vec<u8>>, Error> {
+        let Some(cache) = self.inner.cache.as_ref().filter(|cache| cache.is_cacheable(request)) else {
+            return self.fetch(request).await.map(Arc::new);
+        };
+        let key = Cache::key(self.url(request).as_str(), &self.inner.credential_sha256);
+        if let Some(body) = self.cached(cache, &key, request) {
+            return Ok(body);
+        }
+        let gate = cache.gate(&key);
+        let result = {
+            let _fetching = gate.lock().await;
+            match self.cached(cache, &key, request) {
+                Some(body) => Ok(body),
+                None => {
+                    let fetched = self.fetch(request).await.map(Arc::new);
+                    if let Ok(body) = &fetched {
+                        cache.put(&key, body.clone());
+                    }
+                    fetched
+                }
+            }
+        };
+        cache.release(&key, gate);
+        result
+    }
+
+    fn cached(&self, cache: &Cache, key: &str, request: &Request) -> Option<Arc<Vec<u8>>> {
+        let body = cache.get(key)?;
+        cache.stats().hit();
+        for hits in &self.hits {
+            hits.0.fetch_add(1, Ordering::Relaxed);
+        }
+        tracing::debug!(method = request.method.as_str(), path = %request.path, "from the cache");
+        Some(body)
+    }
+
+    /// The request's URL: the base URL's path, the request's path, its query in order.
+    fn url(&self, request: &Request) -> reqwest::Url {
+        let mut url = self.inner.base_url.clone();
+        {
+            let base_path = url.path().trim_end_matches('/').to_string();
+            url.set_path(&format!("{base_path}{}", request.path));
+        }
+        if !request.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(request.query.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        }
+        url
+    }
+
+    async fn fetch(&self, request: &Request) -> Result<Vec<u8>, Error> {
         let policy = self.inner.retry;
         let started = Instant::now();
         let mut timeout = self.inner.request_timeout;
@@ -478,14 +565,7 @@ impl Http {
     /// One attempt. The failure says whether the request may have reached the API.
     async fn send_once(&self, request: &Request, timeout: Duration) -> Result<Vec<u8>, Failure> {
         let local = |error: Error| Failure { error, retry: Retry::Never };
-        let mut url = self.inner.base_url.clone();
-        {
-            let base_path = url.path().trim_end_matches('/').to_string();
-            url.set_path(&format!("{base_path}{}", request.path));
-        }
-        if !request.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(request.query.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-        }
+        let url = self.url(request);
         let mut builder = self
             .client()
             .map_err(local)?
@@ -500,7 +580,7 @@ impl Http {
             builder = builder.header(CONTENT_TYPE, "application/json").body("{}");
         }
         tracing::debug!(method = request.method.as_str(), path = %request.path, "request");
-        if let Some(count) = &self.count {
+        for count in &self.count {
             count.0.fetch_add(1, Ordering::Relaxed);
         }
         let transport = |e: reqwest::Error| transport_failure(&e, request, timeout);

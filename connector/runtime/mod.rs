@@ -6,6 +6,7 @@
 
 pub mod aggregate;
 pub mod args;
+pub mod cache;
 pub mod date;
 pub mod error;
 pub mod http;

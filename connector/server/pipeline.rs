@@ -281,11 +281,19 @@ impl Connector {
             Err(failure) => return ToolOutcome::Failure(failure),
         };
         let (http, request_ids) = self.http_for(admitted.tool, request.progress);
+        let (http, requests) = http.counting();
+        let (http, cached_pages) = http.counting_cached();
         let started = AtomicBool::new(false);
         let ended = tokio::select! {
             ended = self.execute(&admitted, &request.arguments, &http, &call_id, &started) => ended,
             () = cancelled => Ended::Cancelled,
         };
+        tracing::info!(
+            tool = admitted.tool.name,
+            requests = requests.get(),
+            cached_pages = cached_pages.get(),
+            "fetched"
+        );
         let request_ids = request_ids.map(|ids| ids.get()).unwrap_or_default();
         let sent = started.load(Ordering::SeqCst);
         self.conclude(admitted.tool, &request.arguments, ended, &request_ids, &call_id, sent)

@@ -55,7 +55,12 @@ impl Harness {
         config: HttpConfig,
         setup: impl FnOnce(Connector) -> Connector,
     ) -> Harness {
-        let connector = setup(Connector::new(Http::new(config).expect("valid config")).with_audit(None));
+        Harness::with_http(fake, Http::new(config).expect("valid config"), setup).await
+    }
+
+    /// A connector over `http` (which the test may keep a clone of), configured by `setup`.
+    pub async fn with_http(fake: FakeAdminApi, http: Http, setup: impl FnOnce(Connector) -> Connector) -> Harness {
+        let connector = setup(Connector::new(http).with_audit(None));
         let (server_io, client_io) = tokio::io::duplex(1 << 20);
         tokio::spawn(async move {
             if let Ok(running) = connector.serve(server_io).await {

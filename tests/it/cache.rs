@@ -1,0 +1,283 @@
+//! Fetch once (README "Cache"): closed report days come from the cache, through MCP
+//! against the fake with its upstream requests counted; days still settling, other
+//! credentials and writes do not; the budget holds; the disk cache survives a restart
+//! of the real binary, ignores damaged entries and never holds the key.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use claude_code_connector::runtime::cache::CacheConfig;
+use claude_code_connector::runtime::{AdminKey, Http, HttpConfig};
+use fake_admin_api::{Dataset, FAKE_ADMIN_KEY, FakeAdminApi};
+use serde_json::{Value, json};
+
+use crate::binary::run;
+use crate::harness::{Harness, fast_config};
+
+/// Five days of demo data, 2026-03-01..05: long closed.
+const DAYS: [&str; 2] = ["2026-03-01", "2026-03-05"];
+const SECOND_KEY: &str = "sk-ant-admin01-second-key-of-the-same-org";
+
+fn scratch(name: &str) -> PathBuf {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("ccc-cache-{name}-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn cached(base_url: &str, key: &str, cache: CacheConfig) -> HttpConfig {
+    let mut config = fast_config(base_url);
+    config.key = AdminKey::new(key);
+    config.cache = cache;
+    config
+}
+
+fn on_disk(dir: &Path) -> CacheConfig {
+    CacheConfig { dir: Some(dir.to_path_buf()), ..CacheConfig::in_memory() }
+}
+
+fn range() -> Value {
+    json!({"start_date": DAYS[0], "end_date": DAYS[1]})
+}
+
+async fn demo() -> FakeAdminApi {
+    FakeAdminApi::start(Dataset::demo(5, 5, DAYS[1])).await
+}
+
+async fn harness(fake: &FakeAdminApi, key: &str, cache: CacheConfig) -> Harness {
+    Harness::with_config(fake.clone(), cached(&fake.base_url(), key, cache)).await
+}
+
+#[tokio::test]
+async fn a_second_call_for_closed_days_makes_no_request_and_gives_the_same_answer() {
+    let fake = demo().await;
+    let h = harness(&fake, FAKE_ADMIN_KEY, CacheConfig::in_memory()).await;
+    let cost = json!({"start_date": DAYS[0], "end_date": DAYS[1], "group_by": ["workspace_id"]});
+    for (tool, arguments) in [
+        ("claude_code_get_code_analytics", range()),
+        ("claude_code_get_usage", range()),
+        ("claude_code_get_cost_breakdown", cost),
+    ] {
+        let first = h.ok(tool, arguments.clone()).await;
+        assert!(!h.take_requests().is_empty(), "{tool}: the first call fetches");
+        let second = h.ok(tool, arguments).await;
+        assert_eq!(h.take_requests().len(), 0, "{tool}: the second call is answered from the cache");
+        assert_eq!(first, second, "{tool}");
+    }
+    // The roll-ups and the metrics read the same report days: from the cache too.
+    let metrics = h.ok("claude_code_get_normalized_metrics", range()).await;
+    let code_days: Vec<_> =
+        h.take_requests().into_iter().filter(|r| r.path.ends_with("/usage_report/claude_code")).collect();
+    assert!(code_days.is_empty(), "the metrics reuse the days the report fetched: {code_days:?}");
+    h.take_requests();
+    let again = h.ok("claude_code_get_normalized_metrics", range()).await;
+    let requests = h.take_requests();
+    assert!(requests.iter().all(|r| !r.path.contains("_report")), "every report from the cache: {requests:?}");
+    // The same answer, but for the requests each source says it made.
+    assert_eq!(without_requests(metrics), without_requests(again));
+    h.ok("claude_code_get_seat_activity", range()).await;
+    let requests = h.take_requests();
+    assert!(requests.iter().all(|r| !r.path.contains("usage_report")), "{requests:?}");
+    assert!(requests.iter().any(|r| r.path.ends_with("/users")), "users are always fetched fresh");
+}
+
+#[tokio::test]
+async fn a_day_inside_the_settling_time_is_fetched_again() {
+    let fake = demo().await;
+    let h = harness(&fake, FAKE_ADMIN_KEY, CacheConfig::in_memory()).await;
+    let yesterday = (chrono::Utc::now().date_naive() - chrono::Days::new(1)).to_string();
+    let arguments = json!({"start_date": yesterday, "end_date": yesterday});
+    for _ in 0..2 {
+        h.ok("claude_code_get_code_analytics", arguments.clone()).await;
+        assert_eq!(h.take_requests().len(), 1, "a day that ended less than 48 hours ago may still change");
+    }
+    // Nor are lists other than reports kept.
+    for _ in 0..2 {
+        h.ok("claude_code_list_users", json!({})).await;
+        assert_eq!(h.take_requests().len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn two_credentials_never_share_entries() {
+    let fake = demo().await;
+    fake.accept_key(SECOND_KEY);
+    let dir = scratch("credentials");
+    let first = harness(&fake, FAKE_ADMIN_KEY, on_disk(&dir)).await;
+    let answer = first.ok("claude_code_get_code_analytics", range()).await;
+    assert_eq!(first.take_requests().len(), 5);
+
+    // The same directory, another key: fetched with that key, not read from the first's entries.
+    let second = harness(&fake, SECOND_KEY, on_disk(&dir)).await;
+    assert_eq!(answer, second.ok("claude_code_get_code_analytics", range()).await);
+    let requests = second.take_requests();
+    assert_eq!(requests.len(), 5, "the second key's call is not answered from the first key's entries");
+    assert!(requests.iter().all(|r| r.headers.get("x-api-key").map(String::as_str) == Some(SECOND_KEY)));
+
+    // Each key now finds its own entries, on disk, in a fresh process's memory.
+    for key in [FAKE_ADMIN_KEY, SECOND_KEY] {
+        let again = harness(&fake, key, on_disk(&dir)).await;
+        assert_eq!(answer, again.ok("claude_code_get_code_analytics", range()).await);
+        assert_eq!(again.take_requests().len(), 0);
+    }
+    assert_eq!(entry_files(&dir).len(), 10, "five days for each key");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn the_budget_evicts_the_least_recently_used_days() {
+    let fake = demo().await;
+    // Measure one day's entry, then allow two and a half.
+    let probe = Http::new(cached(&fake.base_url(), FAKE_ADMIN_KEY, CacheConfig::in_memory())).unwrap();
+    let h = Harness::with_http(fake.clone(), probe.clone(), |c| c).await;
+    h.ok("claude_code_get_code_analytics", json!({"start_date": DAYS[0], "end_date": DAYS[0]})).await;
+    let one_day = probe.cache_bytes_held().unwrap();
+    assert!(one_day > 0);
+    drop(h);
+
+    let budget = one_day * 5 / 2;
+    let http = Http::new(cached(
+        &fake.base_url(),
+        FAKE_ADMIN_KEY,
+        CacheConfig { max_bytes: budget, ..CacheConfig::in_memory() },
+    ))
+    .unwrap();
+    let h = Harness::with_http(fake.clone(), http.clone(), |c| c).await;
+    h.take_requests();
+    let answer = h.ok("claude_code_get_code_analytics", range()).await;
+    assert_eq!(h.take_requests().len(), 5);
+    let held = http.cache_bytes_held().unwrap();
+    assert!(held <= budget, "{held} bytes held, budget {budget}");
+    assert!(http.cache_stats().unwrap().evicted() >= 3, "five days of about {one_day} bytes in {budget}");
+    // The last days are kept (most recently used), the first ones were evicted.
+    let last = json!({"start_date": DAYS[1], "end_date": DAYS[1]});
+    h.ok("claude_code_get_code_analytics", last).await;
+    assert_eq!(h.take_requests().len(), 0, "the last day fetched is still held");
+    assert_eq!(answer, h.ok("claude_code_get_code_analytics", range()).await);
+    assert!(!h.take_requests().is_empty(), "evicted days are fetched again");
+    assert!(http.cache_bytes_held().unwrap() <= budget);
+}
+
+#[tokio::test]
+async fn a_write_followed_by_a_read_sees_the_write() {
+    let fake = demo().await;
+    let h = harness(&fake, FAKE_ADMIN_KEY, CacheConfig::in_memory()).await;
+    h.ok("claude_code_get_code_analytics", range()).await;
+    let before = h.ok("claude_code_list_invites", json!({})).await;
+    let invite = h.ok("claude_code_create_invite", json!({"email": "jane@company.com", "role": "developer"})).await;
+    let id = invite["id"].as_str().unwrap().to_string();
+    let after = h.ok("claude_code_list_invites", json!({})).await;
+    assert_ne!(before, after);
+    assert!(after["data"].as_array().unwrap().iter().any(|i| i["id"] == id.as_str()), "a created invite is listed");
+    h.ok("claude_code_delete_invite", json!({"invite_id": id})).await;
+    let deleted = h.ok("claude_code_list_invites", json!({})).await;
+    assert!(deleted["data"].as_array().unwrap().iter().all(|i| i["id"] != id.as_str()), "a deleted one is not");
+}
+
+#[tokio::test]
+async fn concurrent_calls_for_the_same_days_fetch_each_day_once() {
+    let fake = demo().await;
+    let h = harness(&fake, FAKE_ADMIN_KEY, CacheConfig::in_memory()).await;
+    fake.set_latency(std::time::Duration::from_millis(50));
+    let (a, b, c) = tokio::join!(
+        h.ok("claude_code_get_code_analytics", range()),
+        h.ok("claude_code_get_code_analytics", range()),
+        h.ok("claude_code_get_normalized_metrics", range()),
+    );
+    assert_eq!(a, b);
+    assert!(c.is_object());
+    let mut days: Vec<String> = h
+        .take_requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/usage_report/claude_code"))
+        .map(|r| r.query_value("starting_at").unwrap().to_string())
+        .collect();
+    days.sort();
+    assert_eq!(days, ["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05"], "each day once");
+}
+
+/// The value without the `requests` each metrics source counts (fewer when cached).
+fn without_requests(mut value: Value) -> Value {
+    if let Some(Value::Object(sources)) = value.pointer_mut("/metadata/sources") {
+        for source in sources.values_mut() {
+            source.as_object_mut().map(|s| s.remove("requests"));
+        }
+    }
+    value
+}
+
+fn entry_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().len() == 64)
+        .collect();
+    files.sort();
+    files
+}
+
+#[tokio::test]
+async fn the_disk_cache_survives_a_restart_and_trusts_only_whole_entries() {
+    let fake = demo().await;
+    let dir = scratch("binary");
+    let base_url = fake.base_url();
+    let dir_text = dir.to_string_lossy().into_owned();
+    let env = [
+        ("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY),
+        ("CLAUDE_CODE_CONNECTOR_BASE_URL", base_url.as_str()),
+        ("CLAUDE_CODE_CONNECTOR_CACHE_DIR", dir_text.as_str()),
+    ];
+    let args = ["call", "get_code_analytics", "start_date=2026-03-01", "end_date=2026-03-05", "--output", "json"];
+    let first = run(&args, &env).await;
+    assert_eq!(first.code, Some(0), "{first:?}");
+    assert_eq!(fake.requests().len(), 5);
+    fake.clear_requests();
+
+    let second = run(&args, &env).await;
+    assert_eq!(second.code, Some(0), "{second:?}");
+    assert_eq!(fake.requests().len(), 0, "a second run reads the days from the directory");
+    assert_eq!(first.stdout, second.stdout);
+
+    let files = entry_files(&dir);
+    assert_eq!(files.len(), 5);
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        assert!(!String::from_utf8_lossy(&bytes).contains(FAKE_ADMIN_KEY), "the key is never written");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(file).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+    }
+
+    // One entry cut short, one altered in its body, one swapped for another day's:
+    // each is ignored, fetched again and replaced.
+    let bytes = std::fs::read(&files[0]).unwrap();
+    std::fs::write(&files[0], &bytes[..bytes.len() / 2]).unwrap();
+    let mut bytes = std::fs::read(&files[1]).unwrap();
+    let at = bytes.iter().rposition(u8::is_ascii_digit).expect("a digit in the body");
+    bytes[at] = if bytes[at] == b'9' { b'1' } else { bytes[at] + 1 };
+    std::fs::write(&files[1], &bytes).unwrap();
+    std::fs::copy(&files[3], &files[2]).unwrap();
+    let third = run(&args, &env).await;
+    assert_eq!(third.code, Some(0), "{third:?}");
+    assert_eq!(fake.requests().len(), 3, "the damaged and foreign entries are fetched again");
+    assert_eq!(first.stdout, third.stdout, "and never trusted");
+    fake.clear_requests();
+    let fourth = run(&args, &env).await;
+    assert_eq!((fourth.code, fake.requests().len()), (Some(0), 0), "they were replaced");
+    assert_eq!(first.stdout, fourth.stdout);
+
+    // --no-cache fetches everything.
+    let mut no_cache = args.to_vec();
+    no_cache.push("--no-cache");
+    let fifth = run(&no_cache, &env).await;
+    assert_eq!((fifth.code, fake.requests().len()), (Some(0), 5));
+
+    for file in std::fs::read_dir(&dir).unwrap() {
+        let text = String::from_utf8_lossy(&std::fs::read(file.unwrap().path()).unwrap()).into_owned();
+        assert!(!text.contains(FAKE_ADMIN_KEY));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
