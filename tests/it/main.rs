@@ -6,6 +6,7 @@ mod harness;
 
 mod aggregate;
 mod bad_input;
+mod bundle;
 mod cli;
 mod docs;
 mod fuzz;
