@@ -97,6 +97,7 @@ pub mod presentations {
         flags: &[],
         time: ::std::option::Option::None,
         rows: ::std::option::Option::None,
+        breakdown: ::std::option::Option::None,
         columns: &[
             claude_code_connector::runtime::presentation::Column {
                 name: "id",
@@ -140,6 +141,7 @@ pub mod presentations {
         flags: &[],
         time: ::std::option::Option::None,
         rows: ::std::option::Option::None,
+        breakdown: ::std::option::Option::None,
         columns: &[
             claude_code_connector::runtime::presentation::Column {
                 name: "id",
@@ -162,6 +164,7 @@ pub mod presentations {
         flags: &[],
         time: ::std::option::Option::None,
         rows: ::std::option::Option::None,
+        breakdown: ::std::option::Option::None,
         columns: &[
             claude_code_connector::runtime::presentation::Column {
                 name: "id",
@@ -1166,7 +1169,7 @@ pub mod tools {
             description: "Users, one page at a time.",
             input_schema: r#"{"type":"object","properties":{"page":{"type":"integer","minimum":1,"maximum":100,"default":1,"description":"Page."},"per_page":{"type":"integer","minimum":1,"maximum":100,"default":20,"description":"Per page."},"email":{"type":"string","format":"email","maxLength":320,"description":"Filter."},"roles":{"type":"array","items":{"type":"string","enum":["user","developer","admin"]},"minItems":1,"maxItems":3,"uniqueItems":true,"description":"Only users with one of these roles."}},"additionalProperties":false}"#,
             output_schema: claude_code_connector::runtime::OutputSchema::Json(
-                r#"{"type":"object","properties":{"data":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"email":{"type":"string"},"role":{"type":"string","description":"Known values: user, admin."},"added_at":{"type":["string","null"]}},"required":["id","email","role","added_at"]}},"page":{"type":"integer","description":"This page's number, from 1."},"per_page":{"type":"integer"},"has_more":{"type":"boolean","description":"Whether a next page exists."}},"required":["data","page","per_page","has_more"]}"#,
+                r#"{"type":"object","properties":{"data":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"email":{"type":"string"},"role":{"type":"string","description":"Known values: user, admin."},"added_at":{"type":["string","null"]}},"required":["id","email","role","added_at"]}},"page":{"type":"integer","description":"This page's number, from 1."},"per_page":{"type":"integer"},"has_more":{"type":"boolean","description":"Whether a next page exists."},"summary":{"type":"string","description":"The one line that says what this result is (also the text's first line)."},"notice":{"type":"string","description":"Set when the data is not the organization's own (the sandbox)."},"truncated":{"type":"object","description":"Present when the result was cut to stay small: how much was kept, why, and which arguments get the rest.","properties":{"returned":{"type":"integer"},"total":{"type":"integer"},"reason":{"type":"string"},"next":{"type":"string"}}}},"required":["data","page","per_page","has_more"]}"#,
             ),
             annotations: claude_code_connector::runtime::Annotations {
                 read_only: true,
@@ -1182,6 +1185,7 @@ pub mod tools {
                 &super::presentations::USER,
             ),
             fields_argument: ::std::option::Option::None,
+            aggregation: ::std::option::Option::None,
         },
         claude_code_connector::runtime::ToolDefinition {
             name: "claude_code_update_user_role",
@@ -1190,7 +1194,7 @@ pub mod tools {
             description: "Set a user's role.",
             input_schema: r#"{"type":"object","properties":{"user_id":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,128}$","description":"User ID."},"role":{"type":"string","enum":["user","developer"],"description":"Role."}},"required":["user_id","role"],"additionalProperties":false}"#,
             output_schema: claude_code_connector::runtime::OutputSchema::Json(
-                r#"{"type":"object","properties":{"id":{"type":"string"},"email":{"type":"string"},"role":{"type":"string","description":"Known values: user, admin."},"added_at":{"type":["string","null"]}},"required":["id","email","role","added_at"]}"#,
+                r#"{"type":"object","properties":{"id":{"type":"string"},"email":{"type":"string"},"role":{"type":"string","description":"Known values: user, admin."},"added_at":{"type":["string","null"]},"summary":{"type":"string","description":"The one line that says what this result is (also the text's first line)."},"notice":{"type":"string","description":"Set when the data is not the organization's own (the sandbox)."},"truncated":{"type":"object","description":"Present when the result was cut to stay small: how much was kept, why, and which arguments get the rest.","properties":{"returned":{"type":"integer"},"total":{"type":"integer"},"reason":{"type":"string"},"next":{"type":"string"}}}},"required":["id","email","role","added_at"]}"#,
             ),
             annotations: claude_code_connector::runtime::Annotations {
                 read_only: false,
@@ -1206,6 +1210,7 @@ pub mod tools {
                 &super::presentations::USER,
             ),
             fields_argument: ::std::option::Option::None,
+            aggregation: ::std::option::Option::None,
         },
         claude_code_connector::runtime::ToolDefinition {
             name: "claude_code_remove_user",
@@ -1214,7 +1219,7 @@ pub mod tools {
             description: "Remove a user.",
             input_schema: r#"{"type":"object","properties":{"user_id":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,128}$","description":"User ID."}},"required":["user_id"],"additionalProperties":false}"#,
             output_schema: claude_code_connector::runtime::OutputSchema::Json(
-                r#"{"type":"object","properties":{"id":{"type":"string"},"type":{"type":"string"}},"required":["id","type"]}"#,
+                r#"{"type":"object","properties":{"id":{"type":"string"},"type":{"type":"string"},"summary":{"type":"string","description":"The one line that says what this result is (also the text's first line)."},"notice":{"type":"string","description":"Set when the data is not the organization's own (the sandbox)."},"truncated":{"type":"object","description":"Present when the result was cut to stay small: how much was kept, why, and which arguments get the rest.","properties":{"returned":{"type":"integer"},"total":{"type":"integer"},"reason":{"type":"string"},"next":{"type":"string"}}}},"required":["id","type"]}"#,
             ),
             annotations: claude_code_connector::runtime::Annotations {
                 read_only: false,
@@ -1230,6 +1235,7 @@ pub mod tools {
                 &super::presentations::USER_DELETED,
             ),
             fields_argument: ::std::option::Option::None,
+            aggregation: ::std::option::Option::None,
         },
         claude_code_connector::runtime::ToolDefinition {
             name: "claude_code_update_workspace",
@@ -1238,7 +1244,7 @@ pub mod tools {
             description: "Rename a workspace, replace its tags or change where it may run inference.",
             input_schema: r#"{"type":"object","properties":{"workspace_id":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,128}$","description":"Workspace ID."},"name":{"type":"string","minLength":1,"maxLength":40,"description":"New name."},"tags":{"type":"object","propertyNames":{"minLength":1,"maxLength":32},"additionalProperties":{"type":"string","maxLength":64},"maxProperties":10,"description":"All tags (replaces them)."},"allowed_geos":{"anyOf":[{"const":"unrestricted"},{"type":"array","items":{"type":"string","enum":["global","us"]},"minItems":1,"maxItems":2,"uniqueItems":true}],"description":"Where inference may run."},"owners":{"type":"array","items":{"type":"string","format":"email","maxLength":320},"minItems":1,"maxItems":5,"uniqueItems":true,"description":"Owner emails."}},"required":["workspace_id"],"additionalProperties":false}"#,
             output_schema: claude_code_connector::runtime::OutputSchema::Json(
-                r#"{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"tags":{"type":"object","additionalProperties":{"type":"string"}},"data_residency":{}},"required":["id","name","tags"]}"#,
+                r#"{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"tags":{"type":"object","additionalProperties":{"type":"string"}},"data_residency":{},"summary":{"type":"string","description":"The one line that says what this result is (also the text's first line)."},"notice":{"type":"string","description":"Set when the data is not the organization's own (the sandbox)."},"truncated":{"type":"object","description":"Present when the result was cut to stay small: how much was kept, why, and which arguments get the rest.","properties":{"returned":{"type":"integer"},"total":{"type":"integer"},"reason":{"type":"string"},"next":{"type":"string"}}}},"required":["id","name","tags"]}"#,
             ),
             annotations: claude_code_connector::runtime::Annotations {
                 read_only: false,
@@ -1254,6 +1260,7 @@ pub mod tools {
                 &super::presentations::WORKSPACE,
             ),
             fields_argument: ::std::option::Option::None,
+            aggregation: ::std::option::Option::None,
         },
     ];
 
