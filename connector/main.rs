@@ -9,6 +9,7 @@ use clap::error::ErrorKind;
 use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
+use claude_code_connector::cli::bundle::{self, BundleArgs};
 use claude_code_connector::cli::{self, CallArgs, ServeArgs, ToolsArgs};
 use claude_code_connector::docs;
 
@@ -43,6 +44,9 @@ enum Command {
     /// Write docs/tools.md and the README's tool table from the spec, or check that they are current.
     #[command(name = docs::DOCS_SUBCOMMAND)]
     Docs(DocsArgs),
+    /// Write a Claude Desktop extension (MCP Bundle) directory for this platform:
+    /// manifest.json and this binary. `npx @anthropic-ai/mcpb pack DIR` makes the .mcpb.
+    Bundle(BundleArgs),
 }
 
 #[derive(Args, Debug)]
@@ -66,7 +70,7 @@ struct DocsArgs {
 /// nothing (each subcommand takes its own), so they are a usage error; `--sandbox`
 /// goes anywhere.
 fn parse() -> Cli {
-    let mut command = Cli::command();
+    let mut command = ignore_unset_env(Cli::command());
     let matches = command.get_matches_mut();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut command).exit());
     if let Some((name, _)) = matches.subcommand() {
@@ -89,6 +93,23 @@ fn parse() -> Cli {
     cli
 }
 
+/// An environment variable that is empty, or a `${user_config.…}` placeholder a host
+/// left unsubstituted (Claude Desktop does for an optional setting without a value),
+/// counts as unset: a bundle passes every setting, filled in or not.
+fn ignore_unset_env(command: clap::Command) -> clap::Command {
+    let unset = |value: &std::ffi::OsStr| {
+        let value = value.to_string_lossy();
+        value.trim().is_empty() || (value.starts_with("${user_config.") && value.ends_with('}'))
+    };
+    let ids: Vec<clap::Id> = command
+        .get_arguments()
+        .filter(|arg| arg.get_env().and_then(std::env::var_os).is_some_and(|value| unset(&value)))
+        .map(|arg| arg.get_id().clone())
+        .collect();
+    let command = ids.into_iter().fold(command, |command, id| command.mut_arg(id, |arg| arg.env(None::<&str>)));
+    command.mut_subcommands(ignore_unset_env)
+}
+
 fn main() -> ExitCode {
     let cli = parse();
     match &cli.command {
@@ -97,6 +118,7 @@ fn main() -> ExitCode {
         Some(Command::Tools(args)) => cli::tools(args, cli.sandbox),
         Some(Command::Call(args)) => cli::call(args, cli.sandbox),
         Some(Command::Token(args)) => cli::token(args.json),
+        Some(Command::Bundle(args)) => bundle::bundle(args),
         None => cli::serve(&cli.serve, cli.sandbox),
     }
 }

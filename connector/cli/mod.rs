@@ -8,6 +8,7 @@
 //! error, a timeout, a refusal), 2 a usage error (flags, an unknown tool, a malformed
 //! `key=value`, an argument the tool refuses).
 
+pub mod bundle;
 pub mod input;
 pub mod progress;
 #[cfg(feature = "sandbox")]

@@ -7,6 +7,7 @@ mod harness;
 mod aggregate;
 mod audit;
 mod bad_input;
+mod bundle;
 mod cache;
 mod cli;
 mod docs;
