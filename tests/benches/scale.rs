@@ -119,6 +119,8 @@ impl Measured {
             .env("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY)
             .env("CLAUDE_CODE_CONNECTOR_BASE_URL", fake.base_url())
             .env("CLAUDE_CODE_CONNECTOR_CALL_TIMEOUT", "600")
+            // The budget is the folding's; the cache of closed days adds its own (--cache-bytes).
+            .env("CLAUDE_CODE_CONNECTOR_NO_CACHE", "true")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
