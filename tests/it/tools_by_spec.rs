@@ -297,3 +297,18 @@ async fn get_cost_breakdown_sends_group_by() {
         ])
     );
 }
+
+#[tokio::test]
+async fn list_users_filters_by_roles_as_repeated_bracket_pairs() {
+    let h = Harness::start(seed()).await;
+    let out = h.ok("claude_code_list_users", json!({"roles": ["admin", "billing"], "per_page": 100})).await;
+    let roles: Vec<&str> = out["data"].as_array().unwrap().iter().map(|u| u["role"].as_str().unwrap()).collect();
+    assert!(!roles.is_empty() && roles.iter().all(|role| ["admin", "billing"].contains(role)), "{roles:?}");
+    assert!(roles.contains(&"admin") && roles.contains(&"billing"), "{roles:?}");
+    let r = &h.requests()[0];
+    assert_eq!((r.method.as_str(), r.path.as_str()), ("GET", "/v1/organizations/users"));
+    assert_eq!(pairs(r), [("roles[]", "admin"), ("roles[]", "billing"), ("limit", "100")]);
+    let refused = h.err("claude_code_list_users", json!({"roles": ["wizard"]})).await;
+    assert!(refused.contains("roles") && refused.contains("wizard"), "{refused}");
+    assert_eq!(h.requests().len(), 1, "a bad role is refused before anything is sent");
+}
