@@ -271,6 +271,8 @@ pub struct HttpCall {
     pub path: Vec<PathPiece>,
     /// What a 404 means: literal text and `{argument}` names (required text arguments).
     pub not_found: Option<Vec<PathPiece>>,
+    /// Beta tokens (`[a-z0-9-]+`, distinct), sent comma-joined as `anthropic-beta`.
+    pub beta: Vec<String>,
     pub fixed_query: Vec<(String, String)>,
     pub pagination: Pagination,
     pub summary: Option<SumCents>,

@@ -319,6 +319,9 @@ pub struct Http {
     /// What a 404 answer means, with `{argument}` placeholders: "no user `{user_id}`".
     #[serde(default)]
     pub not_found: Option<String>,
+    /// Beta features the endpoint needs, sent as one comma-joined `anthropic-beta` header.
+    #[serde(default)]
+    pub beta: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -44,3 +44,29 @@ fn the_minimal_fixture_and_the_real_spec_are_valid_and_generate_deterministicall
         assert!(first.rust.starts_with("// @generated"), "{name}: @generated header");
     }
 }
+
+#[test]
+fn http_beta_becomes_one_comma_joined_anthropic_beta_header_and_is_documented() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let minimal = std::fs::read_to_string(root.join("tests/fixtures/minimal.yaml")).unwrap();
+    let line = "    http: {method: GET, path: /v1/organizations/users}\n";
+    assert!(minimal.contains(line), "the minimal fixture's list tool");
+    let spec = minimal.replacen(
+        line,
+        "    http: {method: GET, path: /v1/organizations/users, beta: [fast-mode-2026-02-01, analytics-2]}\n",
+        1,
+    );
+    let model = claude_code_connector_codegen::parse(&spec, "minimal.yaml with beta").unwrap_or_else(|e| panic!("{e}"));
+    let output = claude_code_connector_codegen::generate(&model, "crate::runtime").unwrap();
+    let compact: String = output.rust.split_whitespace().collect();
+    assert!(
+        compact.contains(r#".with_header("anthropic-beta","fast-mode-2026-02-01,analytics-2")"#),
+        "the request builder sets the header"
+    );
+    assert_eq!(compact.matches(".with_header(").count(), 1, "only the tool that declares it");
+    assert!(output.tools_md.contains("`anthropic-beta: fast-mode-2026-02-01,analytics-2`"), "docs show it");
+
+    let twice = minimal.replacen(line, "    http: {method: GET, path: /v1/organizations/users, beta: [a-1, a-1]}\n", 1);
+    let error = claude_code_connector_codegen::parse(&twice, "minimal.yaml").unwrap_err().to_string();
+    assert!(error.contains("beta `a-1` is listed twice"), "{error}");
+}

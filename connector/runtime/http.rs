@@ -170,11 +170,21 @@ pub struct Request {
     pub body: Option<JsonObject>,
     /// What a 404 answer means ("no user `user_9`"), from the spec's `http.not_found`.
     pub not_found: Option<String>,
+    /// Extra request headers (the spec's `http.beta` as `anthropic-beta`), sent as given.
+    pub headers: Vec<(&'static str, &'static str)>,
 }
 
 impl Request {
     pub fn new(method: Method, path: impl Into<String>) -> Self {
-        Request { method, path: path.into(), query: Vec::new(), body: None, not_found: None }
+        Request { method, path: path.into(), query: Vec::new(), body: None, not_found: None, headers: Vec::new() }
+    }
+
+    /// The same request with one more header; the generator only passes static text
+    /// it has checked (`anthropic-beta`: comma-joined `[a-z0-9-]` tokens).
+    #[must_use]
+    pub fn with_header(mut self, name: &'static str, value: &'static str) -> Self {
+        self.headers.push((name, value));
+        self
     }
 
     #[must_use]
@@ -572,6 +582,9 @@ impl Http {
             .request(request.method.as_reqwest(), url)
             .timeout(timeout)
             .header("x-api-key", self.inner.key.header_value().map_err(local)?);
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, *value);
+        }
         if let Some(body) = &request.body {
             let bytes =
                 serde_json::to_vec(body).map_err(|e| local(Error::Internal(format!("cannot encode the body: {e}"))))?;

@@ -297,3 +297,33 @@ async fn get_cost_breakdown_sends_group_by() {
         ])
     );
 }
+
+#[tokio::test]
+async fn list_users_filters_by_roles_as_repeated_bracket_pairs() {
+    let h = Harness::start(seed()).await;
+    let out = h.ok("claude_code_list_users", json!({"roles": ["admin", "billing"], "per_page": 100})).await;
+    let roles: Vec<&str> = out["data"].as_array().unwrap().iter().map(|u| u["role"].as_str().unwrap()).collect();
+    assert!(!roles.is_empty() && roles.iter().all(|role| ["admin", "billing"].contains(role)), "{roles:?}");
+    assert!(roles.contains(&"admin") && roles.contains(&"billing"), "{roles:?}");
+    let r = &h.requests()[0];
+    assert_eq!((r.method.as_str(), r.path.as_str()), ("GET", "/v1/organizations/users"));
+    assert_eq!(pairs(r), [("roles[]", "admin"), ("roles[]", "billing"), ("limit", "100")]);
+    let refused = h.err("claude_code_list_users", json!({"roles": ["wizard"]})).await;
+    assert!(refused.contains("roles") && refused.contains("wizard"), "{refused}");
+    assert_eq!(h.requests().len(), 1, "a bad role is refused before anything is sent");
+}
+
+/// The spec's `http.beta` becomes `Request::with_header("anthropic-beta", ...)`: the
+/// runtime sends it as given, beside the headers every request carries.
+#[tokio::test]
+async fn a_request_header_from_the_spec_reaches_the_api() {
+    use claude_code_connector::runtime::http::{Http, Method, Request};
+    let fake = fake_admin_api::FakeAdminApi::start(seed()).await;
+    let http = Http::new(crate::harness::fast_config(&fake.base_url())).unwrap();
+    let request = Request::new(Method::Get, "/v1/organizations/me")
+        .with_header("anthropic-beta", "analytics-usage-cost-2026-08-24,fast-mode-2026-02-01");
+    let _: serde_json::Value = http.send(request).await.unwrap();
+    let sent = &fake.requests()[0];
+    assert_eq!(sent.headers["anthropic-beta"], "analytics-usage-cost-2026-08-24,fast-mode-2026-02-01");
+    assert_eq!(sent.headers["anthropic-version"], "2023-06-01");
+}

@@ -180,6 +180,7 @@ fn http_context(call: &HttpCall) -> Value {
         "method": call.method.as_str(),
         "path": path,
         "not_found": not_found,
+        "beta": (!call.beta.is_empty()).then(|| call.beta.join(",")),
         "fixed_query": fixed_query,
         "pagination": pagination,
         "summary": summary,

@@ -1172,9 +1172,13 @@ impl<'a> RustEmitter<'a> {
             let message = Self::message_tokens(pieces);
             quote!(.with_not_found(#message))
         });
+        let beta = (!call.beta.is_empty()).then(|| {
+            let value = call.beta.join(",");
+            quote!(.with_header("anthropic-beta", #value))
+        });
         quote! {
             args.check()?;
-            let #binding = #rt::Request::new(#method, #path)#not_found;
+            let #binding = #rt::Request::new(#method, #path)#not_found #beta;
             #(#query)*
             #(#body)*
             ::std::result::Result::Ok(request)

@@ -51,7 +51,29 @@ pub(super) fn validate_http(
         None => None,
         Some(text) => Some(not_found_message(cx, at, text, args)?),
     };
-    Ok(ir::HttpCall { method, path, not_found, fixed_query, pagination, summary, output })
+    let beta = beta_tokens(cx, at, &http.beta)?;
+    Ok(ir::HttpCall { method, path, not_found, beta, fixed_query, pagination, summary, output })
+}
+
+/// `http.beta`: the API's beta feature names, each non-empty `[a-z0-9-]` and listed once,
+/// so the comma-joined `anthropic-beta` header is always well formed.
+fn beta_tokens(cx: &Ctx, at: &str, beta: &[String]) -> Result<Vec<String>, Error> {
+    let mut seen = std::collections::BTreeSet::new();
+    for token in beta {
+        let well_formed =
+            !token.is_empty() && token.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !well_formed {
+            return cx.fail(
+                at,
+                format!("beta `{token}` is not a beta feature name (non-empty, only a-z, 0-9 and -)"),
+                "write the name as the API documents it, e.g. `analytics-usage-cost-2026-08-24`",
+            );
+        }
+        if !seen.insert(token.as_str()) {
+            return cx.fail(at, format!("beta `{token}` is listed twice"), "list each beta feature once");
+        }
+    }
+    Ok(beta.to_vec())
 }
 
 fn parse_method(cx: &Ctx, at: &str, http: &spec::Http) -> Result<Method, Error> {
