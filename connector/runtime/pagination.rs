@@ -155,6 +155,45 @@ pub struct PerDay {
     pub limit: u32,
 }
 
+/// Drains one report per day (`query_name=YYYY-MM-DD`, `limit` per page), at most
+/// `concurrency` days in flight, and hands each day's items to `on_day` with the day's
+/// index as soon as that day is drained. Progress counts days; pages stay quiet.
+async fn each_day<T: DeserializeOwned>(
+    http: &Http,
+    request: Request,
+    query_name: &str,
+    days: &[Date],
+    limit: u32,
+    concurrency: usize,
+    mut on_day: impl FnMut(usize, Vec<T>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let total = days.len() as u64;
+    let done = AtomicU64::new(0);
+    let quiet = http.without_progress();
+    let fetches: Vec<_> = days
+        .iter()
+        .enumerate()
+        .map(|(index, day)| {
+            let request = request.with_query(query_name, day.to_string()).with_query("limit", limit.to_string());
+            let (done, quiet) = (&done, &quiet);
+            async move {
+                let drained = drain_page_token::<T>(quiet, request).await;
+                let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if let Some(progress) = http.progress() {
+                    progress.report(finished, total);
+                }
+                drained.map(|items| (index, items))
+            }
+        })
+        .collect();
+    let mut results = stream::iter(fetches).buffer_unordered(concurrency.max(1));
+    while let Some(result) = results.next().await {
+        let (index, items) = result?;
+        on_day(index, items)?;
+    }
+    Ok(())
+}
+
 /// Like [`fetch_per_day`], but each day's items are handed to `fold` as soon as that day
 /// is drained, in the order days finish, and then dropped: at most `concurrency` days
 /// of items are held at once, whatever the range.
@@ -167,31 +206,8 @@ pub async fn fold_per_day<T: DeserializeOwned>(
     concurrency: usize,
     mut fold: impl FnMut(T) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let total = days.len() as u64;
-    let done = AtomicU64::new(0);
-    let quiet = http.without_progress();
-    let fetches: Vec<_> = days
-        .iter()
-        .map(|day| {
-            let request = request.with_query(query_name, day.to_string()).with_query("limit", limit.to_string());
-            let (done, quiet) = (&done, &quiet);
-            async move {
-                let drained = drain_page_token::<T>(quiet, request).await;
-                let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if let Some(progress) = http.progress() {
-                    progress.report(finished, total);
-                }
-                drained
-            }
-        })
-        .collect();
-    let mut results = stream::iter(fetches).buffer_unordered(concurrency.max(1));
-    while let Some(items) = results.next().await {
-        for item in items? {
-            fold(item)?;
-        }
-    }
-    Ok(())
+    each_day(http, request, query_name, days, limit, concurrency, |_, items| items.into_iter().try_for_each(&mut fold))
+        .await
 }
 
 /// One report per day (`query_name=YYYY-MM-DD`), each drained with `limit`, at most
@@ -204,32 +220,12 @@ pub async fn fetch_per_day<T: DeserializeOwned>(
     limit: u32,
     concurrency: usize,
 ) -> Result<Vec<T>, Error> {
-    let total = days.len() as u64;
-    let done = AtomicU64::new(0);
-    // Progress counts days; the pages within a day stay quiet.
-    let quiet = http.without_progress();
-    let fetches: Vec<_> = days
-        .iter()
-        .copied()
-        .enumerate()
-        .map(|(index, day)| {
-            let request = request.with_query(query_name, day.to_string()).with_query("limit", limit.to_string());
-            let (done, quiet) = (&done, &quiet);
-            async move {
-                let drained = drain_page_token::<T>(quiet, request).await;
-                let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if let Some(progress) = http.progress() {
-                    progress.report(finished, total);
-                }
-                drained.map(|d| (index, d))
-            }
-        })
-        .collect();
     let mut per_day: Vec<(usize, Vec<T>)> = Vec::with_capacity(days.len());
-    let mut results = stream::iter(fetches).buffer_unordered(concurrency.max(1));
-    while let Some(result) = results.next().await {
-        per_day.push(result?);
-    }
+    each_day(http, request, query_name, days, limit, concurrency, |index, items| {
+        per_day.push((index, items));
+        Ok(())
+    })
+    .await?;
     per_day.sort_by_key(|(index, _)| *index);
     Ok(per_day.into_iter().flat_map(|(_, items)| items).collect())
 }
