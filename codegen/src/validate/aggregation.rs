@@ -53,7 +53,7 @@ pub(super) fn add_arguments(
     args.push(argument(
         PERIOD,
         enumeration(PERIODS.iter().map(|p| p.to_string()).collect()),
-        "Roll the rows up, exactly: per UTC `day`, ISO `week` (Monday), `month` or `total` for the whole range. Any of period, group_by, sort or top answers with rows, `totals` and `other` instead of the raw report; period defaults to total.",
+        "Roll up per UTC day, ISO week, month or total (default).",
     ));
     if upstream_group_by.is_none() {
         let dimensions = names(&layers, ColumnRole::Dimension);
@@ -66,14 +66,14 @@ pub(super) fn add_arguments(
                 max_items: count,
                 alternative: None,
             }),
-            "Group the rows by these dimensions, summed locally (one row per combination).",
+            "Group rows by these dimensions.",
         ));
     }
-    args.push(argument(SORT, enumeration(measures), "Order the groups by this measure, largest first."));
+    args.push(argument(SORT, enumeration(measures), "Largest first."));
     args.push(argument(
         TOP,
         ArgKind::Integer { minimum: Some(1), maximum: Some(MAX_TOP) },
-        "Keep the first N groups of each period (after sort); the rest are summed into one `other` row, so totals stay whole.",
+        "N groups per period; the rest sum as `other`.",
     ));
     Ok(Some(ir::Aggregation { upstream_group_by }))
 }
