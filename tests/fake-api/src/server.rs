@@ -17,6 +17,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::AbortHandle;
@@ -177,6 +178,9 @@ pub(crate) struct Shared {
     /// Claude Code records by day (`YYYY-MM-DD` → positions in the dataset), kept up
     /// to date as records are appended, so a day's page does not scan a year.
     claude_code_days: ClaudeCodeDays,
+    /// Claude Code pages' records as written once, by (day, first, end), when
+    /// [`FakeAdminApi::memoize_report_pages`] asked for it; emptied by `with_state`.
+    pub claude_code_pages: Option<std::collections::HashMap<(i64, usize, usize), Box<RawValue>>>,
     next_serial: u64,
 }
 
@@ -216,6 +220,13 @@ impl Shared {
         self.next_serial += 1;
         format!("{prefix}_01Fake{:016}", self.next_serial)
     }
+}
+
+/// A handler's answer: a JSON value, or a body already serialized (a report page
+/// written straight from the stored records, without copying them into a value).
+pub(crate) enum Reply {
+    Json(Value),
+    Serialized(String),
 }
 
 /// What a handler sees of one request.
@@ -368,10 +379,20 @@ impl FakeAdminApi {
         lock(&self.inner.shared).claude_code_page_size = size.map(|size| size.max(1));
     }
 
+    /// Benchmarks: each Claude Code page's records are written to JSON once and served
+    /// from that copy after, so that the fake's own CPU (the real API's is not on this
+    /// machine) does not compete with the connector for the cores.
+    pub fn memoize_report_pages(&self) {
+        lock(&self.inner.shared).claude_code_pages.get_or_insert_with(Default::default);
+    }
+
     /// The live dataset (an on-demand demo makes all its report days first).
     pub fn with_state<R>(&self, f: impl FnOnce(&mut Dataset) -> R) -> R {
         let mut shared = lock(&self.inner.shared);
         let shared = &mut *shared;
+        if let Some(pages) = &mut shared.claude_code_pages {
+            pages.clear();
+        }
         if let Some(demo_days) = &mut shared.demo_days {
             demo_days.fill_all(&mut shared.dataset);
         }
@@ -680,12 +701,13 @@ pub fn http_date(time: SystemTime) -> String {
     )
 }
 
-fn api_response(outcome: Result<Value, ApiError>, request_id: &str, organization_id: &str) -> Response {
+fn api_response(outcome: Result<Reply, ApiError>, request_id: &str, organization_id: &str) -> Response {
     let (status, body) = match outcome {
-        Ok(body) => (200, body),
-        Err(error) => (error.status, error.to_body(request_id)),
+        Ok(Reply::Json(body)) => (200, body.to_string()),
+        Ok(Reply::Serialized(body)) => (200, body),
+        Err(error) => (error.status, error.to_body(request_id).to_string()),
     };
-    let mut response = Response::new(Body::from(body.to_string()));
+    let mut response = Response::new(Body::from(body));
     *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     insert_header(&mut response, header::CONTENT_TYPE.as_str(), "application/json");
     insert_header(&mut response, "request-id", request_id);
@@ -752,7 +774,7 @@ fn process(
     query: &[(String, String)],
     headers: &HeaderMap,
     received: &ReceivedBody,
-) -> Result<Value, ApiError> {
+) -> Result<Reply, ApiError> {
     let extra_keys = lock(&inner.extra_keys).clone();
     check_headers(headers, inner.echo_key.load(Ordering::SeqCst), &extra_keys)?;
     let body = check_body(headers, received)?;
@@ -779,11 +801,11 @@ fn process(
 }
 
 /// Dispatches to a handler; `None` for an unknown path.
-fn route(method: &str, segments: &[&str], ctx: &RequestCtx, shared: &mut Shared) -> Option<Result<Value, ApiError>> {
+fn route(method: &str, segments: &[&str], ctx: &RequestCtx, shared: &mut Shared) -> Option<Result<Reply, ApiError>> {
     use reports as r;
     use resources as res;
     let wrong_method = || Err(ApiError::method_not_allowed(method, ctx.path));
-    Some(match (segments, method) {
+    let answer = match (segments, method) {
         (["me"], "GET") => res::get_organization(ctx, shared),
         (["users"], "GET") => res::list_users(ctx, shared),
         (["users", id], "GET") => res::get_user(ctx, shared, id),
@@ -808,7 +830,7 @@ fn route(method: &str, segments: &[&str], ctx: &RequestCtx, shared: &mut Shared)
         (["api_keys", id], "POST") => res::update_api_key(ctx, shared, id),
         (["usage_report", "messages"], "GET") => r::usage_messages(ctx, shared),
         (["cost_report"], "GET") => r::cost_report(ctx, shared),
-        (["usage_report", "claude_code"], "GET") => r::claude_code(ctx, shared),
+        (["usage_report", "claude_code"], "GET") => return Some(r::claude_code(ctx, shared)),
         (
             ["me" | "users" | "invites" | "workspaces" | "api_keys" | "cost_report"]
             | ["users" | "invites" | "workspaces" | "api_keys", _]
@@ -818,7 +840,8 @@ fn route(method: &str, segments: &[&str], ctx: &RequestCtx, shared: &mut Shared)
             _,
         ) => wrong_method(),
         _ => return None,
-    })
+    };
+    Some(answer.map(Reply::Json))
 }
 
 #[cfg(test)]
