@@ -5,11 +5,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures_util::{StreamExt, stream};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 
 use super::date::Date;
 use super::error::Error;
-use super::http::{Http, Request};
+use super::http::{Decoded, Http, Request};
 
 /// A guard against a server that never stops paginating.
 const MAX_PAGES: u32 = 10_000;
@@ -48,7 +47,7 @@ pub struct CursorWalk<T> {
 
 /// Page `page` of `per_page` items: walks `after_id = last_id` from the first page,
 /// sending `limit=per_page` (never page numbers: the API has none).
-pub async fn walk_id_cursor<T: DeserializeOwned>(
+pub async fn walk_id_cursor<T: Decoded>(
     http: &Http,
     request: Request,
     page: u32,
@@ -76,7 +75,7 @@ pub async fn walk_id_cursor<T: DeserializeOwned>(
 }
 
 /// Every item of an id-cursor list, `limit` at a time.
-pub async fn drain_id_cursor<T: DeserializeOwned>(http: &Http, request: Request, limit: u32) -> Result<Vec<T>, Error> {
+pub async fn drain_id_cursor<T: Decoded>(http: &Http, request: Request, limit: u32) -> Result<Vec<T>, Error> {
     let mut items = Vec::new();
     let mut after: Option<String> = None;
     for done in 1..=u64::from(MAX_PAGES) {
@@ -104,7 +103,7 @@ pub async fn drain_id_cursor<T: DeserializeOwned>(http: &Http, request: Request,
 }
 
 /// Every item of a page-token report, following `next_page` with the query unchanged.
-pub async fn drain_page_token<T: DeserializeOwned>(http: &Http, request: Request) -> Result<Vec<T>, Error> {
+pub async fn drain_page_token<T: Decoded>(http: &Http, request: Request) -> Result<Vec<T>, Error> {
     let mut items = Vec::new();
     let mut token: Option<String> = None;
     for done in 1..=u64::from(MAX_PAGES) {
@@ -158,7 +157,7 @@ pub struct PerDay {
 /// Drains one report per day (`query_name=YYYY-MM-DD`, `limit` per page), at most
 /// `concurrency` days in flight, and hands each day's items to `on_day` with the day's
 /// index as soon as that day is drained. Progress counts days; pages stay quiet.
-async fn each_day<T: DeserializeOwned>(
+async fn each_day<T: Decoded>(
     http: &Http,
     request: Request,
     query_name: &str,
@@ -197,7 +196,7 @@ async fn each_day<T: DeserializeOwned>(
 /// Like [`fetch_per_day`], but each day's items are handed to `fold` as soon as that day
 /// is drained, in the order days finish, and then dropped: at most `concurrency` days
 /// of items are held at once, whatever the range.
-pub async fn fold_per_day<T: DeserializeOwned>(
+pub async fn fold_per_day<T: Decoded>(
     http: &Http,
     request: Request,
     query_name: &str,
@@ -212,7 +211,7 @@ pub async fn fold_per_day<T: DeserializeOwned>(
 
 /// One report per day (`query_name=YYYY-MM-DD`), each drained with `limit`, at most
 /// `concurrency` days in flight. Items come back in day order.
-pub async fn fetch_per_day<T: DeserializeOwned>(
+pub async fn fetch_per_day<T: Decoded>(
     http: &Http,
     request: Request,
     query_name: &str,
