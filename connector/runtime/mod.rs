@@ -25,8 +25,8 @@ pub use http::{AdminKey, Http, HttpConfig, Method, Request, RequestCount, Reques
 pub use presentation::Presentation;
 pub use progress::Progress;
 pub use registry::{
-    Aggregation, Annotations, Completion, Group, Invocation, Invoked, ObjectList, OutputSchema, PromptArgument, PromptDefinition, Registry,
-    ResultShape, ServerDefinition, ToolDefinition, ToolKind, WorkspaceLookup, schema_of,
+    Aggregation, Annotations, Completion, Group, Invocation, Invoked, ObjectList, OutputSchema, PromptArgument,
+    PromptDefinition, Registry, ResultShape, ServerDefinition, ToolDefinition, ToolKind, WorkspaceLookup, schema_of,
 };
 pub use serde;
 pub use serde_json::Value;

@@ -69,7 +69,11 @@ impl Connector {
     }
 
     /// The list's values, from the cache while fresh, else fetched through the pipeline.
-    async fn object_list(&self, list: ObjectList, cancelled: impl Future<Output = ()>) -> Result<Arc<Listing>, Failure> {
+    async fn object_list(
+        &self,
+        list: ObjectList,
+        cancelled: impl Future<Output = ()>,
+    ) -> Result<Arc<Listing>, Failure> {
         let mut lists = self.completions.lists.lock().await;
         let key = (list.tool, list.field);
         if let Some(listing) = lists.get(&key).filter(|l| l.fetched.elapsed() < OBJECTS_TTL) {
@@ -94,7 +98,8 @@ impl Connector {
         };
         let items = value.get(envelope::DATA).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
         let values = items.iter().filter_map(|item| item.get(list.field)?.as_str().map(str::to_string)).collect();
-        let more = value.get(envelope::HAS_MORE) == Some(&Value::Bool(true)) || value.get(envelope::TRUNCATED).is_some();
+        let more =
+            value.get(envelope::HAS_MORE) == Some(&Value::Bool(true)) || value.get(envelope::TRUNCATED).is_some();
         let listing = Arc::new(Listing { fetched: Instant::now(), values, more });
         lists.insert(key, Arc::clone(&listing));
         Ok(listing)
@@ -129,7 +134,10 @@ mod tests {
     fn date_words_follow_the_span_and_a_number_becomes_days_ago() {
         assert_eq!(date_words(DateSpan::Day, ""), ["today", "yesterday"]);
         assert_eq!(date_words(DateSpan::Month, ""), ["this-month", "last-month"]);
-        assert_eq!(date_words(DateSpan::DayOrMonth, "7"), ["7-days-ago", "today", "yesterday", "this-month", "last-month"]);
+        assert_eq!(
+            date_words(DateSpan::DayOrMonth, "7"),
+            ["7-days-ago", "today", "yesterday", "this-month", "last-month"]
+        );
         assert_eq!(date_words(DateSpan::Day, "99999"), ["today", "yesterday"], "beyond N-days-ago's bound");
         assert_eq!(date_words(DateSpan::Month, "7"), ["this-month", "last-month"]);
     }

@@ -99,7 +99,11 @@ fn enum_values(cx: &Ctx, at: &str, arg: &spec::PromptArgDef) -> Result<ir::Compl
     let mut seen = BTreeSet::new();
     for value in &arg.values {
         if value.trim().is_empty() || value.contains(['\n', '\r']) || !seen.insert(value.as_str()) {
-            return cx.fail(at, format!("value `{value}` is empty, not one line, or listed twice"), "list distinct words");
+            return cx.fail(
+                at,
+                format!("value `{value}` is empty, not one line, or listed twice"),
+                "list distinct words",
+            );
         }
     }
     if let Some(default) = arg.default.as_ref().filter(|d| !arg.values.contains(d)) {
@@ -152,7 +156,8 @@ fn object_list(cx: &Ctx, at: &str, objects: &spec::ObjectsDef, model: &ir::Model
         ir::ArgKind::Integer { maximum, .. } => maximum,
         _ => None,
     });
-    let page_size = maximum.map_or(MAX_COMPLETION_VALUES, |m| u32::try_from(m).unwrap_or(u32::MAX).min(MAX_COMPLETION_VALUES));
+    let page_size =
+        maximum.map_or(MAX_COMPLETION_VALUES, |m| u32::try_from(m).unwrap_or(u32::MAX).min(MAX_COMPLETION_VALUES));
     Ok(ir::Completion::Objects {
         tool: objects.tool.clone(),
         field: objects.field.clone(),
