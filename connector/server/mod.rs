@@ -85,13 +85,16 @@ impl Connector {
         })
     }
 
-    /// The time to live of a list result for this request: [`Connector::list_ttl`] from
-    /// protocol 2026-07-28 on, which defines it; nothing for older clients, whose
-    /// protocol has no such field.
-    fn list_ttl_ms(&self, context: &RequestContext<RoleServer>) -> Option<u64> {
-        let version = context.protocol_version()?;
-        (version.as_str() >= ProtocolVersion::V_2026_07_28.as_str())
-            .then(|| u64::try_from(self.list_ttl.as_millis()).unwrap_or(u64::MAX))
+    /// `ttlMs` and `cacheScope` of a list result for this request: the connector's list
+    /// TTL, private (the tool list follows this connector's policy, a tenant's over HTTP),
+    /// from protocol 2026-07-28 on, which defines them; nothing for older clients, whose
+    /// protocol has no such fields.
+    fn list_cache_hints(&self, context: &RequestContext<RoleServer>) -> (Option<u64>, Option<CacheScope>) {
+        let current = context.protocol_version().is_some_and(|v| v.as_str() >= ProtocolVersion::V_2026_07_28.as_str());
+        if !current {
+            return (None, None);
+        }
+        (Some(u64::try_from(self.list_ttl.as_millis()).unwrap_or(u64::MAX)), Some(CacheScope::Private))
     }
 }
 
@@ -172,12 +175,9 @@ impl ServerHandler for Connector {
         _request: Option<PaginatedRequestParams>,
         context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        let list = ListToolsResult::with_all_items(self.tools().to_vec());
-        // Private: the list follows this connector's policy (a tenant's, over HTTP).
-        Ok(match self.list_ttl_ms(&context) {
-            Some(ttl) => list.with_ttl_ms(ttl).with_cache_scope(CacheScope::Private),
-            None => list,
-        })
+        let mut list = ListToolsResult::with_all_items(self.tools().to_vec());
+        (list.ttl_ms, list.cache_scope) = self.list_cache_hints(&context);
+        Ok(list)
     }
 
     async fn list_prompts(
@@ -185,11 +185,9 @@ impl ServerHandler for Connector {
         _request: Option<PaginatedRequestParams>,
         context: RequestContext<RoleServer>,
     ) -> Result<ListPromptsResult, ErrorData> {
-        let list = ListPromptsResult::with_all_items(self.registry().prompts.iter().map(mcp_prompt).collect());
-        Ok(match self.list_ttl_ms(&context) {
-            Some(ttl) => list.with_ttl_ms(ttl).with_cache_scope(CacheScope::Private),
-            None => list,
-        })
+        let mut list = ListPromptsResult::with_all_items(self.registry().prompts.iter().map(mcp_prompt).collect());
+        (list.ttl_ms, list.cache_scope) = self.list_cache_hints(&context);
+        Ok(list)
     }
 
     async fn get_prompt(
