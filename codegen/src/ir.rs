@@ -28,6 +28,32 @@ pub struct PromptArg {
     pub description: String,
     pub required: bool,
     pub default: Option<String>,
+    pub completion: Completion,
+}
+
+/// What a prompt argument completes from (`completion/complete`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Completion {
+    /// Free text: nothing to offer.
+    None,
+    /// An enum: these values, and no other.
+    Values(Vec<String>),
+    /// Date words of this span.
+    Dates(DateSpan),
+    /// A string field of the items of a read-only, id-cursor list tool, one page of
+    /// `page_size` items asked through its `per_page` argument.
+    Objects { tool: String, field: String, per_page: String, page_size: u32 },
+}
+
+/// Which date words a prompt argument takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateSpan {
+    /// One day (`day`).
+    Day,
+    /// A day or a month: a period's first or last day (`date`).
+    DayOrMonth,
+    /// A month (`month`).
+    Month,
 }
 
 #[derive(Debug, Clone)]

@@ -45,6 +45,29 @@ pub struct PromptArgDef {
     /// Used when an optional argument is not given.
     #[serde(default)]
     pub default: Option<String>,
+    /// The only values it takes (an enum): completed from them, anything else refused.
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// What completes it (`completion/complete`): a date word kind or an organization object.
+    #[serde(default)]
+    pub complete: Option<CompleteDef>,
+}
+
+/// `complete:` of a prompt argument: `day`, `date` or `month`, or `{tool, field}`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum CompleteDef {
+    /// The date words of a day (`day`), of a day or a month (`date`), or of a month (`month`).
+    Dates(String),
+    /// A field of the items a read-only list tool returns (workspace IDs, user emails).
+    Objects(ObjectsDef),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectsDef {
+    pub tool: String,
+    pub field: String,
 }
 
 /// A YAML mapping whose key order is kept (the order people wrote is the order we emit).

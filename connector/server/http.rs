@@ -27,8 +27,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, GetPromptRequestParams, GetPromptResponse,
-    ListPromptsResult, ListToolsResult, PaginatedRequestParams, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult, ContentBlock,
+    GetPromptRequestParams, GetPromptResponse, ListPromptsResult, ListToolsResult, PaginatedRequestParams,
+    ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
@@ -46,6 +47,10 @@ pub const MAX_REQUEST_BODY_BYTES: usize = 1 << 20;
 
 /// The hosts (and browser origins) accepted unless `--allowed-hosts` says otherwise.
 pub const DEFAULT_ALLOWED_HOSTS: &[&str] = &["localhost", "127.0.0.1", "::1"];
+
+/// How long a client may keep a tenant's tool and prompt lists: SIGHUP can change a
+/// tenant's policy, and with it its tools, while the process runs.
+pub const TENANT_LIST_TTL: Duration = Duration::from_secs(5 * 60);
 
 /// How the HTTP server is set up.
 #[derive(Debug, Clone)]
@@ -134,6 +139,16 @@ impl ServerHandler for TenantServer {
         self.connector.get_prompt(request, context).await
     }
 
+    /// Completions fetch at most one organization list at a time per tenant (the
+    /// connector's cache holds its lock while it fetches), outside `max_concurrent_calls`.
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, ErrorData> {
+        self.connector.complete(request, context).await
+    }
+
     fn get_tool(&self, name: &str) -> Option<Tool> {
         self.connector.get_tool(name)
     }
@@ -182,7 +197,7 @@ fn build_tenants(
 ) -> Result<Tenants, String> {
     let mut built = Vec::with_capacity(specs.len());
     for spec in specs {
-        let connector = factory(spec)?;
+        let connector = factory(spec)?.with_list_ttl(TENANT_LIST_TTL);
         let calls = previous
             .and_then(|tenants| tenants.0.iter().find(|tenant| *tenant.id == *spec.id))
             .filter(|tenant| tenant.max_calls == spec.max_concurrent_calls)

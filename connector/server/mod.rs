@@ -5,10 +5,12 @@
 //! (the trail of writes), [`result_cap`] (results bounded in size) and [`summary`] (the
 //! line and text a model reads, from the spec's presentation). This module is the MCP
 //! adapter: rmcp's `ServerHandler` turning requests into pipeline calls and outcomes
-//! into MCP results, with progress notifications and cancellation.
+//! into MCP results, with progress notifications and cancellation; [`complete`]
+//! completes prompt arguments.
 
 pub mod aggregate;
 pub mod audit;
+pub mod complete;
 pub mod http;
 pub mod pipeline;
 pub mod policy;
@@ -21,15 +23,15 @@ pub mod tenants;
 use std::sync::Arc;
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, GetPromptRequestParams, GetPromptResponse,
-    GetPromptResult, Implementation, ListPromptsResult, ListToolsResult, PaginatedRequestParams,
-    ProgressNotificationParam, Prompt, PromptArgument, PromptMessage, Role, ServerCapabilities, ServerConfig, Tool,
-    ToolAnnotations,
+    CacheScope, CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult,
+    CompletionInfo, ContentBlock, GetPromptRequestParams, GetPromptResponse, GetPromptResult, Implementation,
+    ListPromptsResult, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam, Prompt, PromptArgument,
+    PromptMessage, ProtocolVersion, Reference, Role, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
-pub use pipeline::{Answer, CallRequest, Connector, Failure, FailureKind, Limits, ToolOutcome};
+pub use pipeline::{Answer, CallRequest, Connector, Failure, FailureKind, Limits, STATIC_LIST_TTL, ToolOutcome};
 
 use crate::runtime::{JsonObject, OutputSchema, Progress, PromptDefinition, ToolDefinition, Value};
 
@@ -69,6 +71,30 @@ impl Connector {
                 _ => Ok(CallToolResult::error(vec![ContentBlock::text(self.noted(&failure.message))])),
             },
         }
+    }
+}
+
+impl Connector {
+    /// The prompt of this name, or the JSON-RPC error that lists the prompts.
+    fn prompt(&self, name: &str) -> Result<&'static PromptDefinition, ErrorData> {
+        let prompts = self.registry().prompts;
+        prompts.iter().find(|p| p.name == name).ok_or_else(|| {
+            let names: Vec<&str> = prompts.iter().map(|p| p.name).collect();
+            let shown: String = name.chars().take(80).collect();
+            ErrorData::invalid_params(format!("unknown prompt: {shown}; the prompts are: {}", names.join(", ")), None)
+        })
+    }
+
+    /// `ttlMs` and `cacheScope` of a list result for this request: the connector's list
+    /// TTL, private (the tool list follows this connector's policy, a tenant's over HTTP),
+    /// from protocol 2026-07-28 on, which defines them; nothing for older clients, whose
+    /// protocol has no such fields.
+    fn list_cache_hints(&self, context: &RequestContext<RoleServer>) -> (Option<u64>, Option<CacheScope>) {
+        let current = context.protocol_version().is_some_and(|v| v.as_str() >= ProtocolVersion::V_2026_07_28.as_str());
+        if !current {
+            return (None, None);
+        }
+        (Some(u64::try_from(self.list_ttl.as_millis()).unwrap_or(u64::MAX)), Some(CacheScope::Private))
     }
 }
 
@@ -137,7 +163,7 @@ fn progress_reporter(context: &RequestContext<RoleServer>) -> Option<Progress> {
 
 impl ServerHandler for Connector {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_prompts().build())
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_prompts().enable_completions().build())
             .with_server_info(
                 Implementation::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")).with_title(self.server().title),
             )
@@ -147,17 +173,21 @@ impl ServerHandler for Connector {
     async fn list_tools(
         &self,
         _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(self.tools().to_vec()))
+        let mut list = ListToolsResult::with_all_items(self.tools().to_vec());
+        (list.ttl_ms, list.cache_scope) = self.list_cache_hints(&context);
+        Ok(list)
     }
 
     async fn list_prompts(
         &self,
         _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListPromptsResult, ErrorData> {
-        Ok(ListPromptsResult::with_all_items(self.registry().prompts.iter().map(mcp_prompt).collect()))
+        let mut list = ListPromptsResult::with_all_items(self.registry().prompts.iter().map(mcp_prompt).collect());
+        (list.ttl_ms, list.cache_scope) = self.list_cache_hints(&context);
+        Ok(list)
     }
 
     async fn get_prompt(
@@ -165,20 +195,46 @@ impl ServerHandler for Connector {
         request: GetPromptRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<GetPromptResponse, ErrorData> {
-        let prompts = self.registry().prompts;
-        let Some(prompt) = prompts.iter().find(|p| p.name == request.name) else {
-            let names: Vec<&str> = prompts.iter().map(|p| p.name).collect();
-            return Err(ErrorData::invalid_params(
-                format!("unknown prompt: {}; the prompts are: {}", request.name, names.join(", ")),
-                None,
-            ));
-        };
+        let prompt = self.prompt(&request.name)?;
         let text = prompt
             .render(&request.arguments.unwrap_or_default())
             .map_err(|e| ErrorData::invalid_params(e.to_string(), None))?;
         Ok(GetPromptResult::new(vec![PromptMessage::new_text(Role::User, self.noted(&text))])
             .with_description(prompt.description)
             .into())
+    }
+
+    /// Completes a prompt argument (MCP completes only prompt arguments and resource
+    /// templates; tool arguments have their enums and patterns in their schemas).
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, ErrorData> {
+        let Reference::Prompt(reference) = &request.r#ref else {
+            return Err(ErrorData::invalid_params(
+                "this server has no resources; only prompt arguments complete (ref/prompt)",
+                None,
+            ));
+        };
+        let prompt = self.prompt(&reference.name)?;
+        let name = &request.argument.name;
+        let Some(argument) = prompt.arguments.iter().find(|a| a.name == name.as_str()) else {
+            let known: Vec<&str> = prompt.arguments.iter().map(|a| a.name).collect();
+            let shown: String = name.chars().take(60).collect();
+            return Err(ErrorData::invalid_params(
+                format!("prompt {} has no argument `{shown}`; it takes: {}", prompt.name, known.join(", ")),
+                None,
+            ));
+        };
+        let completed = self
+            .complete_argument(argument, &request.argument.value, context.ct.cancelled())
+            .await
+            .map_err(|failure| ErrorData::internal_error(failure.message, None))?;
+        let total = u32::try_from(completed.total).unwrap_or(u32::MAX);
+        let info = CompletionInfo::with_pagination(completed.values, Some(total), completed.has_more)
+            .map_err(|error| ErrorData::internal_error(error, None))?;
+        Ok(CompleteResult::new(info))
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {

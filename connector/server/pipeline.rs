@@ -128,6 +128,11 @@ impl std::fmt::Display for Failure {
     }
 }
 
+/// How long a client may keep `tools/list` and `prompts/list`: they are fixed when the
+/// process starts (the spec and the flags), so a day; a new binary or new flags mean a
+/// new process, which a client reconnects to.
+pub const STATIC_LIST_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// A call that passed every check before anything is sent: the tool and its typed arguments.
 struct Admitted {
     tool: &'static ToolDefinition,
@@ -151,6 +156,10 @@ pub struct Connector {
     result_note: Option<Arc<str>>,
     /// Writes sent and not yet concluded, so a shutdown can wait for them.
     writes: Arc<Writes>,
+    /// The organization lists fetched for argument completions.
+    pub(super) completions: Arc<super::complete::ObjectCache>,
+    /// How long clients may keep `tools/list` and `prompts/list` (protocol 2026-07-28).
+    pub(super) list_ttl: Duration,
 }
 
 /// The writes in flight: their `pending` line is written, their outcome not yet.
@@ -200,7 +209,17 @@ impl Connector {
             instructions: Arc::from(registry.server.instructions),
             result_note: None,
             writes: Arc::default(),
+            completions: Arc::default(),
+            list_ttl: STATIC_LIST_TTL,
         }
+    }
+
+    /// How long clients may keep the tool and prompt lists: [`STATIC_LIST_TTL`] unless
+    /// the lists can change while the process runs (tenants reloaded over HTTP).
+    #[must_use]
+    pub fn with_list_ttl(mut self, ttl: Duration) -> Self {
+        self.list_ttl = ttl;
+        self
     }
 
     /// Puts `prefix` before the spec's instructions at `initialize`.

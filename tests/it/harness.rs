@@ -60,7 +60,11 @@ impl Harness {
 
     /// A connector over `http` (which the test may keep a clone of), configured by `setup`.
     pub async fn with_http(fake: FakeAdminApi, http: Http, setup: impl FnOnce(Connector) -> Connector) -> Harness {
-        let connector = setup(Connector::new(http).with_audit(None));
+        Harness::serving(fake, setup(Connector::new(http).with_audit(None))).await
+    }
+
+    /// An MCP client of `connector` (of any registry: a fixture spec's too).
+    pub async fn serving(fake: FakeAdminApi, connector: Connector) -> Harness {
         let (server_io, client_io) = tokio::io::duplex(1 << 20);
         tokio::spawn(async move {
             if let Ok(running) = connector.serve(server_io).await {

@@ -93,6 +93,25 @@ impl Served {
 
     /// One JSON-RPC request to /mcp with `token`; the HTTP status and the JSON answer.
     async fn rpc(&self, token: Option<&str>, method: &str, params: Value) -> (u16, Value) {
+        self.send(self.post(token, method, params)).await
+    }
+
+    /// [`Served::rpc`] as a protocol 2026-07-28 client sends it: no session, the
+    /// lifecycle in `_meta`, the method in a header.
+    async fn rpc_2026(&self, token: &str, method: &str, mut params: Value) -> (u16, Value) {
+        params["_meta"] = json!({
+            "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+            "io.modelcontextprotocol/clientCapabilities": {},
+            "io.modelcontextprotocol/clientInfo": {"name": "raw", "version": "0"}
+        });
+        let request = self
+            .post(Some(token), method, params)
+            .header("mcp-protocol-version", "2026-07-28")
+            .header("mcp-method", method);
+        self.send(request).await
+    }
+
+    fn post(&self, token: Option<&str>, method: &str, params: Value) -> reqwest::RequestBuilder {
         let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
         let mut request = self
             .client
@@ -103,6 +122,10 @@ impl Served {
         if let Some(token) = token {
             request = request.header("authorization", format!("Bearer {token}"));
         }
+        request
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
         let response = request.send().await.expect("an HTTP answer");
         let status = response.status().as_u16();
         let text = response.text().await.expect("the body");
@@ -239,6 +262,31 @@ async fn two_tenants_each_call_with_their_own_key_and_policy() {
     for secret in [ACME_TOKEN, BETA_TOKEN, METRICS_TOKEN, FAKE_ADMIN_KEY, BETA_KEY] {
         assert!(!stderr.contains(secret), "{secret} appears on stderr: {stderr}");
     }
+}
+
+#[tokio::test]
+async fn over_2026_07_28_a_tenants_lists_last_five_minutes_and_completions_use_its_key() {
+    let fake = FakeAdminApi::start(Dataset::demo(5, 5, "2026-03-05")).await;
+    fake.accept_key(BETA_KEY);
+    let served = Served::start(&fake, "ttl", &[]).await;
+    let five_minutes = claude_code_connector::server::http::TENANT_LIST_TTL.as_millis() as u64;
+    assert_eq!(five_minutes, 300_000);
+    for method in ["tools/list", "prompts/list"] {
+        let (status, answer) = served.rpc_2026(BETA_TOKEN, method, json!({})).await;
+        assert_eq!(status, 200, "{method}: {answer}");
+        assert_eq!(answer["result"]["ttlMs"], five_minutes, "{method}: SIGHUP can change a tenant's lists");
+        assert_eq!(answer["result"]["cacheScope"], "private", "{method}");
+    }
+    let reference = json!({"type": "ref/prompt", "name": "offboarding_checklist"});
+    let params = json!({"ref": reference, "argument": {"name": "email", "value": ""}});
+    let (status, answer) = served.rpc_2026(BETA_TOKEN, "completion/complete", params).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["result"]["completion"]["total"], 60, "the demo organization's 60 users");
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert_eq!((requests[0].method.as_str(), key_of(&requests[0])), ("GET", BETA_KEY), "the tenant's own key");
+    let (code, stderr) = served.stop().await;
+    assert_eq!(code, Some(0), "{stderr}");
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ mod bad_input;
 mod bundle;
 mod cache;
 mod cli;
+mod completion;
 mod docs;
 mod fuzz;
 mod hardening;

@@ -65,6 +65,21 @@ async fn all_26_tools_have_valid_schemas_and_honest_annotations() {
             if name.ends_with("_date") {
                 assert_eq!(property["pattern"], claude_code_connector::runtime::DATE_PATTERN, "{}.{name}", tool.name);
             }
+            if property["pattern"] == claude_code_connector::runtime::DATE_PATTERN {
+                // MCP cannot complete a tool's arguments: the schema names the words instead.
+                let description = property["description"].as_str().unwrap_or_default();
+                let takes_months = description.contains("a month");
+                for word in claude_code_connector::runtime::DateWord::ALL {
+                    if !word.is_month() || takes_months {
+                        assert!(
+                            description.contains(word.as_str()),
+                            "{}.{name} omits {word:?}: {description}",
+                            tool.name
+                        );
+                    }
+                }
+                assert!(description.contains("N-days-ago"), "{}.{name}: {description}", tool.name);
+            }
         }
     }
     for tool in &tools {
