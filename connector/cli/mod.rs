@@ -642,6 +642,8 @@ async fn run_call(
         ToolOutcome::Success(answer) => answer,
         ToolOutcome::Failure(failure) => return Err(Failure::from(failure)),
     };
+    // On stderr, so that stdout stays the answer: what the call cost, and whether the cache helped.
+    eprintln!("{}", answer.upstream);
     let mut text = String::new();
     match args.output {
         Output::Json => {
