@@ -266,8 +266,9 @@ struct Inner {
     concurrency: usize,
     max_response_bytes: u64,
     env_proxy: bool,
-    /// Closed report days already fetched, shared by every clone.
-    cache: Option<Cache>,
+    /// Closed report days already fetched, shared by every clone (and by other clients
+    /// built [`Http::sharing_cache`]).
+    cache: Option<Arc<Cache>>,
     /// The cache keys' stand-in for the key: its SHA-256, so entries of two keys never mix.
     credential_sha256: String,
 }
@@ -334,6 +335,13 @@ impl Http {
     /// Refuses a base URL that would send the key in clear text, unless it is loopback,
     /// and a proxy from the environment that is plain http and not loopback.
     pub fn new(config: HttpConfig) -> Result<Http, ConfigError> {
+        let cache = Cache::new(config.cache.clone()).map_err(ConfigError)?.map(Arc::new);
+        Http::sharing_cache(config, cache)
+    }
+
+    /// As [`Http::new`], with `cache` (shared with other clients, or none) instead of one
+    /// of its own: `config.cache` is not used.
+    pub fn sharing_cache(config: HttpConfig, cache: Option<Arc<Cache>>) -> Result<Http, ConfigError> {
         let base_url = reqwest::Url::parse(config.base_url.trim_end_matches('/'))
             .map_err(|e| ConfigError(format!("base URL `{}` is not a URL: {e}", config.base_url)))?;
         let loopback = match base_url.host() {
@@ -357,7 +365,6 @@ impl Http {
         if config.key.is_empty() {
             return Err(ConfigError("the admin key is empty".into()));
         }
-        let cache = Cache::new(config.cache).map_err(ConfigError)?;
         Ok(Http {
             inner: Arc::new(Inner {
                 client: OnceLock::new(),
@@ -456,12 +463,12 @@ impl Http {
 
     /// The counts of the shared cache, if there is one.
     pub fn cache_stats(&self) -> Option<&CacheStats> {
-        self.inner.cache.as_ref().map(Cache::stats)
+        self.inner.cache.as_deref().map(Cache::stats)
     }
 
     /// The bytes the cache holds in memory (bodies plus keys), if there is a cache.
     pub fn cache_bytes_held(&self) -> Option<u64> {
-        self.inner.cache.as_ref().map(Cache::memory_bytes)
+        self.inner.cache.as_deref().map(Cache::memory_bytes)
     }
 
     /// The base URL requests go to.
@@ -512,6 +519,7 @@ impl Http {
             match self.cached(cache, &key, request) {
                 Some(body) => Ok(body),
                 None => {
+                    cache.stats().miss();
                     let fetched = self.fetch(request).await.map(Arc::new);
                     if let Ok(body) = &fetched {
                         cache.put(&key, body.clone());

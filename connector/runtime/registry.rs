@@ -119,6 +119,9 @@ pub mod envelope {
     pub const TRUNCATED: &str = "truncated";
     /// The rows of a roll-up (`server::aggregate`).
     pub const ROWS: &str = "rows";
+    /// Added to every result by the pipeline: what the call cost upstream
+    /// (`server::pipeline::Upstream`: `requests`, `cached_pages`).
+    pub const UPSTREAM: &str = "upstream";
 }
 
 /// One tool as the spec defines it.

@@ -41,6 +41,7 @@ use tokio::sync::Semaphore;
 use super::Connector;
 use super::prometheus::Metrics;
 use super::tenants::{self, Sha256, TenantSpec};
+use crate::runtime::cache::Cache;
 
 /// The largest MCP request body read; a larger one is answered 413.
 pub const MAX_REQUEST_BODY_BYTES: usize = 1 << 20;
@@ -65,6 +66,10 @@ pub struct HttpServeConfig {
     pub metrics_addr: Option<SocketAddr>,
     /// How long calls in flight may take to finish after SIGTERM.
     pub shutdown_grace: Duration,
+    /// The cache of closed report days every tenant's connector shares (one byte budget
+    /// for the process; its keys hold the credential's hash, so tenants never see each
+    /// other's entries), counted on `/metrics`. Kept across reloads.
+    pub cache: Option<Arc<Cache>>,
 }
 
 /// Builds a tenant's connector (its key, policy, audit caller, limits) from its entry.
@@ -346,7 +351,7 @@ fn rmcp_config(allowed_hosts: &[String]) -> StreamableHttpServerConfig {
 
 /// Serves until SIGTERM (or Ctrl-C), then drains within the grace period.
 pub async fn serve(config: HttpServeConfig, factory: ConnectorFactory) -> Result<(), String> {
-    let metrics = Arc::new(Metrics::default());
+    let metrics = Arc::new(Metrics::new(config.cache.clone()));
     let mcp_config = rmcp_config(&config.allowed_hosts);
     let tenants = load_tenants(&config.tenants_path, None, &factory, &metrics, &mcp_config)?;
     let state = AppState {

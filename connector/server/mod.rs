@@ -25,14 +25,18 @@ use std::sync::Arc;
 use rmcp::model::{
     CacheScope, CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult,
     CompletionInfo, ContentBlock, GetPromptRequestParams, GetPromptResponse, GetPromptResult, Implementation,
-    ListPromptsResult, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam, Prompt, PromptArgument,
-    PromptMessage, ProtocolVersion, Reference, Role, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
+    ListPromptsResult, ListToolsResult, MetaObject, PaginatedRequestParams, ProgressNotificationParam, Prompt,
+    PromptArgument, PromptMessage, ProtocolVersion, Reference, Role, ServerCapabilities, ServerConfig, Tool,
+    ToolAnnotations,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
-pub use pipeline::{Answer, CallRequest, Connector, Failure, FailureKind, Limits, STATIC_LIST_TTL, ToolOutcome};
+pub use pipeline::{
+    Answer, CallRequest, Connector, Failure, FailureKind, Limits, STATIC_LIST_TTL, ToolOutcome, Upstream,
+};
 
+use crate::runtime::registry::envelope;
 use crate::runtime::{JsonObject, OutputSchema, Progress, PromptDefinition, ToolDefinition, Value};
 
 impl Connector {
@@ -62,6 +66,10 @@ impl Connector {
                     object.insert(NOTICE_FIELD.to_string(), Value::String(note.to_string()));
                 }
                 result.structured_content = Some(value);
+                // The same for clients that read `_meta` rather than the structured value.
+                let mut meta = JsonObject::new();
+                meta.insert(envelope::UPSTREAM.to_string(), answer.upstream.to_value());
+                result.meta = Some(MetaObject(meta));
                 Ok(result)
             }
             ToolOutcome::Failure(failure) => match failure.kind {
@@ -107,6 +115,10 @@ fn with_reading_fields(mut schema: JsonObject) -> JsonObject {
     if let Some(Value::Object(properties)) = schema.get_mut("properties") {
         properties.insert(summary::SUMMARY_FIELD.into(), serde_json::json!({"type": "string"}));
         properties.insert(NOTICE_FIELD.into(), serde_json::json!({"type": "string"}));
+        properties.insert(
+            envelope::UPSTREAM.into(),
+            serde_json::json!({"type": "object", "properties": {"requests": {"type": "integer"}, "cached_pages": {"type": "integer"}}}),
+        );
     }
     schema
 }

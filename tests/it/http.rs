@@ -538,3 +538,60 @@ async fn metrics_can_have_a_listener_of_their_own_never_public_by_accident() {
     assert!(run.stderr.contains("--metrics-token-sha256"), "{}", run.stderr);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The value of an unlabelled series on `/metrics`.
+fn metric(text: &str, name: &str) -> u64 {
+    let line = text.lines().find(|line| line.split(' ').next() == Some(name));
+    line.and_then(|line| line.split(' ').nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{name}: {text}"))
+}
+
+/// The cache's series on `/metrics`: hits, misses, stores, evictions, bytes held, budget.
+async fn cache_counts(served: &Served) -> [u64; 6] {
+    let (status, text, _) = served.get("/metrics", Some(METRICS_TOKEN)).await;
+    assert_eq!(status, 200);
+    assert!(text.contains("# TYPE ccc_cache_hits_total counter\n") && text.contains("# TYPE ccc_cache_bytes gauge\n"));
+    let names = ["hits_total", "misses_total", "stores_total", "evictions_total", "bytes", "max_bytes"];
+    names.map(|name| metric(&text, &format!("ccc_cache_{name}")))
+}
+
+#[tokio::test]
+async fn the_tenants_share_one_cache_within_one_budget_counted_on_metrics() {
+    let fake = FakeAdminApi::start(Dataset::demo(5, 5, "2026-03-05")).await;
+    fake.accept_key(BETA_KEY);
+    let week = json!({"start_date": "2026-03-01", "end_date": "2026-03-05"});
+    let served = Served::start(&fake, "cache", &[]).await;
+    assert_eq!(cache_counts(&served).await, [0, 0, 0, 0, 0, 32 << 20]);
+    for upstream in [json!({"requests": 5, "cached_pages": 0}), json!({"requests": 0, "cached_pages": 5})] {
+        let answer = served.call(ACME_TOKEN, "claude_code_get_code_analytics", week.clone()).await;
+        assert_eq!(answer["result"]["structuredContent"]["upstream"], upstream, "{answer}");
+        assert_eq!(answer["result"]["_meta"]["upstream"], upstream, "{answer}");
+    }
+    assert_eq!(fake.requests().len(), 5, "the second call's days came from the cache");
+    let [hits, misses, stores, evictions, acme_bytes, _] = cache_counts(&served).await;
+    assert_eq!([hits, misses, stores, evictions], [5, 5, 5, 0]);
+    assert!(acme_bytes > 0);
+    // Another tenant, another key: the same days are its own entries, in the same cache.
+    served.call(BETA_TOKEN, "claude_code_get_code_analytics", week.clone()).await;
+    served.call(BETA_TOKEN, "claude_code_get_code_analytics", week.clone()).await;
+    assert_eq!(fake.requests().iter().filter(|r| key_of(r) == BETA_KEY).count(), 5);
+    let [hits, misses, stores, evictions, bytes, _] = cache_counts(&served).await;
+    assert_eq!([hits, misses, stores, evictions, bytes], [10, 10, 10, 0, 2 * acme_bytes]);
+    let (code, stderr) = served.stop().await;
+    assert_eq!(code, Some(0), "{stderr}");
+
+    // One budget for the process, not one per tenant: with room for acme's five days
+    // only, beta's five evict them.
+    fake.clear_requests();
+    let budget = acme_bytes.to_string();
+    let served = Served::start(&fake, "cache-budget", &["--cache-bytes", &budget]).await;
+    served.call(ACME_TOKEN, "claude_code_get_code_analytics", week.clone()).await;
+    served.call(BETA_TOKEN, "claude_code_get_code_analytics", week.clone()).await;
+    let [_, misses, stores, evictions, bytes, max_bytes] = cache_counts(&served).await;
+    assert_eq!([misses, stores, evictions, bytes, max_bytes], [10, 10, 5, acme_bytes, acme_bytes]);
+    served.call(ACME_TOKEN, "claude_code_get_code_analytics", week).await;
+    assert_eq!(fake.requests().iter().filter(|r| key_of(r) == FAKE_ADMIN_KEY).count(), 10, "evicted: fetched again");
+    let (code, stderr) = served.stop().await;
+    assert_eq!(code, Some(0), "{stderr}");
+}

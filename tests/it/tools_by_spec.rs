@@ -184,7 +184,8 @@ async fn workspace_member_get_update_and_remove() {
     assert_eq!(
         out,
         json!({"type": "workspace_member_deleted", "user_id": "user_02", "workspace_id": "wrkspc_prod",
-            "summary": "Deleted workspace member user_02 from wrkspc_prod"})
+            "summary": "Deleted workspace member user_02 from wrkspc_prod",
+            "upstream": {"requests": 1, "cached_pages": 0}})
     );
     let r = &h.take_requests()[0];
     assert_eq!(

@@ -89,6 +89,10 @@ async fn all_26_tools_have_valid_schemas_and_honest_annotations() {
         assert_draft_2020_12_subset(&tool.name, &schema);
         let output = tool.output_schema.as_ref().unwrap_or_else(|| panic!("{} has no outputSchema", tool.name));
         assert_eq!(output.get("type"), Some(&json!("object")), "{} outputSchema root", tool.name);
+        // Every result carries what it cost upstream; every output schema declares it.
+        let upstream = &output["properties"][claude_code_connector::runtime::registry::envelope::UPSTREAM];
+        assert_eq!(upstream["properties"]["requests"]["type"], "integer", "{} outputSchema upstream", tool.name);
+        assert_eq!(upstream["properties"]["cached_pages"]["type"], "integer", "{} outputSchema upstream", tool.name);
         let annotations = tool.annotations.as_ref().expect("annotations");
         let get = tool.name.contains("_get_") || tool.name.contains("_list_");
         assert_eq!(annotations.read_only_hint, Some(get), "{} readOnlyHint", tool.name);
