@@ -41,6 +41,14 @@ const MAX_TOKEN_CHARS: usize = 128;
 /// hundreds of kilobytes of JSON; a year of it was parsed on one core).
 const PARSE_APART_BYTES: usize = 64 << 10;
 
+/// Permits to parse a large answer apart: one per core.
+fn parsers() -> &'static tokio::sync::Semaphore {
+    static PARSERS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    PARSERS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
+    })
+}
+
 /// What an answer decodes into: owned and sendable, so a large one can be parsed on
 /// another thread.
 pub trait Decoded: DeserializeOwned + Send + 'static {}
@@ -492,6 +500,9 @@ impl Http {
         let parsed = if bytes.len() < PARSE_APART_BYTES {
             serde_json::from_slice(&bytes)
         } else {
+            // One parse per core at a time: each thread that parses keeps a heap arena of
+            // its own, so more threads than cores would only add memory.
+            let _core = parsers().acquire().await.map_err(|e| Error::Internal(e.to_string()))?;
             tokio::task::spawn_blocking(move || serde_json::from_slice(&bytes))
                 .await
                 .map_err(|e| Error::Internal(format!("parsing the answer of {} stopped: {e}", request.path)))?

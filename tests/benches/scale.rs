@@ -4,10 +4,11 @@
 //! 50 ms per request. For the normalized metrics, a grouped Claude Code report and the
 //! seat view over the whole year, each in a fresh process: upstream requests, wall
 //! time against the ideal critical path (`ceil(requests / concurrency) × latency`), and
-//! the process's peak RSS (VmHWM). The fake writes each day's page once, during a
-//! warm-up, and serves that copy after, so that on this 2-core machine its CPU does not
-//! compete with the connector's (the real API's is not on the machine). Budgets: peak RSS at most 48 MiB (records are folded
-//! in as each day arrives, never held together), wall within 1.3 × the ideal path.
+//! the process's peak RSS (VmHWM). The fake writes each day's page once, in a warm-up,
+//! and serves that copy after: the real API's CPU is not on this 2-core machine, so the
+//! fake's must not compete with the connector's. Budgets: peak RSS at most 48 MiB
+//! (records are folded in as each day arrives, never held together), wall within 1.3 ×
+//! the ideal path.
 //!
 //! Run: `cargo bench --bench scale`. `BENCH_QUICK=1` (CI) fails on the memory budget
 //! or a wall time past five times the ideal path (a gross regression); the full run
