@@ -38,7 +38,7 @@ async def main(binary):
 
             tools = (await session.list_tools()).tools
             names = {tool.name for tool in tools}
-            check(len(tools) >= 26, f"{len(tools)} tools listed")
+            check(len(tools) >= 31, f"{len(tools)} tools listed")
             for name in ("claude_code_list_users", "claude_code_create_invite", "claude_code_get_normalized_metrics"):
                 check(name in names, f"{name} is listed")
             remove = next(tool for tool in tools if tool.name == "claude_code_remove_user")

@@ -32,10 +32,18 @@ struct CursorBody<T> {
 #[derive(Deserialize)]
 struct TokenBody<T> {
     data: Vec<T>,
+    /// Absent on endpoints that signal the end by a null `next_page` alone (rate limits).
     #[serde(default)]
-    has_more: bool,
+    has_more: Option<bool>,
     #[serde(default)]
     next_page: Option<String>,
+}
+
+/// The token of the page after this one: `next_page` when `has_more` is true or absent
+/// (an endpoint without `has_more` ends with a null `next_page`), never the token just
+/// followed again.
+fn next_token(has_more: Option<bool>, next_page: Option<String>, followed: Option<&String>) -> Option<String> {
+    next_page.filter(|next| has_more != Some(false) && followed != Some(next))
 }
 
 /// One page of an id-cursor list.
@@ -113,13 +121,13 @@ pub async fn drain_page_token<T: Decoded>(http: &Http, request: Request) -> Resu
         };
         let body: TokenBody<T> = http.send(next).await?;
         items.extend(body.data);
-        match body.next_page {
-            Some(next_token) if body.has_more && token.as_ref() != Some(&next_token) => {
+        match next_token(body.has_more, body.next_page, token.as_ref()) {
+            Some(next) => {
                 // The total is not known in advance: at least one more page.
                 progress(http, done, done + 1);
-                token = Some(next_token);
+                token = Some(next);
             }
-            _ => {
+            None => {
                 if done > 1 {
                     progress(http, done, done);
                 }
@@ -227,4 +235,33 @@ pub async fn fetch_per_day<T: Decoded>(
     .await?;
     per_day.sort_by_key(|(index, _)| *index);
     Ok(per_day.into_iter().flat_map(|(_, items)| items).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_token;
+
+    fn token(text: &str) -> Option<String> {
+        Some(text.to_string())
+    }
+
+    #[test]
+    fn has_more_decides_when_the_api_sends_it() {
+        assert_eq!(next_token(Some(true), token("p2"), None), token("p2"));
+        assert_eq!(next_token(Some(false), token("p2"), None), None);
+        assert_eq!(next_token(Some(true), None, None), None);
+    }
+
+    #[test]
+    fn without_has_more_a_next_page_is_followed_until_null() {
+        assert_eq!(next_token(None, token("p2"), None), token("p2"));
+        assert_eq!(next_token(None, token("p3"), token("p2").as_ref()), token("p3"));
+        assert_eq!(next_token(None, None, token("p3").as_ref()), None);
+    }
+
+    #[test]
+    fn the_same_token_twice_ends_the_walk() {
+        assert_eq!(next_token(None, token("p2"), token("p2").as_ref()), None);
+        assert_eq!(next_token(Some(true), token("p2"), token("p2").as_ref()), None);
+    }
 }

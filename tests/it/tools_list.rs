@@ -59,7 +59,7 @@ async fn all_26_tools_have_valid_schemas_and_honest_annotations() {
     ] {
         assert!(names.contains(&expected), "{expected} missing from tools/list");
     }
-    assert!(tools.len() >= 26, "{} tools listed", tools.len());
+    assert!(tools.len() >= 31, "{} tools listed", tools.len());
     for tool in &tools {
         for (name, property) in tool.input_schema["properties"].as_object().unwrap() {
             if name.ends_with("_date") {

@@ -61,6 +61,7 @@ async fn a_404_names_the_missing_object_with_the_api_message_and_request_id() {
         ("claude_code_get_user", json!({"user_id": "user_99"}), "no user `user_99`"),
         ("claude_code_remove_user", json!({"user_id": "user_99"}), "no user `user_99`"),
         ("claude_code_get_workspace", json!({"workspace_id": "wrkspc_x"}), "no workspace `wrkspc_x`"),
+        ("claude_code_get_workspace_rate_limits", json!({"workspace_id": "wrkspc_x"}), "no workspace `wrkspc_x`"),
         ("claude_code_archive_workspace", json!({"workspace_id": "wrkspc_x"}), "no workspace `wrkspc_x`"),
         ("claude_code_list_workspace_members", json!({"workspace_id": "wrkspc_x"}), "no workspace `wrkspc_x`"),
         (

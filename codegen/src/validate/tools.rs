@@ -166,9 +166,9 @@ fn describe_dates(args: &mut [Arg], checks: &[Check], tool: &spec::ToolDef) {
                 if (if role == "start" { start } else { end }) == &arg.name)
         };
         let (bound, month_day) = if is("start") {
-            (ir::DateBound::Start, "its first day")
+            (ir::DateBound::Start, "first day")
         } else if is("end") {
-            (ir::DateBound::End, "its last day")
+            (ir::DateBound::End, "last day")
         } else {
             (ir::DateBound::Day, "")
         };
@@ -177,7 +177,7 @@ fn describe_dates(args: &mut [Arg], checks: &[Check], tool: &spec::ToolDef) {
             format!("{} Also today, yesterday or N-days-ago (UTC).", arg.description)
         } else {
             format!(
-                "{} Also today, yesterday, N-days-ago, or a month: YYYY-MM, this-month, last-month ({month_day}), in UTC.",
+                "{} Or today, yesterday, N-days-ago, YYYY-MM, this-month, last-month ({month_day}).",
                 arg.description
             )
         };

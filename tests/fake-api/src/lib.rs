@@ -1,9 +1,11 @@
 //! Strict, stateful, in-process fake of the Anthropic Admin API: public API and re-exports.
 
+mod analytics;
 mod dataset;
 mod errors;
 mod paging;
 mod query;
+mod rate_limits;
 mod reports;
 mod resources;
 mod server;
@@ -13,6 +15,7 @@ pub const FAKE_ADMIN_KEY: &str = "sk-ant-admin01-fake-key-for-tests-0000";
 
 pub use dataset::{
     ApiKey, ApiObject, ClaudeCodeActor, ClaudeCodeRecord, CostRow, DEFAULT_ORGANIZATION_ID, DataResidency, Dataset,
-    DemoDays, Invite, KeyActor, ModelUsage, Organization, ToolActionCount, UsageRow, User, Workspace, WorkspaceMember,
+    DemoDays, Invite, KeyActor, ModelUsage, Organization, RateLimit, RateLimits, ToolActionCount, UsageRow, User,
+    Workspace, WorkspaceMember, WorkspaceRateLimitOverride,
 };
 pub use server::{ECHO_KEY_PLACEHOLDER, FakeAdminApi, Fault, RecordedRequest, Streamed, http_date};

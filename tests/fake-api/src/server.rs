@@ -27,7 +27,7 @@ use crate::dataset::{Dataset, DemoDays};
 use crate::errors::{ApiError, error_envelope};
 use crate::paging::PageTokens;
 use crate::query::{Query, parse_query, percent_decode};
-use crate::{reports, resources};
+use crate::{analytics, rate_limits, reports, resources};
 
 const MAX_BODY_BYTES: usize = 1 << 20;
 const PATH_PREFIX: &str = "/v1/organizations/";
@@ -173,6 +173,8 @@ pub(crate) struct Shared {
     pub page_tokens: PageTokens,
     /// At most this many Claude Code records per page, whatever `limit` asks.
     pub claude_code_page_size: Option<usize>,
+    /// At most this many rows per page of the row-paged reports (rate limits, analytics).
+    pub row_page_size: Option<usize>,
     /// Report days still to be made ([`Dataset::demo_on_demand`]).
     pub demo_days: Option<DemoDays>,
     /// Claude Code records by day (`YYYY-MM-DD` → positions in the dataset), kept up
@@ -384,6 +386,13 @@ impl FakeAdminApi {
     /// machine) does not compete with the connector for the cores.
     pub fn memoize_report_pages(&self) {
         lock(&self.inner.shared).claude_code_pages.get_or_insert_with(Default::default);
+    }
+
+    /// Answers at most `size` entries per page of the rate-limit and analytics endpoints
+    /// whatever `limit` asks (or, for rate limits, when none is asked), so their answers
+    /// take several pages; `None` (the default) pages as the API does.
+    pub fn set_row_page_size(&self, size: Option<usize>) {
+        lock(&self.inner.shared).row_page_size = size.map(|size| size.max(1));
     }
 
     /// The live dataset (an on-demand demo makes all its report days first).
@@ -831,10 +840,15 @@ fn route(method: &str, segments: &[&str], ctx: &RequestCtx, shared: &mut Shared)
         (["usage_report", "messages"], "GET") => r::usage_messages(ctx, shared),
         (["cost_report"], "GET") => r::cost_report(ctx, shared),
         (["usage_report", "claude_code"], "GET") => return Some(r::claude_code(ctx, shared)),
+        (["rate_limits"], "GET") => rate_limits::organization(ctx, shared),
+        (["workspaces", id, "rate_limits"], "GET") => rate_limits::workspace(ctx, shared, id),
+        (["analytics", "usage"], "GET") => analytics::usage(ctx, shared),
+        (["analytics", "cost"], "GET") => analytics::cost(ctx, shared),
         (
-            ["me" | "users" | "invites" | "workspaces" | "api_keys" | "cost_report"]
+            ["me" | "users" | "invites" | "workspaces" | "api_keys" | "cost_report" | "rate_limits"]
             | ["users" | "invites" | "workspaces" | "api_keys", _]
-            | ["workspaces", _, "archive" | "members"]
+            | ["analytics", "usage" | "cost"]
+            | ["workspaces", _, "archive" | "members" | "rate_limits"]
             | ["workspaces", _, "members", _]
             | ["usage_report", "messages" | "claude_code"],
             _,
