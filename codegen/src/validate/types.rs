@@ -8,38 +8,42 @@ use crate::ir::{self, TypeExpr};
 use crate::names;
 use crate::spec;
 
-pub(super) fn validate_types(cx: &Ctx, types: &spec::Ordered<spec::TypeDef>) -> Result<Vec<ir::TypeDef>, Error> {
+/// Every type that keeps the rules (one that breaks one is reported and left out).
+pub(super) fn validate_types(cx: &Ctx, types: &spec::Ordered<spec::TypeDef>) -> Vec<ir::TypeDef> {
     let declared: BTreeSet<&str> = types.0.iter().map(|(n, _)| n.as_str()).collect();
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     for (name, def) in &types.0 {
-        let at = format!("type `{name}`");
-        if !names::is_type_name(name) {
-            return cx.fail(
-                at,
-                "a type name must be UpperCamelCase letters and digits",
-                "rename the type, e.g. `ApiKey`",
-            );
-        }
-        if !seen.insert(name.as_str()) {
-            return cx.fail(at, "the type is declared twice", "remove one declaration");
-        }
-        let fields = validate_fields(cx, name, def, &declared)?;
-        let example = match &def.example {
-            None => None,
-            Some(value) => Some(validate_example(cx, &at, &fields, value)?),
-        };
-        out.push(ir::TypeDef {
-            name: name.clone(),
-            description: def.description.clone(),
-            fields,
-            example,
-            presentation: ir::Presentation::default(),
-        });
+        let validated = (|| {
+            let at = format!("type `{name}`");
+            if !names::is_type_name(name) {
+                return cx.fail(
+                    at,
+                    "a type name must be UpperCamelCase letters and digits",
+                    "rename the type, e.g. `ApiKey`",
+                );
+            }
+            if !seen.insert(name.as_str()) {
+                return cx.fail(at, "the type is declared twice", "remove one declaration");
+            }
+            let fields = validate_fields(cx, name, def, &declared)?;
+            let example = match &def.example {
+                None => None,
+                Some(value) => Some(validate_example(cx, &at, &fields, value)?),
+            };
+            Ok(ir::TypeDef {
+                name: name.clone(),
+                description: def.description.clone(),
+                fields,
+                example,
+                presentation: ir::Presentation::default(),
+            })
+        })();
+        out.extend(cx.keep(name, validated));
     }
-    check_cycles(cx, &out)?;
-    super::presentation::attach(cx, &mut out, types)?;
-    Ok(out)
+    cx.keep("types", check_cycles(cx, &out));
+    super::presentation::attach(cx, &mut out, types);
+    out
 }
 
 fn validate_fields(
