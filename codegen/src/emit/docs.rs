@@ -512,7 +512,7 @@ fn example_result(model: &Model, tool: &Tool, call: &HttpCall, args: &Map<String
     (result, from_spec)
 }
 
-fn named_example(model: &Model, name: &str, depth: usize) -> Value {
+pub(crate) fn named_example(model: &Model, name: &str, depth: usize) -> Value {
     match model.type_def(name) {
         Some(TypeDef { example: Some(example), .. }) => example.clone(),
         Some(def) if depth < MAX_DEPTH => {

@@ -11,6 +11,7 @@
 
 mod aggregation;
 mod arguments;
+mod examples;
 mod http;
 mod presentation;
 mod prompts;
@@ -107,6 +108,7 @@ pub fn validate(file: &str, spec: SpecFile) -> Result<ir::Model, Error> {
     };
     cx.keep("org_roles", check_org_roles(&cx, &spec));
     validate_tools(&cx, &spec, &mut model);
+    order_by_group(&mut model);
     fill_check_with(&mut model);
     model.prompts = prompts::validate_prompts(&cx, &spec, &model);
     cx.keep("tools", check_method_names(&cx, &model));
@@ -146,6 +148,14 @@ fn validate_tools(cx: &Ctx, spec: &SpecFile, model: &mut ir::Model) {
             model.tools.push(validated);
         }
     }
+}
+
+/// Tools in the order of their groups under `groups:`, and in spec order within a group:
+/// the order of `tools/list`, the docs and the CLI's table alike, so a tool appended at
+/// the end of `tools:` is listed after the other tools of its group everywhere.
+fn order_by_group(model: &mut ir::Model) {
+    let groups: Vec<String> = model.groups.iter().map(|g| g.id.clone()).collect();
+    model.tools.sort_by_key(|tool| groups.iter().position(|g| *g == tool.group));
 }
 
 /// For each write, the read tool whose path is the write's own or its longest prefix
