@@ -62,7 +62,11 @@ impl Harness {
     pub async fn with_http(fake: FakeAdminApi, http: Http, setup: impl FnOnce(Connector) -> Connector) -> Harness {
         // Endpoints of the spec the fake does not emulate answer from the spec's examples.
         fake.answer_from_spec(claude_code_connector::generated::ENDPOINTS_JSON).expect("the spec's endpoints");
-        let connector = setup(Connector::new(http).with_audit(None));
+        Harness::serving(fake, setup(Connector::new(http).with_audit(None))).await
+    }
+
+    /// `connector` (of any registry) served over MCP to a test client.
+    pub async fn serving(fake: FakeAdminApi, connector: Connector) -> Harness {
         let (server_io, client_io) = tokio::io::duplex(1 << 20);
         tokio::spawn(async move {
             if let Ok(running) = connector.serve(server_io).await {
