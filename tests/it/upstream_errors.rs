@@ -60,8 +60,14 @@ async fn a_wrong_key_gets_the_api_401_and_the_admin_key_hint() {
 #[tokio::test]
 async fn a_404_names_the_missing_object_with_the_api_message_and_request_id() {
     let h = Harness::start(seed()).await;
+    // An endpoint the fake does not emulate answers from the spec's example whatever the
+    // ID (it holds no objects); its words for a 404 are required by the generator.
+    let from_examples = h.fake.answer_from_spec(claude_code_connector::generated::ENDPOINTS_JSON).unwrap();
     let mut called = 0;
     for def in claude_code_connector::generated::tools::DEFINITIONS {
+        if from_examples.iter().any(|tool| tool == def.name) {
+            continue;
+        }
         let schema: serde_json::Value = serde_json::from_str(def.input_schema).unwrap();
         let required = schema["required"].as_array().cloned().unwrap_or_default();
         let ids: Vec<&str> =
