@@ -810,10 +810,13 @@ fn process(
     handler(&ctx, &mut shared)
 }
 
+/// An emulated endpoint's handler, its path's IDs bound.
+type Handler<'a> = Box<dyn FnOnce(&RequestCtx, &mut Shared) -> Result<Value, ApiError> + 'a>;
+
 /// What the fake does with a method and path.
 enum Route<'a> {
     /// An emulated endpoint.
-    Handler(Box<dyn FnOnce(&RequestCtx, &mut Shared) -> Result<Value, ApiError> + 'a>),
+    Handler(Handler<'a>),
     /// A path the fake knows, with a method it does not take.
     WrongMethod,
     Unknown,
@@ -828,17 +831,17 @@ fn route<'a>(method: &str, segments: &'a [&'a str]) -> Route<'a> {
     use reports as r;
     use resources as res;
     match (segments, method) {
-        (["me"], "GET") => to(move |ctx, shared| res::get_organization(ctx, shared)),
-        (["users"], "GET") => to(move |ctx, shared| res::list_users(ctx, shared)),
+        (["me"], "GET") => to(res::get_organization),
+        (["users"], "GET") => to(res::list_users),
         (["users", id], "GET") => to(move |ctx, shared| res::get_user(ctx, shared, id)),
         (["users", id], "POST") => to(move |ctx, shared| res::update_user(ctx, shared, id)),
         (["users", id], "DELETE") => to(move |ctx, shared| res::delete_user(ctx, shared, id)),
-        (["invites"], "GET") => to(move |ctx, shared| res::list_invites(ctx, shared)),
-        (["invites"], "POST") => to(move |ctx, shared| res::create_invite(ctx, shared)),
+        (["invites"], "GET") => to(res::list_invites),
+        (["invites"], "POST") => to(res::create_invite),
         (["invites", id], "GET") => to(move |ctx, shared| res::get_invite(ctx, shared, id)),
         (["invites", id], "DELETE") => to(move |ctx, shared| res::delete_invite(ctx, shared, id)),
-        (["workspaces"], "GET") => to(move |ctx, shared| res::list_workspaces(ctx, shared)),
-        (["workspaces"], "POST") => to(move |ctx, shared| res::create_workspace(ctx, shared)),
+        (["workspaces"], "GET") => to(res::list_workspaces),
+        (["workspaces"], "POST") => to(res::create_workspace),
         (["workspaces", id], "GET") => to(move |ctx, shared| res::get_workspace(ctx, shared, id)),
         (["workspaces", id], "POST") => to(move |ctx, shared| res::update_workspace(ctx, shared, id)),
         (["workspaces", id, "archive"], "POST") => to(move |ctx, shared| res::archive_workspace(ctx, shared, id)),
@@ -851,12 +854,12 @@ fn route<'a>(method: &str, segments: &'a [&'a str]) -> Route<'a> {
         (["workspaces", id, "members", user], "DELETE") => {
             to(move |ctx, shared| res::delete_member(ctx, shared, id, user))
         }
-        (["api_keys"], "GET") => to(move |ctx, shared| res::list_api_keys(ctx, shared)),
+        (["api_keys"], "GET") => to(res::list_api_keys),
         (["api_keys", id], "GET") => to(move |ctx, shared| res::get_api_key(ctx, shared, id)),
         (["api_keys", id], "POST") => to(move |ctx, shared| res::update_api_key(ctx, shared, id)),
-        (["usage_report", "messages"], "GET") => to(move |ctx, shared| r::usage_messages(ctx, shared)),
-        (["cost_report"], "GET") => to(move |ctx, shared| r::cost_report(ctx, shared)),
-        (["usage_report", "claude_code"], "GET") => to(move |ctx, shared| r::claude_code(ctx, shared)),
+        (["usage_report", "messages"], "GET") => to(r::usage_messages),
+        (["cost_report"], "GET") => to(r::cost_report),
+        (["usage_report", "claude_code"], "GET") => to(r::claude_code),
         (
             ["me" | "users" | "invites" | "workspaces" | "api_keys" | "cost_report"]
             | ["users" | "invites" | "workspaces" | "api_keys", _]

@@ -67,3 +67,63 @@ impl SpecEndpoint {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::Query;
+
+    fn endpoint(pagination: &str, beta: &[&str]) -> SpecEndpoint {
+        SpecEndpoint {
+            tool: "t_widgets".into(),
+            method: "GET".into(),
+            path: "/v1/organizations/workspaces/{workspace_id}/widgets".into(),
+            query: vec!["limit".into(), "after_id".into(), "name".into()],
+            beta: beta.iter().map(|b| b.to_string()).collect(),
+            pagination: pagination.into(),
+            example: json!({"id": "widget_01", "name": "W"}),
+        }
+    }
+
+    fn ctx<'a>(query: &'a [(String, String)], beta: Vec<&'a str>) -> RequestCtx<'a> {
+        RequestCtx {
+            path: "/v1/organizations/workspaces/w/widgets",
+            query: Query::new(query),
+            body: None,
+            beta_features: beta,
+        }
+    }
+
+    #[test]
+    fn a_template_fits_its_method_and_any_one_segment_per_placeholder() {
+        let e = endpoint("none", &[]);
+        assert!(e.matches("GET", &["workspaces", "wrkspc_1", "widgets"]));
+        assert!(!e.matches("POST", &["workspaces", "wrkspc_1", "widgets"]));
+        assert!(!e.matches("GET", &["workspaces", "wrkspc_1", "widgets", "x"]));
+        assert!(!e.matches("GET", &["workspaces", "wrkspc_1", "gadgets"]));
+    }
+
+    #[test]
+    fn the_example_is_answered_in_the_tools_page_shape() {
+        let none: Vec<(String, String)> = Vec::new();
+        assert_eq!(endpoint("none", &[]).answer(&ctx(&none, vec![])).unwrap()["id"], "widget_01");
+        let page = endpoint("id_cursor", &[]).answer(&ctx(&none, vec![])).unwrap();
+        assert_eq!(
+            page,
+            json!({"data": [{"id": "widget_01", "name": "W"}], "has_more": false, "first_id": "widget_01", "last_id": "widget_01"})
+        );
+        let report = endpoint("page_token", &[]).answer(&ctx(&none, vec![])).unwrap();
+        assert_eq!((report["has_more"].clone(), report["next_page"].clone()), (json!(false), Value::Null));
+    }
+
+    #[test]
+    fn unknown_query_parameters_and_a_missing_beta_header_are_refused() {
+        let query = vec![("color".to_string(), "red".to_string())];
+        let error = endpoint("none", &[]).answer(&ctx(&query, vec![])).unwrap_err();
+        assert!(error.status == 400 && error.message.contains("color"), "{error:?}");
+        let none: Vec<(String, String)> = Vec::new();
+        let error = endpoint("none", &["widgets-2026-01-01"]).answer(&ctx(&none, vec![])).unwrap_err();
+        assert!(error.status == 400 && error.message.contains("widgets-2026-01-01"), "{error:?}");
+        assert!(endpoint("none", &["widgets-2026-01-01"]).answer(&ctx(&none, vec!["widgets-2026-01-01"])).is_ok());
+    }
+}
