@@ -305,6 +305,34 @@ pub struct ToolDef {
     pub handler: Option<Handler>,
     #[serde(default)]
     pub guards: Option<Guards>,
+    /// Example calls and the exact requests each must send: the tool's wire tests.
+    #[serde(default)]
+    pub examples: Vec<ExampleCall>,
+}
+
+/// `examples:` of a tool: arguments, and the upstream requests they must produce, in order.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleCall {
+    #[serde(default)]
+    pub arguments: Option<yaml_serde::Value>,
+    pub requests: Vec<ExampleRequest>,
+}
+
+/// One upstream request of an example call.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleRequest {
+    pub method: String,
+    pub path: String,
+    /// `name=value` pairs, in the order sent.
+    #[serde(default)]
+    pub query: Vec<String>,
+    #[serde(default)]
+    pub body: Option<yaml_serde::Value>,
+    /// Headers the request must carry, with their exact value.
+    #[serde(default)]
+    pub headers: Ordered<String>,
 }
 
 /// Which arguments the server's least-privilege options look at.

@@ -386,6 +386,17 @@ fn sandbox_upstream(_connection: &ConnectionArgs) -> Result<Upstream, Failure> {
 }
 
 impl Upstream {
+    /// The line that opens `tool`'s output in sandbox mode: sandbox data, and the spec's
+    /// example data when the demo does not emulate the tool's endpoint.
+    fn sandbox_line(&self, tool: &str) -> String {
+        #[cfg(feature = "sandbox")]
+        if self.sandbox.as_ref().is_some_and(|sandbox| sandbox.example_tools.iter().any(|name| name == tool)) {
+            return format!("{SANDBOX_LINE}. {}", crate::server::pipeline::example_data_note(tool));
+        }
+        let _ = tool;
+        SANDBOX_LINE.to_string()
+    }
+
     /// The connector over this upstream, marked as sandbox data when it is.
     fn connector(&self) -> Connector {
         let connector = Connector::new(self.http.clone());
@@ -393,7 +404,8 @@ impl Upstream {
         if let Some(sandbox) = &self.sandbox {
             return connector
                 .with_instructions_prefix(&sandbox.instructions_prefix())
-                .with_result_note(sandbox::RESULT_NOTE);
+                .with_result_note(sandbox::RESULT_NOTE)
+                .with_example_tools(sandbox.example_tools.clone());
         }
         connector
     }
@@ -659,7 +671,7 @@ async fn run_call(
     match args.output {
         Output::Json => {
             if sandbox {
-                eprintln!("{SANDBOX_LINE}");
+                eprintln!("{}", upstream.sandbox_line(tool.name()));
             }
             let json = serde_json::to_string_pretty(&answer.value)
                 .map_err(|e| Failure::failed(format!("cannot print the result as JSON: {e}")))?;
@@ -668,7 +680,7 @@ async fn run_call(
         }
         Output::Text => {
             if sandbox {
-                text.push_str(SANDBOX_LINE);
+                text.push_str(&upstream.sandbox_line(tool.name()));
                 text.push('\n');
             }
             // The text a model reads: the summary, the table, what a cut left out.

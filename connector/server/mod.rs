@@ -45,9 +45,13 @@ impl Connector {
         self.tools.get_or_init(|| self.exposed().map(mcp_tool).collect())
     }
 
-    /// Opens `text` with the result note, if any.
-    fn noted(&self, text: &str) -> String {
-        match self.result_note() {
+    /// Opens `text` with the result note (of `tool`'s success), if any.
+    fn noted(&self, tool: Option<&str>, text: &str) -> String {
+        let note = match tool {
+            Some(tool) => self.result_note_for(tool),
+            None => self.result_note().map(str::to_string),
+        };
+        match note {
             Some(note) => format!("{note}\n{text}"),
             None => text.to_string(),
         }
@@ -60,10 +64,12 @@ impl Connector {
             ToolOutcome::Success(answer) => {
                 // Not `CallToolResult::structured`: it would serialize the whole value
                 // into a text block, only for the summary text to replace it.
-                let mut result = CallToolResult::success(vec![ContentBlock::text(self.noted(&answer.text))]);
+                let tool = answer.tool.name;
+                let mut result =
+                    CallToolResult::success(vec![ContentBlock::text(self.noted(Some(tool), &answer.text))]);
                 let mut value = answer.value;
-                if let (Some(note), Value::Object(object)) = (self.result_note(), &mut value) {
-                    object.insert(NOTICE_FIELD.to_string(), Value::String(note.to_string()));
+                if let (Some(note), Value::Object(object)) = (self.result_note_for(tool), &mut value) {
+                    object.insert(NOTICE_FIELD.to_string(), Value::String(note));
                 }
                 result.structured_content = Some(value);
                 // The same for clients that read `_meta` rather than the structured value.
@@ -76,7 +82,7 @@ impl Connector {
                 FailureKind::UnknownTool | FailureKind::NotExposed => {
                     Err(ErrorData::invalid_params(failure.message, None))
                 }
-                _ => Ok(CallToolResult::error(vec![ContentBlock::text(self.noted(&failure.message))])),
+                _ => Ok(CallToolResult::error(vec![ContentBlock::text(self.noted(None, &failure.message))])),
             },
         }
     }
@@ -211,7 +217,7 @@ impl ServerHandler for Connector {
         let text = prompt
             .render(&request.arguments.unwrap_or_default())
             .map_err(|e| ErrorData::invalid_params(e.to_string(), None))?;
-        Ok(GetPromptResult::new(vec![PromptMessage::new_text(Role::User, self.noted(&text))])
+        Ok(GetPromptResult::new(vec![PromptMessage::new_text(Role::User, self.noted(None, &text))])
             .with_description(prompt.description)
             .into())
     }

@@ -204,6 +204,8 @@ pub struct Connector {
     instructions: Arc<str>,
     /// A line that opens every result's text (the sandbox says so).
     result_note: Option<Arc<str>>,
+    /// Tools answered with the spec's example data (the sandbox does not emulate their endpoint).
+    example_tools: Arc<[String]>,
     /// Writes sent and not yet concluded, so a shutdown can wait for them.
     writes: Arc<Writes>,
     /// The organization lists fetched for argument completions.
@@ -227,6 +229,13 @@ impl Writes {
     fn open(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, (&'static ToolDefinition, JsonObject)>> {
         self.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// What the result of a tool answered with the spec's example data says about it.
+pub fn example_data_note(tool: &str) -> String {
+    format!(
+        "Example data for {tool}: the demo organization does not emulate this endpoint, so this is the spec's example answer."
+    )
 }
 
 /// A fresh id shared by a write's `pending` line and its outcome line.
@@ -258,6 +267,7 @@ impl Connector {
             limits: Limits::default(),
             instructions: Arc::from(registry.server.instructions),
             result_note: None,
+            example_tools: Arc::new([]),
             writes: Arc::default(),
             completions: Arc::default(),
             list_ttl: STATIC_LIST_TTL,
@@ -284,6 +294,30 @@ impl Connector {
     pub fn with_result_note(mut self, note: &str) -> Self {
         self.result_note = Some(Arc::from(note));
         self
+    }
+
+    /// Says of these tools' results that they are the spec's example data (the sandbox
+    /// answers an endpoint it does not emulate from the spec's `example:`).
+    #[must_use]
+    pub fn with_example_tools(mut self, tools: Vec<String>) -> Self {
+        self.example_tools = tools.into();
+        self
+    }
+
+    /// Whether `tool`'s results are the spec's example data.
+    pub fn answers_from_example(&self, tool: &str) -> bool {
+        self.example_tools.iter().any(|name| name == tool)
+    }
+
+    /// The note that opens `tool`'s result text: the result note, and for a tool answered
+    /// with the spec's example data, a sentence saying so.
+    pub fn result_note_for(&self, tool: &str) -> Option<String> {
+        let note = self.result_note.as_deref()?;
+        Some(if self.answers_from_example(tool) {
+            format!("{note} {}", example_data_note(tool))
+        } else {
+            note.to_string()
+        })
     }
 
     /// Lists and allows only what `policy` permits.
@@ -647,7 +681,7 @@ impl Connector {
             object.insert(envelope::UPSTREAM.to_string(), upstream.to_value());
         }
         let upstream_line = upstream.text_line();
-        let note = self.result_note.as_ref().map_or(0, |note| note.len() + 1);
+        let note = self.result_note_for(tool.name).map_or(0, |note| note.len() + 1);
         // The line, its newline, and one that may end the text before it.
         let line = upstream_line.as_ref().map_or(0, |line| line.len() + 2);
         let budget = max.saturating_sub(json_len(&value) + note + line);

@@ -30,3 +30,4 @@ mod tools;
 mod tools_by_spec;
 mod tools_list;
 mod upstream_errors;
+mod walkthrough;

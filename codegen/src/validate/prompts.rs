@@ -9,23 +9,27 @@ use crate::ir;
 use crate::names;
 use crate::spec::{self, SpecFile};
 
-pub(super) fn validate_prompts(cx: &Ctx, spec: &SpecFile, model: &ir::Model) -> Result<Vec<ir::Prompt>, Error> {
+/// Every prompt that keeps the rules (one that breaks one is reported and left out).
+pub(super) fn validate_prompts(cx: &Ctx, spec: &SpecFile, model: &ir::Model) -> Vec<ir::Prompt> {
     let mut prompts = Vec::new();
     let mut seen = BTreeSet::new();
     for prompt in &spec.prompts {
-        let at = format!("prompt `{}`", prompt.name);
-        if !names::is_identifier(&prompt.name) || !seen.insert(prompt.name.as_str()) {
-            return cx.fail(at, "a prompt name must be unique snake_case", "rename the prompt");
-        }
-        check_arguments(cx, &at, prompt)?;
-        check_tool_names(cx, &at, prompt, model)?;
-        let mut completions = Vec::new();
-        for (name, arg) in &prompt.arguments.0 {
-            completions.push(completion(cx, &format!("{at}, argument `{name}`"), arg, model)?);
-        }
-        prompts.push(prompt_ir(prompt, completions));
+        let validated = (|| {
+            let at = format!("prompt `{}`", prompt.name);
+            if !names::is_identifier(&prompt.name) || !seen.insert(prompt.name.as_str()) {
+                return cx.fail(at, "a prompt name must be unique snake_case", "rename the prompt");
+            }
+            check_arguments(cx, &at, prompt)?;
+            check_tool_names(cx, &at, prompt, model)?;
+            let mut completions = Vec::new();
+            for (name, arg) in &prompt.arguments.0 {
+                completions.push(completion(cx, &format!("{at}, argument `{name}`"), arg, model)?);
+            }
+            Ok(prompt_ir(prompt, completions))
+        })();
+        prompts.extend(cx.keep(&prompt.name, validated));
     }
-    Ok(prompts)
+    prompts
 }
 
 /// Every placeholder is a declared argument, every argument is used, and a required

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Ctx, aggregation, arguments, http};
+use super::{Ctx, aggregation, arguments, examples, http};
 use crate::error::Error;
 use crate::ir::{self, Action, Arg, ArgKind, Check, EnumArg, ListArg, Method};
 use crate::names;
@@ -32,6 +32,7 @@ pub(super) fn validate_tool(
         Some(guards) => validate_guards(cx, &at, spec, model, tool, &args, guards)?,
     };
     check_workspace_coverage(cx, &at, tool, &action, &guards)?;
+    let examples = examples::validate_examples(cx, &at, &tool.examples, &args, &action)?;
     let a = &tool.annotations;
     Ok(ir::Tool {
         name: tool.name.clone(),
@@ -53,6 +54,7 @@ pub(super) fn validate_tool(
         aggregation,
         workspace_lookup: guards.lookup,
         check_with: None,
+        examples,
     })
 }
 

@@ -874,12 +874,13 @@ pub mod requests {
     > {
         args.check()?;
         let mut request = claude_code_connector::runtime::Request::new(
-            claude_code_connector::runtime::Method::Post,
-            ::std::format!(
-                "/v1/organizations/users/{}",
-                claude_code_connector::runtime::path_segment(& args.user_id)
-            ),
-        );
+                claude_code_connector::runtime::Method::Post,
+                ::std::format!(
+                    "/v1/organizations/users/{}",
+                    claude_code_connector::runtime::path_segment(& args.user_id)
+                ),
+            )
+            .with_not_found(::std::format!("no user `{}`", args.user_id));
         request.body_field(&["role"], args.role.as_str());
         ::std::result::Result::Ok(request)
     }
@@ -912,12 +913,13 @@ pub mod requests {
     > {
         args.check()?;
         let mut request = claude_code_connector::runtime::Request::new(
-            claude_code_connector::runtime::Method::Post,
-            ::std::format!(
-                "/v1/organizations/workspaces/{}",
-                claude_code_connector::runtime::path_segment(& args.workspace_id)
-            ),
-        );
+                claude_code_connector::runtime::Method::Post,
+                ::std::format!(
+                    "/v1/organizations/workspaces/{}",
+                    claude_code_connector::runtime::path_segment(& args.workspace_id)
+                ),
+            )
+            .with_not_found(::std::format!("no workspace `{}`", args.workspace_id));
         if let ::std::option::Option::Some(value) = &args.name {
             request.body_field(&["name"], value.as_str());
         }

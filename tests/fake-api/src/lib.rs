@@ -9,6 +9,7 @@ mod rate_limits;
 mod reports;
 mod resources;
 mod server;
+mod spec_examples;
 
 /// The only Admin API key the fake accepts in `x-api-key`.
 pub const FAKE_ADMIN_KEY: &str = "sk-ant-admin01-fake-key-for-tests-0000";

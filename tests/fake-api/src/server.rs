@@ -27,10 +27,11 @@ use crate::dataset::{Dataset, DemoDays};
 use crate::errors::{ApiError, error_envelope};
 use crate::paging::PageTokens;
 use crate::query::{Query, parse_query, percent_decode};
+use crate::spec_examples::{self, SpecEndpoint};
 use crate::{analytics, rate_limits, reports, resources};
 
 const MAX_BODY_BYTES: usize = 1 << 20;
-const PATH_PREFIX: &str = "/v1/organizations/";
+pub(crate) const PATH_PREFIX: &str = "/v1/organizations/";
 const USER_AGENT_PREFIX: &str = "claude-code-connector/";
 const API_VERSION: &str = "2023-06-01";
 
@@ -255,6 +256,8 @@ struct Inner {
     requests: Mutex<Vec<(u64, RecordedRequest)>>,
     faults: Mutex<Vec<Fault>>,
     latency: Mutex<Duration>,
+    /// The spec's endpoints, for answering those the fake does not emulate.
+    spec_endpoints: Mutex<Vec<SpecEndpoint>>,
     request_counter: AtomicU64,
     in_flight: AtomicU64,
     max_in_flight: AtomicU64,
@@ -320,6 +323,24 @@ impl FakeAdminApi {
             let _ = axum::serve(DroppableListener(listener), service).await;
         });
         FakeAdminApi { inner, task: Arc::new(ServerTask(task.abort_handle())), address }
+    }
+
+    /// Answers the endpoints of a spec that the fake does not emulate from the spec's
+    /// examples: `endpoints_json` is the connector's generated `endpoints.json`
+    /// (`generated::ENDPOINTS_JSON`). Returns the tools answered so, in spec order.
+    pub fn answer_from_spec(&self, endpoints_json: &str) -> Result<Vec<String>, String> {
+        let endpoints = spec_examples::parse(endpoints_json)?;
+        let answered = endpoints
+            .iter()
+            .filter(|endpoint| {
+                let segments: Vec<&str> =
+                    endpoint.segments().map(|s| if s.starts_with('{') { "x" } else { s }).collect();
+                !matches!(route(&endpoint.method, &segments), Route::Handler(_))
+            })
+            .map(|endpoint| endpoint.tool.clone())
+            .collect();
+        *lock(&self.inner.spec_endpoints) = endpoints;
+        Ok(answered)
     }
 
     /// The most requests this fake has been answering at the same moment.
@@ -805,45 +826,75 @@ fn process(
         body,
         beta_features: beta_header.split(',').map(str::trim).filter(|name| !name.is_empty()).collect(),
     };
+    let handler = match route(method, &segments) {
+        Route::Handler(handler) => handler,
+        other => {
+            let spec_endpoints = lock(&inner.spec_endpoints);
+            return match spec_endpoints.iter().find(|endpoint| endpoint.matches(method, &segments)) {
+                Some(endpoint) => endpoint.answer(&ctx).map(Reply::Json),
+                None if matches!(other, Route::WrongMethod) => Err(ApiError::method_not_allowed(method, path)),
+                None => Err(not_found()),
+            };
+        }
+    };
     let mut shared = lock(&inner.shared);
-    route(method, &segments, &ctx, &mut shared).unwrap_or_else(|| Err(not_found()))
+    handler(&ctx, &mut shared)
 }
 
-/// Dispatches to a handler; `None` for an unknown path.
-fn route(method: &str, segments: &[&str], ctx: &RequestCtx, shared: &mut Shared) -> Option<Result<Reply, ApiError>> {
+/// An emulated endpoint's handler, its path's IDs bound.
+type Handler<'a> = Box<dyn FnOnce(&RequestCtx, &mut Shared) -> Result<Reply, ApiError> + 'a>;
+
+/// What the fake does with a method and path.
+enum Route<'a> {
+    /// An emulated endpoint.
+    Handler(Handler<'a>),
+    /// A path the fake knows, with a method it does not take.
+    WrongMethod,
+    Unknown,
+}
+
+fn to<'a>(handler: impl FnOnce(&RequestCtx, &mut Shared) -> Result<Value, ApiError> + 'a) -> Route<'a> {
+    Route::Handler(Box::new(|ctx, shared| handler(ctx, shared).map(Reply::Json)))
+}
+
+/// The handler of a method and path, if the fake emulates it.
+fn route<'a>(method: &str, segments: &'a [&'a str]) -> Route<'a> {
     use reports as r;
     use resources as res;
-    let wrong_method = || Err(ApiError::method_not_allowed(method, ctx.path));
-    let answer = match (segments, method) {
-        (["me"], "GET") => res::get_organization(ctx, shared),
-        (["users"], "GET") => res::list_users(ctx, shared),
-        (["users", id], "GET") => res::get_user(ctx, shared, id),
-        (["users", id], "POST") => res::update_user(ctx, shared, id),
-        (["users", id], "DELETE") => res::delete_user(ctx, shared, id),
-        (["invites"], "GET") => res::list_invites(ctx, shared),
-        (["invites"], "POST") => res::create_invite(ctx, shared),
-        (["invites", id], "GET") => res::get_invite(ctx, shared, id),
-        (["invites", id], "DELETE") => res::delete_invite(ctx, shared, id),
-        (["workspaces"], "GET") => res::list_workspaces(ctx, shared),
-        (["workspaces"], "POST") => res::create_workspace(ctx, shared),
-        (["workspaces", id], "GET") => res::get_workspace(ctx, shared, id),
-        (["workspaces", id], "POST") => res::update_workspace(ctx, shared, id),
-        (["workspaces", id, "archive"], "POST") => res::archive_workspace(ctx, shared, id),
-        (["workspaces", id, "members"], "GET") => res::list_members(ctx, shared, id),
-        (["workspaces", id, "members"], "POST") => res::add_member(ctx, shared, id),
-        (["workspaces", id, "members", user], "GET") => res::get_member(ctx, shared, id, user),
-        (["workspaces", id, "members", user], "POST") => res::update_member(ctx, shared, id, user),
-        (["workspaces", id, "members", user], "DELETE") => res::delete_member(ctx, shared, id, user),
-        (["api_keys"], "GET") => res::list_api_keys(ctx, shared),
-        (["api_keys", id], "GET") => res::get_api_key(ctx, shared, id),
-        (["api_keys", id], "POST") => res::update_api_key(ctx, shared, id),
-        (["usage_report", "messages"], "GET") => r::usage_messages(ctx, shared),
-        (["cost_report"], "GET") => r::cost_report(ctx, shared),
-        (["usage_report", "claude_code"], "GET") => return Some(r::claude_code(ctx, shared)),
-        (["rate_limits"], "GET") => rate_limits::organization(ctx, shared),
-        (["workspaces", id, "rate_limits"], "GET") => rate_limits::workspace(ctx, shared, id),
-        (["analytics", "usage"], "GET") => analytics::usage(ctx, shared),
-        (["analytics", "cost"], "GET") => analytics::cost(ctx, shared),
+    match (segments, method) {
+        (["me"], "GET") => to(res::get_organization),
+        (["users"], "GET") => to(res::list_users),
+        (["users", id], "GET") => to(move |ctx, shared| res::get_user(ctx, shared, id)),
+        (["users", id], "POST") => to(move |ctx, shared| res::update_user(ctx, shared, id)),
+        (["users", id], "DELETE") => to(move |ctx, shared| res::delete_user(ctx, shared, id)),
+        (["invites"], "GET") => to(res::list_invites),
+        (["invites"], "POST") => to(res::create_invite),
+        (["invites", id], "GET") => to(move |ctx, shared| res::get_invite(ctx, shared, id)),
+        (["invites", id], "DELETE") => to(move |ctx, shared| res::delete_invite(ctx, shared, id)),
+        (["workspaces"], "GET") => to(res::list_workspaces),
+        (["workspaces"], "POST") => to(res::create_workspace),
+        (["workspaces", id], "GET") => to(move |ctx, shared| res::get_workspace(ctx, shared, id)),
+        (["workspaces", id], "POST") => to(move |ctx, shared| res::update_workspace(ctx, shared, id)),
+        (["workspaces", id, "archive"], "POST") => to(move |ctx, shared| res::archive_workspace(ctx, shared, id)),
+        (["workspaces", id, "members"], "GET") => to(move |ctx, shared| res::list_members(ctx, shared, id)),
+        (["workspaces", id, "members"], "POST") => to(move |ctx, shared| res::add_member(ctx, shared, id)),
+        (["workspaces", id, "members", user], "GET") => to(move |ctx, shared| res::get_member(ctx, shared, id, user)),
+        (["workspaces", id, "members", user], "POST") => {
+            to(move |ctx, shared| res::update_member(ctx, shared, id, user))
+        }
+        (["workspaces", id, "members", user], "DELETE") => {
+            to(move |ctx, shared| res::delete_member(ctx, shared, id, user))
+        }
+        (["api_keys"], "GET") => to(res::list_api_keys),
+        (["api_keys", id], "GET") => to(move |ctx, shared| res::get_api_key(ctx, shared, id)),
+        (["api_keys", id], "POST") => to(move |ctx, shared| res::update_api_key(ctx, shared, id)),
+        (["usage_report", "messages"], "GET") => to(r::usage_messages),
+        (["cost_report"], "GET") => to(r::cost_report),
+        (["usage_report", "claude_code"], "GET") => Route::Handler(Box::new(r::claude_code)),
+        (["rate_limits"], "GET") => to(rate_limits::organization),
+        (["workspaces", id, "rate_limits"], "GET") => to(move |ctx, shared| rate_limits::workspace(ctx, shared, id)),
+        (["analytics", "usage"], "GET") => to(analytics::usage),
+        (["analytics", "cost"], "GET") => to(analytics::cost),
         (
             ["me" | "users" | "invites" | "workspaces" | "api_keys" | "cost_report" | "rate_limits"]
             | ["users" | "invites" | "workspaces" | "api_keys", _]
@@ -852,10 +903,9 @@ fn route(method: &str, segments: &[&str], ctx: &RequestCtx, shared: &mut Shared)
             | ["workspaces", _, "members", _]
             | ["usage_report", "messages" | "claude_code"],
             _,
-        ) => wrong_method(),
-        _ => return None,
-    };
-    Some(answer.map(Reply::Json))
+        ) => Route::WrongMethod,
+        _ => Route::Unknown,
+    }
 }
 
 #[cfg(test)]
