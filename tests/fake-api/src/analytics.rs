@@ -9,6 +9,7 @@ use crate::dataset::{CostRow, UsageRow};
 use crate::errors::ApiError;
 use crate::paging::token_page;
 use crate::query::{SECONDS_PER_DAY, format_midnight, parse_day};
+use crate::reports::UsageTotals;
 use crate::server::{RequestCtx, Shared};
 
 /// The beta every analytics request must name in `anthropic-beta`.
@@ -184,35 +185,23 @@ fn time_row(bucket: &std::ops::Range<i64>, group: Value, name: &str, measures: V
     Value::Object(row)
 }
 
-#[derive(Default)]
-struct UsageSums {
-    uncached_input: u64,
-    cache_creation_1h: u64,
-    cache_creation_5m: u64,
-    cache_read: u64,
-    output: u64,
-    web_search_requests: u64,
-    requests: u64,
-}
-
-impl UsageSums {
-    fn to_json(&self) -> Value {
-        let total = [self.uncached_input, self.cache_creation_1h, self.cache_creation_5m, self.cache_read, self.output]
-            .iter()
-            .fold(0u64, |sum, tokens| sum.saturating_add(*tokens));
-        json!({
-            "uncached_input_tokens": self.uncached_input,
-            "cache_creation": {
-                "ephemeral_1h_input_tokens": self.cache_creation_1h,
-                "ephemeral_5m_input_tokens": self.cache_creation_5m,
-            },
-            "cache_read_input_tokens": self.cache_read,
-            "output_tokens": self.output,
-            "server_tool_use": { "web_search_requests": self.web_search_requests },
-            "total_tokens": total,
-            "requests": self.requests,
-        })
-    }
+/// An analytics row's `usage` object.
+fn usage_json(sums: &UsageTotals) -> Value {
+    let total = [sums.uncached_input, sums.cache_creation_1h, sums.cache_creation_5m, sums.cache_read, sums.output]
+        .iter()
+        .fold(0u64, |sum, tokens| sum.saturating_add(*tokens));
+    json!({
+        "uncached_input_tokens": sums.uncached_input,
+        "cache_creation": {
+            "ephemeral_1h_input_tokens": sums.cache_creation_1h,
+            "ephemeral_5m_input_tokens": sums.cache_creation_5m,
+        },
+        "cache_read_input_tokens": sums.cache_read,
+        "output_tokens": sums.output,
+        "server_tool_use": { "web_search_requests": sums.web_search_requests },
+        "total_tokens": total,
+        "requests": sums.requests,
+    })
 }
 
 pub(crate) fn usage(ctx: &RequestCtx, shared: &mut Shared) -> Result<Value, ApiError> {
@@ -228,19 +217,13 @@ pub(crate) fn usage(ctx: &RequestCtx, shared: &mut Shared) -> Result<Value, ApiE
         let groups = grouped(
             day_rows,
             |row| request.key(&USAGE_DIMENSIONS, |dimension| usage_value(row, dimension)),
-            |sums: &mut UsageSums, row| {
-                sums.uncached_input = sums.uncached_input.saturating_add(row.uncached_input_tokens);
-                sums.cache_creation_1h = sums.cache_creation_1h.saturating_add(row.cache_creation_1h_input_tokens);
-                sums.cache_creation_5m = sums.cache_creation_5m.saturating_add(row.cache_creation_5m_input_tokens);
-                sums.cache_read = sums.cache_read.saturating_add(row.cache_read_input_tokens);
-                sums.output = sums.output.saturating_add(row.output_tokens);
-                sums.web_search_requests = sums.web_search_requests.saturating_add(row.web_search_requests);
-                sums.requests = sums.requests.saturating_add(row.requests);
+            |sums: &mut UsageTotals, row| {
+                sums.add(row);
                 Ok(())
             },
         )?;
         for (key, sums) in groups {
-            rows.push(time_row(bucket, request.group(&USAGE_DIMENSIONS, &key), "usage", sums.to_json()));
+            rows.push(time_row(bucket, request.group(&USAGE_DIMENSIONS, &key), "usage", usage_json(&sums)));
         }
     }
     token_page(ctx, shared, rows, Some(DEFAULT_LIMIT), true)

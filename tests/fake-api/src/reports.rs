@@ -158,24 +158,27 @@ pub(crate) fn usage_messages(ctx: &RequestCtx, shared: &mut Shared) -> Result<Va
     Ok(report_page(ctx, shared, data, &page))
 }
 
+/// Token sums of usage rows (the legacy report's and the analytics').
 #[derive(Default)]
-struct UsageTotals {
-    uncached_input: u64,
-    cache_creation_1h: u64,
-    cache_creation_5m: u64,
-    cache_read: u64,
-    output: u64,
-    web_search_requests: u64,
+pub(crate) struct UsageTotals {
+    pub uncached_input: u64,
+    pub cache_creation_1h: u64,
+    pub cache_creation_5m: u64,
+    pub cache_read: u64,
+    pub output: u64,
+    pub web_search_requests: u64,
+    pub requests: u64,
 }
 
 impl UsageTotals {
-    fn add(&mut self, row: &UsageRow) {
+    pub fn add(&mut self, row: &UsageRow) {
         self.uncached_input = self.uncached_input.saturating_add(row.uncached_input_tokens);
         self.cache_creation_1h = self.cache_creation_1h.saturating_add(row.cache_creation_1h_input_tokens);
         self.cache_creation_5m = self.cache_creation_5m.saturating_add(row.cache_creation_5m_input_tokens);
         self.cache_read = self.cache_read.saturating_add(row.cache_read_input_tokens);
         self.output = self.output.saturating_add(row.output_tokens);
         self.web_search_requests = self.web_search_requests.saturating_add(row.web_search_requests);
+        self.requests = self.requests.saturating_add(row.requests);
     }
 }
 
