@@ -95,7 +95,7 @@ impl Metrics {
                 "ccc_tool_calls_total{{tool=\"{tool}\",tenant=\"{tenant}\",outcome=\"{outcome}\"}} {count}"
             );
         }
-        out.push_str("# HELP ccc_tool_call_duration_seconds Time from a tool call's start to its result, by tenant.\n");
+        out.push_str("# HELP ccc_tool_call_duration_seconds Time from a tool call's request arriving to its result, by tenant.\n");
         out.push_str("# TYPE ccc_tool_call_duration_seconds histogram\n");
         for (tenant, histogram) in lock(&self.latency).iter() {
             let mut cumulative = 0;
