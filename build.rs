@@ -26,9 +26,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     write_if_changed(&out_dir.join("schemas.json"), &output.schemas_json)?;
     write_if_changed(&out_dir.join("tools.md"), &output.tools_md)?;
     write_if_changed(&out_dir.join("readme_tools.md"), &output.readme_tools)?;
+    write_if_changed(&out_dir.join("endpoints.json"), &output.endpoints_json)?;
     let fixture = claude_code_connector_codegen::load(Path::new(TEST_FIXTURE), TEST_FIXTURE)?;
     let fixture = claude_code_connector_codegen::generate(&fixture, "claude_code_connector::runtime")?;
     write_if_changed(&out_dir.join("presentation_fixture.rs"), &fixture.rust)?;
+    write_if_changed(&out_dir.join("presentation_fixture_endpoints.json"), &fixture.endpoints_json)?;
+    write_if_changed(&out_dir.join("presentation_fixture_tools.md"), &fixture.tools_md)?;
     write_if_changed(&out_dir.join("layout.rs"), &claude_code_connector_codegen::layout::rust())?;
     Ok(())
 }

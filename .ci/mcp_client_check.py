@@ -2,7 +2,8 @@
 
 Spawns the binary given on the command line in sandbox mode (no key), over stdio,
 and checks what a client sees: the handshake, tools/list, a read tool, a write
-tool, a bad call and the prompts. Exits non-zero with a message on any mismatch.
+tool, a bad call, the prompts and their argument completion. Exits non-zero with a
+message on any mismatch.
 """
 
 import asyncio
@@ -10,7 +11,7 @@ import json
 import os
 import sys
 
-from mcp import ClientSession, StdioServerParameters
+from mcp import ClientSession, StdioServerParameters, types
 from mcp.client.stdio import stdio_client
 
 
@@ -37,7 +38,7 @@ async def main(binary):
 
             tools = (await session.list_tools()).tools
             names = {tool.name for tool in tools}
-            check(len(tools) >= 26, f"{len(tools)} tools listed")
+            check(len(tools) >= 31, f"{len(tools)} tools listed")
             for name in ("claude_code_list_users", "claude_code_create_invite", "claude_code_get_normalized_metrics"):
                 check(name in names, f"{name} is listed")
             remove = next(tool for tool in tools if tool.name == "claude_code_remove_user")
@@ -66,7 +67,18 @@ async def main(binary):
             spend = await session.get_prompt("monthly_spend_report", {"month": "last-month"})
             check("claude_code_get_cost_breakdown" in spend.messages[0].content.text, "the prompt renders")
 
-    print(f"third-party client (python mcp SDK): {len(tools)} tools, read, write, bad call and prompts OK")
+            check(init.capabilities.completions is not None, "completions are advertised")
+            spend_ref = types.PromptReference(type="ref/prompt", name="monthly_spend_report")
+            months = (await session.complete(spend_ref, {"name": "month", "value": "last"})).completion
+            check(months.values == ["last-month"], f"a month completes from the date words: {months.values}")
+            offboarding = types.PromptReference(type="ref/prompt", name="offboarding_checklist")
+            emails = (await session.complete(offboarding, {"name": "email", "value": ""})).completion
+            check(len(emails.values) > 10 and all("@" in v for v in emails.values), f"emails: {emails.values}")
+            first = emails.values[0]
+            narrowed = (await session.complete(offboarding, {"name": "email", "value": first[:4]})).completion
+            check(first in narrowed.values and all(v.startswith(first[:4]) for v in narrowed.values), "by prefix")
+
+    print(f"third-party client (python mcp SDK): {len(tools)} tools, read, write, bad call, prompts and completion OK")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,11 @@ include!(concat!(env!("OUT_DIR"), "/admin_api.rs"));
 /// Every tool's JSON Schemas as the generator wrote them (pretty JSON).
 pub const SCHEMAS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/schemas.json"));
 
+/// The spec's HTTP endpoints as data (`claude_code_connector_codegen::emit::endpoints`):
+/// the sandbox's fake answers those it does not emulate from their examples, and the
+/// wire tests run every example call.
+pub const ENDPOINTS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/endpoints.json"));
+
 /// Where the spec and the generated docs live and the command that writes them, as
 /// codegen defines them (`claude_code_connector_codegen::layout`).
 pub mod layout {

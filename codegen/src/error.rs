@@ -12,6 +12,10 @@ pub enum Error {
     /// The YAML parses but breaks a rule of the format.
     #[error("{file}: {at}: {rule}\n  fix: {fix}")]
     Rule { file: String, at: String, rule: String, fix: String },
+    /// Several rules are broken: every one, in spec order (types, tools, prompts), one
+    /// [`Error::Rule`] message after the other, so one build shows them all.
+    #[error("{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Rules { errors: Vec<Error> },
     /// The generator produced Rust that does not parse (a generator bug).
     #[error(
         "the generator produced Rust that does not parse: {source}\n  fix: this is a bug in codegen/, not in the spec"

@@ -28,6 +28,32 @@ pub struct PromptArg {
     pub description: String,
     pub required: bool,
     pub default: Option<String>,
+    pub completion: Completion,
+}
+
+/// What a prompt argument completes from (`completion/complete`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Completion {
+    /// Free text: nothing to offer.
+    None,
+    /// An enum: these values, and no other.
+    Values(Vec<String>),
+    /// Date words of this span.
+    Dates(DateSpan),
+    /// A string field of the items of a read-only, id-cursor list tool, one page of
+    /// `page_size` items asked through its `per_page` argument.
+    Objects { tool: String, field: String, per_page: String, page_size: u32 },
+}
+
+/// Which date words a prompt argument takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateSpan {
+    /// One day (`day`).
+    Day,
+    /// A day or a month: a period's first or last day (`date`).
+    DayOrMonth,
+    /// A month (`month`).
+    Month,
 }
 
 #[derive(Debug, Clone)]
@@ -210,6 +236,25 @@ pub struct Tool {
     pub workspace_lookup: Option<WorkspaceLookup>,
     /// The read tool to call to see whether a write whose outcome is unknown was applied.
     pub check_with: Option<String>,
+    /// Example calls and the exact requests each must send (wire-tested against the fake).
+    pub examples: Vec<ExampleCall>,
+}
+
+/// An example call of a tool: its arguments and the upstream requests they produce.
+#[derive(Debug, Clone)]
+pub struct ExampleCall {
+    pub arguments: serde_json::Map<String, serde_json::Value>,
+    pub requests: Vec<ExampleRequest>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExampleRequest {
+    pub method: Method,
+    pub path: String,
+    /// In the order sent.
+    pub query: Vec<(String, String)>,
+    pub body: Option<serde_json::Value>,
+    pub headers: Vec<(String, String)>,
 }
 
 /// How a report tool's rows are rolled up locally.
@@ -439,6 +484,43 @@ impl Model {
 impl Tool {
     pub fn arg(&self, name: &str) -> Option<&Arg> {
         self.args.iter().find(|a| a.name == name)
+    }
+}
+
+impl HttpCall {
+    /// The query parameters a request of this call may carry: its arguments', its fixed
+    /// query and its pagination's.
+    pub fn query_names(&self, args: &[Arg]) -> Vec<String> {
+        let mut names: Vec<String> = args
+            .iter()
+            .filter_map(|a| match &a.upstream {
+                Some(Upstream::Query { name, .. }) => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
+        names.extend(self.fixed_query.iter().map(|(name, _)| name.clone()));
+        let paging: &[&str] = match &self.pagination {
+            Pagination::None => &[],
+            Pagination::IdCursor { .. } => &["limit", "after_id"],
+            Pagination::PageToken { .. } => &["page"],
+            Pagination::PerDay { query, .. } => {
+                names.push(query.clone());
+                &["limit", "page"]
+            }
+        };
+        names.extend(paging.iter().map(|name| name.to_string()));
+        names
+    }
+
+    /// The path template, `{placeholder}`s as written in the spec.
+    pub fn path_template(&self) -> String {
+        self.path
+            .iter()
+            .map(|piece| match piece {
+                PathPiece::Literal(text) => text.clone(),
+                PathPiece::Placeholder(name) => format!("{{{name}}}"),
+            })
+            .collect()
     }
 }
 

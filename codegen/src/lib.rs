@@ -29,6 +29,8 @@ pub struct Output {
     pub tools_md: String,
     /// The README's tool table (the text between its `tools:begin` and `tools:end` markers).
     pub readme_tools: String,
+    /// The HTTP endpoints as data: the fake answers from it, the wire tests run its examples.
+    pub endpoints_json: String,
 }
 
 /// Reads and validates a spec file. `display_name` is how errors name the file.
@@ -53,6 +55,7 @@ pub fn generate(model: &ir::Model, runtime_path: &str) -> Result<Output, Error> 
         schemas_json: emit::schemas_json(model),
         tools_md: emit::docs::tools_md(model)?,
         readme_tools: emit::docs::readme_tools(model)?,
+        endpoints_json: emit::endpoints::endpoints_json(model),
     })
 }
 

@@ -45,6 +45,29 @@ pub struct PromptArgDef {
     /// Used when an optional argument is not given.
     #[serde(default)]
     pub default: Option<String>,
+    /// The only values it takes (an enum): completed from them, anything else refused.
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// What completes it (`completion/complete`): a date word kind or an organization object.
+    #[serde(default)]
+    pub complete: Option<CompleteDef>,
+}
+
+/// `complete:` of a prompt argument: `day`, `date` or `month`, or `{tool, field}`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum CompleteDef {
+    /// The date words of a day (`day`), of a day or a month (`date`), or of a month (`month`).
+    Dates(String),
+    /// A field of the items a read-only list tool returns (workspace IDs, user emails).
+    Objects(ObjectsDef),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectsDef {
+    pub tool: String,
+    pub field: String,
 }
 
 /// A YAML mapping whose key order is kept (the order people wrote is the order we emit).
@@ -282,6 +305,34 @@ pub struct ToolDef {
     pub handler: Option<Handler>,
     #[serde(default)]
     pub guards: Option<Guards>,
+    /// Example calls and the exact requests each must send: the tool's wire tests.
+    #[serde(default)]
+    pub examples: Vec<ExampleCall>,
+}
+
+/// `examples:` of a tool: arguments, and the upstream requests they must produce, in order.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleCall {
+    #[serde(default)]
+    pub arguments: Option<yaml_serde::Value>,
+    pub requests: Vec<ExampleRequest>,
+}
+
+/// One upstream request of an example call.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleRequest {
+    pub method: String,
+    pub path: String,
+    /// `name=value` pairs, in the order sent.
+    #[serde(default)]
+    pub query: Vec<String>,
+    #[serde(default)]
+    pub body: Option<yaml_serde::Value>,
+    /// Headers the request must carry, with their exact value.
+    #[serde(default)]
+    pub headers: Ordered<String>,
 }
 
 /// Which arguments the server's least-privilege options look at.

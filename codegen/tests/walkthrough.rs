@@ -38,7 +38,11 @@ fn the_walkthrough_tool_appended_to_the_spec_generates_and_registers() {
     std::fs::remove_dir_all(&dir).ok();
 
     assert_eq!(model.tools.len(), before.tools.len() + 1);
-    let tool = model.tools.last().unwrap();
+    // Listed after the other tools of its group, wherever the group is in `groups:`.
+    let position = model.tools.iter().position(|t| t.name == "claude_code_find_invites").unwrap();
+    let last_of_group = before.tools.iter().rposition(|t| t.group == "admin").unwrap();
+    assert_eq!(position, last_of_group + 1, "after the last `admin` tool");
+    let tool = &model.tools[position];
     assert_eq!((tool.name.as_str(), tool.rust_name.as_str()), ("claude_code_find_invites", "find_invites"));
     assert!(tool.annotations.read_only);
 

@@ -28,7 +28,7 @@ use tracing_subscriber::EnvFilter;
 use crate::config;
 use crate::generated::tools::{DEFINITIONS, ToolId};
 use crate::generated::{GROUPS, SERVER};
-use crate::runtime::cache::{CacheConfig, DEFAULT_CACHE_BYTES};
+use crate::runtime::cache::{Cache, CacheConfig, DEFAULT_CACHE_BYTES};
 use crate::runtime::http::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::runtime::{AdminKey, Http, JsonObject};
 use crate::server::audit::AuditLog;
@@ -317,7 +317,7 @@ fn upstream(connection: &ConnectionArgs, sandbox: bool) -> Result<Upstream, Fail
             config::KEY_VAR
         );
     }
-    let http = http(key, connection.base_url.clone(), connection, true)?;
+    let http = http(key, connection.base_url.clone(), connection, true, cache(connection)?)?;
     let foreign = std::env::var(config::FOREIGN_BASE_URL_VAR).ok();
     if let Some(warning) = config::foreign_base_url_warning(foreign.as_deref(), http.base_url()) {
         tracing::warn!("{warning}");
@@ -330,23 +330,30 @@ fn upstream(connection: &ConnectionArgs, sandbox: bool) -> Result<Upstream, Fail
 }
 
 /// The HTTP client; `env_proxy`: through the environment's proxy (refused when it is
-/// plain http and not loopback), or directly.
+/// plain http and not loopback), or directly; `cache`: the cache it uses (see [`cache`]).
 fn http(
     key: AdminKey,
     base_url: Option<String>,
     connection: &ConnectionArgs,
     env_proxy: bool,
+    cache: Option<Arc<Cache>>,
 ) -> Result<Http, Failure> {
     let mut http_config = config::http_config(key, base_url, connection.connect_timeout, connection.request_timeout);
     http_config.concurrency = usize::from(connection.concurrency);
     http_config.max_response_bytes = connection.max_response_bytes;
     http_config.env_proxy = env_proxy;
-    http_config.cache = CacheConfig {
+    Http::sharing_cache(http_config, cache).map_err(|e| Failure::failed(e.to_string()))
+}
+
+/// The cache of closed report days the flags ask for (none with --no-cache): one per
+/// process, which every connection of the process shares.
+fn cache(connection: &ConnectionArgs) -> Result<Option<Arc<Cache>>, Failure> {
+    let config = CacheConfig {
         max_bytes: if connection.no_cache { 0 } else { connection.cache_bytes },
         settle: Duration::from_secs(connection.cache_settle_hours * 3600),
         dir: connection.cache_dir.clone().filter(|dir| !dir.as_os_str().is_empty()),
     };
-    Http::new(http_config).map_err(|e| Failure::failed(e.to_string()))
+    Ok(Cache::new(config).map_err(Failure::failed)?.map(Arc::new))
 }
 
 #[cfg(feature = "sandbox")]
@@ -360,7 +367,8 @@ fn sandbox_upstream(connection: &ConnectionArgs) -> Result<Upstream, Failure> {
     }
     let started = starting.wait().map_err(Failure::failed)?;
     // In-process, on loopback: no proxy of the environment could reach it.
-    let http = http(AdminKey::new(sandbox::KEY), Some(started.base_url.clone()), connection, false)?;
+    let http =
+        http(AdminKey::new(sandbox::KEY), Some(started.base_url.clone()), connection, false, cache(connection)?)?;
     tracing::info!(
         organization = %started.organization,
         ready_ms = started.ready_after.as_millis() as u64,
@@ -378,6 +386,17 @@ fn sandbox_upstream(_connection: &ConnectionArgs) -> Result<Upstream, Failure> {
 }
 
 impl Upstream {
+    /// The line that opens `tool`'s output in sandbox mode: sandbox data, and the spec's
+    /// example data when the demo does not emulate the tool's endpoint.
+    fn sandbox_line(&self, tool: &str) -> String {
+        #[cfg(feature = "sandbox")]
+        if self.sandbox.as_ref().is_some_and(|sandbox| sandbox.example_tools.iter().any(|name| name == tool)) {
+            return format!("{SANDBOX_LINE}. {}", crate::server::pipeline::example_data_note(tool));
+        }
+        let _ = tool;
+        SANDBOX_LINE.to_string()
+    }
+
     /// The connector over this upstream, marked as sandbox data when it is.
     fn connector(&self) -> Connector {
         let connector = Connector::new(self.http.clone());
@@ -385,7 +404,8 @@ impl Upstream {
         if let Some(sandbox) = &self.sandbox {
             return connector
                 .with_instructions_prefix(&sandbox.instructions_prefix())
-                .with_result_note(sandbox::RESULT_NOTE);
+                .with_result_note(sandbox::RESULT_NOTE)
+                .with_example_tools(sandbox.example_tools.clone());
         }
         connector
     }
@@ -499,6 +519,7 @@ fn http_settings(args: &ServeArgs, addr: SocketAddr, sandbox: bool) -> Result<Ht
         metrics_token_sha256,
         metrics_addr: args.http.metrics_addr,
         shutdown_grace: Duration::from_secs(args.http.shutdown_grace),
+        cache: cache(&args.connection)?,
     })
 }
 
@@ -507,9 +528,11 @@ async fn run_http_server(args: &ServeArgs, config: HttpServeConfig) -> Result<()
     let connection = args.connection.clone();
     let limits = limits(&args.limits);
     let foreign = std::env::var(config::FOREIGN_BASE_URL_VAR).ok();
+    // One cache for every tenant, so the byte budget holds for the process.
+    let cache = config.cache.clone();
     let factory: ConnectorFactory = Arc::new(move |spec| {
         let key = spec.key.read(&spec.id)?;
-        let http = http(key, connection.base_url.clone(), &connection, true)
+        let http = http(key, connection.base_url.clone(), &connection, true, cache.clone())
             .map_err(|failure| format!("tenant `{}`: {}", spec.id, failure.message))?;
         if let Some(warning) = config::foreign_base_url_warning(foreign.as_deref(), http.base_url()) {
             tracing::warn!("{warning}");
@@ -642,11 +665,13 @@ async fn run_call(
         ToolOutcome::Success(answer) => answer,
         ToolOutcome::Failure(failure) => return Err(Failure::from(failure)),
     };
+    // On stderr, so that stdout stays the answer: what the call cost, and whether the cache helped.
+    eprintln!("{}", answer.upstream);
     let mut text = String::new();
     match args.output {
         Output::Json => {
             if sandbox {
-                eprintln!("{SANDBOX_LINE}");
+                eprintln!("{}", upstream.sandbox_line(tool.name()));
             }
             let json = serde_json::to_string_pretty(&answer.value)
                 .map_err(|e| Failure::failed(format!("cannot print the result as JSON: {e}")))?;
@@ -655,7 +680,7 @@ async fn run_call(
         }
         Output::Text => {
             if sandbox {
-                text.push_str(SANDBOX_LINE);
+                text.push_str(&upstream.sandbox_line(tool.name()));
                 text.push('\n');
             }
             // The text a model reads: the summary, the table, what a cut left out.

@@ -8,7 +8,8 @@
 //! month of reports a few more. It runs on 127.0.0.1 on its own thread for the life of
 //! the process, so changes (an invite, a new workspace) persist until the process exits.
 //! Claude Code reports come in small pages ([`CLAUDE_CODE_PAGE_SIZE`]), so a day takes
-//! several requests, as a busy organization's would.
+//! several requests, as a busy organization's would. An endpoint of the spec the demo
+//! does not emulate answers with the spec's example data, and its results say so.
 
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -40,6 +41,9 @@ pub struct Sandbox {
     pub last_day: NaiveDate,
     /// From [`Sandbox::start`] to serving.
     pub ready_after: Duration,
+    /// The spec's tools whose endpoint the demo does not emulate: they answer with the
+    /// spec's example data, and their results say so.
+    pub example_tools: Vec<String>,
 }
 
 /// A sandbox being built on its own thread.
@@ -66,12 +70,20 @@ impl Sandbox {
                 let organization = dataset.organization.name.clone();
                 let fake = FakeAdminApi::start_on_demand(dataset, days).await;
                 fake.set_claude_code_page_size(Some(CLAUDE_CODE_PAGE_SIZE));
+                let example_tools = match fake.answer_from_spec(crate::generated::ENDPOINTS_JSON) {
+                    Ok(tools) => tools,
+                    Err(e) => {
+                        let _ = sender.send(Err(format!("cannot start the sandbox: {e}")));
+                        return;
+                    }
+                };
                 let sandbox = Sandbox {
                     base_url: fake.base_url(),
                     organization,
                     first_day,
                     last_day,
                     ready_after: started.elapsed(),
+                    example_tools,
                 };
                 if sender.send(Ok(sandbox)).is_ok() {
                     // Serve until the process exits.

@@ -54,7 +54,7 @@ impl CacheConfig {
 
 /// The counts of a cache, or of one call's use of it.
 #[derive(Debug, Clone, Default)]
-pub struct CacheStats(Arc<[AtomicU64; 3]>);
+pub struct CacheStats(Arc<[AtomicU64; 4]>);
 
 impl CacheStats {
     /// Answers served from the cache (memory or disk).
@@ -72,8 +72,17 @@ impl CacheStats {
         self.0[2].load(Ordering::Relaxed)
     }
 
+    /// Closed report pages that were not in the cache, so were fetched.
+    pub fn misses(&self) -> u64 {
+        self.0[3].load(Ordering::Relaxed)
+    }
+
     pub(crate) fn hit(&self) {
         self.0[0].fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn miss(&self) {
+        self.0[3].fetch_add(1, Ordering::Relaxed);
     }
 
     fn store(&self) {
@@ -174,7 +183,8 @@ fn entry_size(key: &str, body: &[u8]) -> u64 {
     (key.len() + body.len()) as u64
 }
 
-/// The cache one [`super::Http`] and its clones share.
+/// The cache one [`super::Http`] and its clones share, or several (the tenants of one
+/// `serve --http`: its keys hold the credential's hash, so they never mix).
 pub struct Cache {
     config: CacheConfig,
     memory: Mutex<Lru>,
@@ -182,6 +192,12 @@ pub struct Cache {
     flights: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     stats: CacheStats,
     temp_serial: AtomicU64,
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cache").field("config", &self.config).field("memory_bytes", &self.memory_bytes()).finish()
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -208,6 +224,11 @@ impl Cache {
 
     pub fn stats(&self) -> &CacheStats {
         &self.stats
+    }
+
+    /// The byte budget (of memory, and of the directory).
+    pub fn max_bytes(&self) -> u64 {
+        self.config.max_bytes
     }
 
     /// The entry key of `url` (the full request URL) for the credential hashed as `credential_sha256`.

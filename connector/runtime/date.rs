@@ -15,6 +15,63 @@ pub enum Bound {
     Day,
 }
 
+/// The words a date argument accepts (besides `YYYY-MM-DD`, `YYYY-MM` and `N-days-ago`),
+/// resolved against today in UTC: what date completions offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateWord {
+    Today,
+    Yesterday,
+    ThisMonth,
+    LastMonth,
+}
+
+impl DateWord {
+    pub const ALL: [DateWord; 4] = [DateWord::Today, DateWord::Yesterday, DateWord::ThisMonth, DateWord::LastMonth];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateWord::Today => "today",
+            DateWord::Yesterday => "yesterday",
+            DateWord::ThisMonth => "this-month",
+            DateWord::LastMonth => "last-month",
+        }
+    }
+
+    /// The word of `text`, if it is one.
+    pub fn parse(text: &str) -> Option<DateWord> {
+        DateWord::ALL.into_iter().find(|word| word.as_str() == text)
+    }
+
+    /// Whether it names a month rather than a day.
+    pub fn is_month(self) -> bool {
+        matches!(self, DateWord::ThisMonth | DateWord::LastMonth)
+    }
+
+    /// Whether an argument of `span` takes it.
+    pub fn fits(self, span: DateSpan) -> bool {
+        match span {
+            DateSpan::Day => !self.is_month(),
+            DateSpan::DayOrMonth => true,
+            DateSpan::Month => self.is_month(),
+        }
+    }
+}
+
+/// Which dates an argument takes: one day, a day or a month (a period's first or last
+/// day), or a month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateSpan {
+    Day,
+    DayOrMonth,
+    Month,
+}
+
+/// The suffix of `N-days-ago`.
+pub const DAYS_AGO_SUFFIX: &str = "-days-ago";
+
+/// The largest N of `N-days-ago`.
+pub const MAX_DAYS_AGO: u64 = 3660;
+
 /// The forms a date argument accepts besides `YYYY-MM-DD`, as the schema says them.
 pub const RELATIVE_FORMS: &str = "today, yesterday, N-days-ago, this-month, last-month or YYYY-MM";
 
@@ -66,20 +123,20 @@ impl Date {
                 Bound::Day => Err(format!("`{text}` is a month, but this argument is one day; give YYYY-MM-DD")),
             }
         };
-        match text {
-            "today" => return Ok(today),
-            "yesterday" => return days_ago(1),
-            "this-month" => return month(today.0.year(), today.0.month()),
-            "last-month" => {
+        match DateWord::parse(text) {
+            Some(DateWord::Today) => return Ok(today),
+            Some(DateWord::Yesterday) => return days_ago(1),
+            Some(DateWord::ThisMonth) => return month(today.0.year(), today.0.month()),
+            Some(DateWord::LastMonth) => {
                 let previous = today.0.with_day(1).and_then(|d| d.pred_opt()).unwrap_or(today.0);
                 return month(previous.year(), previous.month());
             }
-            _ => {}
+            None => {}
         }
-        if let Some(n) = text.strip_suffix("-days-ago") {
+        if let Some(n) = text.strip_suffix(DAYS_AGO_SUFFIX) {
             return match n.parse::<u64>() {
-                Ok(n) if n <= 3660 => days_ago(n),
-                _ => Err(format!("`{text}`: N in N-days-ago must be a whole number from 0 to 3660")),
+                Ok(n) if n <= MAX_DAYS_AGO => days_ago(n),
+                _ => Err(format!("`{text}`: N in N-days-ago must be a whole number from 0 to {MAX_DAYS_AGO}")),
             };
         }
         let month_shape = text.len() == 7
@@ -159,6 +216,17 @@ mod tests {
         assert_eq!(parse("last-month", Bound::Start), Ok(day("2026-02-01")));
         assert_eq!(Date::parse_relative("last-month", Bound::End, day("2026-01-10")), Ok(day("2025-12-31")));
         assert_eq!(parse("2026-03-02", Bound::Day), Ok(day("2026-03-02")));
+    }
+
+    #[test]
+    fn every_date_word_is_parsed_and_named_by_the_schema_texts() {
+        let today = day("2026-03-15");
+        for word in DateWord::ALL {
+            assert!(Date::parse_relative(word.as_str(), Bound::Start, today).is_ok(), "{word:?}");
+            assert!(RELATIVE_FORMS.contains(word.as_str()), "{word:?} is missing from RELATIVE_FORMS");
+            assert!(DATE_PATTERN.contains(&format!("|{}", word.as_str())), "{word:?} is missing from DATE_PATTERN");
+            assert_eq!(word.fits(DateSpan::Day), Date::parse_relative(word.as_str(), Bound::Day, today).is_ok());
+        }
     }
 
     #[test]

@@ -35,6 +35,25 @@ pub const MAX_ERROR_BODY_BYTES: u64 = 64 << 10;
 const MAX_MESSAGE_CHARS: usize = 1000;
 /// An error type or request id longer than this is not the API's; it is cut.
 const MAX_TOKEN_CHARS: usize = 128;
+/// An answer this large is parsed on the blocking pool, so that the days of a report
+/// in flight are parsed side by side on the machine's cores while the runtime's one
+/// thread goes on sending, receiving and folding (a large organization's day is
+/// hundreds of kilobytes of JSON; a year of it was parsed on one core).
+const PARSE_APART_BYTES: usize = 64 << 10;
+
+/// Permits to parse a large answer apart: one per core.
+fn parsers() -> &'static tokio::sync::Semaphore {
+    static PARSERS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    PARSERS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
+    })
+}
+
+/// What an answer decodes into: owned and sendable, so a large one can be parsed on
+/// another thread.
+pub trait Decoded: DeserializeOwned + Send + 'static {}
+
+impl<T: DeserializeOwned + Send + 'static> Decoded for T {}
 
 /// An Admin API key. It has no `Display`, its `Debug` is redacted, and it is only
 /// ever written into the `x-api-key` header.
@@ -255,8 +274,9 @@ struct Inner {
     concurrency: usize,
     max_response_bytes: u64,
     env_proxy: bool,
-    /// Closed report days already fetched, shared by every clone.
-    cache: Option<Cache>,
+    /// Closed report days already fetched, shared by every clone (and by other clients
+    /// built [`Http::sharing_cache`]).
+    cache: Option<Arc<Cache>>,
     /// The cache keys' stand-in for the key: its SHA-256, so entries of two keys never mix.
     credential_sha256: String,
 }
@@ -323,6 +343,13 @@ impl Http {
     /// Refuses a base URL that would send the key in clear text, unless it is loopback,
     /// and a proxy from the environment that is plain http and not loopback.
     pub fn new(config: HttpConfig) -> Result<Http, ConfigError> {
+        let cache = Cache::new(config.cache.clone()).map_err(ConfigError)?.map(Arc::new);
+        Http::sharing_cache(config, cache)
+    }
+
+    /// As [`Http::new`], with `cache` (shared with other clients, or none) instead of one
+    /// of its own: `config.cache` is not used.
+    pub fn sharing_cache(config: HttpConfig, cache: Option<Arc<Cache>>) -> Result<Http, ConfigError> {
         let base_url = reqwest::Url::parse(config.base_url.trim_end_matches('/'))
             .map_err(|e| ConfigError(format!("base URL `{}` is not a URL: {e}", config.base_url)))?;
         let loopback = match base_url.host() {
@@ -346,7 +373,6 @@ impl Http {
         if config.key.is_empty() {
             return Err(ConfigError("the admin key is empty".into()));
         }
-        let cache = Cache::new(config.cache).map_err(ConfigError)?;
         Ok(Http {
             inner: Arc::new(Inner {
                 client: OnceLock::new(),
@@ -445,12 +471,12 @@ impl Http {
 
     /// The counts of the shared cache, if there is one.
     pub fn cache_stats(&self) -> Option<&CacheStats> {
-        self.inner.cache.as_ref().map(Cache::stats)
+        self.inner.cache.as_deref().map(Cache::stats)
     }
 
     /// The bytes the cache holds in memory (bodies plus keys), if there is a cache.
     pub fn cache_bytes_held(&self) -> Option<u64> {
-        self.inner.cache.as_ref().map(Cache::memory_bytes)
+        self.inner.cache.as_deref().map(Cache::memory_bytes)
     }
 
     /// The base URL requests go to.
@@ -468,10 +494,20 @@ impl Http {
     }
 
     /// Sends the request (retrying reads when the API asks for it) and decodes the JSON answer.
-    pub async fn send<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
+    pub async fn send<T: Decoded>(&self, request: Request) -> Result<T, Error> {
         let bytes = self.send_raw(&request).await?;
         // Parsed from the bytes as read: no second copy of a large answer.
-        serde_json::from_slice(&bytes).map_err(|e| {
+        let parsed = if bytes.len() < PARSE_APART_BYTES {
+            serde_json::from_slice(&bytes)
+        } else {
+            // One parse per core at a time: each thread that parses keeps a heap arena of
+            // its own, so more threads than cores would only add memory.
+            let _core = parsers().acquire().await.map_err(|e| Error::Internal(e.to_string()))?;
+            tokio::task::spawn_blocking(move || serde_json::from_slice(&bytes))
+                .await
+                .map_err(|e| Error::Internal(format!("parsing the answer of {} stopped: {e}", request.path)))?
+        };
+        parsed.map_err(|e| {
             // serde quotes the offending value, which came from upstream.
             let error = Error::Decode { path: request.path.clone(), message: cut(&e.to_string(), MAX_MESSAGE_CHARS) };
             error.scrubbed(&self.inner.scrubber)
@@ -494,6 +530,7 @@ impl Http {
             match self.cached(cache, &key, request) {
                 Some(body) => Ok(body),
                 None => {
+                    cache.stats().miss();
                     let fetched = self.fetch(request).await.map(Arc::new);
                     if let Ok(body) = &fetched {
                         cache.put(&key, body.clone());

@@ -19,14 +19,14 @@ pub mod registry;
 pub mod scrub;
 
 pub use args::{ArgEnum, Arguments, EnumRejection, ListOr, check, item};
-pub use date::{Bound, DATE_PATTERN, Date, RELATIVE_FORMS, transform};
+pub use date::{Bound, DATE_PATTERN, Date, DateSpan, DateWord, RELATIVE_FORMS, transform};
 pub use error::{ApiError, ArgError, Error};
 pub use http::{AdminKey, Http, HttpConfig, Method, Request, RequestCount, RequestIds, RetryPolicy, path_segment};
 pub use presentation::Presentation;
 pub use progress::Progress;
 pub use registry::{
-    Aggregation, Annotations, Group, Invocation, Invoked, OutputSchema, PromptArgument, PromptDefinition, Registry,
-    ResultShape, ServerDefinition, ToolDefinition, ToolKind, WorkspaceLookup, schema_of,
+    Aggregation, Annotations, Completion, Group, Invocation, Invoked, ObjectList, OutputSchema, PromptArgument,
+    PromptDefinition, Registry, ResultShape, ServerDefinition, ToolDefinition, ToolKind, WorkspaceLookup, schema_of,
 };
 pub use serde;
 pub use serde_json::Value;

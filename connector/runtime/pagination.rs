@@ -5,11 +5,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures_util::{StreamExt, stream};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 
 use super::date::Date;
 use super::error::Error;
-use super::http::{Http, Request};
+use super::http::{Decoded, Http, Request};
 
 /// A guard against a server that never stops paginating.
 const MAX_PAGES: u32 = 10_000;
@@ -33,10 +32,18 @@ struct CursorBody<T> {
 #[derive(Deserialize)]
 struct TokenBody<T> {
     data: Vec<T>,
+    /// Absent on endpoints that signal the end by a null `next_page` alone (rate limits).
     #[serde(default)]
-    has_more: bool,
+    has_more: Option<bool>,
     #[serde(default)]
     next_page: Option<String>,
+}
+
+/// The token of the page after this one: `next_page` when `has_more` is true or absent
+/// (an endpoint without `has_more` ends with a null `next_page`), never the token just
+/// followed again.
+fn next_token(has_more: Option<bool>, next_page: Option<String>, followed: Option<&String>) -> Option<String> {
+    next_page.filter(|next| has_more != Some(false) && followed != Some(next))
 }
 
 /// One page of an id-cursor list.
@@ -48,7 +55,7 @@ pub struct CursorWalk<T> {
 
 /// Page `page` of `per_page` items: walks `after_id = last_id` from the first page,
 /// sending `limit=per_page` (never page numbers: the API has none).
-pub async fn walk_id_cursor<T: DeserializeOwned>(
+pub async fn walk_id_cursor<T: Decoded>(
     http: &Http,
     request: Request,
     page: u32,
@@ -76,7 +83,7 @@ pub async fn walk_id_cursor<T: DeserializeOwned>(
 }
 
 /// Every item of an id-cursor list, `limit` at a time.
-pub async fn drain_id_cursor<T: DeserializeOwned>(http: &Http, request: Request, limit: u32) -> Result<Vec<T>, Error> {
+pub async fn drain_id_cursor<T: Decoded>(http: &Http, request: Request, limit: u32) -> Result<Vec<T>, Error> {
     let mut items = Vec::new();
     let mut after: Option<String> = None;
     for done in 1..=u64::from(MAX_PAGES) {
@@ -104,7 +111,7 @@ pub async fn drain_id_cursor<T: DeserializeOwned>(http: &Http, request: Request,
 }
 
 /// Every item of a page-token report, following `next_page` with the query unchanged.
-pub async fn drain_page_token<T: DeserializeOwned>(http: &Http, request: Request) -> Result<Vec<T>, Error> {
+pub async fn drain_page_token<T: Decoded>(http: &Http, request: Request) -> Result<Vec<T>, Error> {
     let mut items = Vec::new();
     let mut token: Option<String> = None;
     for done in 1..=u64::from(MAX_PAGES) {
@@ -114,13 +121,13 @@ pub async fn drain_page_token<T: DeserializeOwned>(http: &Http, request: Request
         };
         let body: TokenBody<T> = http.send(next).await?;
         items.extend(body.data);
-        match body.next_page {
-            Some(next_token) if body.has_more && token.as_ref() != Some(&next_token) => {
+        match next_token(body.has_more, body.next_page, token.as_ref()) {
+            Some(next) => {
                 // The total is not known in advance: at least one more page.
                 progress(http, done, done + 1);
-                token = Some(next_token);
+                token = Some(next);
             }
-            _ => {
+            None => {
                 if done > 1 {
                     progress(http, done, done);
                 }
@@ -158,7 +165,7 @@ pub struct PerDay {
 /// Drains one report per day (`query_name=YYYY-MM-DD`, `limit` per page), at most
 /// `concurrency` days in flight, and hands each day's items to `on_day` with the day's
 /// index as soon as that day is drained. Progress counts days; pages stay quiet.
-async fn each_day<T: DeserializeOwned>(
+async fn each_day<T: Decoded>(
     http: &Http,
     request: Request,
     query_name: &str,
@@ -197,7 +204,7 @@ async fn each_day<T: DeserializeOwned>(
 /// Like [`fetch_per_day`], but each day's items are handed to `fold` as soon as that day
 /// is drained, in the order days finish, and then dropped: at most `concurrency` days
 /// of items are held at once, whatever the range.
-pub async fn fold_per_day<T: DeserializeOwned>(
+pub async fn fold_per_day<T: Decoded>(
     http: &Http,
     request: Request,
     query_name: &str,
@@ -212,7 +219,7 @@ pub async fn fold_per_day<T: DeserializeOwned>(
 
 /// One report per day (`query_name=YYYY-MM-DD`), each drained with `limit`, at most
 /// `concurrency` days in flight. Items come back in day order.
-pub async fn fetch_per_day<T: DeserializeOwned>(
+pub async fn fetch_per_day<T: Decoded>(
     http: &Http,
     request: Request,
     query_name: &str,
@@ -228,4 +235,33 @@ pub async fn fetch_per_day<T: DeserializeOwned>(
     .await?;
     per_day.sort_by_key(|(index, _)| *index);
     Ok(per_day.into_iter().flat_map(|(_, items)| items).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_token;
+
+    fn token(text: &str) -> Option<String> {
+        Some(text.to_string())
+    }
+
+    #[test]
+    fn has_more_decides_when_the_api_sends_it() {
+        assert_eq!(next_token(Some(true), token("p2"), None), token("p2"));
+        assert_eq!(next_token(Some(false), token("p2"), None), None);
+        assert_eq!(next_token(Some(true), None, None), None);
+    }
+
+    #[test]
+    fn without_has_more_a_next_page_is_followed_until_null() {
+        assert_eq!(next_token(None, token("p2"), None), token("p2"));
+        assert_eq!(next_token(None, token("p3"), token("p2").as_ref()), token("p3"));
+        assert_eq!(next_token(None, None, token("p3").as_ref()), None);
+    }
+
+    #[test]
+    fn the_same_token_twice_ends_the_walk() {
+        assert_eq!(next_token(None, token("p2"), token("p2").as_ref()), None);
+        assert_eq!(next_token(Some(true), token("p2"), token("p2").as_ref()), None);
+    }
 }

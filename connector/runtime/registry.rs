@@ -119,6 +119,9 @@ pub mod envelope {
     pub const TRUNCATED: &str = "truncated";
     /// The rows of a roll-up (`server::aggregate`).
     pub const ROWS: &str = "rows";
+    /// Added to every result by the pipeline: what the call cost upstream
+    /// (`server::pipeline::Upstream`: `requests`, `cached_pages`).
+    pub const UPSTREAM: &str = "upstream";
 }
 
 /// One tool as the spec defines it.
@@ -206,6 +209,32 @@ pub struct PromptArgument {
     pub description: &'static str,
     pub required: bool,
     pub default: Option<&'static str>,
+    /// What it completes from (`completion/complete`), as the spec declares it.
+    pub completion: Completion,
+}
+
+/// What a prompt argument completes from (the spec's `values:` or `complete:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Completion {
+    /// Free text: nothing to offer.
+    None,
+    /// An enum: these values, and no other.
+    Values(&'static [&'static str]),
+    /// The date words of this span.
+    Dates(super::date::DateSpan),
+    /// A field of the objects a read-only list tool returns.
+    Objects(ObjectList),
+}
+
+/// `complete: {tool, field}` of the spec: the first page of a read-only list tool, of
+/// `page_size` items (asked through its `per_page` argument), and the string `field` of
+/// each item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ObjectList {
+    pub tool: &'static str,
+    pub field: &'static str,
+    pub per_page: &'static str,
+    pub page_size: u32,
 }
 
 /// The longest value a prompt argument takes (it is pasted into a message).
@@ -236,6 +265,13 @@ impl PromptDefinition {
                 Some(serde_json::Value::String(_)) => return Err(ArgError::new(argument.name, "must not be empty")),
                 Some(_) => return Err(ArgError::new(argument.name, "must be a string")),
             };
+            let given = !matches!(arguments.get(argument.name), Some(serde_json::Value::Null) | None);
+            if let Completion::Values(values) = argument.completion
+                && given
+                && !values.contains(&value.as_str())
+            {
+                return Err(ArgError::new(argument.name, format!("must be one of: {}", values.join(", "))));
+            }
             if value.chars().count() > MAX_PROMPT_ARGUMENT_CHARS || value.contains(['\n', '\r']) {
                 return Err(ArgError::new(
                     argument.name,

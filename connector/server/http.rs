@@ -27,8 +27,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, GetPromptRequestParams, GetPromptResponse,
-    ListPromptsResult, ListToolsResult, PaginatedRequestParams, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult, ContentBlock,
+    GetPromptRequestParams, GetPromptResponse, ListPromptsResult, ListToolsResult, PaginatedRequestParams,
+    ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
@@ -40,12 +41,17 @@ use tokio::sync::Semaphore;
 use super::Connector;
 use super::prometheus::Metrics;
 use super::tenants::{self, Sha256, TenantSpec};
+use crate::runtime::cache::Cache;
 
 /// The largest MCP request body read; a larger one is answered 413.
 pub const MAX_REQUEST_BODY_BYTES: usize = 1 << 20;
 
 /// The hosts (and browser origins) accepted unless `--allowed-hosts` says otherwise.
 pub const DEFAULT_ALLOWED_HOSTS: &[&str] = &["localhost", "127.0.0.1", "::1"];
+
+/// How long a client may keep a tenant's tool and prompt lists: SIGHUP can change a
+/// tenant's policy, and with it its tools, while the process runs.
+pub const TENANT_LIST_TTL: Duration = Duration::from_secs(5 * 60);
 
 /// How the HTTP server is set up.
 #[derive(Debug, Clone)]
@@ -60,6 +66,10 @@ pub struct HttpServeConfig {
     pub metrics_addr: Option<SocketAddr>,
     /// How long calls in flight may take to finish after SIGTERM.
     pub shutdown_grace: Duration,
+    /// The cache of closed report days every tenant's connector shares (one byte budget
+    /// for the process; its keys hold the credential's hash, so tenants never see each
+    /// other's entries), counted on `/metrics`. Kept across reloads.
+    pub cache: Option<Arc<Cache>>,
 }
 
 /// Builds a tenant's connector (its key, policy, audit caller, limits) from its entry.
@@ -134,6 +144,16 @@ impl ServerHandler for TenantServer {
         self.connector.get_prompt(request, context).await
     }
 
+    /// Completions fetch at most one organization list at a time per tenant (the
+    /// connector's cache holds its lock while it fetches), outside `max_concurrent_calls`.
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, ErrorData> {
+        self.connector.complete(request, context).await
+    }
+
     fn get_tool(&self, name: &str) -> Option<Tool> {
         self.connector.get_tool(name)
     }
@@ -187,7 +207,7 @@ fn build_tenants(
 ) -> Result<Tenants, String> {
     let mut built = Vec::with_capacity(specs.len());
     for spec in specs {
-        let connector = factory(spec)?;
+        let connector = factory(spec)?.with_list_ttl(TENANT_LIST_TTL);
         let calls = previous
             .and_then(|tenants| tenants.0.iter().find(|tenant| *tenant.id == *spec.id))
             .filter(|tenant| tenant.max_calls == spec.max_concurrent_calls)
@@ -341,7 +361,7 @@ fn rmcp_config(allowed_hosts: &[String]) -> StreamableHttpServerConfig {
 
 /// Serves until SIGTERM (or Ctrl-C), then drains within the grace period.
 pub async fn serve(config: HttpServeConfig, factory: ConnectorFactory) -> Result<(), String> {
-    let metrics = Arc::new(Metrics::default());
+    let metrics = Arc::new(Metrics::new(config.cache.clone()));
     let mcp_config = rmcp_config(&config.allowed_hosts);
     let tenants = load_tenants(&config.tenants_path, None, &factory, &metrics, &mcp_config)?;
     let state = AppState {

@@ -5,10 +5,12 @@
 //! (the trail of writes), [`result_cap`] (results bounded in size) and [`summary`] (the
 //! line and text a model reads, from the spec's presentation). This module is the MCP
 //! adapter: rmcp's `ServerHandler` turning requests into pipeline calls and outcomes
-//! into MCP results, with progress notifications and cancellation.
+//! into MCP results, with progress notifications and cancellation; [`complete`]
+//! completes prompt arguments.
 
 pub mod aggregate;
 pub mod audit;
+pub mod complete;
 pub mod http;
 pub mod pipeline;
 pub mod policy;
@@ -21,16 +23,20 @@ pub mod tenants;
 use std::sync::Arc;
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, GetPromptRequestParams, GetPromptResponse,
-    GetPromptResult, Implementation, ListPromptsResult, ListToolsResult, PaginatedRequestParams,
-    ProgressNotificationParam, Prompt, PromptArgument, PromptMessage, Role, ServerCapabilities, ServerConfig, Tool,
+    CacheScope, CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult,
+    CompletionInfo, ContentBlock, GetPromptRequestParams, GetPromptResponse, GetPromptResult, Implementation,
+    ListPromptsResult, ListToolsResult, MetaObject, PaginatedRequestParams, ProgressNotificationParam, Prompt,
+    PromptArgument, PromptMessage, ProtocolVersion, Reference, Role, ServerCapabilities, ServerConfig, Tool,
     ToolAnnotations,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
-pub use pipeline::{Answer, CallRequest, Connector, Failure, FailureKind, Limits, ToolOutcome};
+pub use pipeline::{
+    Answer, CallRequest, Connector, Failure, FailureKind, Limits, STATIC_LIST_TTL, ToolOutcome, Upstream,
+};
 
+use crate::runtime::registry::envelope;
 use crate::runtime::{JsonObject, OutputSchema, Progress, PromptDefinition, ToolDefinition, Value};
 
 impl Connector {
@@ -39,9 +45,13 @@ impl Connector {
         self.tools.get_or_init(|| self.exposed().map(mcp_tool).collect())
     }
 
-    /// Opens `text` with the result note, if any.
-    fn noted(&self, text: &str) -> String {
-        match self.result_note() {
+    /// Opens `text` with the result note (of `tool`'s success), if any.
+    fn noted(&self, tool: Option<&str>, text: &str) -> String {
+        let note = match tool {
+            Some(tool) => self.result_note_for(tool),
+            None => self.result_note().map(str::to_string),
+        };
+        match note {
             Some(note) => format!("{note}\n{text}"),
             None => text.to_string(),
         }
@@ -54,21 +64,51 @@ impl Connector {
             ToolOutcome::Success(answer) => {
                 // Not `CallToolResult::structured`: it would serialize the whole value
                 // into a text block, only for the summary text to replace it.
-                let mut result = CallToolResult::success(vec![ContentBlock::text(self.noted(&answer.text))]);
+                let tool = answer.tool.name;
+                let mut result =
+                    CallToolResult::success(vec![ContentBlock::text(self.noted(Some(tool), &answer.text))]);
                 let mut value = answer.value;
-                if let (Some(note), Value::Object(object)) = (self.result_note(), &mut value) {
-                    object.insert(NOTICE_FIELD.to_string(), Value::String(note.to_string()));
+                if let (Some(note), Value::Object(object)) = (self.result_note_for(tool), &mut value) {
+                    object.insert(NOTICE_FIELD.to_string(), Value::String(note));
                 }
                 result.structured_content = Some(value);
+                // The same for clients that read `_meta` rather than the structured value.
+                let mut meta = JsonObject::new();
+                meta.insert(envelope::UPSTREAM.to_string(), answer.upstream.to_value());
+                result.meta = Some(MetaObject(meta));
                 Ok(result)
             }
             ToolOutcome::Failure(failure) => match failure.kind {
                 FailureKind::UnknownTool | FailureKind::NotExposed => {
                     Err(ErrorData::invalid_params(failure.message, None))
                 }
-                _ => Ok(CallToolResult::error(vec![ContentBlock::text(self.noted(&failure.message))])),
+                _ => Ok(CallToolResult::error(vec![ContentBlock::text(self.noted(None, &failure.message))])),
             },
         }
+    }
+}
+
+impl Connector {
+    /// The prompt of this name, or the JSON-RPC error that lists the prompts.
+    fn prompt(&self, name: &str) -> Result<&'static PromptDefinition, ErrorData> {
+        let prompts = self.registry().prompts;
+        prompts.iter().find(|p| p.name == name).ok_or_else(|| {
+            let names: Vec<&str> = prompts.iter().map(|p| p.name).collect();
+            let shown: String = name.chars().take(80).collect();
+            ErrorData::invalid_params(format!("unknown prompt: {shown}; the prompts are: {}", names.join(", ")), None)
+        })
+    }
+
+    /// `ttlMs` and `cacheScope` of a list result for this request: the connector's list
+    /// TTL, private (the tool list follows this connector's policy, a tenant's over HTTP),
+    /// from protocol 2026-07-28 on, which defines them; nothing for older clients, whose
+    /// protocol has no such fields.
+    fn list_cache_hints(&self, context: &RequestContext<RoleServer>) -> (Option<u64>, Option<CacheScope>) {
+        let current = context.protocol_version().is_some_and(|v| v.as_str() >= ProtocolVersion::V_2026_07_28.as_str());
+        if !current {
+            return (None, None);
+        }
+        (Some(u64::try_from(self.list_ttl.as_millis()).unwrap_or(u64::MAX)), Some(CacheScope::Private))
     }
 }
 
@@ -81,6 +121,10 @@ fn with_reading_fields(mut schema: JsonObject) -> JsonObject {
     if let Some(Value::Object(properties)) = schema.get_mut("properties") {
         properties.insert(summary::SUMMARY_FIELD.into(), serde_json::json!({"type": "string"}));
         properties.insert(NOTICE_FIELD.into(), serde_json::json!({"type": "string"}));
+        properties.insert(
+            envelope::UPSTREAM.into(),
+            serde_json::json!({"type": "object", "properties": {"requests": {"type": "integer"}, "cached_pages": {"type": "integer"}}}),
+        );
     }
     schema
 }
@@ -137,7 +181,7 @@ fn progress_reporter(context: &RequestContext<RoleServer>) -> Option<Progress> {
 
 impl ServerHandler for Connector {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_prompts().build())
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_prompts().enable_completions().build())
             .with_server_info(
                 Implementation::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")).with_title(self.server().title),
             )
@@ -147,17 +191,21 @@ impl ServerHandler for Connector {
     async fn list_tools(
         &self,
         _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(self.tools().to_vec()))
+        let mut list = ListToolsResult::with_all_items(self.tools().to_vec());
+        (list.ttl_ms, list.cache_scope) = self.list_cache_hints(&context);
+        Ok(list)
     }
 
     async fn list_prompts(
         &self,
         _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListPromptsResult, ErrorData> {
-        Ok(ListPromptsResult::with_all_items(self.registry().prompts.iter().map(mcp_prompt).collect()))
+        let mut list = ListPromptsResult::with_all_items(self.registry().prompts.iter().map(mcp_prompt).collect());
+        (list.ttl_ms, list.cache_scope) = self.list_cache_hints(&context);
+        Ok(list)
     }
 
     async fn get_prompt(
@@ -165,20 +213,46 @@ impl ServerHandler for Connector {
         request: GetPromptRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<GetPromptResponse, ErrorData> {
-        let prompts = self.registry().prompts;
-        let Some(prompt) = prompts.iter().find(|p| p.name == request.name) else {
-            let names: Vec<&str> = prompts.iter().map(|p| p.name).collect();
-            return Err(ErrorData::invalid_params(
-                format!("unknown prompt: {}; the prompts are: {}", request.name, names.join(", ")),
-                None,
-            ));
-        };
+        let prompt = self.prompt(&request.name)?;
         let text = prompt
             .render(&request.arguments.unwrap_or_default())
             .map_err(|e| ErrorData::invalid_params(e.to_string(), None))?;
-        Ok(GetPromptResult::new(vec![PromptMessage::new_text(Role::User, self.noted(&text))])
+        Ok(GetPromptResult::new(vec![PromptMessage::new_text(Role::User, self.noted(None, &text))])
             .with_description(prompt.description)
             .into())
+    }
+
+    /// Completes a prompt argument (MCP completes only prompt arguments and resource
+    /// templates; tool arguments have their enums and patterns in their schemas).
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, ErrorData> {
+        let Reference::Prompt(reference) = &request.r#ref else {
+            return Err(ErrorData::invalid_params(
+                "this server has no resources; only prompt arguments complete (ref/prompt)",
+                None,
+            ));
+        };
+        let prompt = self.prompt(&reference.name)?;
+        let name = &request.argument.name;
+        let Some(argument) = prompt.arguments.iter().find(|a| a.name == name.as_str()) else {
+            let known: Vec<&str> = prompt.arguments.iter().map(|a| a.name).collect();
+            let shown: String = name.chars().take(60).collect();
+            return Err(ErrorData::invalid_params(
+                format!("prompt {} has no argument `{shown}`; it takes: {}", prompt.name, known.join(", ")),
+                None,
+            ));
+        };
+        let completed = self
+            .complete_argument(argument, &request.argument.value, context.ct.cancelled())
+            .await
+            .map_err(|failure| ErrorData::internal_error(failure.message, None))?;
+        let total = u32::try_from(completed.total).unwrap_or(u32::MAX);
+        let info = CompletionInfo::with_pagination(completed.values, Some(total), completed.has_more)
+            .map_err(|error| ErrorData::internal_error(error, None))?;
+        Ok(CompleteResult::new(info))
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {

@@ -18,6 +18,7 @@ use super::audit::{AuditLog, Outcome};
 use super::policy::{Policy, Refusal};
 use super::result_cap::{DEFAULT_MAX_RESULT_BYTES, cap, json_len, split};
 use super::{render, summary};
+use crate::runtime::registry::envelope;
 use crate::runtime::{
     Error, Http, Invocation, JsonObject, Progress, Registry, RequestIds, ServerDefinition, ToolDefinition, Value,
 };
@@ -76,6 +77,55 @@ pub struct Answer {
     pub summary: String,
     /// The text content a model reads: the summary line, then the data.
     pub text: String,
+    /// What the call cost upstream (also in `value`, under [`envelope::UPSTREAM`]).
+    pub upstream: Upstream,
+}
+
+/// What one call cost upstream: the requests it sent to the Admin API (every attempt,
+/// retries included) and the report pages the cache of closed days answered instead.
+/// Every result carries it under [`envelope::UPSTREAM`]; these field names are the ones
+/// the generated output schemas declare.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Upstream {
+    pub requests: u32,
+    pub cached_pages: u32,
+}
+
+impl Upstream {
+    /// As the structured result carries it.
+    pub fn to_value(self) -> Value {
+        // Two integers: serializing cannot fail.
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
+    /// The line that ends a result's text, only when the cache answered some pages: the
+    /// usual case (everything fetched) costs no bytes of the reader's context.
+    pub fn text_line(self) -> Option<String> {
+        (self.cached_pages > 0).then(|| self.to_string())
+    }
+}
+
+impl std::fmt::Display for Upstream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = |n: u32| if n == 1 { "" } else { "s" };
+        write!(
+            f,
+            "upstream: {} request{}, {} page{} from the cache",
+            self.requests,
+            plural(self.requests),
+            self.cached_pages,
+            plural(self.cached_pages)
+        )
+    }
+}
+
+/// How a call went on the wire, for its conclusion.
+struct Sent {
+    /// The call had started: a write's outcome is unknown if it did not finish.
+    started: bool,
+    /// The `request-id`s of a write's answers (for the audit log).
+    request_ids: Vec<String>,
+    upstream: Upstream,
 }
 
 /// Why a call did not succeed.
@@ -128,6 +178,11 @@ impl std::fmt::Display for Failure {
     }
 }
 
+/// How long a client may keep `tools/list` and `prompts/list`: they are fixed when the
+/// process starts (the spec and the flags), so a day; a new binary or new flags mean a
+/// new process, which a client reconnects to.
+pub const STATIC_LIST_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// A call that passed every check before anything is sent: the tool and its typed arguments.
 struct Admitted {
     tool: &'static ToolDefinition,
@@ -149,8 +204,14 @@ pub struct Connector {
     instructions: Arc<str>,
     /// A line that opens every result's text (the sandbox says so).
     result_note: Option<Arc<str>>,
+    /// Tools answered with the spec's example data (the sandbox does not emulate their endpoint).
+    example_tools: Arc<[String]>,
     /// Writes sent and not yet concluded, so a shutdown can wait for them.
     writes: Arc<Writes>,
+    /// The organization lists fetched for argument completions.
+    pub(super) completions: Arc<super::complete::ObjectCache>,
+    /// How long clients may keep `tools/list` and `prompts/list` (protocol 2026-07-28).
+    pub(super) list_ttl: Duration,
 }
 
 /// The writes in flight: their `pending` line is written, their outcome not yet.
@@ -168,6 +229,13 @@ impl Writes {
     fn open(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, (&'static ToolDefinition, JsonObject)>> {
         self.open.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// What the result of a tool answered with the spec's example data says about it.
+pub fn example_data_note(tool: &str) -> String {
+    format!(
+        "Example data for {tool}: the demo organization does not emulate this endpoint, so this is the spec's example answer."
+    )
 }
 
 /// A fresh id shared by a write's `pending` line and its outcome line.
@@ -199,8 +267,19 @@ impl Connector {
             limits: Limits::default(),
             instructions: Arc::from(registry.server.instructions),
             result_note: None,
+            example_tools: Arc::new([]),
             writes: Arc::default(),
+            completions: Arc::default(),
+            list_ttl: STATIC_LIST_TTL,
         }
+    }
+
+    /// How long clients may keep the tool and prompt lists: [`STATIC_LIST_TTL`] unless
+    /// the lists can change while the process runs (tenants reloaded over HTTP).
+    #[must_use]
+    pub fn with_list_ttl(mut self, ttl: Duration) -> Self {
+        self.list_ttl = ttl;
+        self
     }
 
     /// Puts `prefix` before the spec's instructions at `initialize`.
@@ -215,6 +294,30 @@ impl Connector {
     pub fn with_result_note(mut self, note: &str) -> Self {
         self.result_note = Some(Arc::from(note));
         self
+    }
+
+    /// Says of these tools' results that they are the spec's example data (the sandbox
+    /// answers an endpoint it does not emulate from the spec's `example:`).
+    #[must_use]
+    pub fn with_example_tools(mut self, tools: Vec<String>) -> Self {
+        self.example_tools = tools.into();
+        self
+    }
+
+    /// Whether `tool`'s results are the spec's example data.
+    pub fn answers_from_example(&self, tool: &str) -> bool {
+        self.example_tools.iter().any(|name| name == tool)
+    }
+
+    /// The note that opens `tool`'s result text: the result note, and for a tool answered
+    /// with the spec's example data, a sentence saying so.
+    pub fn result_note_for(&self, tool: &str) -> Option<String> {
+        let note = self.result_note.as_deref()?;
+        Some(if self.answers_from_example(tool) {
+            format!("{note} {}", example_data_note(tool))
+        } else {
+            note.to_string()
+        })
     }
 
     /// Lists and allows only what `policy` permits.
@@ -288,15 +391,19 @@ impl Connector {
             ended = self.execute(&admitted, &request.arguments, &http, &call_id, &started) => ended,
             () = cancelled => Ended::Cancelled,
         };
+        let upstream = Upstream { requests: requests.get(), cached_pages: cached_pages.get() };
         tracing::info!(
             tool = admitted.tool.name,
-            requests = requests.get(),
-            cached_pages = cached_pages.get(),
+            requests = upstream.requests,
+            cached_pages = upstream.cached_pages,
             "fetched"
         );
-        let request_ids = request_ids.map(|ids| ids.get()).unwrap_or_default();
-        let sent = started.load(Ordering::SeqCst);
-        self.conclude(admitted.tool, &request.arguments, ended, &request_ids, &call_id, sent)
+        let sent = Sent {
+            started: started.load(Ordering::SeqCst),
+            request_ids: request_ids.map(|ids| ids.get()).unwrap_or_default(),
+            upstream,
+        };
+        self.conclude(admitted.tool, &request.arguments, ended, &call_id, &sent)
     }
 
     /// Waits for the writes in flight to conclude (their outcome audited), at most
@@ -451,23 +558,21 @@ impl Connector {
         tokio::time::timeout(self.limits.call_timeout, work).await.unwrap_or(Ended::TimedOut)
     }
 
-    /// Logs and audits the outcome, and shapes a success for its readers. `sent`: the
-    /// call had started (a write's outcome is unknown if it did not finish).
+    /// Logs and audits the outcome, and shapes a success for its readers.
     fn conclude(
         &self,
         tool: &'static ToolDefinition,
         arguments: &JsonObject,
         ended: Ended,
-        ids: &[String],
         call_id: &str,
-        sent: bool,
+        sent: &Sent,
     ) -> ToolOutcome {
         let name = tool.name;
         let write = !tool.annotations.read_only;
         let (outcome, audited) = match ended {
             Ended::Done(value) => {
                 tracing::info!(tool = name, "tool call succeeded");
-                match self.shape(tool, arguments, value) {
+                match self.shape(tool, arguments, value, sent.upstream) {
                     Ok(answer) => (ToolOutcome::Success(answer), Outcome::Ok),
                     Err(failure) => {
                         let message = failure.message.clone();
@@ -504,7 +609,7 @@ impl Connector {
             Ended::TimedOut => {
                 let secs = self.limits.call_timeout.as_secs();
                 tracing::warn!(tool = name, secs, "tool call timed out");
-                if write && sent {
+                if write && sent.started {
                     let message = unknown_message(
                         tool,
                         &format!("it did not finish within {secs} s (--call-timeout) and was stopped"),
@@ -522,7 +627,7 @@ impl Connector {
             }
             Ended::Cancelled => {
                 tracing::info!(tool = name, "tool call cancelled by the client; upstream work aborted");
-                if write && sent {
+                if write && sent.started {
                     let message = unknown_message(tool, "the client cancelled it after it was sent");
                     (
                         ToolOutcome::Failure(Failure::new(FailureKind::Cancelled, message.clone())),
@@ -538,8 +643,8 @@ impl Connector {
         };
         let was_open = self.writes.open().remove(call_id).is_some();
         // A write a shutdown already recorded as unknown gets no second outcome line.
-        if was_open || !sent {
-            self.audit(call_id, tool, arguments, &audited, ids);
+        if was_open || !sent.started {
+            self.audit(call_id, tool, arguments, &audited, &sent.request_ids);
         }
         if was_open {
             self.writes.concluded.notify_waiters();
@@ -552,8 +657,15 @@ impl Connector {
     /// was fetched, by the generated client). The summary also travels in the structured
     /// value, for clients that read only that. structuredContent and the text share
     /// `--max-result-bytes`: the value takes at most [`split`] of it, and the text (with
-    /// the result note) what the value leaves.
-    fn shape(&self, tool: &'static ToolDefinition, arguments: &JsonObject, value: Value) -> Result<Answer, Failure> {
+    /// the result note) what the value leaves. What the call cost upstream is added after
+    /// the cut, so no cut can drop it.
+    fn shape(
+        &self,
+        tool: &'static ToolDefinition,
+        arguments: &JsonObject,
+        value: Value,
+        upstream: Upstream,
+    ) -> Result<Answer, Failure> {
         let max = self.limits.max_result_bytes;
         let mut value = cap(value, tool.result_shape, split(max));
         let (summary, table) = if aggregate::requested(tool.aggregation, arguments) {
@@ -566,11 +678,22 @@ impl Connector {
         };
         if let Value::Object(object) = &mut value {
             object.insert(summary::SUMMARY_FIELD.to_string(), Value::String(summary.clone()));
+            object.insert(envelope::UPSTREAM.to_string(), upstream.to_value());
         }
-        let note = self.result_note.as_ref().map_or(0, |note| note.len() + 1);
-        let budget = max.saturating_sub(json_len(&value) + note);
-        let text = summary::text(&summary, &table, &value, budget);
-        Ok(Answer { tool, value, summary, text })
+        let upstream_line = upstream.text_line();
+        let note = self.result_note_for(tool.name).map_or(0, |note| note.len() + 1);
+        // The line, its newline, and one that may end the text before it.
+        let line = upstream_line.as_ref().map_or(0, |line| line.len() + 2);
+        let budget = max.saturating_sub(json_len(&value) + note + line);
+        let mut text = summary::text(&summary, &table, &value, budget);
+        if let Some(line) = upstream_line {
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(&line);
+            text.push('\n');
+        }
+        Ok(Answer { tool, value, summary, text, upstream })
     }
 
     /// Records a line of a write call; a failure is logged by the audit log (only a

@@ -1,12 +1,15 @@
 //! What `serve --http` counts, in the Prometheus text format (`GET /metrics`): tool
 //! calls by tool, tenant and outcome, call latency, calls in flight, tenants loaded,
-//! and requests refused for want of a valid token.
+//! requests refused for want of a valid token, and the cache of closed report days
+//! that every tenant shares (hits, misses, stores, evictions, bytes held).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use crate::runtime::cache::Cache;
 
 /// Upper bounds of the latency buckets, in seconds: from a quarter of a millisecond (a
 /// call answered at once by a nearby API, which the HTTP benchmark reads back from here)
@@ -41,6 +44,8 @@ pub struct Metrics {
     in_flight: AtomicU64,
     tenants: AtomicUsize,
     unauthorized: AtomicU64,
+    /// The tenants' shared cache, whose own counters are read at each scrape.
+    cache: Option<Arc<Cache>>,
 }
 
 /// Counts a call as in flight until dropped.
@@ -57,6 +62,11 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Metrics {
+    /// The counters, with those of `cache` (the one every tenant's connector uses).
+    pub fn new(cache: Option<Arc<Cache>>) -> Self {
+        Metrics { cache, ..Metrics::default() }
+    }
+
     pub fn call_started(&self) -> InFlight<'_> {
         self.in_flight.fetch_add(1, Ordering::SeqCst);
         InFlight(self)
@@ -125,7 +135,31 @@ impl Metrics {
         out.push_str("# HELP ccc_unauthorized_requests_total MCP requests refused for a missing or unknown token.\n");
         out.push_str("# TYPE ccc_unauthorized_requests_total counter\n");
         let _ = writeln!(out, "ccc_unauthorized_requests_total {}", self.unauthorized.load(Ordering::SeqCst));
+        if let Some(cache) = &self.cache {
+            render_cache(&mut out, cache);
+        }
         out
+    }
+}
+
+/// The cache's counters (all tenants together: one cache, one budget).
+fn render_cache(out: &mut String, cache: &Cache) {
+    let stats = cache.stats();
+    let series: [(&str, &str, &str, u64); 6] = [
+        ("ccc_cache_hits_total", "counter", "Closed report pages answered from the cache.", stats.hits()),
+        ("ccc_cache_misses_total", "counter", "Closed report pages not in the cache, so fetched.", stats.misses()),
+        ("ccc_cache_stores_total", "counter", "Closed report pages stored in the cache.", stats.stored()),
+        ("ccc_cache_evictions_total", "counter", "Entries evicted to stay within the byte budget.", stats.evicted()),
+        ("ccc_cache_bytes", "gauge", "Bytes the cache holds in memory (bodies and keys).", cache.memory_bytes()),
+        (
+            "ccc_cache_max_bytes",
+            "gauge",
+            "The cache's byte budget (--cache-bytes), for all tenants together.",
+            cache.max_bytes(),
+        ),
+    ];
+    for (name, kind, help, value) in series {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
     }
 }
 

@@ -8,11 +8,12 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use claude_code_connector::runtime::cache::CacheConfig;
 use claude_code_connector::runtime::{AdminKey, Http, HttpConfig};
+use claude_code_connector::server::Limits;
 use fake_admin_api::{Dataset, FAKE_ADMIN_KEY, FakeAdminApi};
 use serde_json::{Value, json};
 
 use crate::binary::run;
-use crate::harness::{Harness, fast_config};
+use crate::harness::{Harness, fast_config, text_of};
 
 /// Five days of demo data, 2026-03-01..05: long closed.
 const DAYS: [&str; 2] = ["2026-03-01", "2026-03-05"];
@@ -60,10 +61,14 @@ async fn a_second_call_for_closed_days_makes_no_request_and_gives_the_same_answe
         ("claude_code_get_cost_breakdown", cost),
     ] {
         let first = h.ok(tool, arguments.clone()).await;
-        assert!(!h.take_requests().is_empty(), "{tool}: the first call fetches");
+        let fetched = h.take_requests().len();
+        assert!(fetched > 0, "{tool}: the first call fetches");
+        // Each result says what it cost upstream: the requests the fake saw, and the pages the cache gave.
+        assert_eq!(first["upstream"], json!({"requests": fetched, "cached_pages": 0}), "{tool}");
         let second = h.ok(tool, arguments).await;
         assert_eq!(h.take_requests().len(), 0, "{tool}: the second call is answered from the cache");
-        assert_eq!(first, second, "{tool}");
+        assert_eq!(second["upstream"], json!({"requests": 0, "cached_pages": fetched}), "{tool}");
+        assert_eq!(answer(first), answer(second), "{tool}");
     }
     // The roll-ups and the metrics read the same report days: from the cache too.
     let metrics = h.ok("claude_code_get_normalized_metrics", range()).await;
@@ -75,11 +80,43 @@ async fn a_second_call_for_closed_days_makes_no_request_and_gives_the_same_answe
     let requests = h.take_requests();
     assert!(requests.iter().all(|r| !r.path.contains("_report")), "every report from the cache: {requests:?}");
     // The same answer, but for the requests each source says it made.
-    assert_eq!(without_requests(metrics), without_requests(again));
+    assert_eq!(answer(without_requests(metrics)), answer(without_requests(again)));
     h.ok("claude_code_get_seat_activity", range()).await;
     let requests = h.take_requests();
     assert!(requests.iter().all(|r| !r.path.contains("usage_report")), "{requests:?}");
     assert!(requests.iter().any(|r| r.path.ends_with("/users")), "users are always fetched fresh");
+}
+
+#[tokio::test]
+async fn every_result_says_what_it_cost_upstream_even_when_cut_to_the_cap() {
+    let fake = demo().await;
+    let max_result_bytes = 4096;
+    let config = cached(&fake.base_url(), FAKE_ADMIN_KEY, CacheConfig::in_memory());
+    let h = Harness::with_connector(fake.clone(), config, |c| {
+        c.with_limits(Limits { max_result_bytes, ..Limits::default() })
+    })
+    .await;
+    // Five days of per-actor records, cut to 4 KB.
+    let arguments = range();
+    let mut seen = Vec::new();
+    for _ in 0..2 {
+        let result = h.call("claude_code_get_code_analytics", arguments.clone()).await;
+        assert_ne!(result.is_error, Some(true), "{}", text_of(&result));
+        let structured = result.structured_content.clone().unwrap();
+        assert!(structured.get("truncated").is_some(), "the result is cut: {structured}");
+        let text = text_of(&result);
+        let bytes = text.len() + serde_json::to_vec(&structured).unwrap().len();
+        assert!(bytes <= max_result_bytes, "{bytes} bytes");
+        let meta = result.meta.as_ref().map(|meta| meta.0.get("upstream").cloned());
+        assert_eq!(meta, Some(Some(structured["upstream"].clone())), "_meta says the same");
+        seen.push((structured["upstream"].clone(), text, h.take_requests().len()));
+    }
+    assert_eq!(seen[0].0, json!({"requests": 5, "cached_pages": 0}));
+    assert_eq!(seen[0].2, 5);
+    assert!(!seen[0].1.contains("upstream:"), "nothing from the cache: no line in the text: {}", seen[0].1);
+    assert_eq!(seen[1].0, json!({"requests": 0, "cached_pages": 5}));
+    assert_eq!(seen[1].2, 0);
+    assert!(seen[1].1.ends_with("\nupstream: 0 requests, 5 pages from the cache\n"), "{}", seen[1].1);
 }
 
 #[tokio::test]
@@ -105,12 +142,12 @@ async fn two_credentials_never_share_entries() {
     fake.accept_key(SECOND_KEY);
     let dir = scratch("credentials");
     let first = harness(&fake, FAKE_ADMIN_KEY, on_disk(&dir)).await;
-    let answer = first.ok("claude_code_get_code_analytics", range()).await;
+    let answer = self::answer(first.ok("claude_code_get_code_analytics", range()).await);
     assert_eq!(first.take_requests().len(), 5);
 
     // The same directory, another key: fetched with that key, not read from the first's entries.
     let second = harness(&fake, SECOND_KEY, on_disk(&dir)).await;
-    assert_eq!(answer, second.ok("claude_code_get_code_analytics", range()).await);
+    assert_eq!(answer, self::answer(second.ok("claude_code_get_code_analytics", range()).await));
     let requests = second.take_requests();
     assert_eq!(requests.len(), 5, "the second key's call is not answered from the first key's entries");
     assert!(requests.iter().all(|r| r.headers.get("x-api-key").map(String::as_str) == Some(SECOND_KEY)));
@@ -118,7 +155,7 @@ async fn two_credentials_never_share_entries() {
     // Each key now finds its own entries, on disk, in a fresh process's memory.
     for key in [FAKE_ADMIN_KEY, SECOND_KEY] {
         let again = harness(&fake, key, on_disk(&dir)).await;
-        assert_eq!(answer, again.ok("claude_code_get_code_analytics", range()).await);
+        assert_eq!(answer, self::answer(again.ok("claude_code_get_code_analytics", range()).await));
         assert_eq!(again.take_requests().len(), 0);
     }
     assert_eq!(entry_files(&dir).len(), 10, "five days for each key");
@@ -145,7 +182,7 @@ async fn the_budget_evicts_the_least_recently_used_days() {
     .unwrap();
     let h = Harness::with_http(fake.clone(), http.clone(), |c| c).await;
     h.take_requests();
-    let answer = h.ok("claude_code_get_code_analytics", range()).await;
+    let answer = self::answer(h.ok("claude_code_get_code_analytics", range()).await);
     assert_eq!(h.take_requests().len(), 5);
     let held = http.cache_bytes_held().unwrap();
     assert!(held <= budget, "{held} bytes held, budget {budget}");
@@ -154,7 +191,7 @@ async fn the_budget_evicts_the_least_recently_used_days() {
     let last = json!({"start_date": DAYS[1], "end_date": DAYS[1]});
     h.ok("claude_code_get_code_analytics", last).await;
     assert_eq!(h.take_requests().len(), 0, "the last day fetched is still held");
-    assert_eq!(answer, h.ok("claude_code_get_code_analytics", range()).await);
+    assert_eq!(answer, self::answer(h.ok("claude_code_get_code_analytics", range()).await));
     assert!(!h.take_requests().is_empty(), "evicted days are fetched again");
     assert!(http.cache_bytes_held().unwrap() <= budget);
 }
@@ -185,7 +222,7 @@ async fn concurrent_calls_for_the_same_days_fetch_each_day_once() {
         h.ok("claude_code_get_code_analytics", range()),
         h.ok("claude_code_get_normalized_metrics", range()),
     );
-    assert_eq!(a, b);
+    assert_eq!(answer(a), answer(b));
     assert!(c.is_object());
     let mut days: Vec<String> = h
         .take_requests()
@@ -195,6 +232,17 @@ async fn concurrent_calls_for_the_same_days_fetch_each_day_once() {
         .collect();
     days.sort();
     assert_eq!(days, ["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05"], "each day once");
+}
+
+/// The answer `call --output json` printed, without what the call cost upstream.
+fn printed(stdout: &str) -> Value {
+    answer(serde_json::from_str(stdout).expect("JSON on stdout"))
+}
+
+/// The answer itself: the result without what the call cost upstream (fewer requests when cached).
+fn answer(mut value: Value) -> Value {
+    value.as_object_mut().map(|v| v.remove("upstream"));
+    value
 }
 
 /// The value without the `requests` each metrics source counts (fewer when cached).
@@ -237,7 +285,12 @@ async fn the_disk_cache_survives_a_restart_and_trusts_only_whole_entries() {
     let second = run(&args, &env).await;
     assert_eq!(second.code, Some(0), "{second:?}");
     assert_eq!(fake.requests().len(), 0, "a second run reads the days from the directory");
-    assert_eq!(first.stdout, second.stdout);
+    assert_eq!(printed(&first.stdout), printed(&second.stdout));
+    // stdout is the answer; what the call cost is on stderr, and in the JSON.
+    assert!(first.stderr.contains("upstream: 5 requests, 0 pages from the cache"), "{}", first.stderr);
+    assert!(second.stderr.contains("upstream: 0 requests, 5 pages from the cache"), "{}", second.stderr);
+    let cost = |stdout: &str| serde_json::from_str::<Value>(stdout).unwrap()["upstream"].clone();
+    assert_eq!(cost(&second.stdout), json!({"requests": 0, "cached_pages": 5}));
 
     let files = entry_files(&dir);
     assert_eq!(files.len(), 5);
@@ -263,11 +316,12 @@ async fn the_disk_cache_survives_a_restart_and_trusts_only_whole_entries() {
     let third = run(&args, &env).await;
     assert_eq!(third.code, Some(0), "{third:?}");
     assert_eq!(fake.requests().len(), 3, "the damaged and foreign entries are fetched again");
-    assert_eq!(first.stdout, third.stdout, "and never trusted");
+    assert_eq!(printed(&first.stdout), printed(&third.stdout), "and never trusted");
+    assert!(third.stderr.contains("upstream: 3 requests, 2 pages from the cache"), "{}", third.stderr);
     fake.clear_requests();
     let fourth = run(&args, &env).await;
     assert_eq!((fourth.code, fake.requests().len()), (Some(0), 0), "they were replaced");
-    assert_eq!(first.stdout, fourth.stdout);
+    assert_eq!(printed(&first.stdout), printed(&fourth.stdout));
 
     // --no-cache fetches everything.
     let mut no_cache = args.to_vec();

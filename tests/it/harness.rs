@@ -10,7 +10,7 @@ use fake_admin_api::{Dataset, FAKE_ADMIN_KEY, FakeAdminApi, RecordedRequest};
 use rmcp::model::{CallToolRequestParams, CallToolResult, ClientRequest, ProgressNotificationParam, Request, Tool};
 use rmcp::service::{NotificationContext, PeerRequestOptions, RequestHandle, RunningService};
 use rmcp::{ClientHandler, RoleClient, ServiceExt};
-use serde_json::Value;
+use serde_json::{Map, Value, json};
 
 /// Records the progress notifications the server sends.
 #[derive(Clone, Default)]
@@ -60,7 +60,13 @@ impl Harness {
 
     /// A connector over `http` (which the test may keep a clone of), configured by `setup`.
     pub async fn with_http(fake: FakeAdminApi, http: Http, setup: impl FnOnce(Connector) -> Connector) -> Harness {
-        let connector = setup(Connector::new(http).with_audit(None));
+        // Endpoints of the spec the fake does not emulate answer from the spec's examples.
+        fake.answer_from_spec(claude_code_connector::generated::ENDPOINTS_JSON).expect("the spec's endpoints");
+        Harness::serving(fake, setup(Connector::new(http).with_audit(None))).await
+    }
+
+    /// `connector` (of any registry) served over MCP to a test client.
+    pub async fn serving(fake: FakeAdminApi, connector: Connector) -> Harness {
         let (server_io, client_io) = tokio::io::duplex(1 << 20);
         tokio::spawn(async move {
             if let Ok(running) = connector.serve(server_io).await {
@@ -159,4 +165,49 @@ pub fn sorted(items: &[&str]) -> Vec<String> {
     let mut v: Vec<String> = items.iter().map(|s| s.to_string()).collect();
     v.sort();
     v
+}
+
+/// A plausible value for an argument of the seed dataset, by name, then by schema.
+pub fn value_for(name: &str, schema: &Value) -> Value {
+    let by_name = match name {
+        "user_id" => Some("user_05"),
+        "workspace_id" => Some("wrkspc_dev"),
+        "invite_id" => Some("invite_0"),
+        "api_key_id" => Some("apikey_a"),
+        "email" => Some("new.person@acme.io"),
+        "start_date" => Some("2026-03-01"),
+        "end_date" => Some("2026-03-03"),
+        "name" => Some("Redaction check"),
+        _ => None,
+    };
+    if let Some(value) = by_name {
+        return json!(value);
+    }
+    if let Some(first) = schema["enum"].as_array().and_then(|values| values.first()) {
+        return first.clone();
+    }
+    for alternative in ["anyOf", "oneOf"] {
+        if let Some(first) = schema[alternative].as_array().and_then(|schemas| schemas.first()) {
+            return value_for(name, first);
+        }
+    }
+    match schema["type"].as_str() {
+        Some("integer" | "number") => schema.get("minimum").cloned().unwrap_or(json!(1)),
+        Some("boolean") => json!(false),
+        Some("array") => json!([value_for(name, &schema["items"])]),
+        Some("object") => json!({}),
+        _ => json!("x"),
+    }
+}
+
+/// Arguments from a tool's inputSchema: every required one, plus `name` where the tool
+/// takes one (an update needs at least one change).
+pub fn arguments_for(schema: &Value) -> Value {
+    let properties = schema["properties"].as_object().cloned().unwrap_or_default();
+    let mut arguments = Map::new();
+    let required = schema["required"].as_array().cloned().unwrap_or_default();
+    for name in required.iter().filter_map(Value::as_str).chain(properties.contains_key("name").then_some("name")) {
+        arguments.insert(name.to_string(), value_for(name, &properties[name]));
+    }
+    Value::Object(arguments)
 }

@@ -99,6 +99,30 @@ impl Served {
         Served { child, url, stderr, client: reqwest::Client::new(), tenants }
     }
 
+    /// One JSON-RPC request to /mcp with `token`; the HTTP status and the JSON answer.
+    async fn rpc(&self, token: Option<&str>, method: &str, params: Value) -> (u16, Value) {
+        self.send(self.post(token, method, params)).await
+    }
+
+    /// [`Served::rpc`] as a protocol 2026-07-28 client sends it: no session, the
+    /// lifecycle in `_meta`, the method in a header.
+    async fn rpc_2026(&self, token: &str, method: &str, mut params: Value) -> (u16, Value) {
+        params["_meta"] = json!({
+            "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+            "io.modelcontextprotocol/clientCapabilities": {},
+            "io.modelcontextprotocol/clientInfo": {"name": "raw", "version": "0"}
+        });
+        let request = self
+            .post(Some(token), method, params)
+            .header("mcp-protocol-version", "2026-07-28")
+            .header("mcp-method", method);
+        self.send(request).await
+    }
+
+    fn post(&self, token: Option<&str>, method: &str, params: Value) -> reqwest::RequestBuilder {
+        self.mcp_request(token, &json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
+    }
+
     /// A POST of `body` to /mcp as an MCP client sends it, with `token` as its bearer.
     fn mcp_request(&self, token: Option<&str>, body: &Value) -> reqwest::RequestBuilder {
         let mut request = self
@@ -113,10 +137,17 @@ impl Served {
         request
     }
 
+    async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
+        let response = request.send().await.expect("an HTTP answer");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("the body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
     /// One JSON-RPC message posted with `token` and `headers`: the HTTP status, the
     /// response headers, and the JSON-RPC messages answered (a JSON body, or each
     /// `data:` frame of an event stream).
-    async fn post(
+    async fn exchange(
         &self,
         token: &str,
         headers: &[(&str, &str)],
@@ -131,15 +162,6 @@ impl Served {
         let response_headers = response.headers().clone();
         let text = response.text().await.expect("the body");
         (status, response_headers, jsonrpc_messages(&text))
-    }
-
-    /// One JSON-RPC request to /mcp with `token`; the HTTP status and the JSON answer.
-    async fn rpc(&self, token: Option<&str>, method: &str, params: Value) -> (u16, Value) {
-        let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
-        let response = self.mcp_request(token, &body).send().await.expect("an HTTP answer");
-        let status = response.status().as_u16();
-        let text = response.text().await.expect("the body");
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
     async fn call(&self, token: &str, tool: &str, arguments: Value) -> Value {
@@ -289,6 +311,31 @@ async fn two_tenants_each_call_with_their_own_key_and_policy() {
     for secret in [ACME_TOKEN, BETA_TOKEN, METRICS_TOKEN, FAKE_ADMIN_KEY, BETA_KEY] {
         assert!(!stderr.contains(secret), "{secret} appears on stderr: {stderr}");
     }
+}
+
+#[tokio::test]
+async fn over_2026_07_28_a_tenants_lists_last_five_minutes_and_completions_use_its_key() {
+    let fake = FakeAdminApi::start(Dataset::demo(5, 5, "2026-03-05")).await;
+    fake.accept_key(BETA_KEY);
+    let served = Served::start(&fake, "ttl", &[]).await;
+    let five_minutes = claude_code_connector::server::http::TENANT_LIST_TTL.as_millis() as u64;
+    assert_eq!(five_minutes, 300_000);
+    for method in ["tools/list", "prompts/list"] {
+        let (status, answer) = served.rpc_2026(BETA_TOKEN, method, json!({})).await;
+        assert_eq!(status, 200, "{method}: {answer}");
+        assert_eq!(answer["result"]["ttlMs"], five_minutes, "{method}: SIGHUP can change a tenant's lists");
+        assert_eq!(answer["result"]["cacheScope"], "private", "{method}");
+    }
+    let reference = json!({"type": "ref/prompt", "name": "offboarding_checklist"});
+    let params = json!({"ref": reference, "argument": {"name": "email", "value": ""}});
+    let (status, answer) = served.rpc_2026(BETA_TOKEN, "completion/complete", params).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["result"]["completion"]["total"], 60, "the demo organization's 60 users");
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert_eq!((requests[0].method.as_str(), key_of(&requests[0])), ("GET", BETA_KEY), "the tenant's own key");
+    let (code, stderr) = served.stop().await;
+    assert_eq!(code, Some(0), "{stderr}");
 }
 
 #[tokio::test]
@@ -563,7 +610,7 @@ async fn protocol_2026_07_28_discover_then_tool_calls_with_per_request_meta() {
     let discover = json!({"jsonrpc": "2.0", "id": 1, "method": "server/discover",
         "params": {"_meta": per_request_meta(json!({}))}});
     let headers = [("mcp-protocol-version", LATEST), ("mcp-method", "server/discover")];
-    let (status, response_headers, messages) = served.post(ACME_TOKEN, &headers, &discover).await;
+    let (status, response_headers, messages) = served.exchange(ACME_TOKEN, &headers, &discover).await;
     assert_eq!(status, 200, "{messages:?}");
     assert!(response_headers.get("mcp-session-id").is_none(), "stateless: no session");
     let discovered = &answer_to(&messages, 1)["result"];
@@ -586,7 +633,7 @@ async fn protocol_2026_07_28_discover_then_tool_calls_with_per_request_meta() {
             "_meta": per_request_meta(json!({"progressToken": format!("progress-{id}")}))}});
         let headers =
             [("mcp-protocol-version", LATEST), ("mcp-method", "tools/call"), ("mcp-name", "claude_code_list_users")];
-        let (status, _, messages) = served.post(token, &headers, &call).await;
+        let (status, _, messages) = served.exchange(token, &headers, &call).await;
         assert_eq!(status, 200, "{messages:?}");
         let result = &answer_to(&messages, id)["result"];
         assert_eq!(result["resultType"], "complete", "{result}");
@@ -604,7 +651,7 @@ async fn protocol_2026_07_28_discover_then_tool_calls_with_per_request_meta() {
         "_meta": per_request_meta(json!({}))}});
     let headers =
         [("mcp-protocol-version", LATEST), ("mcp-method", "tools/call"), ("mcp-name", "claude_code_create_invite")];
-    let (_, _, messages) = served.post(BETA_TOKEN, &headers, &write).await;
+    let (_, _, messages) = served.exchange(BETA_TOKEN, &headers, &write).await;
     let refused = answer_to(&messages, 4);
     assert!(refused.to_string().contains("read-only") || refused.to_string().contains("read_only"), "{refused}");
     assert!(fake.requests().is_empty(), "{:?}", fake.requests());
@@ -614,7 +661,7 @@ async fn protocol_2026_07_28_discover_then_tool_calls_with_per_request_meta() {
         "name": "claude_code_list_users", "arguments": {}, "_meta": per_request_meta(json!({}))}});
     let headers =
         [("mcp-protocol-version", LATEST), ("mcp-method", "tools/call"), ("mcp-name", "claude_code_get_org_info")];
-    let (status, _, messages) = served.post(ACME_TOKEN, &headers, &call).await;
+    let (status, _, messages) = served.exchange(ACME_TOKEN, &headers, &call).await;
     assert_eq!(status, 400, "{messages:?}");
     assert_eq!(answer_to(&messages, 5)["error"]["code"], -32020, "{messages:?}");
     assert!(fake.requests().is_empty(), "{:?}", fake.requests());
@@ -630,7 +677,7 @@ async fn protocols_2025_06_18_and_2025_11_25_initialize_then_call() {
     for version in ["2025-06-18", "2025-11-25"] {
         let initialize = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
             "protocolVersion": version, "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"}}});
-        let (status, _, messages) = served.post(ACME_TOKEN, &[], &initialize).await;
+        let (status, _, messages) = served.exchange(ACME_TOKEN, &[], &initialize).await;
         assert_eq!(status, 200, "{messages:?}");
         let result = &answer_to(&messages, 1)["result"];
         assert_eq!(result["protocolVersion"], version, "{result}");
@@ -648,7 +695,7 @@ async fn protocols_2025_06_18_and_2025_11_25_initialize_then_call() {
 
         let call = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {
             "name": "claude_code_get_org_info", "arguments": {}, "_meta": {"progressToken": 9}}});
-        let (status, _, messages) = served.post(ACME_TOKEN, &headers, &call).await;
+        let (status, _, messages) = served.exchange(ACME_TOKEN, &headers, &call).await;
         assert_eq!(status, 200, "{messages:?}");
         let result = &answer_to(&messages, 2)["result"];
         assert_eq!(result["isError"], false, "{result}");
@@ -749,6 +796,63 @@ async fn load_100_clients_over_two_tenants_each_answer_for_its_own_tenant() {
         );
         assert!(metrics.contains(&line), "{line} in {metrics}");
     }
+    let (code, stderr) = served.stop().await;
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+/// The value of an unlabelled series on `/metrics`.
+fn metric(text: &str, name: &str) -> u64 {
+    let line = text.lines().find(|line| line.split(' ').next() == Some(name));
+    line.and_then(|line| line.split(' ').nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{name}: {text}"))
+}
+
+/// The cache's series on `/metrics`: hits, misses, stores, evictions, bytes held, budget.
+async fn cache_counts(served: &Served) -> [u64; 6] {
+    let (status, text, _) = served.get("/metrics", Some(METRICS_TOKEN)).await;
+    assert_eq!(status, 200);
+    assert!(text.contains("# TYPE ccc_cache_hits_total counter\n") && text.contains("# TYPE ccc_cache_bytes gauge\n"));
+    let names = ["hits_total", "misses_total", "stores_total", "evictions_total", "bytes", "max_bytes"];
+    names.map(|name| metric(&text, &format!("ccc_cache_{name}")))
+}
+
+#[tokio::test]
+async fn the_tenants_share_one_cache_within_one_budget_counted_on_metrics() {
+    let fake = FakeAdminApi::start(Dataset::demo(5, 5, "2026-03-05")).await;
+    fake.accept_key(BETA_KEY);
+    let week = json!({"start_date": "2026-03-01", "end_date": "2026-03-05"});
+    let served = Served::start(&fake, "cache", &[]).await;
+    assert_eq!(cache_counts(&served).await, [0, 0, 0, 0, 0, 32 << 20]);
+    for upstream in [json!({"requests": 5, "cached_pages": 0}), json!({"requests": 0, "cached_pages": 5})] {
+        let answer = served.call(ACME_TOKEN, "claude_code_get_code_analytics", week.clone()).await;
+        assert_eq!(answer["result"]["structuredContent"]["upstream"], upstream, "{answer}");
+        assert_eq!(answer["result"]["_meta"]["upstream"], upstream, "{answer}");
+    }
+    assert_eq!(fake.requests().len(), 5, "the second call's days came from the cache");
+    let [hits, misses, stores, evictions, acme_bytes, _] = cache_counts(&served).await;
+    assert_eq!([hits, misses, stores, evictions], [5, 5, 5, 0]);
+    assert!(acme_bytes > 0);
+    // Another tenant, another key: the same days are its own entries, in the same cache.
+    served.call(BETA_TOKEN, "claude_code_get_code_analytics", week.clone()).await;
+    served.call(BETA_TOKEN, "claude_code_get_code_analytics", week.clone()).await;
+    assert_eq!(fake.requests().iter().filter(|r| key_of(r) == BETA_KEY).count(), 5);
+    let [hits, misses, stores, evictions, bytes, _] = cache_counts(&served).await;
+    assert_eq!([hits, misses, stores, evictions, bytes], [10, 10, 10, 0, 2 * acme_bytes]);
+    let (code, stderr) = served.stop().await;
+    assert_eq!(code, Some(0), "{stderr}");
+
+    // One budget for the process, not one per tenant: with room for acme's five days
+    // only, beta's five evict them.
+    fake.clear_requests();
+    let budget = acme_bytes.to_string();
+    let served = Served::start(&fake, "cache-budget", &["--cache-bytes", &budget]).await;
+    served.call(ACME_TOKEN, "claude_code_get_code_analytics", week.clone()).await;
+    served.call(BETA_TOKEN, "claude_code_get_code_analytics", week.clone()).await;
+    let [_, misses, stores, evictions, bytes, max_bytes] = cache_counts(&served).await;
+    assert_eq!([misses, stores, evictions, bytes, max_bytes], [10, 10, 5, acme_bytes, acme_bytes]);
+    served.call(ACME_TOKEN, "claude_code_get_code_analytics", week).await;
+    assert_eq!(fake.requests().iter().filter(|r| key_of(r) == FAKE_ADMIN_KEY).count(), 10, "evicted: fetched again");
     let (code, stderr) = served.stop().await;
     assert_eq!(code, Some(0), "{stderr}");
 }

@@ -17,13 +17,19 @@ fn text_of(result: &rmcp::model::GetPromptResult) -> String {
 }
 
 #[tokio::test]
-async fn the_four_admin_prompts_are_listed_with_their_arguments() {
+async fn the_admin_prompts_are_listed_with_their_arguments() {
     let h = Harness::start(seed()).await;
     let prompts = h.mcp.list_all_prompts().await.expect("prompts/list");
     let names: Vec<&str> = prompts.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(
         names,
-        ["monthly_spend_report", "seat_utilization_review", "cost_spike_investigation", "offboarding_checklist"]
+        [
+            "monthly_spend_report",
+            "seat_utilization_review",
+            "cost_spike_investigation",
+            "offboarding_checklist",
+            "rate_limit_headroom"
+        ]
     );
     let spend = &prompts[0];
     let month = &spend.arguments.as_ref().unwrap()[0];
@@ -36,6 +42,10 @@ async fn each_prompt_renders_with_its_arguments() {
     let h = Harness::start(seed()).await;
     for (name, arguments, expected) in [
         ("monthly_spend_report", json!({"month": "2026-10"}), "start_date=2026-10, end_date=2026-10"),
+        ("monthly_spend_report", json!({"month": "2026-10"}), "claude_code_get_cost_analytics"),
+        ("rate_limit_headroom", json!({}), "usage since 7-days-ago"),
+        ("rate_limit_headroom", json!({"days": "30-days-ago"}), "start_date=30-days-ago"),
+        ("rate_limit_headroom", json!({}), "claude_code_get_workspace_rate_limits"),
         ("seat_utilization_review", json!({}), "from 30-days-ago to yesterday"),
         (
             "seat_utilization_review",

@@ -29,6 +29,8 @@ async fn the_binary_speaks_mcp_on_stdout_and_logs_only_to_stderr() {
         responses[&2]["result"]["tools"].as_array().unwrap().len(),
         claude_code_connector::generated::tools::DEFINITIONS.len()
     );
+    let list = responses[&2]["result"].as_object().unwrap();
+    assert!(!list.contains_key("ttlMs") && !list.contains_key("cacheScope"), "not in protocol 2025-06-18");
     let users = &responses[&3]["result"]["structuredContent"]["data"];
     assert_eq!(users[0]["id"], "user_41");
     assert_eq!(responses[&4]["result"]["isError"], true);
@@ -83,4 +85,34 @@ async fn a_fan_out_concurrency_outside_its_bounds_is_refused() {
     assert_eq!(output.code, Some(2), "a usage error");
     let stderr = &output.stderr;
     assert!(stderr.contains("--concurrency") && stderr.contains("1..=64"), "{stderr}");
+}
+
+#[tokio::test]
+async fn over_protocol_2026_07_28_the_lists_say_they_last_a_day() {
+    let fake = FakeAdminApi::start(seed()).await;
+    let mut server = binary::spawn(&mut binary::serving(FAKE_ADMIN_KEY, &fake.base_url()));
+    let meta = json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {},
+        "io.modelcontextprotocol/clientInfo": {"name": "raw", "version": "0"}
+    });
+    let messages = [
+        json!({"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta": meta}}),
+        json!({"jsonrpc":"2.0","id":2,"method":"prompts/list","params":{"_meta": meta}}),
+        json!({"jsonrpc":"2.0","id":3,"method":"completion/complete","params":{"_meta": meta,
+            "ref": {"type": "ref/prompt", "name": "monthly_spend_report"},
+            "argument": {"name": "month", "value": "last"}}}),
+    ];
+    let responses = server.exchange(&messages).await;
+    let day_ms = claude_code_connector::server::STATIC_LIST_TTL.as_millis() as u64;
+    assert_eq!(day_ms, 86_400_000);
+    for id in [1, 2] {
+        let result = &responses[&id]["result"];
+        assert_eq!(result["ttlMs"], day_ms, "answer {id}");
+        assert_eq!(result["cacheScope"], "private", "answer {id}: the tools follow this server's policy");
+    }
+    assert!(!responses[&1]["result"]["tools"].as_array().unwrap().is_empty());
+    assert_eq!(responses[&3]["result"]["completion"]["values"], json!(["last-month"]), "{}", responses[&3]);
+    let (status, _) = server.finish().await;
+    assert!(status.success());
 }

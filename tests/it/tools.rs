@@ -106,6 +106,40 @@ async fn get_cost_breakdown_keeps_cents_exact_and_totals_dollars() {
     assert_eq!(out["total_usd"], "3.70");
 }
 
+/// A page-token report whose pages carry `next_page` but no `has_more` (as the rate-limit
+/// endpoints answer) is followed until `next_page` is null; `has_more: false` still ends it.
+#[tokio::test]
+async fn page_token_reports_follow_next_page_without_has_more() {
+    use fake_admin_api::Fault;
+    let h = Harness::start(seed()).await;
+    let bucket = |day: &str, amount: &str| json!({"starting_at": format!("{day}T00:00:00Z"), "ending_at": "x", "results": [{"amount": amount, "currency": "USD"}]});
+    for body in [
+        json!({"data": [bucket("2026-03-01", "1.5")], "next_page": "page_b"}),
+        json!({"data": [bucket("2026-03-02", "2.25")], "next_page": "page_c"}),
+        json!({"data": [bucket("2026-03-03", "3")], "next_page": null}),
+    ] {
+        h.fake.push_fault(Fault::raw("/v1/organizations/cost_report", 200, &body.to_string()).times(1));
+    }
+    let out =
+        h.ok("claude_code_get_cost_breakdown", json!({"start_date": "2026-03-01", "end_date": "2026-03-03"})).await;
+    let pages: Vec<Option<String>> =
+        h.take_requests().iter().map(|r| r.query_value("page").map(str::to_string)).collect();
+    assert_eq!(pages, [None, Some("page_b".into()), Some("page_c".into())]);
+    assert_eq!(out["data"].as_array().map(Vec::len), Some(3));
+    assert_eq!(out["total_cents"], "6.75");
+
+    h.fake.push_fault(
+        Fault::raw(
+            "/v1/organizations/cost_report",
+            200,
+            &json!({"data": [bucket("2026-03-01", "1")], "has_more": false, "next_page": "page_b"}).to_string(),
+        )
+        .times(1),
+    );
+    h.ok("claude_code_get_cost_breakdown", json!({"start_date": "2026-03-01", "end_date": "2026-03-01"})).await;
+    assert_eq!(h.requests().len(), 1, "has_more: false ends the walk whatever next_page says");
+}
+
 #[tokio::test]
 async fn get_code_analytics_sends_one_request_per_day() {
     let h = Harness::start(seed()).await;

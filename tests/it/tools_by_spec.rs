@@ -184,7 +184,8 @@ async fn workspace_member_get_update_and_remove() {
     assert_eq!(
         out,
         json!({"type": "workspace_member_deleted", "user_id": "user_02", "workspace_id": "wrkspc_prod",
-            "summary": "Deleted workspace member user_02 from wrkspc_prod"})
+            "summary": "Deleted workspace member user_02 from wrkspc_prod",
+            "upstream": {"requests": 1, "cached_pages": 0}})
     );
     let r = &h.take_requests()[0];
     assert_eq!(
@@ -326,4 +327,94 @@ async fn a_request_header_from_the_spec_reaches_the_api() {
     let sent = &fake.requests()[0];
     assert_eq!(sent.headers["anthropic-beta"], "analytics-usage-cost-2026-08-24,fast-mode-2026-02-01");
     assert_eq!(sent.headers["anthropic-version"], "2023-06-01");
+}
+
+/// One example call a spec declares (`examples:` of a tool, in the generated
+/// `endpoints.json`): the tool, its arguments and the requests it must send.
+pub struct ExampleCall {
+    pub tool: String,
+    /// One request per UTC day, sent concurrently: compared in any order.
+    pub per_day: bool,
+    pub arguments: serde_json::Value,
+    pub requests: Vec<serde_json::Value>,
+}
+
+/// Every example call of a spec's `endpoints.json`.
+pub fn example_calls(endpoints_json: &str) -> Vec<ExampleCall> {
+    let endpoints: serde_json::Value = serde_json::from_str(endpoints_json).expect("endpoints.json");
+    let mut calls = Vec::new();
+    for endpoint in endpoints.as_array().expect("a list of endpoints") {
+        for example in endpoint["examples"].as_array().into_iter().flatten() {
+            calls.push(ExampleCall {
+                tool: endpoint["tool"].as_str().unwrap().to_string(),
+                per_day: endpoint["pagination"] == "per_day",
+                arguments: example["arguments"].clone(),
+                requests: example["requests"].as_array().cloned().unwrap_or_default(),
+            });
+        }
+    }
+    calls
+}
+
+/// The requests the fake recorded are exactly the example's: method, path, query pairs
+/// in order, body, and the declared headers (no `anthropic-beta` unless declared).
+pub fn assert_sent_as_declared(call: &ExampleCall, recorded: &[fake_admin_api::RecordedRequest]) {
+    let tool = &call.tool;
+    let shown = |r: &fake_admin_api::RecordedRequest| {
+        let query: Vec<String> = r.query.iter().map(|(n, v)| format!("{n}={v}")).collect();
+        json!({"method": r.method, "path": r.path, "query": query, "body": r.body})
+    };
+    let mut recorded: Vec<&fake_admin_api::RecordedRequest> = recorded.iter().collect();
+    let mut declared: Vec<&serde_json::Value> = call.requests.iter().collect();
+    if call.per_day {
+        recorded.sort_by_key(|r| format!("{:?}", r.query));
+        declared.sort_by_key(|d| d["query"].to_string());
+    }
+    let sent: Vec<serde_json::Value> = recorded.iter().map(|r| shown(r)).collect();
+    assert_eq!(
+        recorded.len(),
+        declared.len(),
+        "{tool} {}: sent {sent:#?}\nfix: list these requests under the example's `requests:` in the spec",
+        call.arguments
+    );
+    for (r, d) in recorded.iter().zip(declared) {
+        let query: Vec<(String, String)> = d["query"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|pair| (pair[0].as_str().unwrap().to_string(), pair[1].as_str().unwrap().to_string()))
+            .collect();
+        let body = (!d["body"].is_null()).then(|| d["body"].clone());
+        assert_eq!(
+            (r.method.as_str(), r.path.as_str(), &r.query, &r.body),
+            (d["method"].as_str().unwrap(), d["path"].as_str().unwrap(), &query, &body),
+            "{tool} {}: sent {:#}, the spec declares {d:#}",
+            call.arguments,
+            shown(r)
+        );
+        let headers = d["headers"].as_object().cloned().unwrap_or_default();
+        for (name, value) in &headers {
+            assert_eq!(r.headers.get(name).map(String::as_str), value.as_str(), "{tool}: header {name}");
+        }
+        if !headers.contains_key("anthropic-beta") {
+            assert!(
+                !r.headers.contains_key("anthropic-beta"),
+                "{tool}: an anthropic-beta header the spec does not declare"
+            );
+        }
+    }
+}
+
+/// Every example call of spec/admin-api.yaml, through MCP against the fake (a fresh seed
+/// organization each): the tool answers, and its requests are exactly those declared.
+/// A new tool's wire test is its `examples:` in the spec.
+#[tokio::test]
+async fn every_example_call_of_the_spec_sends_exactly_its_declared_requests() {
+    let calls = example_calls(claude_code_connector::generated::ENDPOINTS_JSON);
+    assert!(calls.len() >= 3, "the spec declares example calls: {}", calls.len());
+    for call in &calls {
+        let h = Harness::start(seed()).await;
+        h.ok(&call.tool, call.arguments.clone()).await;
+        assert_sent_as_declared(call, &h.requests());
+    }
 }

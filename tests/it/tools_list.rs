@@ -24,46 +24,37 @@ async fn tools_list_matches_the_golden_file() {
     );
 }
 
+/// The verbs a tool name starts with, and whether they read: a tool whose name says
+/// it reads must be read-only, and one whose name says it writes must not be.
+const READ_VERBS: &[&str] = &["get", "list", "find"];
+const WRITE_VERBS: &[&str] = &["create", "update", "delete", "remove", "archive", "add"];
+
 #[tokio::test]
-async fn all_26_tools_have_valid_schemas_and_honest_annotations() {
+async fn every_tool_has_a_valid_schema_and_honest_annotations() {
     let h = Harness::start(seed()).await;
     let tools = h.list_tools().await;
     let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
-    for expected in [
-        "claude_code_get_usage",
-        "claude_code_get_cost_breakdown",
-        "claude_code_get_code_analytics",
-        "claude_code_get_org_info",
-        "claude_code_list_users",
-        "claude_code_update_user_role",
-        "claude_code_remove_user",
-        "claude_code_list_invites",
-        "claude_code_create_invite",
-        "claude_code_delete_invite",
-        "claude_code_list_workspaces",
-        "claude_code_get_workspace",
-        "claude_code_list_api_keys",
-        "claude_code_update_api_key",
-        "claude_code_create_workspace",
-        "claude_code_list_workspace_members",
-        "claude_code_add_workspace_member",
-        "claude_code_get_normalized_metrics",
-        "claude_code_get_user",
-        "claude_code_get_invite",
-        "claude_code_get_api_key",
-        "claude_code_update_workspace",
-        "claude_code_archive_workspace",
-        "claude_code_get_workspace_member",
-        "claude_code_update_workspace_member",
-        "claude_code_remove_workspace_member",
-    ] {
-        assert!(names.contains(&expected), "{expected} missing from tools/list");
-    }
-    assert!(tools.len() >= 26, "{} tools listed", tools.len());
+    let registry: Vec<&str> = claude_code_connector::generated::tools::DEFINITIONS.iter().map(|d| d.name).collect();
+    assert_eq!(names, registry, "tools/list is the registry generated from spec/admin-api.yaml, in its order");
     for tool in &tools {
         for (name, property) in tool.input_schema["properties"].as_object().unwrap() {
             if name.ends_with("_date") {
                 assert_eq!(property["pattern"], claude_code_connector::runtime::DATE_PATTERN, "{}.{name}", tool.name);
+            }
+            if property["pattern"] == claude_code_connector::runtime::DATE_PATTERN {
+                // MCP cannot complete a tool's arguments: the schema names the words instead.
+                let description = property["description"].as_str().unwrap_or_default();
+                let takes_months = description.contains("a month");
+                for word in claude_code_connector::runtime::DateWord::ALL {
+                    if !word.is_month() || takes_months {
+                        assert!(
+                            description.contains(word.as_str()),
+                            "{}.{name} omits {word:?}: {description}",
+                            tool.name
+                        );
+                    }
+                }
+                assert!(description.contains("N-days-ago"), "{}.{name}: {description}", tool.name);
             }
         }
     }
@@ -74,9 +65,19 @@ async fn all_26_tools_have_valid_schemas_and_honest_annotations() {
         assert_draft_2020_12_subset(&tool.name, &schema);
         let output = tool.output_schema.as_ref().unwrap_or_else(|| panic!("{} has no outputSchema", tool.name));
         assert_eq!(output.get("type"), Some(&json!("object")), "{} outputSchema root", tool.name);
+        // Every result carries what it cost upstream; every output schema declares it.
+        let upstream = &output["properties"][claude_code_connector::runtime::registry::envelope::UPSTREAM];
+        assert_eq!(upstream["properties"]["requests"]["type"], "integer", "{} outputSchema upstream", tool.name);
+        assert_eq!(upstream["properties"]["cached_pages"]["type"], "integer", "{} outputSchema upstream", tool.name);
         let annotations = tool.annotations.as_ref().expect("annotations");
-        let get = tool.name.contains("_get_") || tool.name.contains("_list_");
-        assert_eq!(annotations.read_only_hint, Some(get), "{} readOnlyHint", tool.name);
+        let verb = tool.name.strip_prefix("claude_code_").unwrap_or(&tool.name).split('_').next().unwrap_or_default();
+        let reads = READ_VERBS.contains(&verb);
+        assert!(
+            reads || WRITE_VERBS.contains(&verb),
+            "{}: its name starts with `{verb}`, which says neither read nor write: name it with one of {READ_VERBS:?} (reads) or {WRITE_VERBS:?} (writes) in spec/admin-api.yaml",
+            tool.name
+        );
+        assert_eq!(annotations.read_only_hint, Some(reads), "{} readOnlyHint", tool.name);
     }
     let required = |name: &str| -> Vec<String> {
         let tool = tools.iter().find(|t| t.name == name).unwrap();

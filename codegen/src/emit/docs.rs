@@ -512,7 +512,7 @@ fn example_result(model: &Model, tool: &Tool, call: &HttpCall, args: &Map<String
     (result, from_spec)
 }
 
-fn named_example(model: &Model, name: &str, depth: usize) -> Value {
+pub(crate) fn named_example(model: &Model, name: &str, depth: usize) -> Value {
     match model.type_def(name) {
         Some(TypeDef { example: Some(example), .. }) => example.clone(),
         Some(def) if depth < MAX_DEPTH => {
@@ -679,7 +679,7 @@ tools:
     title: Update a user
     group: admin
     description: Change a user.
-    http: {method: POST, path: "/v1/users/{user_id}"}
+    http: {method: POST, path: "/v1/users/{user_id}", not_found: "no user `{user_id}`"}
     annotations: {read_only: false, destructive: false, idempotent: false, open_world: true}
     arguments:
       user_id: {type: id, required: true, description: User ID (usr_...)., upstream: {path: user_id}}
@@ -692,7 +692,7 @@ tools:
     title: Remove a user
     group: admin
     description: Remove a user.
-    http: {method: DELETE, path: "/v1/users/{user_id}"}
+    http: {method: DELETE, path: "/v1/users/{user_id}", not_found: "no user `{user_id}`"}
     annotations: {read_only: false, destructive: true, idempotent: true, open_world: true}
     arguments:
       user_id: {type: id, required: true, description: User ID., upstream: {path: user_id}}

@@ -1,6 +1,7 @@
 //! Emitters: the validated model in, generated files out (deterministic, formatted).
 
 pub mod docs;
+pub mod endpoints;
 pub mod presentation;
 pub mod rust;
 pub mod schema;

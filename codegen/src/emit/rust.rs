@@ -113,7 +113,10 @@ impl<'a> RustEmitter<'a> {
                     Some(d) => quote!(::std::option::Option::Some(#d)),
                     None => quote!(::std::option::Option::None),
                 };
-                quote!(#rt::PromptArgument { name: #name, description: #description, required: #required, default: #default })
+                let completion = self.prompt_completion(&a.completion);
+                quote!(#rt::PromptArgument {
+                    name: #name, description: #description, required: #required, default: #default, completion: #completion
+                })
             });
             quote! {
                 #rt::PromptDefinition {
@@ -152,6 +155,29 @@ impl<'a> RustEmitter<'a> {
             #requests
             #client
             #tools
+        }
+    }
+
+    /// What a prompt argument completes from, as the runtime's `Completion`.
+    fn prompt_completion(&self, completion: &crate::ir::Completion) -> TokenStream {
+        use crate::ir::{Completion, DateSpan};
+        let rt = &self.rt;
+        match completion {
+            Completion::None => quote!(#rt::Completion::None),
+            Completion::Values(values) => quote!(#rt::Completion::Values(&[#(#values),*])),
+            Completion::Dates(span) => {
+                let span = match span {
+                    DateSpan::Day => quote!(Day),
+                    DateSpan::DayOrMonth => quote!(DayOrMonth),
+                    DateSpan::Month => quote!(Month),
+                };
+                quote!(#rt::Completion::Dates(#rt::DateSpan::#span))
+            }
+            Completion::Objects { tool, field, per_page, page_size } => quote! {
+                #rt::Completion::Objects(#rt::ObjectList {
+                    tool: #tool, field: #field, per_page: #per_page, page_size: #page_size
+                })
+            },
         }
     }
 

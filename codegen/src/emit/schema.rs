@@ -168,7 +168,8 @@ pub fn output_schema(model: &Model, tool: &Tool) -> Option<Value> {
 }
 
 /// What every result carries for clients that read only the structured value: the
-/// summary line and, when the result was cut, what was left out.
+/// summary line, what the call cost upstream and, when the result was cut, what was
+/// left out.
 fn with_reading_fields(mut schema: Value) -> Value {
     if let Some(Value::Object(properties)) = schema.get_mut("properties") {
         properties.insert(
@@ -178,6 +179,14 @@ fn with_reading_fields(mut schema: Value) -> Value {
         properties.insert(
             "notice".into(),
             json!({"type": "string", "description": "Set when the data is not the organization's own (the sandbox)."}),
+        );
+        properties.insert(
+            "upstream".into(),
+            json!({
+                "type": "object",
+                "description": "Admin API requests sent, and report pages the cache answered.",
+                "properties": {"requests": {"type": "integer"}, "cached_pages": {"type": "integer"}}
+            }),
         );
         properties.insert(
             "truncated".into(),

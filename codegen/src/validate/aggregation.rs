@@ -53,7 +53,7 @@ pub(super) fn add_arguments(
     args.push(argument(
         PERIOD,
         enumeration(PERIODS.iter().map(|p| p.to_string()).collect()),
-        "Roll up per UTC day, ISO week, month or total (default).",
+        "Per UTC day, ISO week, month or total (default).",
     ));
     if upstream_group_by.is_none() {
         let dimensions = names(&layers, ColumnRole::Dimension);

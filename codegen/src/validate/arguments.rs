@@ -460,7 +460,19 @@ fn validate_default(cx: &Ctx, at: &str, kind: &ArgKind, value: &yaml_serde::Valu
 /// An argument's example is a JSON value of the argument's shape.
 fn validate_example(cx: &Ctx, at: &str, kind: &ArgKind, value: &yaml_serde::Value) -> Result<serde_json::Value, Error> {
     let json = yaml_to_json(cx, at, value)?;
-    let fits = match kind {
+    if !fits(kind, &json) {
+        return cx.fail(
+            at,
+            format!("example {} does not fit the argument's type", yaml_text(value)),
+            "give an example value the tool would accept",
+        );
+    }
+    Ok(json)
+}
+
+/// Whether a JSON value has the argument's shape (an enum's value is one of its values).
+pub(super) fn fits(kind: &ArgKind, json: &serde_json::Value) -> bool {
+    match kind {
         ArgKind::Integer { .. } => json.is_i64(),
         ArgKind::Boolean => json.is_boolean(),
         ArgKind::List(list) => {
@@ -470,15 +482,7 @@ fn validate_example(cx: &Ctx, at: &str, kind: &ArgKind, value: &yaml_serde::Valu
         ArgKind::Map(_) => json.as_object().is_some_and(|entries| entries.values().all(serde_json::Value::is_string)),
         ArgKind::Enum(e) => json.as_str().is_some_and(|v| e.values.iter().any(|x| x == v)),
         ArgKind::String { .. } | ArgKind::Date | ArgKind::Email | ArgKind::Id => json.is_string(),
-    };
-    if !fits {
-        return cx.fail(
-            at,
-            format!("example {} does not fit the argument's type", yaml_text(value)),
-            "give an example value the tool would accept",
-        );
     }
-    Ok(json)
 }
 
 fn validate_upstream(cx: &Ctx, at: &str, kind: &ArgKind, up: &spec::Upstream) -> Result<Upstream, Error> {

@@ -48,8 +48,11 @@ pub(super) fn validate_http(
     check_every_argument_is_sent(cx, at, args, &consumed)?;
     let (output, summary) = validate_output(cx, at, model, tool)?;
     let not_found = match &http.not_found {
-        None => None,
-        Some(text) => Some(not_found_message(cx, at, text, args)?),
+        None => {
+            require_not_found(cx, at, &placeholders)?;
+            None
+        }
+        Some(text) => Some(not_found_message(cx, at, model, &output, text, args)?),
     };
     let beta = beta_tokens(cx, at, &http.beta)?;
     Ok(ir::HttpCall { method, path, not_found, beta, fixed_query, pagination, summary, output })
@@ -339,9 +342,41 @@ fn validate_summary(
     Ok(ir::SumCents { list_field: list.to_string(), amount_field: amount.to_string() })
 }
 
+/// A tool whose path names an object (a `{…_id}` placeholder) says what a 404 means.
+fn require_not_found(cx: &Ctx, at: &str, placeholders: &[&str]) -> Result<(), Error> {
+    let objects: Vec<&str> = placeholders.iter().copied().filter(|p| p.ends_with("_id")).collect();
+    let Some((object, containers)) = objects.split_last() else { return Ok(()) };
+    let mut message = format!("no {} `{{{object}}}`", object_noun(object));
+    for container in containers.iter().rev() {
+        message.push_str(&format!(" in {} `{{{container}}}`", object_noun(container)));
+    }
+    cx.fail(
+        at,
+        format!("the path names an object (`{{{object}}}`), so a 404 needs words: the `http` block has no `not_found`"),
+        format!("add `not_found: \"{message}\"` to the `http` block"),
+    )
+}
+
+/// `api_key_id` → `API key`: the object a path placeholder names.
+fn object_noun(placeholder: &str) -> String {
+    let words = placeholder.strip_suffix("_id").unwrap_or(placeholder).replace('_', " ");
+    match words.strip_prefix("api ") {
+        Some(rest) => format!("API {rest}"),
+        None => words,
+    }
+}
+
 /// `http.not_found`: text whose `{placeholders}` each name a required id, string or
-/// email argument of the tool, whose value it shows.
-fn not_found_message(cx: &Ctx, at: &str, text: &str, args: &[Arg]) -> Result<Vec<PathPiece>, Error> {
+/// email argument of the tool, whose value it shows. A tool without one (its filters are
+/// optional) writes the message without placeholders.
+fn not_found_message(
+    cx: &Ctx,
+    at: &str,
+    model: &ir::Model,
+    output: &str,
+    text: &str,
+    args: &[Arg],
+) -> Result<Vec<PathPiece>, Error> {
     let Some(pieces) = parse_path(text).filter(|_| !text.trim().is_empty()) else {
         return cx.fail(
             at,
@@ -349,16 +384,25 @@ fn not_found_message(cx: &Ctx, at: &str, text: &str, args: &[Arg]) -> Result<Vec
             "write what is missing, with placeholders as {argument}, e.g. \"no user `{user_id}`\"",
         );
     };
+    let is_text = |a: &&Arg| matches!(a.kind, ArgKind::Id | ArgKind::String { .. } | ArgKind::Email) && a.required;
+    let required_text: Vec<String> = args.iter().filter(is_text).map(|a| format!("`{{{}}}`", a.name)).collect();
     for piece in &pieces {
         let PathPiece::Placeholder(name) = piece else { continue };
-        let is_text = |a: &&Arg| matches!(a.kind, ArgKind::Id | ArgKind::String { .. } | ArgKind::Email);
-        if !args.iter().filter(is_text).any(|a| a.name == *name && a.required) {
+        if !args.iter().filter(is_text).any(|a| a.name == *name) {
+            let fix = if required_text.is_empty() {
+                let noun = model.type_def(output).map_or("object".to_string(), |t| t.presentation.noun.clone());
+                format!(
+                    "the tool has no required text argument whose value a 404 could show: write the message without placeholders, `not_found: \"no matching {noun}\"`"
+                )
+            } else {
+                format!("name one of the tool's required text arguments: {}", required_text.join(", "))
+            };
             return cx.fail(
                 at,
                 format!(
                     "not_found placeholder `{{{name}}}` is not a required id, string or email argument of the tool"
                 ),
-                "name one of the tool's required text arguments",
+                fix,
             );
         }
     }

@@ -4,16 +4,21 @@
 //! The checks follow the spec's sections: [`types`], [`tools`] (a tool's header,
 //! guards and cross-argument checks), [`arguments`], [`http`] (the request and its
 //! pagination), [`presentation`] (how a type reads) and [`prompts`]. Every error is
-//! built by [`Ctx::error`].
+//! built by [`Ctx::error`]. A type, tool or prompt that breaks a rule is reported and
+//! left out, and the checks go on with the next one ([`Ctx::keep`]), so a build shows
+//! every error of the spec at once; an error that only follows from one already
+//! reported (a tool whose output type was left out) is not repeated.
 
 mod aggregation;
 mod arguments;
+mod examples;
 mod http;
 mod presentation;
 mod prompts;
 mod tools;
 mod types;
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 use crate::error::Error;
@@ -24,12 +29,48 @@ use crate::spec::SpecFile;
 /// The format version this generator reads.
 pub const FORMAT: u32 = 1;
 
-/// What every check needs: the file the errors name.
+/// What every check needs: the file the errors name, and the errors found so far.
 struct Ctx<'a> {
     file: &'a str,
+    /// Every error reported so far, in the order found.
+    errors: RefCell<Vec<Error>>,
+    /// The names of the types, tools and prompts left out for an error.
+    left_out: RefCell<BTreeSet<String>>,
 }
 
 impl Ctx<'_> {
+    fn new(file: &str) -> Ctx<'_> {
+        Ctx { file, errors: RefCell::default(), left_out: RefCell::default() }
+    }
+
+    /// The value of a check that passed; the error of one that failed is reported
+    /// (unless it only names something already left out for an error) and `name` is
+    /// left out, so that the checks can go on with the next item.
+    fn keep<T>(&self, name: &str, result: Result<T, Error>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(error) => {
+                let follows = matches!(&error, Error::Rule { rule, .. }
+                    if self.left_out.borrow().iter().any(|out| rule.contains(&format!("`{out}`"))));
+                if !follows {
+                    self.errors.borrow_mut().push(error);
+                }
+                self.left_out.borrow_mut().insert(name.to_string());
+                None
+            }
+        }
+    }
+
+    /// Every error reported: none, one, or [`Error::Rules`].
+    fn finish<T>(self, value: T) -> Result<T, Error> {
+        let mut errors = self.errors.into_inner();
+        match errors.len() {
+            0 => Ok(value),
+            1 => Err(errors.remove(0)),
+            _ => Err(Error::Rules { errors }),
+        }
+    }
+
     /// The error for a broken rule: where (`at`), which `rule`, and the `fix`.
     fn error(&self, at: impl Into<String>, rule: impl Into<String>, fix: impl Into<String>) -> Error {
         Error::Rule { file: self.file.to_string(), at: at.into(), rule: rule.into(), fix: fix.into() }
@@ -42,7 +83,7 @@ impl Ctx<'_> {
 }
 
 pub fn validate(file: &str, spec: SpecFile) -> Result<ir::Model, Error> {
-    let cx = Ctx { file };
+    let cx = Ctx::new(file);
     if spec.format != FORMAT {
         return cx.fail(
             "format",
@@ -52,7 +93,7 @@ pub fn validate(file: &str, spec: SpecFile) -> Result<ir::Model, Error> {
     }
     let groups: Vec<ir::Group> =
         spec.groups.0.iter().map(|(id, title)| ir::Group { id: id.clone(), title: title.clone() }).collect();
-    let types = types::validate_types(&cx, &spec.types)?;
+    let types = types::validate_types(&cx, &spec.types);
     let mut model = ir::Model {
         server: ir::Server {
             name: spec.server.name.clone(),
@@ -65,12 +106,13 @@ pub fn validate(file: &str, spec: SpecFile) -> Result<ir::Model, Error> {
         prompts: Vec::new(),
         tools: Vec::new(),
     };
-    check_org_roles(&cx, &spec)?;
-    validate_tools(&cx, &spec, &mut model)?;
+    cx.keep("org_roles", check_org_roles(&cx, &spec));
+    validate_tools(&cx, &spec, &mut model);
+    order_by_group(&mut model);
     fill_check_with(&mut model);
-    model.prompts = prompts::validate_prompts(&cx, &spec, &model)?;
-    check_method_names(&cx, &model)?;
-    Ok(model)
+    model.prompts = prompts::validate_prompts(&cx, &spec, &model);
+    cx.keep("tools", check_method_names(&cx, &model));
+    cx.finish(model)
 }
 
 fn check_org_roles(cx: &Ctx, spec: &SpecFile) -> Result<(), Error> {
@@ -83,25 +125,37 @@ fn check_org_roles(cx: &Ctx, spec: &SpecFile) -> Result<(), Error> {
     Ok(())
 }
 
-/// Every tool, in spec order: a valid, unique name, then its own rules.
-fn validate_tools(cx: &Ctx, spec: &SpecFile, model: &mut ir::Model) -> Result<(), Error> {
+/// Every tool, in spec order: a valid, unique name, then its own rules. A tool that
+/// breaks one is reported and left out.
+fn validate_tools(cx: &Ctx, spec: &SpecFile, model: &mut ir::Model) {
     let mut seen = BTreeSet::new();
     for tool in &spec.tools {
-        let at = format!("tool `{}`", tool.name);
-        if !names::is_tool_name(&tool.name) {
-            return cx.fail(
-                at,
-                "the tool name must match [A-Za-z0-9_-]{1,64} (MCP clients reject other names)",
-                "rename the tool, e.g. `claude_code_list_things`",
-            );
+        let validated = (|| {
+            let at = format!("tool `{}`", tool.name);
+            if !names::is_tool_name(&tool.name) {
+                return cx.fail(
+                    at,
+                    "the tool name must match [A-Za-z0-9_-]{1,64} (MCP clients reject other names)",
+                    "rename the tool, e.g. `claude_code_list_things`",
+                );
+            }
+            if !seen.insert(tool.name.clone()) {
+                return cx.fail(at, "the tool name is used twice", "give each tool a unique name");
+            }
+            tools::validate_tool(cx, spec, model, tool)
+        })();
+        if let Some(validated) = cx.keep(&tool.name, validated) {
+            model.tools.push(validated);
         }
-        if !seen.insert(tool.name.clone()) {
-            return cx.fail(at, "the tool name is used twice", "give each tool a unique name");
-        }
-        let validated = tools::validate_tool(cx, spec, model, tool)?;
-        model.tools.push(validated);
     }
-    Ok(())
+}
+
+/// Tools in the order of their groups under `groups:`, and in spec order within a group:
+/// the order of `tools/list`, the docs and the CLI's table alike, so a tool appended at
+/// the end of `tools:` is listed after the other tools of its group everywhere.
+fn order_by_group(model: &mut ir::Model) {
+    let groups: Vec<String> = model.groups.iter().map(|g| g.id.clone()).collect();
+    model.tools.sort_by_key(|tool| groups.iter().position(|g| *g == tool.group));
 }
 
 /// For each write, the read tool whose path is the write's own or its longest prefix

@@ -33,21 +33,26 @@ impl Rules<'_> {
     }
 }
 
-/// Sets every type's presentation: the declared one, checked, or one derived from its fields.
-pub(super) fn attach(cx: &Ctx, types: &mut [TypeDef], declared: &spec::Ordered<spec::TypeDef>) -> Result<(), Error> {
+/// Sets every type's presentation: the declared one, checked, or one derived from its
+/// fields. A type whose presentation breaks a rule is reported and left out.
+pub(super) fn attach(cx: &Ctx, types: &mut Vec<TypeDef>, declared: &spec::Ordered<spec::TypeDef>) {
     let mut presentations = Vec::with_capacity(types.len());
     for def in types.iter() {
         let rules = Rules { cx, types, type_name: &def.name };
         let spec = declared.0.iter().find(|(name, _)| *name == def.name).and_then(|(_, d)| d.presentation.as_ref());
         presentations.push(match spec {
-            Some(spec) => validate(&rules, def, spec)?,
-            None => derive(def),
+            Some(spec) => cx.keep(&def.name, validate(&rules, def, spec)),
+            None => Some(derive(def)),
         });
     }
-    for (def, presentation) in types.iter_mut().zip(presentations) {
-        def.presentation = presentation;
-    }
-    Ok(())
+    let mut presentations = presentations.into_iter();
+    types.retain_mut(|def| match presentations.next().flatten() {
+        Some(presentation) => {
+            def.presentation = presentation;
+            true
+        }
+        None => false,
+    });
 }
 
 /// `ApiKey` → `API key`, `ClaudeCodeRecord` → `Claude Code record`.

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Ctx, aggregation, arguments, http};
+use super::{Ctx, aggregation, arguments, examples, http};
 use crate::error::Error;
 use crate::ir::{self, Action, Arg, ArgKind, Check, EnumArg, ListArg, Method};
 use crate::names;
@@ -32,6 +32,7 @@ pub(super) fn validate_tool(
         Some(guards) => validate_guards(cx, &at, spec, model, tool, &args, guards)?,
     };
     check_workspace_coverage(cx, &at, tool, &action, &guards)?;
+    let examples = examples::validate_examples(cx, &at, &tool.examples, &args, &action)?;
     let a = &tool.annotations;
     Ok(ir::Tool {
         name: tool.name.clone(),
@@ -53,6 +54,7 @@ pub(super) fn validate_tool(
         aggregation,
         workspace_lookup: guards.lookup,
         check_with: None,
+        examples,
     })
 }
 
@@ -166,9 +168,9 @@ fn describe_dates(args: &mut [Arg], checks: &[Check], tool: &spec::ToolDef) {
                 if (if role == "start" { start } else { end }) == &arg.name)
         };
         let (bound, month_day) = if is("start") {
-            (ir::DateBound::Start, "its first day")
+            (ir::DateBound::Start, "first day")
         } else if is("end") {
-            (ir::DateBound::End, "its last day")
+            (ir::DateBound::End, "last day")
         } else {
             (ir::DateBound::Day, "")
         };
@@ -177,7 +179,7 @@ fn describe_dates(args: &mut [Arg], checks: &[Check], tool: &spec::ToolDef) {
             format!("{} Also today, yesterday or N-days-ago (UTC).", arg.description)
         } else {
             format!(
-                "{} Also today, yesterday, N-days-ago, or a month: YYYY-MM, this-month, last-month ({month_day}), in UTC.",
+                "{} Or today, yesterday, N-days-ago, YYYY-MM, this-month, last-month ({month_day}).",
                 arg.description
             )
         };

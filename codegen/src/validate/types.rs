@@ -8,38 +8,145 @@ use crate::ir::{self, TypeExpr};
 use crate::names;
 use crate::spec;
 
-pub(super) fn validate_types(cx: &Ctx, types: &spec::Ordered<spec::TypeDef>) -> Result<Vec<ir::TypeDef>, Error> {
+/// Every type that keeps the rules (one that breaks one is reported and left out).
+pub(super) fn validate_types(cx: &Ctx, types: &spec::Ordered<spec::TypeDef>) -> Vec<ir::TypeDef> {
     let declared: BTreeSet<&str> = types.0.iter().map(|(n, _)| n.as_str()).collect();
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     for (name, def) in &types.0 {
-        let at = format!("type `{name}`");
-        if !names::is_type_name(name) {
-            return cx.fail(
-                at,
-                "a type name must be UpperCamelCase letters and digits",
-                "rename the type, e.g. `ApiKey`",
-            );
-        }
-        if !seen.insert(name.as_str()) {
-            return cx.fail(at, "the type is declared twice", "remove one declaration");
-        }
-        let fields = validate_fields(cx, name, def, &declared)?;
-        let example = match &def.example {
-            None => None,
-            Some(value) => Some(validate_example(cx, &at, &fields, value)?),
-        };
-        out.push(ir::TypeDef {
-            name: name.clone(),
-            description: def.description.clone(),
-            fields,
-            example,
-            presentation: ir::Presentation::default(),
-        });
+        let validated = (|| {
+            let at = format!("type `{name}`");
+            if !names::is_type_name(name) {
+                return cx.fail(
+                    at,
+                    "a type name must be UpperCamelCase letters and digits",
+                    "rename the type, e.g. `ApiKey`",
+                );
+            }
+            if !seen.insert(name.as_str()) {
+                return cx.fail(at, "the type is declared twice", "remove one declaration");
+            }
+            let fields = validate_fields(cx, name, def, &declared)?;
+            let example = match &def.example {
+                None => None,
+                Some(value) => Some(validate_example(cx, &at, &fields, value)?),
+            };
+            Ok(ir::TypeDef {
+                name: name.clone(),
+                description: def.description.clone(),
+                fields,
+                example,
+                presentation: ir::Presentation::default(),
+            })
+        })();
+        out.extend(cx.keep(name, validated));
     }
-    check_cycles(cx, &out)?;
-    super::presentation::attach(cx, &mut out, types)?;
-    Ok(out)
+    cx.keep("types", check_cycles(cx, &out));
+    let shaped: Vec<bool> =
+        out.iter().map(|def| cx.keep(&def.name, check_example_shape(cx, &out, def)).is_some()).collect();
+    let mut shaped = shaped.into_iter();
+    out.retain(|_| shaped.next().unwrap_or(true));
+    super::presentation::attach(cx, &mut out, types);
+    out
+}
+
+/// A type's example has the type's shape, field by field, nested types included (so the
+/// fake can answer with it and the connector decode it).
+fn check_example_shape(cx: &Ctx, types: &[ir::TypeDef], def: &ir::TypeDef) -> Result<(), Error> {
+    let Some(example) = &def.example else { return Ok(()) };
+    match misfit(types, &TypeExpr::Named(def.name.clone()), false, example, "example") {
+        None => Ok(()),
+        Some((at, expected)) => cx.fail(
+            format!("type `{}`", def.name),
+            format!("`{at}` is not {expected}"),
+            "make the example a value the API would send for this type",
+        ),
+    }
+}
+
+/// Where a value first differs from a type expression, and what was expected there.
+fn misfit(
+    types: &[ir::TypeDef],
+    ty: &TypeExpr,
+    nullable: bool,
+    value: &serde_json::Value,
+    at: &str,
+) -> Option<(String, String)> {
+    use serde_json::Value;
+    let wrong = |expected: &str| Some((at.to_string(), expected.to_string()));
+    if value.is_null() {
+        return if nullable || *ty == TypeExpr::Any {
+            None
+        } else {
+            wrong("a value (the field is not nullable: `T?`)")
+        };
+    }
+    match ty {
+        TypeExpr::Any => None,
+        TypeExpr::String => {
+            if value.is_string() {
+                None
+            } else {
+                wrong("a string")
+            }
+        }
+        TypeExpr::Integer => {
+            if value.is_i64() || value.is_u64() {
+                None
+            } else {
+                wrong("an integer")
+            }
+        }
+        TypeExpr::Count => {
+            if value.is_u64() {
+                None
+            } else {
+                wrong("a non-negative integer")
+            }
+        }
+        TypeExpr::Number => {
+            if value.is_number() {
+                None
+            } else {
+                wrong("a number")
+            }
+        }
+        TypeExpr::Boolean => {
+            if value.is_boolean() {
+                None
+            } else {
+                wrong("a boolean")
+            }
+        }
+        TypeExpr::Decimal => match value.as_str() {
+            Some(text) if exact_decimal::Decimal::parse(text).is_some() => None,
+            _ => wrong("a decimal number as a string, e.g. \"12.5\""),
+        },
+        TypeExpr::List(item) => match value {
+            Value::Array(items) => {
+                items.iter().enumerate().find_map(|(i, v)| misfit(types, item, false, v, &format!("{at}[{i}]")))
+            }
+            _ => wrong("a list"),
+        },
+        TypeExpr::Map(item) => match value {
+            Value::Object(entries) => {
+                entries.iter().find_map(|(k, v)| misfit(types, item, false, v, &format!("{at}.{k}")))
+            }
+            _ => wrong("a mapping"),
+        },
+        TypeExpr::Named(name) => {
+            let def = types.iter().find(|t| &t.name == name)?;
+            let Value::Object(object) = value else { return wrong(&format!("a `{name}` mapping")) };
+            if let Some(unknown) = object.keys().find(|k| !def.fields.iter().any(|f| &f.name == *k)) {
+                return Some((format!("{at}.{unknown}"), format!("a field of `{name}`")));
+            }
+            def.fields.iter().find_map(|field| match object.get(&field.name) {
+                None if field.optional => None,
+                None => Some((format!("{at}.{}", field.name), "given (the field is required)".to_string())),
+                Some(v) => misfit(types, &field.ty, field.nullable, v, &format!("{at}.{}", field.name)),
+            })
+        }
+    }
 }
 
 fn validate_fields(

@@ -43,6 +43,111 @@ pub struct Dataset {
     pub costs: Vec<CostRow>,
     /// ClaudeCodeRecord JSON objects exactly as the API returns them.
     pub claude_code: Vec<Value>,
+    /// The organization's rate-limit groups (a standard table unless a test replaces it).
+    pub rate_limits: RateLimits,
+    /// Workspaces' overrides of the organization's limits.
+    pub workspace_rate_limits: Vec<WorkspaceRateLimitOverride>,
+}
+
+/// One rate-limit group of the organization and its limiter values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RateLimit {
+    /// The entry's id (`rl_…`), what a workspace override refers to.
+    pub id: String,
+    /// The group's id (`rlg_…`), the same in every organization.
+    pub group_id: String,
+    pub group_type: String,
+    pub display_name: Option<String>,
+    /// Models and aliases of a `model_group`; `None` for the other group types.
+    pub models: Option<Vec<String>>,
+    /// (limiter type, value), e.g. `("requests_per_minute", 4000)`.
+    pub limits: Vec<(String, u64)>,
+}
+
+impl RateLimit {
+    pub fn new(id: &str, group_type: &str, limits: &[(&str, u64)]) -> RateLimit {
+        RateLimit {
+            id: id.into(),
+            group_id: format!("rlg_{}", id.trim_start_matches("rl_")),
+            group_type: group_type.into(),
+            display_name: None,
+            models: None,
+            limits: limits.iter().map(|(limiter, value)| ((*limiter).into(), *value)).collect(),
+        }
+    }
+
+    pub fn model_group(id: &str, display_name: &str, models: &[&str], limits: &[(&str, u64)]) -> RateLimit {
+        RateLimit {
+            display_name: Some(display_name.into()),
+            models: Some(models.iter().map(|model| (*model).into()).collect()),
+            ..RateLimit::new(id, "model_group", limits)
+        }
+    }
+
+    pub fn limit(&self, limiter: &str) -> Option<u64> {
+        self.limits.iter().find(|(name, _)| name == limiter).map(|(_, value)| *value)
+    }
+}
+
+/// The organization's rate-limit groups; the default is a standard table covering every
+/// group type and the demo's models.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RateLimits(pub Vec<RateLimit>);
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        let tokens = |rpm, input, output| {
+            [("requests_per_minute", rpm), ("input_tokens_per_minute", input), ("output_tokens_per_minute", output)]
+        };
+        RateLimits(vec![
+            RateLimit::model_group(
+                "rl_sonnet",
+                "Claude Sonnet 4.x",
+                &["claude-sonnet-4-5", "claude-sonnet-4-5-20250929", "claude-sonnet-4", "claude-sonnet-4-0"],
+                &tokens(4_000, 2_000_000, 400_000),
+            ),
+            RateLimit::model_group(
+                "rl_opus",
+                "Claude Opus 4.x",
+                &["claude-opus-4-5", "claude-opus-4-1", "claude-opus-4-1-20250805"],
+                &tokens(4_000, 2_000_000, 400_000),
+            ),
+            RateLimit::model_group(
+                "rl_haiku",
+                "Claude Haiku 4.x",
+                &["claude-haiku-4-5", "claude-haiku-4-5-20251001"],
+                &tokens(4_000, 4_000_000, 800_000),
+            ),
+            RateLimit::new(
+                "rl_batch",
+                "batch",
+                &[("requests_per_minute", 4_000), ("enqueued_batch_requests", 500_000)],
+            ),
+            RateLimit::new("rl_token_count", "token_count", &[("requests_per_minute", 8_000)]),
+            RateLimit::new("rl_files", "files", &[("requests_per_minute", 1_000)]),
+            RateLimit::new("rl_skills", "skills", &[("requests_per_minute", 500)]),
+            RateLimit::new("rl_web_search", "web_search", &[("requests_per_minute", 300)]),
+        ])
+    }
+}
+
+/// A workspace's own values for some limiters of one organization group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkspaceRateLimitOverride {
+    pub workspace_id: String,
+    /// The [`RateLimit::id`] it overrides.
+    pub rate_limit_id: String,
+    pub limits: Vec<(String, u64)>,
+}
+
+impl WorkspaceRateLimitOverride {
+    pub fn new(workspace_id: &str, rate_limit_id: &str, limits: &[(&str, u64)]) -> WorkspaceRateLimitOverride {
+        WorkspaceRateLimitOverride {
+            workspace_id: workspace_id.into(),
+            rate_limit_id: rate_limit_id.into(),
+            limits: limits.iter().map(|(limiter, value)| ((*limiter).into(), *value)).collect(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -258,6 +363,8 @@ pub struct UsageRow {
     pub cache_read_input_tokens: u64,
     pub output_tokens: u64,
     pub web_search_requests: u64,
+    /// API requests behind the row (reported by the analytics endpoints only).
+    pub requests: u64,
 }
 
 impl UsageRow {
@@ -717,7 +824,29 @@ fn demo_objects(rng: &mut SplitMix64, end_day: i64, seats: usize) -> Dataset {
     let workspaces = demo_workspaces(rng, end_day);
     let members = demo_members(rng, &users, &workspaces);
     let api_keys = demo_api_keys(rng, end_day, &users, &workspaces);
-    Dataset { organization, users, invites, workspaces, members, api_keys, ..Dataset::default() }
+    let workspace_rate_limits = demo_workspace_rate_limits(&workspaces);
+    Dataset { organization, users, invites, workspaces, members, api_keys, workspace_rate_limits, ..Dataset::default() }
+}
+
+/// Lower limits for the first two workspaces (Production keeps headroom for others).
+fn demo_workspace_rate_limits(workspaces: &[Workspace]) -> Vec<WorkspaceRateLimitOverride> {
+    let mut overrides = Vec::new();
+    if let Some(first) = workspaces.first() {
+        overrides.push(WorkspaceRateLimitOverride::new(
+            &first.id,
+            "rl_sonnet",
+            &[("requests_per_minute", 2_000), ("input_tokens_per_minute", 1_000_000)],
+        ));
+    }
+    if let Some(second) = workspaces.get(1) {
+        overrides.push(WorkspaceRateLimitOverride::new(&second.id, "rl_batch", &[("enqueued_batch_requests", 50_000)]));
+        overrides.push(WorkspaceRateLimitOverride::new(
+            &second.id,
+            "rl_opus",
+            &[("output_tokens_per_minute", 100_000)],
+        ));
+    }
+    overrides
 }
 
 fn capitalized(word: &str) -> String {
@@ -893,6 +1022,7 @@ fn demo_usage_and_costs(rng: &mut SplitMix64, base: &Dataset, dataset: &mut Data
             row.cache_creation_5m_input_tokens = rng.between(0, 200_000);
             row.cache_creation_1h_input_tokens = rng.between(0, 50_000);
             row.web_search_requests = rng.below(40);
+            row.requests = (row.output_tokens / 800).max(1);
             let token_costs = [
                 ("uncached_input_tokens", "Input Tokens", row.uncached_input_tokens, input_price),
                 ("output_tokens", "Output Tokens", row.output_tokens, input_price * 5),

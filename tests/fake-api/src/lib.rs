@@ -1,18 +1,22 @@
 //! Strict, stateful, in-process fake of the Anthropic Admin API: public API and re-exports.
 
+mod analytics;
 mod dataset;
 mod errors;
 mod paging;
 mod query;
+mod rate_limits;
 mod reports;
 mod resources;
 mod server;
+mod spec_examples;
 
 /// The only Admin API key the fake accepts in `x-api-key`.
 pub const FAKE_ADMIN_KEY: &str = "sk-ant-admin01-fake-key-for-tests-0000";
 
 pub use dataset::{
     ApiKey, ApiObject, ClaudeCodeActor, ClaudeCodeRecord, CostRow, DEFAULT_ORGANIZATION_ID, DataResidency, Dataset,
-    DemoDays, Invite, KeyActor, ModelUsage, Organization, ToolActionCount, UsageRow, User, Workspace, WorkspaceMember,
+    DemoDays, Invite, KeyActor, ModelUsage, Organization, RateLimit, RateLimits, ToolActionCount, UsageRow, User,
+    Workspace, WorkspaceMember, WorkspaceRateLimitOverride,
 };
 pub use server::{ECHO_KEY_PLACEHOLDER, FakeAdminApi, Fault, RecordedRequest, Streamed, http_date};

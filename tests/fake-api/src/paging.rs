@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::errors::ApiError;
 use crate::query::Query;
+use crate::server::{RequestCtx, Shared};
 
 pub(crate) const ID_CURSOR_PARAMS: [&str; 3] = ["limit", "after_id", "before_id"];
 
@@ -40,6 +41,39 @@ pub(crate) fn id_cursor_page(items: Vec<(String, Value)>, query: &Query) -> Resu
     let last_id = page.last().map(|(id, _)| id.clone());
     let data: Vec<Value> = page.iter().map(|(_, item)| item.clone()).collect();
     Ok(json!({ "data": data, "has_more": has_more, "first_id": first_id, "last_id": last_id }))
+}
+
+/// The page of `rows` a page-token request asks for: from its `page` token on, at most
+/// `limit` rows (`default_limit` when not given, every row when that is `None`; at most the
+/// fake's row page size when one is set), with `next_page` (null on the last page) and,
+/// when `with_has_more`, `has_more`.
+pub(crate) fn token_page(
+    ctx: &RequestCtx,
+    shared: &mut Shared,
+    rows: Vec<Value>,
+    default_limit: Option<u64>,
+    with_has_more: bool,
+) -> Result<Value, ApiError> {
+    let asked = match (ctx.query.get("limit"), default_limit) {
+        (Some(_), _) | (None, Some(_)) => {
+            Some(usize::try_from(ctx.query.integer("limit", default_limit.unwrap_or(1000), 1, 1000)?).unwrap_or(1000))
+        }
+        (None, None) => None,
+    };
+    let size = match (asked, shared.row_page_size) {
+        (Some(asked), Some(size)) => asked.min(size),
+        (asked, size) => asked.or(size).unwrap_or(usize::MAX),
+    };
+    let offset = shared.page_tokens.offset(ctx.path, &ctx.query)?;
+    let end = offset.saturating_add(size).min(rows.len());
+    let data = rows.get(offset..end).unwrap_or_default().to_vec();
+    let has_more = end < rows.len();
+    let next_page = has_more.then(|| shared.page_tokens.issue(ctx.path, &ctx.query, end));
+    Ok(if with_has_more {
+        json!({ "data": data, "has_more": has_more, "next_page": next_page })
+    } else {
+        json!({ "data": data, "next_page": next_page })
+    })
 }
 
 /// Issues `page_<offset hex>_<query fingerprint hex>` tokens and accepts only those, for the same query.

@@ -17,6 +17,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::AbortHandle;
@@ -26,10 +27,11 @@ use crate::dataset::{Dataset, DemoDays, Organization};
 use crate::errors::{ApiError, error_envelope};
 use crate::paging::PageTokens;
 use crate::query::{Query, parse_query, percent_decode};
-use crate::{reports, resources};
+use crate::spec_examples::{self, SpecEndpoint};
+use crate::{analytics, rate_limits, reports, resources};
 
 const MAX_BODY_BYTES: usize = 1 << 20;
-const PATH_PREFIX: &str = "/v1/organizations/";
+pub(crate) const PATH_PREFIX: &str = "/v1/organizations/";
 const USER_AGENT_PREFIX: &str = "claude-code-connector/";
 const API_VERSION: &str = "2023-06-01";
 
@@ -172,11 +174,16 @@ pub(crate) struct Shared {
     pub page_tokens: PageTokens,
     /// At most this many Claude Code records per page, whatever `limit` asks.
     pub claude_code_page_size: Option<usize>,
+    /// At most this many rows per page of the row-paged reports (rate limits, analytics).
+    pub row_page_size: Option<usize>,
     /// Report days still to be made ([`Dataset::demo_on_demand`]).
     pub demo_days: Option<DemoDays>,
     /// Claude Code records by day (`YYYY-MM-DD` → positions in the dataset), kept up
     /// to date as records are appended, so a day's page does not scan a year.
     claude_code_days: ClaudeCodeDays,
+    /// Claude Code pages' records as written once, by (day, first, end), when
+    /// [`FakeAdminApi::memoize_report_pages`] asked for it; emptied by `with_state`.
+    pub claude_code_pages: Option<std::collections::HashMap<(i64, usize, usize), Box<RawValue>>>,
     next_serial: u64,
 }
 
@@ -218,6 +225,13 @@ impl Shared {
     }
 }
 
+/// A handler's answer: a JSON value, or a body already serialized (a report page
+/// written straight from the stored records, without copying them into a value).
+pub(crate) enum Reply {
+    Json(Value),
+    Serialized(String),
+}
+
 /// What a handler sees of one request.
 pub(crate) struct RequestCtx<'a> {
     pub path: &'a str,
@@ -245,6 +259,8 @@ struct Inner {
     requests: Mutex<Vec<(u64, RecordedRequest)>>,
     faults: Mutex<Vec<Fault>>,
     latency: Mutex<Duration>,
+    /// The spec's endpoints, for answering those the fake does not emulate.
+    spec_endpoints: Mutex<Vec<SpecEndpoint>>,
     request_counter: AtomicU64,
     in_flight: AtomicU64,
     max_in_flight: AtomicU64,
@@ -310,6 +326,24 @@ impl FakeAdminApi {
             let _ = axum::serve(DroppableListener(listener), service).await;
         });
         FakeAdminApi { inner, task: Arc::new(ServerTask(task.abort_handle())), address }
+    }
+
+    /// Answers the endpoints of a spec that the fake does not emulate from the spec's
+    /// examples: `endpoints_json` is the connector's generated `endpoints.json`
+    /// (`generated::ENDPOINTS_JSON`). Returns the tools answered so, in spec order.
+    pub fn answer_from_spec(&self, endpoints_json: &str) -> Result<Vec<String>, String> {
+        let endpoints = spec_examples::parse(endpoints_json)?;
+        let answered = endpoints
+            .iter()
+            .filter(|endpoint| {
+                let segments: Vec<&str> =
+                    endpoint.segments().map(|s| if s.starts_with('{') { "x" } else { s }).collect();
+                !matches!(route(&endpoint.method, &segments), Route::Handler(_))
+            })
+            .map(|endpoint| endpoint.tool.clone())
+            .collect();
+        *lock(&self.inner.spec_endpoints) = endpoints;
+        Ok(answered)
     }
 
     /// The most requests this fake has been answering at the same moment.
@@ -378,10 +412,27 @@ impl FakeAdminApi {
         lock(&self.inner.shared).claude_code_page_size = size.map(|size| size.max(1));
     }
 
+    /// Benchmarks: each Claude Code page's records are written to JSON once and served
+    /// from that copy after, so that the fake's own CPU (the real API's is not on this
+    /// machine) does not compete with the connector for the cores.
+    pub fn memoize_report_pages(&self) {
+        lock(&self.inner.shared).claude_code_pages.get_or_insert_with(Default::default);
+    }
+
+    /// Answers at most `size` entries per page of the rate-limit and analytics endpoints
+    /// whatever `limit` asks (or, for rate limits, when none is asked), so their answers
+    /// take several pages; `None` (the default) pages as the API does.
+    pub fn set_row_page_size(&self, size: Option<usize>) {
+        lock(&self.inner.shared).row_page_size = size.map(|size| size.max(1));
+    }
+
     /// The live dataset (an on-demand demo makes all its report days first).
     pub fn with_state<R>(&self, f: impl FnOnce(&mut Dataset) -> R) -> R {
         let mut shared = lock(&self.inner.shared);
         let shared = &mut *shared;
+        if let Some(pages) = &mut shared.claude_code_pages {
+            pages.clear();
+        }
         if let Some(demo_days) = &mut shared.demo_days {
             demo_days.fill_all(&mut shared.dataset);
         }
@@ -694,12 +745,13 @@ pub fn http_date(time: SystemTime) -> String {
     )
 }
 
-fn api_response(outcome: Result<Value, ApiError>, request_id: &str, organization_id: &str) -> Response {
+fn api_response(outcome: Result<Reply, ApiError>, request_id: &str, organization_id: &str) -> Response {
     let (status, body) = match outcome {
-        Ok(body) => (200, body),
-        Err(error) => (error.status, error.to_body(request_id)),
+        Ok(Reply::Json(body)) => (200, body.to_string()),
+        Ok(Reply::Serialized(body)) => (200, body),
+        Err(error) => (error.status, error.to_body(request_id).to_string()),
     };
-    let mut response = Response::new(Body::from(body.to_string()));
+    let mut response = Response::new(Body::from(body));
     *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     insert_header(&mut response, header::CONTENT_TYPE.as_str(), "application/json");
     insert_header(&mut response, "request-id", request_id);
@@ -777,7 +829,7 @@ fn process(
     headers: &HeaderMap,
     received: &ReceivedBody,
     organization: Option<&Organization>,
-) -> Result<Value, ApiError> {
+) -> Result<Reply, ApiError> {
     let extra_keys = lock(&inner.extra_keys).clone();
     check_headers(headers, inner.echo_key.load(Ordering::SeqCst), &extra_keys)?;
     let body = check_body(headers, received)?;
@@ -793,8 +845,7 @@ fn process(
     }
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     let beta_header = header_text(headers, "anthropic-beta").unwrap_or_default();
-    let mut shared = lock(&inner.shared);
-    let own = shared.dataset.organization.clone();
+    let own = lock(&inner.shared).dataset.organization.clone();
     let ctx = RequestCtx {
         path,
         query: Query::new(query),
@@ -802,50 +853,86 @@ fn process(
         beta_features: beta_header.split(',').map(str::trim).filter(|name| !name.is_empty()).collect(),
         organization: organization.unwrap_or(&own),
     };
-    route(method, &segments, &ctx, &mut shared).unwrap_or_else(|| Err(not_found()))
+    let handler = match route(method, &segments) {
+        Route::Handler(handler) => handler,
+        other => {
+            let spec_endpoints = lock(&inner.spec_endpoints);
+            return match spec_endpoints.iter().find(|endpoint| endpoint.matches(method, &segments)) {
+                Some(endpoint) => endpoint.answer(&ctx).map(Reply::Json),
+                None if matches!(other, Route::WrongMethod) => Err(ApiError::method_not_allowed(method, path)),
+                None => Err(not_found()),
+            };
+        }
+    };
+    let mut shared = lock(&inner.shared);
+    handler(&ctx, &mut shared)
 }
 
-/// Dispatches to a handler; `None` for an unknown path.
-fn route(method: &str, segments: &[&str], ctx: &RequestCtx, shared: &mut Shared) -> Option<Result<Value, ApiError>> {
+/// An emulated endpoint's handler, its path's IDs bound.
+type Handler<'a> = Box<dyn FnOnce(&RequestCtx, &mut Shared) -> Result<Reply, ApiError> + 'a>;
+
+/// What the fake does with a method and path.
+enum Route<'a> {
+    /// An emulated endpoint.
+    Handler(Handler<'a>),
+    /// A path the fake knows, with a method it does not take.
+    WrongMethod,
+    Unknown,
+}
+
+fn to<'a>(handler: impl FnOnce(&RequestCtx, &mut Shared) -> Result<Value, ApiError> + 'a) -> Route<'a> {
+    Route::Handler(Box::new(|ctx, shared| handler(ctx, shared).map(Reply::Json)))
+}
+
+/// The handler of a method and path, if the fake emulates it.
+fn route<'a>(method: &str, segments: &'a [&'a str]) -> Route<'a> {
     use reports as r;
     use resources as res;
-    let wrong_method = || Err(ApiError::method_not_allowed(method, ctx.path));
-    Some(match (segments, method) {
-        (["me"], "GET") => res::get_organization(ctx, shared),
-        (["users"], "GET") => res::list_users(ctx, shared),
-        (["users", id], "GET") => res::get_user(ctx, shared, id),
-        (["users", id], "POST") => res::update_user(ctx, shared, id),
-        (["users", id], "DELETE") => res::delete_user(ctx, shared, id),
-        (["invites"], "GET") => res::list_invites(ctx, shared),
-        (["invites"], "POST") => res::create_invite(ctx, shared),
-        (["invites", id], "GET") => res::get_invite(ctx, shared, id),
-        (["invites", id], "DELETE") => res::delete_invite(ctx, shared, id),
-        (["workspaces"], "GET") => res::list_workspaces(ctx, shared),
-        (["workspaces"], "POST") => res::create_workspace(ctx, shared),
-        (["workspaces", id], "GET") => res::get_workspace(ctx, shared, id),
-        (["workspaces", id], "POST") => res::update_workspace(ctx, shared, id),
-        (["workspaces", id, "archive"], "POST") => res::archive_workspace(ctx, shared, id),
-        (["workspaces", id, "members"], "GET") => res::list_members(ctx, shared, id),
-        (["workspaces", id, "members"], "POST") => res::add_member(ctx, shared, id),
-        (["workspaces", id, "members", user], "GET") => res::get_member(ctx, shared, id, user),
-        (["workspaces", id, "members", user], "POST") => res::update_member(ctx, shared, id, user),
-        (["workspaces", id, "members", user], "DELETE") => res::delete_member(ctx, shared, id, user),
-        (["api_keys"], "GET") => res::list_api_keys(ctx, shared),
-        (["api_keys", id], "GET") => res::get_api_key(ctx, shared, id),
-        (["api_keys", id], "POST") => res::update_api_key(ctx, shared, id),
-        (["usage_report", "messages"], "GET") => r::usage_messages(ctx, shared),
-        (["cost_report"], "GET") => r::cost_report(ctx, shared),
-        (["usage_report", "claude_code"], "GET") => r::claude_code(ctx, shared),
+    match (segments, method) {
+        (["me"], "GET") => to(res::get_organization),
+        (["users"], "GET") => to(res::list_users),
+        (["users", id], "GET") => to(move |ctx, shared| res::get_user(ctx, shared, id)),
+        (["users", id], "POST") => to(move |ctx, shared| res::update_user(ctx, shared, id)),
+        (["users", id], "DELETE") => to(move |ctx, shared| res::delete_user(ctx, shared, id)),
+        (["invites"], "GET") => to(res::list_invites),
+        (["invites"], "POST") => to(res::create_invite),
+        (["invites", id], "GET") => to(move |ctx, shared| res::get_invite(ctx, shared, id)),
+        (["invites", id], "DELETE") => to(move |ctx, shared| res::delete_invite(ctx, shared, id)),
+        (["workspaces"], "GET") => to(res::list_workspaces),
+        (["workspaces"], "POST") => to(res::create_workspace),
+        (["workspaces", id], "GET") => to(move |ctx, shared| res::get_workspace(ctx, shared, id)),
+        (["workspaces", id], "POST") => to(move |ctx, shared| res::update_workspace(ctx, shared, id)),
+        (["workspaces", id, "archive"], "POST") => to(move |ctx, shared| res::archive_workspace(ctx, shared, id)),
+        (["workspaces", id, "members"], "GET") => to(move |ctx, shared| res::list_members(ctx, shared, id)),
+        (["workspaces", id, "members"], "POST") => to(move |ctx, shared| res::add_member(ctx, shared, id)),
+        (["workspaces", id, "members", user], "GET") => to(move |ctx, shared| res::get_member(ctx, shared, id, user)),
+        (["workspaces", id, "members", user], "POST") => {
+            to(move |ctx, shared| res::update_member(ctx, shared, id, user))
+        }
+        (["workspaces", id, "members", user], "DELETE") => {
+            to(move |ctx, shared| res::delete_member(ctx, shared, id, user))
+        }
+        (["api_keys"], "GET") => to(res::list_api_keys),
+        (["api_keys", id], "GET") => to(move |ctx, shared| res::get_api_key(ctx, shared, id)),
+        (["api_keys", id], "POST") => to(move |ctx, shared| res::update_api_key(ctx, shared, id)),
+        (["usage_report", "messages"], "GET") => to(r::usage_messages),
+        (["cost_report"], "GET") => to(r::cost_report),
+        (["usage_report", "claude_code"], "GET") => Route::Handler(Box::new(r::claude_code)),
+        (["rate_limits"], "GET") => to(rate_limits::organization),
+        (["workspaces", id, "rate_limits"], "GET") => to(move |ctx, shared| rate_limits::workspace(ctx, shared, id)),
+        (["analytics", "usage"], "GET") => to(analytics::usage),
+        (["analytics", "cost"], "GET") => to(analytics::cost),
         (
-            ["me" | "users" | "invites" | "workspaces" | "api_keys" | "cost_report"]
+            ["me" | "users" | "invites" | "workspaces" | "api_keys" | "cost_report" | "rate_limits"]
             | ["users" | "invites" | "workspaces" | "api_keys", _]
-            | ["workspaces", _, "archive" | "members"]
+            | ["analytics", "usage" | "cost"]
+            | ["workspaces", _, "archive" | "members" | "rate_limits"]
             | ["workspaces", _, "members", _]
             | ["usage_report", "messages" | "claude_code"],
             _,
-        ) => wrong_method(),
-        _ => return None,
-    })
+        ) => Route::WrongMethod,
+        _ => Route::Unknown,
+    }
 }
 
 #[cfg(test)]

@@ -417,3 +417,103 @@ async fn drops_connections_and_redirects_on_request() {
     assert_eq!(moved.status, 307);
     assert_eq!(moved.headers.get("location").map(String::as_str), Some("http://127.0.0.1:9/v1/organizations/me"));
 }
+
+const ANALYTICS_BETA: (&str, &str) = ("anthropic-beta", "analytics-usage-cost-2026-08-24");
+
+async fn get_analytics(api: &FakeAdminApi, target: &str) -> Reply {
+    let headers = [GOOD_HEADERS[0], GOOD_HEADERS[1], GOOD_HEADERS[2], ANALYTICS_BETA];
+    raw_request(api, "GET", target, &headers, None).await
+}
+
+#[tokio::test]
+async fn analytics_require_their_beta_header_and_refuse_what_they_do_not_know() {
+    let api = FakeAdminApi::start(Dataset::demo(7, 30, "2026-03-31")).await;
+    let range = "starting_at=2026-03-10T00:00:00Z&ending_at=2026-03-12T00:00:00Z&time_bucket_width=1d";
+    for endpoint in ["usage", "cost"] {
+        let target = format!("/v1/organizations/analytics/{endpoint}?{range}");
+        assert_error(&get(&api, &target).await, 400, "invalid_request_error", "analytics-usage-cost-2026-08-24");
+        let other_beta =
+            [GOOD_HEADERS[0], GOOD_HEADERS[1], GOOD_HEADERS[2], ("anthropic-beta", "fast-mode-2026-02-01")];
+        let reply = raw_request(&api, "GET", &target, &other_beta, None).await;
+        assert_error(&reply, 400, "invalid_request_error", "anthropic-beta");
+        assert_eq!(get_analytics(&api, &target).await.status, 200);
+        let unknown = get_analytics(&api, &format!("{target}&bucket_width=1d")).await;
+        assert_error(&unknown, 400, "invalid_request_error", "bucket_width");
+        let early =
+            get_analytics(&api, &format!("/v1/organizations/analytics/{endpoint}?starting_at=2025-12-31T00:00:00Z"))
+                .await;
+        assert_error(&early, 400, "invalid_request_error", "starting_at");
+        let long = get_analytics(
+            &api,
+            &format!(
+                "/v1/organizations/analytics/{endpoint}?starting_at=2026-01-01T00:00:00Z&ending_at=2026-02-02T00:00:00Z"
+            ),
+        )
+        .await;
+        assert_error(&long, 400, "invalid_request_error", "31 days");
+    }
+    let wrong_group =
+        get_analytics(&api, &format!("/v1/organizations/analytics/usage?{range}&group_by[]=cost_type")).await;
+    assert_error(&wrong_group, 400, "invalid_request_error", "group_by[]");
+}
+
+#[tokio::test]
+async fn analytics_days_add_up_to_the_legacy_reports() {
+    let api = FakeAdminApi::start(Dataset::demo(7, 30, "2026-03-31")).await;
+    let range = "starting_at=2026-03-10T00:00:00Z&ending_at=2026-03-11T00:00:00Z";
+    let usage = get(&api, &format!("/v1/organizations/usage_report/messages?{range}&bucket_width=1d")).await;
+    let analytics =
+        get_analytics(&api, &format!("/v1/organizations/analytics/usage?{range}&time_bucket_width=1d")).await;
+    let legacy = &usage.body["data"][0]["results"][0];
+    let row = &analytics.body["data"][0];
+    assert_eq!(analytics.body["data"].as_array().map(Vec::len), Some(1));
+    for field in
+        ["uncached_input_tokens", "cache_read_input_tokens", "output_tokens", "cache_creation", "server_tool_use"]
+    {
+        assert_eq!(row["usage"][field], legacy[field], "{field}");
+    }
+    assert_eq!(analytics.body["has_more"], false);
+
+    let cost = get(&api, &format!("/v1/organizations/cost_report?{range}")).await;
+    let cost_analytics =
+        get_analytics(&api, &format!("/v1/organizations/analytics/cost?{range}&time_bucket_width=1d")).await;
+    assert_eq!(cost_analytics.body["data"][0]["cost"]["amount"], cost.body["data"][0]["results"][0]["amount"]);
+    assert!(cost_analytics.body["data"][0]["cost"]["requests"].as_u64().is_some_and(|n| n > 0));
+}
+
+#[tokio::test]
+async fn rate_limits_page_with_next_page_alone_and_404_unknown_workspaces() {
+    let api = FakeAdminApi::start(Dataset::demo(7, 1, "2026-03-31")).await;
+    let all = get(&api, "/v1/organizations/rate_limits").await;
+    assert_eq!(all.status, 200);
+    assert_eq!(all.body["data"].as_array().map(Vec::len), Some(8));
+    assert_eq!(all.body["next_page"], Value::Null);
+    assert!(all.body.get("has_more").is_none(), "the rate-limit endpoints send no has_more");
+    let first = get(&api, "/v1/organizations/rate_limits?limit=5").await;
+    let token = first.body["next_page"].as_str().expect("a next page").to_owned();
+    let second = get(&api, &format!("/v1/organizations/rate_limits?limit=5&page={token}")).await;
+    assert_eq!(second.body["data"].as_array().map(Vec::len), Some(3));
+    let foreign = get(&api, &format!("/v1/organizations/rate_limits?limit=4&page={token}")).await;
+    assert_error(&foreign, 400, "invalid_request_error", "different query");
+    assert_error(
+        &get(&api, "/v1/organizations/rate_limits?per_page=5").await,
+        400,
+        "invalid_request_error",
+        "per_page",
+    );
+    assert_error(
+        &get(&api, "/v1/organizations/rate_limits?group_type=images").await,
+        400,
+        "invalid_request_error",
+        "group_type",
+    );
+    assert_error(&get(&api, "/v1/organizations/rate_limits?model=gpt-4").await, 404, "not_found_error", "gpt-4");
+    let missing = get(&api, "/v1/organizations/workspaces/wrkspc_nope/rate_limits").await;
+    assert_error(&missing, 404, "not_found_error", "wrkspc_nope");
+    let workspace = api.with_state(|dataset| dataset.workspaces[0].id.clone());
+    let overrides = get(&api, &format!("/v1/organizations/workspaces/{workspace}/rate_limits")).await;
+    assert_eq!(overrides.body["data"][0]["limits"][0]["org_limit"], 4_000);
+    assert_eq!(overrides.body["data"][0]["limits"][0]["source"]["type"], "workspace");
+    let models = get(&api, &format!("/v1/organizations/workspaces/{workspace}/rate_limits?model=x")).await;
+    assert_error(&models, 400, "invalid_request_error", "model");
+}
