@@ -1,13 +1,25 @@
 """Scale-out: three `serve --http` replicas behind HAProxy (docs/haproxy.cfg, ports
-moved to free ones), under load, one replica stopped with SIGTERM mid-load.
+moved to free ones) serving two tenants, under load from 100 clients (20 calls each),
+one replica stopped with SIGTERM and then another killed with SIGKILL halfway.
 
 Usage: scale_out_check.py CONNECTOR_BINARY FAKE_API_BINARY HAPROXY_CFG
 
-Checks that every call made through HAProxy is answered (the stopped replica finishes
-what it has in flight, HAProxy sends the rest elsewhere), that the stopped replica
-exits 0, and that the other two keep serving. Uses only the standard library.
+Each tenant's key belongs to a different organization at the fake Admin API, so every
+answer names whose key made the call. The copy of the HAProxy configuration gains one
+line, a response header naming the replica that answered (or failed), so that each
+outcome is attributed. The clients keep their connections alive, as MCP clients do, and
+retry a call that got no answer (what a client may do for a read). Checks:
+- no answer goes to the wrong tenant;
+- calls in flight on the SIGTERM replica complete, it exits 0, and no call fails while
+  it drains (the kill comes once it has exited, so failures are told apart by time);
+- the only calls that fail are those the SIGKILLed replica never answered (in flight at
+  the kill, or sent to it in the moment before HAProxy saw its connections close);
+- a client that retries a failed call succeeds, so every call ends answered;
+- the replica left keeps serving.
+Uses only the standard library.
 """
 
+import http.client
 import json
 import os
 import re
@@ -22,8 +34,14 @@ import time
 import urllib.error
 import urllib.request
 
-FAKE_ADMIN_KEY = "sk-ant-admin01-fake-key-for-tests-0000"
-WORKERS = 8
+ACME_KEY = "sk-ant-admin01-acme-tenant-key-for-the-scale-out-check"
+ACME_ORGANIZATION = "Acme Tenant Org"
+BETA_KEY = "sk-ant-admin01-beta-tenant-key-for-the-scale-out-check"
+BETA_ORGANIZATION = "Beta Tenant Org"
+CLIENTS = 100
+CALLS_PER_CLIENT = 20
+ATTEMPTS = 4
+FAKE_LATENCY_MS = 100
 
 
 def check(condition, message):
@@ -48,23 +66,58 @@ def get(url, timeout=5):
         return None
 
 
-def call(url, token):
-    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/call",
-            "params": {"name": "claude_code_list_users", "arguments": {"per_page": 1}}}
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers={
-        "authorization": f"Bearer {token}",
-        "content-type": "application/json",
-        "accept": "application/json, text/event-stream",
-    })
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            answer = json.loads(response.read())
-            ok = response.status == 200 and "result" in answer and not answer["result"].get("isError")
-            return "ok" if ok else f"bad answer {answer}"
-    except urllib.error.HTTPError as error:
-        return f"HTTP {error.code}"
-    except OSError as error:
-        return f"connection: {error}"
+class Client:
+    """One team member's MCP client: a kept-alive connection to HAProxy, reopened after a failure."""
+
+    def __init__(self, port, token, organization):
+        self.port, self.token, self.organization = port, token, organization
+        self.connection = None
+
+    def call(self, call_id):
+        """One tools/call; (outcome, replica): outcome "ok", or what went wrong."""
+        body = json.dumps({"jsonrpc": "2.0", "id": call_id, "method": "tools/call",
+                           "params": {"name": "claude_code_get_org_info", "arguments": {}}})
+        headers = {"authorization": f"Bearer {self.token}", "content-type": "application/json",
+                   "accept": "application/json, text/event-stream"}
+        try:
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            self.connection.request("POST", "/mcp", body=body, headers=headers)
+            response = self.connection.getresponse()
+            replica = response.getheader("x-served-by", "?")
+            text = response.read()
+        except (OSError, http.client.HTTPException) as error:
+            self.close()
+            return f"connection: {error!r}", "?"
+        if response.status != 200:
+            self.close()
+            return f"HTTP {response.status}", replica
+        try:
+            answer = json.loads(text)
+        except ValueError:
+            return f"not JSON: {text[:200]!r}", replica
+        result = answer.get("result") or {}
+        name = (result.get("structuredContent") or {}).get("name")
+        if answer.get("id") != call_id or result.get("isError") or name is None:
+            return f"bad answer {answer}", replica
+        if name != self.organization:
+            return f"WRONG TENANT: expected {self.organization!r}, answered for {name!r}", replica
+        return "ok", replica
+
+    def close(self):
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+
+def summary(failed, kill):
+    """Failures by what went wrong and where, with when they started and ended (s after the kill)."""
+    groups = {}
+    for _, _, _, started, ended, outcome, replica in failed:
+        group = groups.setdefault((outcome.split("(")[0], replica), [])
+        group.append((round(started - kill, 3), round(ended - kill, 3)))
+    return "; ".join(f"{outcome} from {replica}: {len(times)}, first {min(times)}, last {max(times)}"
+                     for (outcome, replica), times in groups.items())
 
 
 def main(binary, fake_binary, haproxy_cfg):
@@ -77,22 +130,8 @@ def main(binary, fake_binary, haproxy_cfg):
                 process.kill()
 
 
-def run(binary, fake_binary, haproxy_cfg, processes):
-    fake = subprocess.Popen([fake_binary], stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "FAKE_API_LATENCY_MS": "150"})
-    processes.append(fake)
-    base_url = fake.stdout.readline().strip()
-    token = json.loads(subprocess.run([binary, "token", "--json"], check=True, capture_output=True, text=True).stdout)
-
-    work = tempfile.mkdtemp(prefix="ccc-scale-out-")
-    tenants = os.path.join(work, "tenants.yaml")
-    with open(tenants, "w") as f:
-        f.write(f"tenants:\n  - id: team\n    token_sha256: [{token['token_sha256']}]\n"
-                "    admin_key_env: TEAM_ADMIN_KEY\n    max_concurrent_calls: 64\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE_CODE_CONNECTOR_", "ANTHROPIC_"))}
-    env.update({"TEAM_ADMIN_KEY": FAKE_ADMIN_KEY, "CLAUDE_CODE_CONNECTOR_BASE_URL": base_url})
-
-    front, ports = free_port(), [free_port() for _ in range(3)]
+def start_replicas(binary, tenants, env, work, processes):
+    ports = [free_port() for _ in range(3)]
     replicas = []
     for port in ports:
         log = open(os.path.join(work, f"replica-{port}.log"), "w")
@@ -106,65 +145,152 @@ def run(binary, fake_binary, haproxy_cfg, processes):
                 break
             time.sleep(0.02)
         check(get(f"http://127.0.0.1:{port}/healthz") == 200, f"replica on {port} is up")
+    return ports, replicas
 
+
+def start_haproxy(haproxy_cfg, ports, work, processes):
+    front = free_port()
     config = open(haproxy_cfg).read().replace("127.0.0.1:8080", f"127.0.0.1:{front}")
     for n, port in enumerate(ports, start=1):
         config = config.replace(f"127.0.0.1:808{n}", f"127.0.0.1:{port}")
+    # For this check only: which replica answered (or failed) each request.
+    config = config.replace("backend connectors\n", "backend connectors\n    http-after-response set-header x-served-by %s\n")
     config_path = os.path.join(work, "haproxy.cfg")
     with open(config_path, "w") as f:
         f.write(config)
     haproxy = subprocess.Popen(["haproxy", "-db", "-f", config_path],
                                stdout=open(os.path.join(work, "haproxy.log"), "w"), stderr=subprocess.STDOUT)
     processes.append(haproxy)
-    url = f"http://127.0.0.1:{front}/mcp"
     for _ in range(500):
         if get(f"http://127.0.0.1:{front}/healthz") == 200:
             break
         time.sleep(0.02)
     check(get(f"http://127.0.0.1:{front}/healthz") == 200, "HAProxy is up")
+    return front, haproxy
 
-    results, lock, stop = [], threading.Lock(), threading.Event()
 
-    def worker():
-        while not stop.is_set():
-            outcome = call(url, token["token"])
+def run(binary, fake_binary, haproxy_cfg, processes):
+    fake = subprocess.Popen([fake_binary, f"{ACME_KEY}={ACME_ORGANIZATION}", f"{BETA_KEY}={BETA_ORGANIZATION}"], stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "FAKE_API_LATENCY_MS": str(FAKE_LATENCY_MS)})
+    processes.append(fake)
+    base_url = fake.stdout.readline().strip()
+    check(base_url.startswith("http://127.0.0.1:"), f"fake API URL: {base_url!r}")
+
+    def new_token():
+        out = subprocess.run([binary, "token", "--json"], check=True, capture_output=True, text=True).stdout
+        return json.loads(out)
+
+    acme, beta = new_token(), new_token()
+    work = tempfile.mkdtemp(prefix="ccc-scale-out-")
+    key_file = os.path.join(work, "beta.key")
+    with open(key_file, "w") as f:
+        f.write(BETA_KEY + "\n")
+    os.chmod(key_file, 0o600)
+    tenants = os.path.join(work, "tenants.yaml")
+    with open(tenants, "w") as f:
+        f.write("tenants:\n"
+                f"  - id: acme\n    token_sha256: [{acme['token_sha256']}]\n"
+                "    admin_key_env: ACME_ADMIN_KEY\n    read_only: true\n    max_concurrent_calls: 100\n"
+                f"  - id: beta\n    token_sha256: [{beta['token_sha256']}]\n"
+                f"    admin_key_file: {key_file}\n    read_only: true\n    max_concurrent_calls: 100\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE_CODE_CONNECTOR_", "ANTHROPIC_"))}
+    env.update({"ACME_ADMIN_KEY": ACME_KEY, "CLAUDE_CODE_CONNECTOR_BASE_URL": base_url})
+
+    ports, replicas = start_replicas(binary, tenants, env, work, processes)
+    front, haproxy = start_haproxy(haproxy_cfg, ports, work, processes)
+    names = {f"replica{n}": replica for n, replica in enumerate(replicas, start=1)}
+    term_name, kill_name, kept_name = "replica2", "replica3", "replica1"
+
+    # Every attempt: (client, call, attempt, started, ended, outcome, replica).
+    attempts, lock = [], threading.Lock()
+    finished = [0]
+    signalled = {}
+
+    def client_loop(n):
+        token, organization = ((acme["token"], ACME_ORGANIZATION) if n % 2 == 0
+                               else (beta["token"], BETA_ORGANIZATION))
+        client = Client(front, token, organization)
+        for call in range(CALLS_PER_CLIENT):
+            call_id = n * CALLS_PER_CLIENT + call
+            for attempt in range(ATTEMPTS):
+                started = time.monotonic()
+                outcome, replica = client.call(call_id)
+                ended = time.monotonic()
+                with lock:
+                    attempts.append((n, call_id, attempt, started, ended, outcome, replica))
+                if outcome == "ok" or outcome.startswith("WRONG TENANT"):
+                    break
+                time.sleep(0.2 * (attempt + 1))
             with lock:
-                results.append(outcome)
+                finished[0] += 1
+        client.close()
 
-    def done():
-        with lock:
-            return len(results)
-
-    threads = [threading.Thread(target=worker) for _ in range(WORKERS)]
+    threads = [threading.Thread(target=client_loop, args=(n,)) for n in range(CLIENTS)]
+    begun = time.monotonic()
     for thread in threads:
         thread.start()
-    while done() < 40:
-        time.sleep(0.05)
-    stopped = replicas[1]
-    stopped.send_signal(signal.SIGTERM)
-    code = stopped.wait(timeout=60)
-    after = done()
-    while done() < after + 80:
-        time.sleep(0.05)
-    stop.set()
+    total = CLIENTS * CALLS_PER_CLIENT
+    while True:
+        with lock:
+            if finished[0] >= total // 2:
+                break
+        time.sleep(0.01)
+    # Halfway: SIGTERM one replica; once it has drained and exited, SIGKILL another,
+    # so that any failure can be told apart by when it happened.
+    signalled["term"] = time.monotonic()
+    names[term_name].send_signal(signal.SIGTERM)
+    term_code = names[term_name].wait(timeout=60)
+    signalled["kill"] = time.monotonic()
+    names[kill_name].send_signal(signal.SIGKILL)
     for thread in threads:
-        thread.join(timeout=120)
+        thread.join(timeout=300)
+    wall = time.monotonic() - begun
+    check(not any(thread.is_alive() for thread in threads), "every client finished")
 
-    failures = [r for r in results if r != "ok"]
-    check(code == 0, f"the replica stopped with SIGTERM exits 0 (got {code})")
-    check(not failures, f"{len(failures)} of {len(results)} calls failed, e.g. {failures[:3]}")
-    for replica in (replicas[0], replicas[2]):
-        check(replica.poll() is None, "the other replicas keep serving")
-        replica.send_signal(signal.SIGTERM)
-        check(replica.wait(timeout=60) == 0, "a replica exits 0 on SIGTERM")
+    failed = [a for a in attempts if a[5] != "ok"]
+    wrong = [a for a in attempts if a[5].startswith("WRONG TENANT")]
+    check(not wrong, f"{len(wrong)} answers went to the wrong tenant, e.g. {wrong[:3]}")
+    answered = {a[1] for a in attempts if a[5] == "ok"}
+    check(len(answered) == total, f"{total - len(answered)} calls never answered, even retried, e.g. "
+          f"{[a for a in failed if a[1] not in answered][:3]}")
+
+    check(term_code == 0, f"the replica stopped with SIGTERM exits 0 (got {term_code})")
+    drained = [a for a in attempts if a[6] == term_name and a[3] < signalled["term"] <= a[4]]
+    check(drained and all(a[5] == "ok" for a in drained),
+          f"calls in flight on the SIGTERM replica complete: {len(drained)} in flight, "
+          f"{[a for a in drained if a[5] != 'ok'][:3]}")
+    before_kill = [a for a in failed if a[4] < signalled["kill"]]
+    check(not before_kill, f"no call failed while a replica drained after SIGTERM: {before_kill[:3]}; "
+          f"{summary(failed, signalled['kill'])}")
+
+    # A call on a replica that dies gets no answer: HAProxy closes a kept-alive client
+    # connection without one (so that the client decides whether to send again), or
+    # answers 502 on a connection's first request. Those in flight at the kill, and
+    # those sent to it in the moment after, before HAProxy saw its connections close.
+    lost = [a for a in failed
+            if a[5].startswith("connection: RemoteDisconnected") or (a[5] == "HTTP 502" and a[6] == kill_name)]
+    others = [a for a in failed if a not in lost]
+    check(not others, f"{len(others)} failures were not calls left unanswered by the killed replica, "
+          f"e.g. {others[:3]}; {summary(failed, signalled['kill'])}")
+    check(failed, "the SIGKILLed replica had calls in flight (else the check proves nothing)")
+    in_flight_at_kill = sum(1 for a in lost if a[3] < signalled["kill"])
+    kept = names[kept_name]
+    check(kept.poll() is None, "the replica left keeps serving")
+    served_after = sum(1 for a in attempts if a[6] == kept_name and a[3] > signalled["kill"] and a[5] == "ok")
+    check(served_after > 0, "the replica left answered calls after the others went")
+    kept.send_signal(signal.SIGTERM)
+    check(kept.wait(timeout=60) == 0, "a replica exits 0 on SIGTERM")
     haproxy.terminate()
     log = open(os.path.join(work, f"replica-{ports[1]}.log")).read()
-    in_flight = re.search(r"waiting up to \d+ s for (\d+) calls in flight", log)
-    check(in_flight is not None, f"the stopped replica says what it drained: {log}")
+    drained_said = re.search(r"waiting up to \d+ s for (\d+) calls in flight", log)
+    check(drained_said is not None, f"the stopped replica says what it drained: {log}")
     shutil.rmtree(work, ignore_errors=True)
-    print(f"scale-out: {len(results)} calls through HAProxy to 3 replicas, one stopped mid-load with "
-          f"{in_flight.group(1)} calls in flight; none failed, it exited 0")
-
+    print(f"scale-out: {total} calls from {CLIENTS} clients over 2 tenants through HAProxy to 3 replicas in "
+          f"{wall:.1f} s. Halfway, SIGTERM to one: {len(drained)} calls in flight there (it said "
+          f"{drained_said.group(1)}), all answered, exit 0; then SIGKILL to another: {len(lost)} calls got no "
+          f"answer ({in_flight_at_kill} in flight at the kill, {len(lost) - in_flight_at_kill} sent to it in the "
+          f"moment after), each answered when its client retried; no other call failed, no answer to the wrong "
+          f"tenant")
 
 if __name__ == "__main__":
     main(*sys.argv[1:4])

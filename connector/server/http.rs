@@ -177,7 +177,12 @@ impl ServerHandler for TenantServer {
             return Ok(CallToolResult::error(vec![ContentBlock::text(message)]).into());
         };
         let _in_flight = self.metrics.call_started();
-        let started = Instant::now();
+        // From the request's arrival, as its client waits: decoding and dispatch count too.
+        let started = context
+            .extensions
+            .get::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Arrived>())
+            .map_or_else(Instant::now, |arrived| arrived.0);
         let result = self.connector.call_tool(request, context).await;
         let outcome = match &result {
             Ok(CallToolResponse::Complete(result)) if result.is_error == Some(true) => "error",
@@ -278,7 +283,12 @@ fn unauthorized(message: &'static str) -> Response {
     response
 }
 
+/// When an MCP request arrived (set on the request, read back by the tool call it carries).
+#[derive(Clone, Copy)]
+struct Arrived(Instant);
+
 async fn mcp(State(state): State<AppState>, mut request: Request) -> Response {
+    request.extensions_mut().insert(Arrived(Instant::now()));
     let tenants = state.current();
     let tenant = match bearer(request.headers()) {
         None => None,

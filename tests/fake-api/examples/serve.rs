@@ -1,18 +1,26 @@
 //! The fake Admin API as a process, for checks written in other languages
-//! (`.ci/mcp_http_check.py`): serves a small demo organization on 127.0.0.1, accepting
-//! the keys given as arguments besides `FAKE_ADMIN_KEY`, prints its base URL on stdout,
-//! and serves until killed. `FAKE_API_LATENCY_MS` delays every answer (calls in flight
-//! for the scale-out check).
+//! (`.ci/mcp_http_check.py`, `.ci/scale_out_check.py`): serves a small demo organization
+//! on 127.0.0.1, accepting the keys given as arguments besides `FAKE_ADMIN_KEY`, prints
+//! its base URL on stdout, and serves until killed. An argument `KEY=NAME` makes `KEY`
+//! the key of another organization called `NAME` (what `GET /me` answers), so answers
+//! tell whose key a call used. `FAKE_API_LATENCY_MS` delays every answer (calls in
+//! flight for the scale-out check).
 
 use std::time::Duration;
 
-use fake_admin_api::{Dataset, FakeAdminApi};
+use fake_admin_api::{Dataset, FakeAdminApi, Organization};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let fake = FakeAdminApi::start(Dataset::demo(5, 5, "2026-03-05")).await;
-    for key in std::env::args().skip(1) {
-        fake.accept_key(&key);
+    for argument in std::env::args().skip(1) {
+        match argument.split_once('=') {
+            Some((key, name)) => {
+                let id = format!("org_{}", name.to_lowercase().replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
+                fake.accept_key_of(key, Organization { id, name: name.to_string() });
+            }
+            None => fake.accept_key(&argument),
+        }
     }
     if let Some(ms) = std::env::var("FAKE_API_LATENCY_MS").ok().and_then(|ms| ms.parse().ok()) {
         fake.set_latency(Duration::from_millis(ms));

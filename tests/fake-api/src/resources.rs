@@ -114,9 +114,9 @@ fn listed<'a, T: ApiObject + 'a>(
     items.map(|item| (id_of(item), item.to_api_json())).collect()
 }
 
-pub(crate) fn get_organization(ctx: &RequestCtx, shared: &mut Shared) -> Result<Value, ApiError> {
+pub(crate) fn get_organization(ctx: &RequestCtx, _shared: &mut Shared) -> Result<Value, ApiError> {
     no_query(&ctx.query)?;
-    Ok(shared.dataset.organization.to_api_json())
+    Ok(ctx.organization.to_api_json())
 }
 
 fn position_by_id<'a>(mut ids: impl Iterator<Item = &'a str>, what: &str, id: &str) -> Result<usize, ApiError> {

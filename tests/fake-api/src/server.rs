@@ -23,7 +23,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::AbortHandle;
 
 use crate::FAKE_ADMIN_KEY;
-use crate::dataset::{Dataset, DemoDays};
+use crate::dataset::{Dataset, DemoDays, Organization};
 use crate::errors::{ApiError, error_envelope};
 use crate::paging::PageTokens;
 use crate::query::{Query, parse_query, percent_decode};
@@ -238,6 +238,8 @@ pub(crate) struct RequestCtx<'a> {
     pub query: Query<'a>,
     pub body: Option<&'a Value>,
     pub beta_features: Vec<&'a str>,
+    /// The organization the request's key belongs to.
+    pub organization: &'a Organization,
 }
 
 impl RequestCtx<'_> {
@@ -250,8 +252,9 @@ impl RequestCtx<'_> {
 struct Inner {
     /// Quote the received `x-api-key` in authentication errors and in faults' bodies.
     echo_key: AtomicBool,
-    /// Keys accepted besides [`FAKE_ADMIN_KEY`] (one organization, several keys).
-    extra_keys: Mutex<Vec<String>>,
+    /// Keys accepted besides [`FAKE_ADMIN_KEY`]: of the dataset's organization (`None`),
+    /// or of another one, which `GET /me` names.
+    extra_keys: Mutex<Vec<(String, Option<Organization>)>>,
     shared: Mutex<Shared>,
     requests: Mutex<Vec<(u64, RecordedRequest)>>,
     faults: Mutex<Vec<Fault>>,
@@ -388,7 +391,14 @@ impl FakeAdminApi {
     /// Accepts `key` too (besides [`FAKE_ADMIN_KEY`]), as an organization with several
     /// admin keys does; each request's key is in its [`RecordedRequest::headers`].
     pub fn accept_key(&self, key: &str) {
-        lock(&self.inner.extra_keys).push(key.to_string());
+        lock(&self.inner.extra_keys).push((key.to_string(), None));
+    }
+
+    /// Accepts `key` as the admin key of another organization: `GET /me` (and every
+    /// answer's `anthropic-organization-id`) names `organization`, so a caller can tell
+    /// whose key a call was made with from its answer; the other data is shared.
+    pub fn accept_key_of(&self, key: &str, organization: Organization) {
+        lock(&self.inner.extra_keys).push((key.to_string(), Some(organization)));
     }
 
     pub fn clear_faults(&self) {
@@ -592,8 +602,12 @@ async fn handle(State(inner): State<Arc<Inner>>, request: Request) -> Response {
             fault_response(&fault, &request_id, echo.flatten().as_deref())
         }
         None => {
-            let outcome = process(&inner, &method, &path, &query, &parts.headers, &received);
-            let organization_id = lock(&inner.shared).dataset.organization.id.clone();
+            let organization = key_organization(&inner, &parts.headers);
+            let outcome = process(&inner, &method, &path, &query, &parts.headers, &received, organization.as_ref());
+            let organization_id = match organization {
+                Some(organization) => organization.id,
+                None => lock(&inner.shared).dataset.organization.id.clone(),
+            };
             api_response(outcome, &request_id, &organization_id)
         }
     };
@@ -745,10 +759,20 @@ fn api_response(outcome: Result<Reply, ApiError>, request_id: &str, organization
     response
 }
 
-fn check_headers(headers: &HeaderMap, echo_key: bool, extra_keys: &[String]) -> Result<(), ApiError> {
+/// The organization of the request's key when it is another organization's ([`FakeAdminApi::accept_key_of`]).
+fn key_organization(inner: &Inner, headers: &HeaderMap) -> Option<Organization> {
+    let key = header_text(headers, "x-api-key")?;
+    lock(&inner.extra_keys).iter().find(|(k, _)| *k == key).and_then(|(_, organization)| organization.clone())
+}
+
+fn check_headers(
+    headers: &HeaderMap,
+    echo_key: bool,
+    extra_keys: &[(String, Option<Organization>)],
+) -> Result<(), ApiError> {
     let text = |name: &str| header_text(headers, name);
     let key = text("x-api-key");
-    let accepted = key.as_deref().is_some_and(|key| key == FAKE_ADMIN_KEY || extra_keys.iter().any(|k| k == key));
+    let accepted = key.as_deref().is_some_and(|key| key == FAKE_ADMIN_KEY || extra_keys.iter().any(|(k, _)| k == key));
     if !accepted {
         return Err(match key {
             Some(key) if echo_key => ApiError::authentication(format!("invalid x-api-key {key}")),
@@ -804,6 +828,7 @@ fn process(
     query: &[(String, String)],
     headers: &HeaderMap,
     received: &ReceivedBody,
+    organization: Option<&Organization>,
 ) -> Result<Reply, ApiError> {
     let extra_keys = lock(&inner.extra_keys).clone();
     check_headers(headers, inner.echo_key.load(Ordering::SeqCst), &extra_keys)?;
@@ -820,11 +845,13 @@ fn process(
     }
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     let beta_header = header_text(headers, "anthropic-beta").unwrap_or_default();
+    let own = lock(&inner.shared).dataset.organization.clone();
     let ctx = RequestCtx {
         path,
         query: Query::new(query),
         body,
         beta_features: beta_header.split(',').map(str::trim).filter(|name| !name.is_empty()).collect(),
+        organization: organization.unwrap_or(&own),
     };
     let handler = match route(method, &segments) {
         Route::Handler(handler) => handler,

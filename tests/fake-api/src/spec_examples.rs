@@ -85,12 +85,16 @@ mod tests {
         }
     }
 
+    /// The organization of the requests' key.
+    static ORGANIZATION: std::sync::LazyLock<crate::Organization> = std::sync::LazyLock::new(Default::default);
+
     fn ctx<'a>(query: &'a [(String, String)], beta: Vec<&'a str>) -> RequestCtx<'a> {
         RequestCtx {
             path: "/v1/organizations/workspaces/w/widgets",
             query: Query::new(query),
             body: None,
             beta_features: beta,
+            organization: &ORGANIZATION,
         }
     }
 
