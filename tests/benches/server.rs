@@ -125,7 +125,7 @@ async fn measure(plan: &Plan) -> Table {
         // the HTTP client loading and parsing the system's root certificates at start.
         let mut starts = Vec::new();
         for _ in 0..plan.starts {
-            let (server, init) = Server::start_with(&base_url, Some(&one)).await;
+            let (server, init) = Server::start_with(&base_url, Some(&one), &[]).await;
             starts.push(init.as_secs_f64() * 1e3);
             server.stop().await;
         }
@@ -200,7 +200,9 @@ async fn normalized_metrics(runs: usize) -> Row {
     let fake = FakeAdminApi::start(Dataset::demo(42, 31, "2026-03-31")).await;
     fake.set_latency(METRICS_LATENCY);
     let concurrency = HttpConfig::new(claude_code_connector::runtime::AdminKey::new(FAKE_ADMIN_KEY)).concurrency;
-    let (mut server, _) = Server::start(&fake.base_url()).await;
+    // The fan-out is measured: no run may answer from the cache of closed days.
+    let (mut server, _) =
+        Server::start_with(&fake.base_url(), None, &[("CLAUDE_CODE_CONNECTOR_NO_CACHE", "true")]).await;
     server.notify("notifications/initialized").await;
     let arguments = json!({"start_date": "2026-03-01", "end_date": "2026-03-31"});
     let mut walls = Vec::new();

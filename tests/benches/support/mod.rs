@@ -57,11 +57,12 @@ pub struct Server {
 impl Server {
     /// Spawns the binary and sends `initialize`; returns with the time to its response.
     pub async fn start(base_url: &str) -> (Server, Duration) {
-        Server::start_with(base_url, None).await
+        Server::start_with(base_url, None, &[]).await
     }
 
-    /// [`Server::start`], with `SSL_CERT_FILE` set to `trust` (and no `SSL_CERT_DIR`) if given.
-    pub async fn start_with(base_url: &str, trust: Option<&Path>) -> (Server, Duration) {
+    /// [`Server::start`], with `SSL_CERT_FILE` set to `trust` (and no `SSL_CERT_DIR`) if
+    /// given, and `env` set.
+    pub async fn start_with(base_url: &str, trust: Option<&Path>, env: &[(&str, &str)]) -> (Server, Duration) {
         let mut command = Command::new(&*BIN);
         for (name, _) in std::env::vars() {
             if name.starts_with("CLAUDE_CODE_CONNECTOR_") || name == "RUST_LOG" {
@@ -72,6 +73,7 @@ impl Server {
             command.env("SSL_CERT_FILE", file).env_remove("SSL_CERT_DIR");
         }
         command
+            .envs(env.iter().copied())
             .env("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY)
             .env("CLAUDE_CODE_CONNECTOR_BASE_URL", base_url)
             .stdin(Stdio::piped())
