@@ -386,17 +386,6 @@ fn sandbox_upstream(_connection: &ConnectionArgs) -> Result<Upstream, Failure> {
 }
 
 impl Upstream {
-    /// The line that opens `tool`'s output in sandbox mode: sandbox data, and the spec's
-    /// example data when the demo does not emulate the tool's endpoint.
-    fn sandbox_line(&self, tool: &str) -> String {
-        #[cfg(feature = "sandbox")]
-        if self.sandbox.as_ref().is_some_and(|sandbox| sandbox.example_tools.iter().any(|name| name == tool)) {
-            return format!("{SANDBOX_LINE}. {}", crate::server::pipeline::example_data_note(tool));
-        }
-        let _ = tool;
-        SANDBOX_LINE.to_string()
-    }
-
     /// The connector over this upstream, marked as sandbox data when it is.
     fn connector(&self) -> Connector {
         let connector = Connector::new(self.http.clone());
@@ -653,10 +642,15 @@ async fn run_call(
 ) -> Result<String, Failure> {
     let audit = audit_log(&args.writes)?;
     let upstream = upstream(&args.connection, sandbox)?;
-    let connector = Connector::new(upstream.http.clone())
-        .with_policy(policy)
-        .with_audit(Some(audit))
-        .with_limits(limits(&args.limits));
+    let connector = upstream.connector().with_policy(policy).with_audit(Some(audit)).with_limits(limits(&args.limits));
+    // What opens a sandbox answer for people: sandbox data, and whether it is the spec's example.
+    let sandbox_line = || {
+        if connector.answers_from_example(tool.name()) {
+            format!("{SANDBOX_LINE}. {}", crate::server::pipeline::example_data_note(tool.name()))
+        } else {
+            SANDBOX_LINE.to_string()
+        }
+    };
     let bar = progress::Bar::for_stderr(input::short_name(tool.name()));
     let request = CallRequest::new(tool.name(), arguments).with_progress(bar.progress());
     let outcome = connector.call(request, std::future::pending()).await;
@@ -671,7 +665,7 @@ async fn run_call(
     match args.output {
         Output::Json => {
             if sandbox {
-                eprintln!("{}", upstream.sandbox_line(tool.name()));
+                eprintln!("{}", sandbox_line());
             }
             let json = serde_json::to_string_pretty(&answer.value)
                 .map_err(|e| Failure::failed(format!("cannot print the result as JSON: {e}")))?;
@@ -680,7 +674,7 @@ async fn run_call(
         }
         Output::Text => {
             if sandbox {
-                text.push_str(&upstream.sandbox_line(tool.name()));
+                text.push_str(&sandbox_line());
                 text.push('\n');
             }
             // The text a model reads: the summary, the table, what a cut left out.
