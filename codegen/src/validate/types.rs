@@ -74,6 +74,7 @@ fn misfit(
 ) -> Option<(String, String)> {
     use serde_json::Value;
     let wrong = |expected: &str| Some((at.to_string(), expected.to_string()));
+    let unless = |fits: bool, expected: &str| if fits { None } else { wrong(expected) };
     if value.is_null() {
         return if nullable || *ty == TypeExpr::Any {
             None
@@ -83,41 +84,11 @@ fn misfit(
     }
     match ty {
         TypeExpr::Any => None,
-        TypeExpr::String => {
-            if value.is_string() {
-                None
-            } else {
-                wrong("a string")
-            }
-        }
-        TypeExpr::Integer => {
-            if value.is_i64() || value.is_u64() {
-                None
-            } else {
-                wrong("an integer")
-            }
-        }
-        TypeExpr::Count => {
-            if value.is_u64() {
-                None
-            } else {
-                wrong("a non-negative integer")
-            }
-        }
-        TypeExpr::Number => {
-            if value.is_number() {
-                None
-            } else {
-                wrong("a number")
-            }
-        }
-        TypeExpr::Boolean => {
-            if value.is_boolean() {
-                None
-            } else {
-                wrong("a boolean")
-            }
-        }
+        TypeExpr::String => unless(value.is_string(), "a string"),
+        TypeExpr::Integer => unless(value.is_i64() || value.is_u64(), "an integer"),
+        TypeExpr::Count => unless(value.is_u64(), "a non-negative integer"),
+        TypeExpr::Number => unless(value.is_number(), "a number"),
+        TypeExpr::Boolean => unless(value.is_boolean(), "a boolean"),
         TypeExpr::Decimal => match value.as_str() {
             Some(text) if exact_decimal::Decimal::parse(text).is_some() => None,
             _ => wrong("a decimal number as a string, e.g. \"12.5\""),
