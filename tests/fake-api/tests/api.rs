@@ -517,3 +517,28 @@ async fn rate_limits_page_with_next_page_alone_and_404_unknown_workspaces() {
     let models = get(&api, &format!("/v1/organizations/workspaces/{workspace}/rate_limits?model=x")).await;
     assert_error(&models, 400, "invalid_request_error", "model");
 }
+
+/// A memoized page answers exactly as a freshly written one, keeps issuing its own page
+/// tokens, and is written again once the dataset changes.
+#[tokio::test]
+async fn memoized_claude_code_pages_answer_as_written_and_follow_changes() {
+    let mut dataset = Dataset::empty();
+    for index in 0..3 {
+        dataset.claude_code.push(ClaudeCodeRecord::user("2026-03-01", &format!("u{index}@x.io")).sessions(1).to_json());
+    }
+    let api = FakeAdminApi::start(dataset).await;
+    let first = "/v1/organizations/usage_report/claude_code?starting_at=2026-03-01&limit=2";
+    let fresh = get(&api, first).await.body;
+    api.memoize_report_pages();
+    let written = get(&api, first).await.body;
+    let memoized = get(&api, first).await.body;
+    assert_eq!(written["data"], fresh["data"]);
+    assert_eq!(memoized["data"], fresh["data"]);
+    assert_eq!((memoized["has_more"].clone(), written["has_more"].clone()), (json!(true), json!(true)));
+    let token = memoized["next_page"].as_str().expect("a page token");
+    let rest = get(&api, &format!("{first}&page={token}")).await.body;
+    assert_eq!(rest["data"].as_array().map(Vec::len), Some(1));
+    api.with_state(|d| d.claude_code[0]["actor"]["email_address"] = json!("changed@x.io"));
+    let changed = get(&api, first).await.body;
+    assert_eq!(changed["data"][0]["actor"]["email_address"], "changed@x.io", "{changed}");
+}
