@@ -25,19 +25,19 @@ use clap::{Args, ValueEnum};
 use rmcp::ServiceExt;
 use tracing_subscriber::EnvFilter;
 
+use crate::answer::cap::DEFAULT_MAX_RESULT_BYTES;
+use crate::answer::render;
 use crate::config;
 use crate::generated::tools::{DEFINITIONS, ToolId};
 use crate::generated::{GROUPS, SERVER};
+use crate::pipeline::audit::AuditLog;
+use crate::pipeline::policy::{Policy, PolicyError};
+use crate::pipeline::{CallFailure, CallRequest, Connector, Limits, ToolOutcome};
 use crate::runtime::cache::{Cache, CacheConfig, DEFAULT_CACHE_BYTES};
 use crate::runtime::http::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::runtime::{AdminKey, Http, JsonObject};
-use crate::server::audit::AuditLog;
-use crate::server::http::{ConnectorFactory, DEFAULT_ALLOWED_HOSTS, HttpServeConfig};
-use crate::server::policy::{Policy, PolicyError};
-use crate::server::render;
-use crate::server::result_cap::DEFAULT_MAX_RESULT_BYTES;
-use crate::server::tenants::{self, TENANTS_VAR};
-use crate::server::{CallRequest, Connector, Limits, ToolOutcome};
+use crate::transport::http::{ConnectorFactory, DEFAULT_ALLOWED_HOSTS, HttpServeConfig};
+use crate::transport::tenants::{self, TENANTS_VAR};
 
 /// The first line of every human-readable output in `--sandbox` mode.
 pub const SANDBOX_LINE: &str = "Sandbox data: a demo organization, not yours";
@@ -221,20 +221,20 @@ Exit codes: 0 success, 1 the call failed (API error, timeout, refusal), 2 usage 
 
 /// How a command failed: the message for stderr and the exit code.
 #[derive(Debug)]
-pub struct Failure {
+pub struct CommandFailure {
     pub code: u8,
     pub message: String,
 }
 
-impl Failure {
+impl CommandFailure {
     /// Exit code 2: the command line is wrong.
-    pub fn usage(message: impl Into<String>) -> Failure {
-        Failure { code: 2, message: message.into() }
+    pub fn usage(message: impl Into<String>) -> CommandFailure {
+        CommandFailure { code: 2, message: message.into() }
     }
 
     /// Exit code 1: the command was fine but did not succeed.
-    pub fn failed(message: impl Into<String>) -> Failure {
-        Failure { code: 1, message: message.into() }
+    pub fn failed(message: impl Into<String>) -> CommandFailure {
+        CommandFailure { code: 1, message: message.into() }
     }
 
     fn exit(self, sandbox: bool) -> ExitCode {
@@ -256,16 +256,16 @@ pub fn init_logging() {
         .init();
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+fn runtime() -> Result<tokio::runtime::Runtime, CommandFailure> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Failure::failed(format!("cannot start the async runtime: {e}")))
+        .map_err(|e| CommandFailure::failed(format!("cannot start the async runtime: {e}")))
 }
 
 /// The least-privilege policy the flags ask for.
-pub fn policy(filter: &ToolFilterArgs, writes: Option<&WriteLimitArgs>) -> Result<Policy, Failure> {
-    let usage = |e: PolicyError| Failure::usage(e.to_string());
+pub fn policy(filter: &ToolFilterArgs, writes: Option<&WriteLimitArgs>) -> Result<Policy, CommandFailure> {
+    let usage = |e: PolicyError| CommandFailure::usage(e.to_string());
     let mut policy = Policy::default().read_only(filter.read_only);
     if let Some(patterns) = &filter.tools {
         policy = policy.tools(patterns, DEFINITIONS).map_err(usage)?;
@@ -281,10 +281,10 @@ pub fn policy(filter: &ToolFilterArgs, writes: Option<&WriteLimitArgs>) -> Resul
     Ok(policy)
 }
 
-fn audit_log(writes: &WriteLimitArgs) -> Result<AuditLog, Failure> {
+fn audit_log(writes: &WriteLimitArgs) -> Result<AuditLog, CommandFailure> {
     match &writes.audit_log {
         Some(path) => AuditLog::file(path)
-            .map_err(|e| Failure::failed(format!("cannot open the audit log {}: {e}", path.display()))),
+            .map_err(|e| CommandFailure::failed(format!("cannot open the audit log {}: {e}", path.display()))),
         None => Ok(AuditLog::stderr()),
     }
 }
@@ -297,7 +297,7 @@ fn limits(args: &LimitArgs) -> Limits {
 }
 
 /// Where the calls go: the real Admin API (key from the environment) or the sandbox.
-struct Upstream {
+struct Target {
     http: Http,
     /// Set in sandbox mode: the demo organization's server, alive while this is.
     #[cfg(feature = "sandbox")]
@@ -305,12 +305,12 @@ struct Upstream {
 }
 
 /// Starts the sandbox (when asked) and builds the HTTP client.
-fn upstream(connection: &ConnectionArgs, sandbox: bool) -> Result<Upstream, Failure> {
+fn upstream(connection: &ConnectionArgs, sandbox: bool) -> Result<Target, CommandFailure> {
     if sandbox {
         return sandbox_upstream(connection);
     }
     let key = config::key_from_env()
-        .map_err(|e| Failure::failed(format!("{e}\n(To try the connector without a key: --sandbox.)")))?;
+        .map_err(|e| CommandFailure::failed(format!("{e}\n(To try the connector without a key: --sandbox.)")))?;
     if !key.looks_like_admin_key() {
         tracing::warn!(
             "{} does not start with sk-ant-admin: the Admin API refuses ordinary API keys (sk-ant-api...)",
@@ -322,7 +322,7 @@ fn upstream(connection: &ConnectionArgs, sandbox: bool) -> Result<Upstream, Fail
     if let Some(warning) = config::foreign_base_url_warning(foreign.as_deref(), http.base_url()) {
         tracing::warn!("{warning}");
     }
-    Ok(Upstream {
+    Ok(Target {
         http,
         #[cfg(feature = "sandbox")]
         sandbox: None,
@@ -337,27 +337,27 @@ fn http(
     connection: &ConnectionArgs,
     env_proxy: bool,
     cache: Option<Arc<Cache>>,
-) -> Result<Http, Failure> {
+) -> Result<Http, CommandFailure> {
     let mut http_config = config::http_config(key, base_url, connection.connect_timeout, connection.request_timeout);
     http_config.concurrency = usize::from(connection.concurrency);
     http_config.max_response_bytes = connection.max_response_bytes;
     http_config.env_proxy = env_proxy;
-    Http::sharing_cache(http_config, cache).map_err(|e| Failure::failed(e.to_string()))
+    Http::sharing_cache(http_config, cache).map_err(|e| CommandFailure::failed(e.to_string()))
 }
 
 /// The cache of closed report days the flags ask for (none with --no-cache): one per
 /// process, which every connection of the process shares.
-fn cache(connection: &ConnectionArgs) -> Result<Option<Arc<Cache>>, Failure> {
+fn cache(connection: &ConnectionArgs) -> Result<Option<Arc<Cache>>, CommandFailure> {
     let config = CacheConfig {
         max_bytes: if connection.no_cache { 0 } else { connection.cache_bytes },
         settle: Duration::from_secs(connection.cache_settle_hours * 3600),
         dir: connection.cache_dir.clone().filter(|dir| !dir.as_os_str().is_empty()),
     };
-    Ok(Cache::new(config).map_err(Failure::failed)?.map(Arc::new))
+    Ok(Cache::new(config).map_err(CommandFailure::failed)?.map(Arc::new))
 }
 
 #[cfg(feature = "sandbox")]
-fn sandbox_upstream(connection: &ConnectionArgs) -> Result<Upstream, Failure> {
+fn sandbox_upstream(connection: &ConnectionArgs) -> Result<Target, CommandFailure> {
     // Built on its own thread while this one sets up the client.
     let starting = sandbox::Sandbox::start();
     if connection.base_url.as_deref().is_some_and(|url| !url.trim().is_empty()) {
@@ -365,7 +365,7 @@ fn sandbox_upstream(connection: &ConnectionArgs) -> Result<Upstream, Failure> {
             "--sandbox ignores --base-url / CLAUDE_CODE_CONNECTOR_BASE_URL: calls go to the demo organization"
         );
     }
-    let started = starting.wait().map_err(Failure::failed)?;
+    let started = starting.wait().map_err(CommandFailure::failed)?;
     // In-process, on loopback: no proxy of the environment could reach it.
     let http =
         http(AdminKey::new(sandbox::KEY), Some(started.base_url.clone()), connection, false, cache(connection)?)?;
@@ -375,17 +375,17 @@ fn sandbox_upstream(connection: &ConnectionArgs) -> Result<Upstream, Failure> {
         "sandbox: serving a demo organization on {}",
         started.base_url
     );
-    Ok(Upstream { http, sandbox: Some(started) })
+    Ok(Target { http, sandbox: Some(started) })
 }
 
 #[cfg(not(feature = "sandbox"))]
-fn sandbox_upstream(_connection: &ConnectionArgs) -> Result<Upstream, Failure> {
-    Err(Failure::usage(
+fn sandbox_upstream(_connection: &ConnectionArgs) -> Result<Target, CommandFailure> {
+    Err(CommandFailure::usage(
         "this build has no sandbox: it was built without the `sandbox` cargo feature (rebuild with default features)",
     ))
 }
 
-impl Upstream {
+impl Target {
     /// The connector over this upstream, marked as sandbox data when it is.
     fn connector(&self) -> Connector {
         let connector = Connector::new(self.http.clone());
@@ -408,7 +408,7 @@ pub fn serve(args: &ServeArgs, sandbox: bool) -> ExitCode {
         Some(addr) => http_settings(args, *addr, sandbox)
             .and_then(|config| Ok((config, runtime()?)))
             .and_then(|(config, runtime)| runtime.block_on(run_http_server(args, config))),
-        None if args.http.tenants.is_some() => Err(Failure::usage(format!(
+        None if args.http.tenants.is_some() => Err(CommandFailure::usage(format!(
             "--tenants ({TENANTS_VAR}) is for serving over HTTP: add --http ADDR, or drop it to serve on stdio"
         ))),
         None => runtime().and_then(|runtime| {
@@ -425,21 +425,21 @@ pub fn serve(args: &ServeArgs, sandbox: bool) -> ExitCode {
     }
 }
 
-async fn run_server(args: &ServeArgs, sandbox: bool) -> Result<(), Failure> {
+async fn run_server(args: &ServeArgs, sandbox: bool) -> Result<(), CommandFailure> {
     let policy = policy(&args.filter, Some(&args.writes))?;
     let audit = audit_log(&args.writes)?;
     let upstream = upstream(&args.connection, sandbox)?;
     tracing::info!(limits = %policy.describe(), "least-privilege settings");
     let connector = upstream.connector().with_policy(policy).with_audit(Some(audit)).with_limits(limits(&args.limits));
     if connector.tool_count() == 0 {
-        return Err(Failure::usage("no tool is left to serve with these --read-only/--tools settings"));
+        return Err(CommandFailure::usage("no tool is left to serve with these --read-only/--tools settings"));
     }
     tracing::info!(tools = connector.tool_count(), sandbox, "serving MCP on stdio");
     let running = connector
         .clone()
         .serve(rmcp::transport::stdio())
         .await
-        .map_err(|e| Failure::failed(format!("MCP handshake failed: {e}")))?;
+        .map_err(|e| CommandFailure::failed(format!("MCP handshake failed: {e}")))?;
     // After the handshake, so `initialize` is not kept waiting for the root certificates.
     upstream.http.prepare_in_background();
     // On its own task, so a signal does not drop the session while writes are in flight.
@@ -457,8 +457,8 @@ async fn run_server(args: &ServeArgs, sandbox: bool) -> Result<(), Failure> {
     }
     if let Some(ended) = ended {
         let reason = ended
-            .map_err(|e| Failure::failed(format!("the MCP session ended with an error: {e}")))?
-            .map_err(|e| Failure::failed(format!("the MCP session ended with an error: {e}")))?;
+            .map_err(|e| CommandFailure::failed(format!("the MCP session ended with an error: {e}")))?
+            .map_err(|e| CommandFailure::failed(format!("the MCP session ended with an error: {e}")))?;
         tracing::info!(?reason, "MCP session ended");
     }
     drop(upstream);
@@ -466,25 +466,25 @@ async fn run_server(args: &ServeArgs, sandbox: bool) -> Result<(), Failure> {
 }
 
 /// What `--http` needs besides the address, checked before anything starts.
-fn http_settings(args: &ServeArgs, addr: SocketAddr, sandbox: bool) -> Result<HttpServeConfig, Failure> {
+fn http_settings(args: &ServeArgs, addr: SocketAddr, sandbox: bool) -> Result<HttpServeConfig, CommandFailure> {
     if sandbox {
-        return Err(Failure::usage("--sandbox serves one person on stdio; drop --http, or drop --sandbox"));
+        return Err(CommandFailure::usage("--sandbox serves one person on stdio; drop --http, or drop --sandbox"));
     }
     let filter = &args.filter;
     let writes = &args.writes;
     if filter.read_only || filter.tools.is_some() || writes.workspaces.is_some() || writes.max_role.is_some() {
-        return Err(Failure::usage(
+        return Err(CommandFailure::usage(
             "with --http, --read-only, --tools, --workspaces and --max-role are set per tenant in the tenants file (read_only, tools, workspaces, max_role)",
         ));
     }
     let Some(tenants_path) = args.http.tenants.clone() else {
-        return Err(Failure::usage(format!(
+        return Err(CommandFailure::usage(format!(
             "--http needs --tenants FILE (or {TENANTS_VAR}): every request must carry a tenant's bearer token; there is no unauthenticated HTTP mode (README \"Serve a team\")"
         )));
     };
     let metrics_token_sha256 = match &args.http.metrics_token_sha256 {
         Some(hex) => Some(tenants::parse_sha256(hex).ok_or_else(|| {
-            Failure::usage("--metrics-token-sha256 is not 64 hex digits: give the SHA-256 that `claude-code-connector token` prints, not the token")
+            CommandFailure::usage("--metrics-token-sha256 is not 64 hex digits: give the SHA-256 that `claude-code-connector token` prints, not the token")
         })?),
         None => None,
     };
@@ -492,7 +492,7 @@ fn http_settings(args: &ServeArgs, addr: SocketAddr, sandbox: bool) -> Result<Ht
         && !metrics_addr.ip().is_loopback()
         && metrics_token_sha256.is_none()
     {
-        return Err(Failure::usage(format!(
+        return Err(CommandFailure::usage(format!(
             "--metrics-addr {metrics_addr} is not loopback: add --metrics-token-sha256 so /metrics is not public"
         )));
     }
@@ -512,7 +512,7 @@ fn http_settings(args: &ServeArgs, addr: SocketAddr, sandbox: bool) -> Result<Ht
     })
 }
 
-async fn run_http_server(args: &ServeArgs, config: HttpServeConfig) -> Result<(), Failure> {
+async fn run_http_server(args: &ServeArgs, config: HttpServeConfig) -> Result<(), CommandFailure> {
     let audit = audit_log(&args.writes)?;
     let connection = args.connection.clone();
     let limits = limits(&args.limits);
@@ -532,14 +532,14 @@ async fn run_http_server(args: &ServeArgs, config: HttpServeConfig) -> Result<()
             .with_audit(Some(audit.for_caller(&spec.id)))
             .with_limits(limits))
     });
-    crate::server::http::serve(config, factory).await.map_err(Failure::failed)
+    crate::transport::http::serve(config, factory).await.map_err(CommandFailure::failed)
 }
 
 /// `token`: a new bearer token for a tenant, and the SHA-256 the tenants file takes.
 pub fn token(json: bool) -> ExitCode {
     let (token, token_sha256) = match tenants::new_token() {
         Ok(pair) => pair,
-        Err(message) => return Failure::failed(message).exit(false),
+        Err(message) => return CommandFailure::failed(message).exit(false),
     };
     let text = if json {
         let value = tenants::NewToken { token, token_sha256 };
@@ -626,9 +626,9 @@ pub fn call(args: &CallArgs, sandbox: bool) -> ExitCode {
 }
 
 /// What can be judged from the command line alone: the tool, its arguments as JSON, the policy.
-fn prepare_call(args: &CallArgs) -> Result<(ToolId, JsonObject, Policy), Failure> {
-    let tool = input::resolve_tool(&args.tool).map_err(Failure::usage)?;
-    let arguments = input::parse_arguments(tool, &args.arguments, args.json.as_deref()).map_err(Failure::usage)?;
+fn prepare_call(args: &CallArgs) -> Result<(ToolId, JsonObject, Policy), CommandFailure> {
+    let tool = input::resolve_tool(&args.tool).map_err(CommandFailure::usage)?;
+    let arguments = input::parse_arguments(tool, &args.arguments, args.json.as_deref()).map_err(CommandFailure::usage)?;
     let policy = policy(&args.filter, Some(&args.writes))?;
     Ok((tool, arguments, policy))
 }
@@ -639,14 +639,14 @@ async fn run_call(
     tool: ToolId,
     arguments: JsonObject,
     policy: Policy,
-) -> Result<String, Failure> {
+) -> Result<String, CommandFailure> {
     let audit = audit_log(&args.writes)?;
     let upstream = upstream(&args.connection, sandbox)?;
     let connector = upstream.connector().with_policy(policy).with_audit(Some(audit)).with_limits(limits(&args.limits));
     // What opens a sandbox answer for people: sandbox data, and whether it is the spec's example.
     let sandbox_line = || {
         if connector.answers_from_example(tool.name()) {
-            format!("{SANDBOX_LINE}. {}", crate::server::pipeline::example_data_note(tool.name()))
+            format!("{SANDBOX_LINE}. {}", crate::pipeline::example_data_note(tool.name()))
         } else {
             SANDBOX_LINE.to_string()
         }
@@ -657,7 +657,7 @@ async fn run_call(
     bar.finish();
     let answer = match outcome {
         ToolOutcome::Success(answer) => answer,
-        ToolOutcome::Failure(failure) => return Err(Failure::from(failure)),
+        ToolOutcome::Failure(failure) => return Err(CommandFailure::from(failure)),
     };
     // On stderr, so that stdout stays the answer: what the call cost, and whether the cache helped.
     eprintln!("{}", answer.upstream);
@@ -668,7 +668,7 @@ async fn run_call(
                 eprintln!("{}", sandbox_line());
             }
             let json = serde_json::to_string_pretty(&answer.value)
-                .map_err(|e| Failure::failed(format!("cannot print the result as JSON: {e}")))?;
+                .map_err(|e| CommandFailure::failed(format!("cannot print the result as JSON: {e}")))?;
             text.push_str(&json);
             text.push('\n');
         }
@@ -684,11 +684,11 @@ async fn run_call(
     Ok(text)
 }
 
-impl From<crate::server::Failure> for Failure {
+impl From<CallFailure> for CommandFailure {
     /// Exit 2 for what the command line asked wrongly, 1 for a call that failed.
-    fn from(failure: crate::server::Failure) -> Failure {
+    fn from(failure: CallFailure) -> CommandFailure {
         let message = render::visible(&failure.message);
-        if failure.kind.is_usage() { Failure::usage(message) } else { Failure::failed(message) }
+        if failure.kind.is_usage() { CommandFailure::usage(message) } else { CommandFailure::failed(message) }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use super::aggregate::CodeSummary;
+use super::derive::CodeSummary;
 use crate::generated::args::{GetCodeAnalyticsArgs, GetCostBreakdownArgs, GetUsageArgs, ListUsersArgs};
 use crate::generated::client::Client;
 use crate::generated::requests;

@@ -5,7 +5,7 @@
 //! A failed source makes the fields that need it `null` (and listed in
 //! `metadata.unavailable_fields`); only when all four fail does the tool fail.
 
-pub mod aggregate;
+pub mod derive;
 mod fetch;
 pub mod presentation;
 pub mod seats;
@@ -159,5 +159,5 @@ pub async fn get_normalized_metrics(
     args: &GetNormalizedMetricsArgs,
 ) -> Result<CodingToolMetrics, Error> {
     let sources = fetch::fetch_sources(client, args.start_date, args.end_date).await;
-    aggregate::aggregate(&args.start_date, &args.end_date, sources)
+    derive::aggregate(&args.start_date, &args.end_date, sources)
 }

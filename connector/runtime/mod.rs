@@ -4,7 +4,6 @@
 //! Generated code reaches everything through this module's re-exports, so moving
 //! the runtime is a one-line change in `build.rs`.
 
-pub mod aggregate;
 pub mod args;
 pub mod cache;
 pub mod date;
@@ -16,6 +15,7 @@ pub mod presentation;
 pub mod progress;
 pub mod proxy;
 pub mod registry;
+pub mod rollup;
 pub mod scrub;
 
 pub use args::{ArgEnum, Arguments, EnumRejection, ListOr, check, item};

@@ -117,10 +117,10 @@ pub mod envelope {
     pub const TOTAL_USD: &str = "total_usd";
     /// Added by the result cap when items were left out.
     pub const TRUNCATED: &str = "truncated";
-    /// The rows of a roll-up (`server::aggregate`).
+    /// The rows of a roll-up (`answer::rollup`).
     pub const ROWS: &str = "rows";
     /// Added to every result by the pipeline: what the call cost upstream
-    /// (`server::pipeline::Upstream`: `requests`, `cached_pages`).
+    /// (`pipeline::UpstreamUsage`: `requests`, `cached_pages`).
     pub const UPSTREAM: &str = "upstream";
 }
 
@@ -156,7 +156,7 @@ pub struct ToolDefinition {
 }
 
 /// How a report tool rolls its rows up (the generated arguments `period`, `group_by`,
-/// `sort` and `top`; see `server::aggregate`).
+/// `sort` and `top`; see `answer::rollup`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Aggregation {
     /// The tool's own argument whose values name the dimensions the API grouped by;

@@ -9,8 +9,8 @@
 //! Run: `cargo bench --bench answers`. Exits 1 when an answer is over its budget.
 
 use claude_code_connector::cli::sandbox::{KEY, Sandbox};
+use claude_code_connector::pipeline::{CallRequest, Connector, ToolOutcome};
 use claude_code_connector::runtime::{AdminKey, Http, HttpConfig};
-use claude_code_connector::server::{CallRequest, Connector, ToolOutcome};
 use serde_json::{Value, json};
 
 /// The most bytes an answer may take, as text and as structured JSON.
@@ -153,7 +153,7 @@ async fn run() -> usize {
     // Before: the old default budget (256 KiB) and no roll-up, so the raw size shows.
     let before = Connector::new(Http::new(config.clone()).expect("config"))
         .with_audit(None)
-        .with_limits(claude_code_connector::server::Limits { max_result_bytes: 64 << 20, ..Default::default() });
+        .with_limits(claude_code_connector::pipeline::Limits { max_result_bytes: 64 << 20, ..Default::default() });
     let now = Connector::new(Http::new(config).expect("config")).with_audit(None);
     println!(
         "Answers against the sandbox organization ({} seats); budget {} per answer, text and JSON",

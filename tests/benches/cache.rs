@@ -14,9 +14,9 @@
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDate};
+use claude_code_connector::pipeline::{CallRequest, Connector, ToolOutcome, UpstreamUsage};
 use claude_code_connector::runtime::cache::{CacheConfig, is_closed_report};
 use claude_code_connector::runtime::{Http, HttpConfig, Method, Request};
-use claude_code_connector::server::{CallRequest, Connector, ToolOutcome, Upstream};
 use fake_admin_api::{Dataset, FAKE_ADMIN_KEY, FakeAdminApi, RecordedRequest};
 use serde_json::{Value, json};
 
@@ -99,7 +99,7 @@ fn questions(start: NaiveDate, end: NaiveDate) -> Vec<(&'static str, &'static st
 
 /// One question in one mode.
 struct Asked {
-    upstream: Upstream,
+    upstream: UpstreamUsage,
     /// Of the requests the fake saw, those for closed report days.
     closed_days: usize,
     wall: Duration,

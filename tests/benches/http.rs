@@ -27,7 +27,7 @@ use std::process::{ExitCode, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use claude_code_connector::server::tenants::{hex, token_sha256};
+use claude_code_connector::transport::tenants::{hex, token_sha256};
 use fake_admin_api::{Dataset, FAKE_ADMIN_KEY, FakeAdminApi};
 use serde_json::{Value, json};
 use support::{BIN, Budget, Memory, ROOT, Row, Server, Status, TIMEOUT, Table, Unit, pct};

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use claude_code_connector::generated::tools::DEFINITIONS;
-use claude_code_connector::server::audit::AuditLog;
-use claude_code_connector::server::policy::Policy;
-use claude_code_connector::server::{Connector, Limits};
+use claude_code_connector::pipeline::audit::AuditLog;
+use claude_code_connector::pipeline::policy::Policy;
+use claude_code_connector::pipeline::{Connector, Limits};
 use fake_admin_api::{FAKE_ADMIN_KEY, FakeAdminApi};
 use rmcp::model::CallToolRequestParams;
 use serde_json::{Value, json};

@@ -6,9 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use claude_code_connector::pipeline::Limits;
 use claude_code_connector::runtime::cache::CacheConfig;
 use claude_code_connector::runtime::{AdminKey, Http, HttpConfig};
-use claude_code_connector::server::Limits;
 use fake_admin_api::{Dataset, FAKE_ADMIN_KEY, FakeAdminApi};
 use serde_json::{Value, json};
 

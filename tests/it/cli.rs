@@ -2,8 +2,8 @@
 //! exit codes and streams, mostly against the sandbox, and once against a fake with a key.
 
 use claude_code_connector::generated::tools::{DEFINITIONS, ToolId};
+use claude_code_connector::pipeline::{CallRequest, Connector, ToolOutcome};
 use claude_code_connector::runtime::{AdminKey, Http, HttpConfig, JsonObject};
-use claude_code_connector::server::{CallRequest, Connector, ToolOutcome};
 use fake_admin_api::{Dataset, FAKE_ADMIN_KEY, FakeAdminApi};
 use serde_json::{Value, json};
 

@@ -4,9 +4,9 @@
 //! GETs of list endpoints only, once per minute; unknown prompts and arguments get a
 //! JSON-RPC error that names them.
 
+use claude_code_connector::pipeline::Connector;
+use claude_code_connector::pipeline::policy::Policy;
 use claude_code_connector::runtime::Http;
-use claude_code_connector::server::Connector;
-use claude_code_connector::server::policy::Policy;
 use fake_admin_api::FakeAdminApi;
 use rmcp::model::{ArgumentInfo, CompleteRequestParams, CompletionInfo, Reference};
 use serde_json::json;

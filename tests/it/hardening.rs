@@ -372,8 +372,8 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 
 #[tokio::test]
 async fn workspaces_confine_api_key_writes_through_the_key_s_workspace() {
-    use claude_code_connector::server::audit::AuditLog;
-    use claude_code_connector::server::policy::Policy;
+    use claude_code_connector::pipeline::audit::AuditLog;
+    use claude_code_connector::pipeline::policy::Policy;
     let dir = temp_dir("workspace-of");
     let path = dir.join("audit.jsonl");
     let _ = std::fs::remove_file(&path);
@@ -444,9 +444,9 @@ async fn workspaces_confine_api_key_writes_through_the_key_s_workspace() {
 
 #[tokio::test]
 async fn max_role_refuses_a_role_it_does_not_rank_and_checks_aliases_resolved() {
+    use claude_code_connector::pipeline::Connector;
+    use claude_code_connector::pipeline::policy::Policy;
     use claude_code_connector::runtime::Http;
-    use claude_code_connector::server::Connector;
-    use claude_code_connector::server::policy::Policy;
     let fake = FakeAdminApi::start(seed()).await;
     let config = fast_config(&fake.base_url());
     let h = Harness::with_connector(fake.clone(), config.clone(), |_| {
@@ -504,7 +504,7 @@ fn message_bytes(result: &rmcp::model::CallToolResult) -> usize {
 }
 
 async fn capped(fake: &FakeAdminApi, max_result_bytes: usize) -> Harness {
-    use claude_code_connector::server::Limits;
+    use claude_code_connector::pipeline::Limits;
     Harness::with_connector(fake.clone(), fast_config(&fake.base_url()), |c| {
         c.with_limits(Limits { max_result_bytes, ..Limits::default() })
     })

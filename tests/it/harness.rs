@@ -4,8 +4,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use claude_code_connector::pipeline::Connector;
 use claude_code_connector::runtime::{AdminKey, Http, HttpConfig, RetryPolicy};
-use claude_code_connector::server::Connector;
 use fake_admin_api::{Dataset, FAKE_ADMIN_KEY, FakeAdminApi, RecordedRequest};
 use rmcp::model::{CallToolRequestParams, CallToolResult, ClientRequest, ProgressNotificationParam, Request, Tool};
 use rmcp::service::{NotificationContext, PeerRequestOptions, RequestHandle, RunningService};

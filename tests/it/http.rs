@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use claude_code_connector::runtime::http::install_crypto_provider;
-use claude_code_connector::server::tenants::{hex, token_sha256};
+use claude_code_connector::transport::tenants::{hex, token_sha256};
 use fake_admin_api::{Dataset, FAKE_ADMIN_KEY, FakeAdminApi, Organization};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -318,7 +318,7 @@ async fn over_2026_07_28_a_tenants_lists_last_five_minutes_and_completions_use_i
     let fake = FakeAdminApi::start(Dataset::demo(5, 5, "2026-03-05")).await;
     fake.accept_key(BETA_KEY);
     let served = Served::start(&fake, "ttl", &[]).await;
-    let five_minutes = claude_code_connector::server::http::TENANT_LIST_TTL.as_millis() as u64;
+    let five_minutes = claude_code_connector::transport::http::TENANT_LIST_TTL.as_millis() as u64;
     assert_eq!(five_minutes, 300_000);
     for method in ["tools/list", "prompts/list"] {
         let (status, answer) = served.rpc_2026(BETA_TOKEN, method, json!({})).await;

@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use claude_code_connector::server::audit::AuditLog;
-use claude_code_connector::server::policy::Policy;
-use claude_code_connector::server::{CallRequest, FailureKind, Limits, ToolOutcome};
+use claude_code_connector::pipeline::audit::AuditLog;
+use claude_code_connector::pipeline::policy::Policy;
+use claude_code_connector::pipeline::{CallRequest, FailureKind, Limits, ToolOutcome};
 use fake_admin_api::{FAKE_ADMIN_KEY, FakeAdminApi};
 use rmcp::model::CallToolRequestParams;
 use serde_json::{Value, json};
@@ -84,7 +84,7 @@ async fn each_failure_type_is_a_json_rpc_error_or_an_error_result_over_mcp() {
 async fn the_pipeline_reports_each_failure_by_its_type() {
     let fake = FakeAdminApi::start(seed()).await;
     let http = claude_code_connector::runtime::Http::new(fast_config(&fake.base_url())).unwrap();
-    let connector = claude_code_connector::server::Connector::new(http)
+    let connector = claude_code_connector::pipeline::Connector::new(http)
         .with_audit(None)
         .with_policy(Policy::default().read_only(true))
         .with_limits(Limits { call_timeout: Duration::from_millis(300), ..Limits::default() });

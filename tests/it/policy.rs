@@ -4,9 +4,9 @@
 use std::time::Duration;
 
 use claude_code_connector::generated::tools::DEFINITIONS;
-use claude_code_connector::server::Limits;
-use claude_code_connector::server::audit::AuditLog;
-use claude_code_connector::server::policy::Policy;
+use claude_code_connector::pipeline::Limits;
+use claude_code_connector::pipeline::audit::AuditLog;
+use claude_code_connector::pipeline::policy::Policy;
 use fake_admin_api::FakeAdminApi;
 use rmcp::model::CallToolRequestParams;
 use serde_json::{Value, json};
@@ -16,7 +16,7 @@ use crate::harness::{Harness, fast_config, text_of};
 use crate::tools::seed;
 
 async fn harness(
-    setup: impl FnOnce(claude_code_connector::server::Connector) -> claude_code_connector::server::Connector,
+    setup: impl FnOnce(claude_code_connector::pipeline::Connector) -> claude_code_connector::pipeline::Connector,
 ) -> Harness {
     let fake = FakeAdminApi::start(seed()).await;
     let config = fast_config(&fake.base_url());

@@ -4,9 +4,9 @@
 //! lines, tables and totals come from its `presentation:` alone: no Rust was written
 //! for it.
 
+use claude_code_connector::answer::render::{Options, render};
+use claude_code_connector::pipeline::{Answer, CallRequest, Connector, ToolOutcome};
 use claude_code_connector::runtime::Http;
-use claude_code_connector::server::render::{Options, render};
-use claude_code_connector::server::{Answer, CallRequest, Connector, ToolOutcome};
 use fake_admin_api::{CostRow, Dataset, FakeAdminApi, User};
 use serde_json::{Value, json};
 

@@ -451,8 +451,8 @@ async fn json_that_is_not_json_rpc_gets_an_error_with_a_null_id() {
 /// that call's error; the connector goes on serving.
 #[tokio::test]
 async fn a_panic_inside_a_call_becomes_that_calls_error() {
+    use claude_code_connector::pipeline::{CallRequest, Connector, FailureKind, ToolOutcome};
     use claude_code_connector::runtime::{Http, Progress};
-    use claude_code_connector::server::{CallRequest, Connector, FailureKind, ToolOutcome};
 
     let fake = FakeAdminApi::start(seed()).await;
     let http = Http::new(crate::harness::fast_config(&fake.base_url())).unwrap();

@@ -9,8 +9,8 @@ use std::time::Duration;
 use claude_code_connector::cli::sandbox::{CLAUDE_CODE_PAGE_SIZE, DAYS, KEY, RESULT_NOTE, Sandbox};
 use claude_code_connector::generated::ORG_ROLES;
 use claude_code_connector::generated::tools::{DEFINITIONS, ToolId};
+use claude_code_connector::pipeline::{CallRequest, Connector, ToolOutcome};
 use claude_code_connector::runtime::{AdminKey, Http, HttpConfig, JsonObject};
-use claude_code_connector::server::{CallRequest, Connector, ToolOutcome};
 use serde_json::{Value, json};
 
 use crate::binary::{command, run, spawn};

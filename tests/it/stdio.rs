@@ -104,7 +104,7 @@ async fn over_protocol_2026_07_28_the_lists_say_they_last_a_day() {
             "argument": {"name": "month", "value": "last"}}}),
     ];
     let responses = server.exchange(&messages).await;
-    let day_ms = claude_code_connector::server::STATIC_LIST_TTL.as_millis() as u64;
+    let day_ms = claude_code_connector::pipeline::STATIC_LIST_TTL.as_millis() as u64;
     assert_eq!(day_ms, 86_400_000);
     for id in [1, 2] {
         let result = &responses[&id]["result"];

@@ -5,8 +5,8 @@
 //! example data; its `examples:` call is its wire test; it is in `tools/list` after the
 //! other tools of its group, and in the docs.
 
+use claude_code_connector::pipeline::Connector;
 use claude_code_connector::runtime::Http;
-use claude_code_connector::server::Connector;
 use fake_admin_api::{Dataset, FakeAdminApi};
 use serde_json::json;
 

@@ -403,12 +403,12 @@ impl<'a> RustEmitter<'a> {
             }
 
             /// The roll-up these arguments ask for, if any.
-            pub fn roll_up(&self) -> ::std::option::Option<#rt::aggregate::RollUp> {
+            pub fn roll_up(&self) -> ::std::option::Option<#rt::rollup::RollUp> {
                 if !self.rolls_up() {
                     return ::std::option::Option::None;
                 }
                 let group_by: ::std::vec::Vec<&str> = #group_by;
-                ::std::option::Option::Some(#rt::aggregate::RollUp::new(
+                ::std::option::Option::Some(#rt::rollup::RollUp::new(
                     self.period.map(|period| period.as_str()),
                     &group_by,
                     self.sort.map(|sort| sort.as_str()),
@@ -1071,14 +1071,14 @@ impl<'a> RustEmitter<'a> {
                     const RECORDS_PER_REQUEST: u32 = #limit;
                     let request = super::requests::#method(args)?;
                     let days = #rt::Date::range(&args.#s, &args.#e);
-                    #rt::aggregate::roll_up_per_day(
+                    #rt::rollup::roll_up_per_day(
                         &self.http, request, #query, &days, RECORDS_PER_REQUEST, &super::presentations::#presentation, roll_up,
                     ).await
                 }
             }
             _ => quote! {
                 let report = #rt::to_json(&self.#method(args).await?)?;
-                #rt::aggregate::roll_up(&super::presentations::#presentation, &report, roll_up)
+                #rt::rollup::roll_up(&super::presentations::#presentation, &report, roll_up)
             },
         };
         let docs =
@@ -1088,7 +1088,7 @@ impl<'a> RustEmitter<'a> {
             pub async fn #rolled(
                 &self,
                 args: &super::args::#args,
-                roll_up: &#rt::aggregate::RollUp,
+                roll_up: &#rt::rollup::RollUp,
             ) -> ::std::result::Result<#rt::Value, #rt::Error> {
                 #body
             }

@@ -1,24 +1,6 @@
-//! The server side of a tool call, and MCP over it.
-//!
-//! [`pipeline`] is the one way a tool runs (every entry point calls
-//! [`Connector::call`]); around it: [`policy`] (what the operator allows), [`audit`]
-//! (the trail of writes), [`result_cap`] (results bounded in size) and [`summary`] (the
-//! line and text a model reads, from the spec's presentation). This module is the MCP
-//! adapter: rmcp's `ServerHandler` turning requests into pipeline calls and outcomes
-//! into MCP results, with progress notifications and cancellation; [`complete`]
-//! completes prompt arguments.
-
-pub mod aggregate;
-pub mod audit;
-pub mod complete;
-pub mod http;
-pub mod pipeline;
-pub mod policy;
-pub mod prometheus;
-pub mod render;
-pub mod result_cap;
-pub mod summary;
-pub mod tenants;
+//! MCP over the pipeline: rmcp's `ServerHandler` for [`Connector`], turning requests
+//! into pipeline calls and outcomes into MCP results, with progress notifications and
+//! cancellation. Both transports serve it: stdio directly, HTTP per tenant.
 
 use std::sync::Arc;
 
@@ -32,10 +14,8 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
-pub use pipeline::{
-    Answer, CallRequest, Connector, Failure, FailureKind, Limits, STATIC_LIST_TTL, ToolOutcome, Upstream,
-};
-
+use crate::answer::summary;
+use crate::pipeline::{CallRequest, Connector, FailureKind, ToolOutcome};
 use crate::runtime::registry::envelope;
 use crate::runtime::{JsonObject, OutputSchema, Progress, PromptDefinition, ToolDefinition, Value};
 
@@ -275,8 +255,8 @@ impl ServerHandler for Connector {
 mod tests {
     use super::*;
     use crate::generated::tools::DEFINITIONS;
+    use crate::pipeline::policy::Policy;
     use crate::runtime::{AdminKey, Http, HttpConfig};
-    use policy::Policy;
 
     #[test]
     fn the_tool_list_is_built_on_first_use_not_at_start_up() {

@@ -1,4 +1,4 @@
-//! How a roll-up reads (see [`crate::runtime::aggregate`], which computes it): its
+//! How a roll-up reads (see [`crate::runtime::rollup`], which computes it): its
 //! summary line and its table of periods, dimensions, measures, `other` rows and totals.
 
 use serde_json::Value;
@@ -7,7 +7,7 @@ use super::render::{Table, visible};
 use crate::runtime::presentation::Presentation;
 use crate::runtime::{Aggregation, JsonObject, ResultShape};
 
-pub use crate::runtime::aggregate::RollUp;
+pub use crate::runtime::rollup::RollUp;
 
 /// Whether the call asked for a roll-up (so the result is one).
 pub fn requested(aggregation: Option<Aggregation>, arguments: &JsonObject) -> bool {

@@ -38,9 +38,9 @@ use rmcp::{ErrorData, RoleServer, ServerHandler};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
-use super::Connector;
 use super::prometheus::Metrics;
 use super::tenants::{self, Sha256, TenantSpec};
+use crate::pipeline::Connector;
 use crate::runtime::cache::Cache;
 
 /// The largest MCP request body read; a larger one is answered 413.

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::pipeline::{CallRequest, Connector, Failure, FailureKind, ToolOutcome};
+use super::{CallRequest, Connector, CallFailure, FailureKind, ToolOutcome};
 use crate::runtime::date::{DAYS_AGO_SUFFIX, MAX_DAYS_AGO};
 use crate::runtime::registry::envelope;
 use crate::runtime::{Completion, DateSpan, DateWord, JsonObject, ObjectList, PromptArgument, Value};
@@ -55,7 +55,7 @@ impl Connector {
         argument: &PromptArgument,
         prefix: &str,
         cancelled: impl Future<Output = ()>,
-    ) -> Result<Completed, Failure> {
+    ) -> Result<Completed, CallFailure> {
         let (candidates, more): (Vec<String>, bool) = match argument.completion {
             Completion::None => (Vec::new(), false),
             Completion::Values(values) => (values.iter().map(|v| v.to_string()).collect(), false),
@@ -73,7 +73,7 @@ impl Connector {
         &self,
         list: ObjectList,
         cancelled: impl Future<Output = ()>,
-    ) -> Result<Arc<Listing>, Failure> {
+    ) -> Result<Arc<Listing>, CallFailure> {
         let mut lists = self.completions.lists.lock().await;
         let key = (list.tool, list.field);
         if let Some(listing) = lists.get(&key).filter(|l| l.fetched.elapsed() < OBJECTS_TTL) {
@@ -81,7 +81,7 @@ impl Connector {
         }
         // The spec's check, again where it matters: a completion never runs a write.
         if !self.registry().tool(list.tool).is_some_and(|(_, tool)| tool.annotations.read_only) {
-            return Err(Failure {
+            return Err(CallFailure {
                 kind: FailureKind::Internal,
                 message: format!("completion refused: {} is not a read-only tool", list.tool),
             });

@@ -3,6 +3,14 @@
 //! apply the write guards, run it under the call deadline and cancellation, audit a
 //! write's outcome, and shape the result (cap, summary, text). Every stage is a step
 //! of [`Connector::call`]; nothing else can run a tool.
+//!
+//! Around it: [`policy`] (what the operator allows), [`audit`] (the trail of writes)
+//! and [`complete`] (prompt argument completions, fetched through the same call).
+//! Nothing here knows a transport: stdio, HTTP and the terminal all call in.
+
+pub mod audit;
+pub mod complete;
+pub mod policy;
 
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
@@ -13,11 +21,10 @@ use std::time::Duration;
 use futures_util::FutureExt;
 use rmcp::model::Tool;
 
-use super::aggregate;
-use super::audit::{AuditLog, Outcome};
-use super::policy::{Policy, Refusal};
-use super::result_cap::{DEFAULT_MAX_RESULT_BYTES, cap, json_len, split};
-use super::{render, summary};
+use self::audit::{AuditLog, Outcome};
+use self::policy::{Policy, Refusal};
+use crate::answer::cap::{DEFAULT_MAX_RESULT_BYTES, cap, json_len, split};
+use crate::answer::{render, rollup, summary};
 use crate::runtime::registry::envelope;
 use crate::runtime::{
     Error, Http, Invocation, JsonObject, Progress, Registry, RequestIds, ServerDefinition, ToolDefinition, Value,
@@ -28,7 +35,7 @@ use crate::runtime::{
 pub struct Limits {
     /// The whole call, retries and pages included.
     pub call_timeout: Duration,
-    /// Larger results are cut (see [`super::result_cap`]).
+    /// Larger results are cut (see [`crate::answer::cap`]).
     pub max_result_bytes: usize,
 }
 
@@ -64,7 +71,7 @@ impl CallRequest {
 #[derive(Debug)]
 pub enum ToolOutcome {
     Success(Answer),
-    Failure(Failure),
+    Failure(CallFailure),
 }
 
 /// A successful call: the structured value (capped) and how it reads.
@@ -78,7 +85,7 @@ pub struct Answer {
     /// The text content a model reads: the summary line, then the data.
     pub text: String,
     /// What the call cost upstream (also in `value`, under [`envelope::UPSTREAM`]).
-    pub upstream: Upstream,
+    pub upstream: UpstreamUsage,
 }
 
 /// What one call cost upstream: the requests it sent to the Admin API (every attempt,
@@ -86,12 +93,12 @@ pub struct Answer {
 /// Every result carries it under [`envelope::UPSTREAM`]; these field names are the ones
 /// the generated output schemas declare.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Upstream {
+pub struct UpstreamUsage {
     pub requests: u32,
     pub cached_pages: u32,
 }
 
-impl Upstream {
+impl UpstreamUsage {
     /// As the structured result carries it.
     pub fn to_value(self) -> Value {
         // Two integers: serializing cannot fail.
@@ -105,7 +112,7 @@ impl Upstream {
     }
 }
 
-impl std::fmt::Display for Upstream {
+impl std::fmt::Display for UpstreamUsage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let plural = |n: u32| if n == 1 { "" } else { "s" };
         write!(
@@ -125,12 +132,12 @@ struct Sent {
     started: bool,
     /// The `request-id`s of a write's answers (for the audit log).
     request_ids: Vec<String>,
-    upstream: Upstream,
+    upstream: UpstreamUsage,
 }
 
 /// Why a call did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
+pub struct CallFailure {
     pub kind: FailureKind,
     /// What the person or model reads.
     pub message: String,
@@ -166,13 +173,13 @@ impl FailureKind {
     }
 }
 
-impl Failure {
+impl CallFailure {
     fn new(kind: FailureKind, message: impl Into<String>) -> Self {
-        Failure { kind, message: message.into() }
+        CallFailure { kind, message: message.into() }
     }
 }
 
-impl std::fmt::Display for Failure {
+impl std::fmt::Display for CallFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
     }
@@ -197,7 +204,7 @@ pub struct Connector {
     http: Http,
     /// The MCP tool list `policy` exposes, built on first use: parsing every schema is
     /// the largest part of start-up otherwise.
-    pub(super) tools: Arc<OnceLock<Vec<Tool>>>,
+    pub(crate) tools: Arc<OnceLock<Vec<Tool>>>,
     policy: Arc<Policy>,
     audit: Option<Arc<AuditLog>>,
     limits: Limits,
@@ -209,9 +216,9 @@ pub struct Connector {
     /// Writes sent and not yet concluded, so a shutdown can wait for them.
     writes: Arc<Writes>,
     /// The organization lists fetched for argument completions.
-    pub(super) completions: Arc<super::complete::ObjectCache>,
+    completions: Arc<complete::ObjectCache>,
     /// How long clients may keep `tools/list` and `prompts/list` (protocol 2026-07-28).
-    pub(super) list_ttl: Duration,
+    pub(crate) list_ttl: Duration,
 }
 
 /// The writes in flight: their `pending` line is written, their outcome not yet.
@@ -391,7 +398,7 @@ impl Connector {
             ended = self.execute(&admitted, &request.arguments, &http, &call_id, &started) => ended,
             () = cancelled => Ended::Cancelled,
         };
-        let upstream = Upstream { requests: requests.get(), cached_pages: cached_pages.get() };
+        let upstream = UpstreamUsage { requests: requests.get(), cached_pages: cached_pages.get() };
         tracing::info!(
             tool = admitted.tool.name,
             requests = upstream.requests,
@@ -438,20 +445,20 @@ impl Connector {
 
     /// Resolves the tool under the policy, decodes its arguments and applies the write
     /// guards that need no request; a refused write is audited here.
-    fn admit(&self, request: &CallRequest, call_id: &str) -> Result<Admitted, Failure> {
+    fn admit(&self, request: &CallRequest, call_id: &str) -> Result<Admitted, CallFailure> {
         let Some((index, tool)) = self.registry.tool(&request.tool) else {
             let shown: String = request.tool.chars().take(80).collect();
-            return Err(Failure::new(FailureKind::UnknownTool, format!("unknown tool: {shown}")));
+            return Err(CallFailure::new(FailureKind::UnknownTool, format!("unknown tool: {shown}")));
         };
         if !self.policy.exposes(tool) {
             let reason = self.policy.hidden_reason(tool);
             self.audit(call_id, tool, &request.arguments, &Outcome::Refused(reason.clone()), &[]);
-            return Err(Failure::new(FailureKind::NotExposed, reason));
+            return Err(CallFailure::new(FailureKind::NotExposed, reason));
         }
         let invocation = (self.registry.decode)(index, &request.arguments).map_err(|error| {
             let message = error.to_string();
             self.audit(call_id, tool, &request.arguments, &Outcome::Error(message.clone()), &[]);
-            Failure::new(FailureKind::InvalidArgument, message)
+            CallFailure::new(FailureKind::InvalidArgument, message)
         })?;
         let refused = if !tool.annotations.read_only && self.writes.closing.load(Ordering::SeqCst) {
             Err(Refusal("refused: the server is shutting down; nothing was sent".to_string()))
@@ -461,7 +468,7 @@ impl Connector {
         if let Err(refusal) = refused {
             tracing::warn!(tool = tool.name, %refusal, "write refused by policy");
             self.audit(call_id, tool, &request.arguments, &Outcome::Refused(refusal.0.clone()), &[]);
-            return Err(Failure::new(FailureKind::Refused, refusal.0));
+            return Err(CallFailure::new(FailureKind::Refused, refusal.0));
         }
         Ok(Admitted { tool, invocation })
     }
@@ -504,10 +511,10 @@ impl Connector {
 
     /// Writes a write's `pending` line before it is sent, and keeps it open until its
     /// outcome; a line that cannot be written stops the write.
-    fn begin_write(&self, tool: &'static ToolDefinition, arguments: &JsonObject, call_id: &str) -> Result<(), Failure> {
+    fn begin_write(&self, tool: &'static ToolDefinition, arguments: &JsonObject, call_id: &str) -> Result<(), CallFailure> {
         let Some(audit) = self.audit.as_ref().filter(|_| !tool.annotations.read_only) else { return Ok(()) };
         if let Err(error) = audit.record(call_id, tool, arguments, &Outcome::Pending, &[]) {
-            return Err(Failure::new(
+            return Err(CallFailure::new(
                 FailureKind::Internal,
                 format!(
                     "refused: the audit trail cannot be written ({error}), so {} was not sent; fix --audit-log (disk full? permissions?) and try again",
@@ -588,11 +595,11 @@ impl Connector {
                     _ => FailureKind::Api,
                 };
                 let message = error.to_string();
-                (ToolOutcome::Failure(Failure::new(kind, message.clone())), Outcome::Error(message))
+                (ToolOutcome::Failure(CallFailure::new(kind, message.clone())), Outcome::Error(message))
             }
             Ended::Refused(message) => {
                 tracing::warn!(tool = name, refusal = %message, "write refused by policy");
-                (ToolOutcome::Failure(Failure::new(FailureKind::Refused, message.clone())), Outcome::Refused(message))
+                (ToolOutcome::Failure(CallFailure::new(FailureKind::Refused, message.clone())), Outcome::Refused(message))
             }
             Ended::NotSent(failure) => {
                 tracing::error!(tool = name, "write not sent: the audit trail cannot be written");
@@ -604,7 +611,7 @@ impl Connector {
                 let message = format!(
                     "internal error: {name} failed unexpectedly; the server is still running, please report this"
                 );
-                (ToolOutcome::Failure(Failure::new(FailureKind::Internal, message.clone())), Outcome::Error(message))
+                (ToolOutcome::Failure(CallFailure::new(FailureKind::Internal, message.clone())), Outcome::Error(message))
             }
             Ended::TimedOut => {
                 let secs = self.limits.call_timeout.as_secs();
@@ -615,14 +622,14 @@ impl Connector {
                         &format!("it did not finish within {secs} s (--call-timeout) and was stopped"),
                     );
                     (
-                        ToolOutcome::Failure(Failure::new(FailureKind::Timeout, message.clone())),
+                        ToolOutcome::Failure(CallFailure::new(FailureKind::Timeout, message.clone())),
                         Outcome::Unknown(message),
                     )
                 } else {
                     let message = format!(
                         "{name} did not finish within {secs} s, so it was stopped (upstream work aborted); ask for less at once (a shorter date range), or raise --call-timeout"
                     );
-                    (ToolOutcome::Failure(Failure::new(FailureKind::Timeout, message)), Outcome::TimedOut)
+                    (ToolOutcome::Failure(CallFailure::new(FailureKind::Timeout, message)), Outcome::TimedOut)
                 }
             }
             Ended::Cancelled => {
@@ -630,12 +637,12 @@ impl Connector {
                 if write && sent.started {
                     let message = unknown_message(tool, "the client cancelled it after it was sent");
                     (
-                        ToolOutcome::Failure(Failure::new(FailureKind::Cancelled, message.clone())),
+                        ToolOutcome::Failure(CallFailure::new(FailureKind::Cancelled, message.clone())),
                         Outcome::Unknown(message),
                     )
                 } else {
                     (
-                        ToolOutcome::Failure(Failure::new(FailureKind::Cancelled, "cancelled by the client")),
+                        ToolOutcome::Failure(CallFailure::new(FailureKind::Cancelled, "cancelled by the client")),
                         Outcome::Cancelled,
                     )
                 }
@@ -664,12 +671,12 @@ impl Connector {
         tool: &'static ToolDefinition,
         arguments: &JsonObject,
         value: Value,
-        upstream: Upstream,
-    ) -> Result<Answer, Failure> {
+        upstream: UpstreamUsage,
+    ) -> Result<Answer, CallFailure> {
         let max = self.limits.max_result_bytes;
         let mut value = cap(value, tool.result_shape, split(max));
-        let (summary, table) = if aggregate::requested(tool.aggregation, arguments) {
-            (aggregate::summary(tool.result_shape, &value), aggregate::table(tool.result_shape, &value))
+        let (summary, table) = if rollup::requested(tool.aggregation, arguments) {
+            (rollup::summary(tool.result_shape, &value), rollup::table(tool.result_shape, &value))
         } else {
             let fields = summary::fields(tool.fields_argument.and_then(|name| arguments.get(name)));
             let summary = summary::line(tool.result_shape, &value, &fields);
@@ -733,7 +740,7 @@ enum Ended {
     /// A guard that needs a request (`workspace_of`) refused it; nothing was sent.
     Refused(String),
     /// The `pending` audit line could not be written; nothing was sent.
-    NotSent(Failure),
+    NotSent(CallFailure),
     Panicked,
     TimedOut,
     Cancelled,

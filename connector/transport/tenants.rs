@@ -28,8 +28,8 @@ use ring::rand::{SecureRandom, SystemRandom};
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 
-use super::policy::Policy;
 use crate::generated::tools::DEFINITIONS;
+use crate::pipeline::policy::Policy;
 use crate::runtime::AdminKey;
 
 /// The environment variable that names the tenants file (or `--tenants`).
@@ -229,7 +229,7 @@ impl TryFrom<RawTenant> for TenantSpec {
                 ));
             }
         };
-        let fail = |what: &str, e: super::policy::PolicyError| format!("tenant `{id}`: {what}: {e}");
+        let fail = |what: &str, e: crate::pipeline::policy::PolicyError| format!("tenant `{id}`: {what}: {e}");
         let mut policy = Policy::default().read_only(raw.read_only);
         if let Some(tools) = raw.tools {
             if tools.is_empty() {
