@@ -66,7 +66,7 @@ pub struct ConnectionArgs {
     /// an error saying so, and is not read further.
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_MAX_RESPONSE_BYTES", default_value_t = DEFAULT_MAX_RESPONSE_BYTES, value_parser = clap::value_parser!(u64).range(1024..=1 << 32))]
     pub max_response_bytes: u64,
-    /// Fetch every report day again: no cache of closed days (README "Cache").
+    /// Fetch every report day again: no cache of closed days (docs/cache.md).
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_NO_CACHE")]
     pub no_cache: bool,
     /// The cache's byte budget, in memory and in --cache-dir each (32 MiB); 0 disables it.
@@ -121,7 +121,7 @@ pub struct WriteLimitArgs {
     pub audit_log: Option<PathBuf>,
 }
 
-/// `serve --http`: MCP over Streamable HTTP for a team (README "Serve a team").
+/// `serve --http`: MCP over Streamable HTTP for a team (docs/serving.md).
 #[derive(Args, Debug, Clone)]
 #[command(next_help_heading = "Serve a team over HTTP")]
 pub struct HttpArgs {
@@ -479,7 +479,7 @@ fn http_settings(args: &ServeArgs, addr: SocketAddr, sandbox: bool) -> Result<Ht
     }
     let Some(tenants_path) = args.http.tenants.clone() else {
         return Err(CommandFailure::usage(format!(
-            "--http needs --tenants FILE (or {TENANTS_VAR}): every request must carry a tenant's bearer token; there is no unauthenticated HTTP mode (README \"Serve a team\")"
+            "--http needs --tenants FILE (or {TENANTS_VAR}): every request must carry a tenant's bearer token; there is no unauthenticated HTTP mode (docs/serving.md)"
         )));
     };
     let metrics_token_sha256 = match &args.http.metrics_token_sha256 {

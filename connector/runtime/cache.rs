@@ -1,4 +1,4 @@
-//! Fetch once: a bounded cache of closed report days (README "Cache").
+//! Fetch once: a bounded cache of closed report days (docs/cache.md).
 //!
 //! A report page whose UTC day range ended longer ago than the settling time is
 //! history: the API answers it the same way every time. Such a GET answer is kept,

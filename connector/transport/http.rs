@@ -381,7 +381,7 @@ pub async fn serve(config: HttpServeConfig, factory: ConnectorFactory) -> Result
     let local = listener.local_addr().map_err(|e| format!("cannot read the listening address: {e}"))?;
     if !local.ip().is_loopback() {
         tracing::warn!(
-            "serving plain HTTP on {local}, which is not loopback: bearer tokens cross the network in clear; put TLS in front (a reverse proxy such as HAProxy, see README \"Serve a team\")"
+            "serving plain HTTP on {local}, which is not loopback: bearer tokens cross the network in clear; put TLS in front (a reverse proxy such as HAProxy, see docs/serving.md)"
         );
     }
     let metrics_listener = match config.metrics_addr {

@@ -270,7 +270,7 @@ pub fn load(path: &Path) -> Result<Vec<TenantSpec>, TenantsError> {
 pub fn parse(text: &str) -> Result<Vec<TenantSpec>, TenantsError> {
     let file: TenantsFile = yaml_serde::from_str(text).map_err(|e| TenantsError(e.to_string()))?;
     if file.tenants.is_empty() {
-        return Err(TenantsError("`tenants` is empty: list at least one tenant (see README \"Serve a team\")".into()));
+        return Err(TenantsError("`tenants` is empty: list at least one tenant (see docs/serving.md)".into()));
     }
     let mut ids: HashMap<&str, usize> = HashMap::new();
     let mut hashes: HashMap<Sha256, &str> = HashMap::new();

@@ -4,7 +4,7 @@
 //! report(s) it had to add up itself, whole: the text was the summary line and the
 //! JSON) and what it receives now, as the text block and as the compact JSON of
 //! `structuredContent`. Budget: every answer at most
-//! 8 KB in both forms. Prints a Markdown table (README "Answers that fit").
+//! 8 KB in both forms. Prints a Markdown table (docs/answers.md).
 //!
 //! Run: `cargo bench --bench answers`. Exits 1 when an answer is over its budget.
 

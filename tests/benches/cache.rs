@@ -1,4 +1,4 @@
-//! Benchmark (not a timed test): the cache of closed report days (README "Cache"). The
+//! Benchmark (not a timed test): the cache of closed report days (docs/cache.md). The
 //! ten questions of the `answers` benchmark, their dates moved into the last closed
 //! quarter, asked one after the other in one session against the fake Admin API with
 //! 50 ms per upstream request: without the cache (`--no-cache`), with a cold cache,

@@ -1,4 +1,4 @@
-//! Benchmark of `serve --http` (README "Serve a team"): the shipped release binary serving
+//! Benchmark of `serve --http` (docs/serving.md): the shipped release binary serving
 //! MCP Streamable HTTP against the fake Admin API on 127.0.0.1. Prints one table:
 //!
 //! - per-call latency, `claude_code_get_org_info` called one at a time over HTTP and over

@@ -1,4 +1,4 @@
-//! Fetch once (README "Cache"): closed report days come from the cache, through MCP
+//! Fetch once (docs/cache.md): closed report days come from the cache, through MCP
 //! against the fake with its upstream requests counted; days still settling, other
 //! credentials and writes do not; the budget holds; the disk cache survives a restart
 //! of the real binary, ignores damaged entries and never holds the key.
