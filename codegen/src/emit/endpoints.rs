@@ -53,7 +53,7 @@ pub fn endpoints_json(model: &Model) -> String {
                 "query": call.query_names(&tool.args),
                 "beta": call.beta,
                 "pagination": pagination,
-                "example": super::docs::named_example(model, &call.output, 0),
+                "example": super::examples::named_example(model, &call.output, 0),
                 "examples": examples,
             }))
         })

@@ -2,6 +2,7 @@
 
 pub mod docs;
 pub mod endpoints;
+pub mod examples;
 pub mod presentation;
 pub mod rust;
 pub mod schema;
