@@ -274,7 +274,7 @@ pub async fn callback(
 fn issue(server: &Server, request: &Request, grant: &Grant) -> Response {
     tracing::info!(tenant = %grant.tenant, person = %grant.email, "signed in");
     let code = tokens::issue_code(server, grant, &request.redirect_uri, &request.code_challenge);
-    redirect_to_client(request, &[("code", &code), ("iss", &server.origin)])
+    redirect_to_client(request, &[("code", &code)])
 }
 
 /// `POST /oauth/choose`: the tenant chosen on the page.
