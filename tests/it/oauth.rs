@@ -311,6 +311,15 @@ async fn a_person_signs_in_and_calls_with_the_tenants_key_and_is_audited() {
     assert_eq!(metadata["registration_endpoint"], format!("{PUBLIC}/register"));
     assert!(metadata["code_challenge_methods_supported"].as_array().unwrap().contains(&json!("S256")));
     assert_eq!(metadata["client_id_metadata_document_supported"], true);
+    let preflight = served
+        .http
+        .request(reqwest::Method::OPTIONS, format!("{}/token", served.url))
+        .header("origin", "http://localhost:6274")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preflight.status().as_u16(), 204);
+    assert_eq!(preflight.headers()["access-control-allow-origin"], "*", "browser clients may read the token endpoint");
 
     let (status, challenge, _) = served.call("not-a-token", "claude_code_get_org_info", json!({})).await;
     assert_eq!(status, 401);

@@ -19,6 +19,27 @@ fn json_no_store(status: StatusCode, value: Value) -> Response {
     response
 }
 
+/// Lets a browser client of any origin read the answer (see [`super::routes`]).
+pub async fn any_origin(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, OPTIONS"));
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("content-type, authorization, mcp-protocol-version"),
+    );
+    response
+}
+
+/// A CORS preflight (`OPTIONS`), answered by [`any_origin`]'s headers.
+pub async fn preflight(State(door): State<Arc<Door>>) -> Response {
+    if door.current().is_none() {
+        StatusCode::NOT_FOUND.into_response()
+    } else {
+        StatusCode::NO_CONTENT.into_response()
+    }
+}
+
 /// `GET /.well-known/oauth-protected-resource[/mcp]`.
 pub async fn protected_resource(State(door): State<Arc<Door>>) -> Response {
     let Some(server) = door.current() else { return StatusCode::NOT_FOUND.into_response() };

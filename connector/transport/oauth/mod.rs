@@ -166,16 +166,30 @@ impl Door {
     }
 }
 
-/// The OAuth routes; each answers 404 while OAuth is off.
+/// The OAuth routes; each answers 404 while OAuth is off. The metadata, registration
+/// and token endpoints answer browsers of any origin (clients such as the MCP
+/// Inspector run in one; no cookie or credential is involved there).
 pub fn routes(door: Arc<Door>) -> Router {
+    let open = Router::new()
+        .route(
+            "/.well-known/oauth-protected-resource",
+            get(endpoints::protected_resource).options(endpoints::preflight),
+        )
+        .route(
+            "/.well-known/oauth-protected-resource/mcp",
+            get(endpoints::protected_resource).options(endpoints::preflight),
+        )
+        .route(
+            "/.well-known/oauth-authorization-server",
+            get(endpoints::authorization_server).options(endpoints::preflight),
+        )
+        .route("/register", post(clients::register).options(endpoints::preflight))
+        .route("/token", post(endpoints::token).options(endpoints::preflight))
+        .layer(axum::middleware::map_response(endpoints::any_origin));
     Router::new()
-        .route("/.well-known/oauth-protected-resource", get(endpoints::protected_resource))
-        .route("/.well-known/oauth-protected-resource/mcp", get(endpoints::protected_resource))
-        .route("/.well-known/oauth-authorization-server", get(endpoints::authorization_server))
-        .route("/register", post(clients::register))
         .route("/authorize", get(signin::authorize))
         .route("/oauth/callback", get(signin::callback))
         .route("/oauth/choose", post(signin::choose))
-        .route("/token", post(endpoints::token))
+        .merge(open)
         .with_state(door)
 }
