@@ -41,6 +41,9 @@ enum Command {
     /// Print a new random bearer token for a tenant of `serve --http`, and the SHA-256 its
     /// tenants file entry takes (token_sha256).
     Token(TokenArgs),
+    /// Write a new signing key for the OAuth tokens of `serve --http` (tenants file
+    /// `oauth.signing_key_file`), readable by its owner only; SIGHUP makes the server use it.
+    OauthKey(OAuthKeyArgs),
     /// Write docs/tools.md and the README's tool table from the spec, or check that they are current.
     #[command(name = docs::DOCS_SUBCOMMAND)]
     Docs(DocsArgs),
@@ -54,6 +57,13 @@ struct TokenArgs {
     /// One JSON object: {"token": ..., "token_sha256": ...}.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Args, Debug)]
+struct OAuthKeyArgs {
+    /// Where to write the key (replaced if it exists).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -118,6 +128,7 @@ fn main() -> ExitCode {
         Some(Command::Tools(args)) => cli::tools(args, cli.sandbox),
         Some(Command::Call(args)) => cli::call(args, cli.sandbox),
         Some(Command::Token(args)) => cli::token(args.json),
+        Some(Command::OauthKey(args)) => cli::oauth_key::oauth_key(&args.out),
         Some(Command::Bundle(args)) => bundle::bundle(args),
         None => cli::serve(&cli.serve, cli.sandbox),
     }

@@ -10,6 +10,7 @@
 
 pub mod bundle;
 pub mod input;
+pub mod oauth_key;
 pub mod progress;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;

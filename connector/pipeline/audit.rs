@@ -39,6 +39,19 @@ enum Sink {
     File(File),
 }
 
+tokio::task_local! {
+    /// The person (email) a call runs for, when they signed in by OAuth (`serve --http`).
+    static PERSON: Arc<str>;
+}
+
+/// Runs `call` with its audit lines naming `person` (as well as the tenant).
+pub async fn as_person<F: std::future::Future>(person: Option<Arc<str>>, call: F) -> F::Output {
+    match person {
+        Some(person) => PERSON.scope(person, call).await,
+        None => call.await,
+    }
+}
+
 /// Where audit lines go. Writes are whole lines under a lock, so concurrent calls
 /// never interleave.
 pub struct AuditLog {
@@ -82,6 +95,9 @@ impl AuditLog {
         line["call_id"] = json!(call_id);
         if let Some(caller) = &self.caller {
             line["tenant"] = json!(caller);
+        }
+        if let Ok(person) = PERSON.try_with(Arc::clone) {
+            line["person"] = json!(person);
         }
         let mut line = line.to_string();
         line.push('\n');

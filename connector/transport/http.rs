@@ -10,6 +10,10 @@
 //! file is refused and the old tenants stay); SIGTERM stops accepting, lets calls in
 //! flight finish within a grace period, and returns.
 //!
+//! With an `oauth:` section in the tenants file, a bearer token may also be an access
+//! token the server issued ([`super::oauth`], whose routes are merged here): it selects
+//! its tenant and names its person in the audit trail.
+//!
 //! Headers and tokens are never logged: the `Authorization` header is taken off the
 //! request before rmcp sees it.
 
@@ -38,6 +42,7 @@ use rmcp::{ErrorData, RoleServer, ServerHandler};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
+use super::oauth::{self, Door};
 use super::prometheus::Metrics;
 use super::tenants::{self, Sha256, TenantSpec};
 use crate::pipeline::Connector;
@@ -89,6 +94,11 @@ struct Tenant {
 struct Tenants(Vec<Tenant>);
 
 impl Tenants {
+    /// The tenant with this id (the one an OAuth access token names).
+    fn by_id(&self, id: &str) -> Option<&Tenant> {
+        self.0.iter().find(|tenant| *tenant.id == *id)
+    }
+
     /// The tenant whose token this is, looking at every hash whatever matches.
     fn find(&self, token: &str) -> Option<&Tenant> {
         let presented = tenants::token_sha256(token);
@@ -183,7 +193,12 @@ impl ServerHandler for TenantServer {
             .get::<http::request::Parts>()
             .and_then(|parts| parts.extensions.get::<Arrived>())
             .map_or_else(Instant::now, |arrived| arrived.0);
-        let result = self.connector.call_tool(request, context).await;
+        let person = context
+            .extensions
+            .get::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<oauth::Access>())
+            .map(|access| Arc::from(access.email.as_str()));
+        let result = crate::pipeline::audit::as_person(person, self.connector.call_tool(request, context)).await;
         let outcome = match &result {
             Ok(CallToolResponse::Complete(result)) if result.is_error == Some(true) => "error",
             Ok(_) => "ok",
@@ -235,16 +250,21 @@ fn build_tenants(
     Ok(Tenants(built))
 }
 
-/// Reads the tenants file and builds its tenants.
+/// Reads the tenants file and builds its tenants and its OAuth (none is in force yet).
 fn load_tenants(
     path: &std::path::Path,
     previous: Option<&Tenants>,
+    door: &Door,
     factory: &ConnectorFactory,
     metrics: &Arc<Metrics>,
     config: &StreamableHttpServerConfig,
-) -> Result<Tenants, String> {
-    let specs = tenants::load(path).map_err(|e| e.to_string())?;
-    build_tenants(&specs, previous, factory, metrics, config)
+) -> Result<(Tenants, oauth::Prepared), String> {
+    let file = tenants::load_config(path).map_err(|e| e.to_string())?;
+    let built = build_tenants(&file.tenants, previous, factory, metrics, config)?;
+    let oauth = door
+        .prepare(file.oauth.as_ref(), file.people())
+        .map_err(|e| format!("tenants file {}: {e}", path.display()))?;
+    Ok((built, oauth))
 }
 
 #[derive(Clone)]
@@ -253,6 +273,7 @@ struct AppState {
     metrics: Arc<Metrics>,
     metrics_token: Option<Sha256>,
     draining: Arc<AtomicBool>,
+    oauth: Arc<Door>,
 }
 
 impl AppState {
@@ -283,26 +304,57 @@ fn unauthorized(message: &'static str) -> Response {
     response
 }
 
+/// A 401 on `/mcp`: with OAuth on, its `WWW-Authenticate` points to the resource metadata.
+fn mcp_unauthorized(door: &Door, message: &'static str, error: Option<&str>) -> Response {
+    let mut response = unauthorized(message);
+    if let Ok(value) = HeaderValue::from_str(&door.challenge(error)) {
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
+    }
+    response
+}
+
 /// When an MCP request arrived (set on the request, read back by the tool call it carries).
 #[derive(Clone, Copy)]
 struct Arrived(Instant);
 
 async fn mcp(State(state): State<AppState>, mut request: Request) -> Response {
     request.extensions_mut().insert(Arrived(Instant::now()));
+    if request
+        .uri()
+        .query()
+        .is_some_and(|query| url::form_urlencoded::parse(query.as_bytes()).any(|(key, _)| key == "access_token"))
+    {
+        state.metrics.record_unauthorized();
+        return mcp_unauthorized(
+            &state.oauth,
+            "unauthorized: a token is accepted only in the Authorization header, never in the URL",
+            Some("invalid_request"),
+        );
+    }
     let tenants = state.current();
+    let mut access = None;
     let tenant = match bearer(request.headers()) {
         None => None,
-        Some(token) => tenants.find(token),
+        Some(token) => tenants.find(token).or_else(|| {
+            access = state.oauth.verify(token);
+            access.as_ref().and_then(|access| tenants.by_id(&access.tenant))
+        }),
     };
     let Some(tenant) = tenant else {
-        let message = if request.headers().contains_key(header::AUTHORIZATION) {
-            "unauthorized: the bearer token is not one of this server's tenants'"
+        let (message, error) = if request.headers().contains_key(header::AUTHORIZATION) {
+            (
+                "unauthorized: the bearer token is not one of this server's tenants' (or has expired)",
+                Some("invalid_token"),
+            )
         } else {
-            "unauthorized: send Authorization: Bearer TOKEN (ask the operator for a token)"
+            ("unauthorized: send Authorization: Bearer TOKEN (ask the operator for a token)", None)
         };
         state.metrics.record_unauthorized();
-        return unauthorized(message);
+        return mcp_unauthorized(&state.oauth, message, error);
     };
+    if let Some(access) = access {
+        request.extensions_mut().insert(access);
+    }
     // rmcp hands the request's parts to the handler: the token goes no further.
     request.headers_mut().remove(header::AUTHORIZATION);
     tracing::debug!(tenant = %tenant.id, method = %request.method(), "MCP request");
@@ -337,7 +389,8 @@ fn router(state: AppState) -> Router {
     if state.metrics_token.is_some() {
         router = router.route("/metrics", get(metrics));
     }
-    router.with_state(state)
+    let door = Arc::clone(&state.oauth);
+    router.with_state(state).merge(oauth::routes(door))
 }
 
 /// rmcp's Streamable HTTP settings: stateless, JSON answers, Host and Origin checked.
@@ -363,8 +416,11 @@ fn rmcp_config(allowed_hosts: &[String]) -> StreamableHttpServerConfig {
 pub async fn serve(config: HttpServeConfig, factory: ConnectorFactory) -> Result<(), String> {
     let metrics = Arc::new(Metrics::new(config.cache.clone()));
     let mcp_config = rmcp_config(&config.allowed_hosts);
-    let tenants = load_tenants(&config.tenants_path, None, &factory, &metrics, &mcp_config)?;
+    let door = Arc::new(Door::default());
+    let (tenants, oauth) = load_tenants(&config.tenants_path, None, &door, &factory, &metrics, &mcp_config)?;
+    door.commit(oauth);
     let state = AppState {
+        oauth: door,
         tenants: Arc::new(RwLock::new(Arc::new(Tenants(Vec::new())))),
         metrics: Arc::clone(&metrics),
         metrics_token: config.metrics_token_sha256,
@@ -414,16 +470,24 @@ pub async fn serve(config: HttpServeConfig, factory: ConnectorFactory) -> Result
                 .into_future(),
         )
     });
+    if let Some(oauth) = state.oauth.current() {
+        eprintln!(
+            "claude-code-connector: OAuth on for {}/mcp (the identity provider's redirect URI: {})",
+            oauth.origin,
+            oauth.callback_url()
+        );
+    }
     eprintln!("claude-code-connector: serving MCP at http://{local}/mcp ({count} tenants loaded)");
 
     loop {
         tokio::select! {
             signal = signals.next() => match signal {
                 Signal::Stop => break,
-                Signal::Reload => match load_tenants(&config.tenants_path, Some(&state.current()), &factory, &metrics, &mcp_config) {
-                    Ok(tenants) => {
+                Signal::Reload => match load_tenants(&config.tenants_path, Some(&state.current()), &state.oauth, &factory, &metrics, &mcp_config) {
+                    Ok((tenants, oauth)) => {
                         let count = tenants.0.len();
                         state.replace(tenants);
+                        state.oauth.commit(oauth);
                         eprintln!("claude-code-connector: reloaded the tenants file ({count} tenants loaded)");
                     }
                     Err(error) => {

@@ -1,10 +1,11 @@
 //! The ways in: MCP over stdio ([`mcp`], rmcp's `ServerHandler` over the pipeline's
 //! [`Connector`](crate::pipeline::Connector)) and over Streamable HTTP for a team
 //! ([`http`], one tenant per bearer token from [`tenants`], Prometheus text from
-//! [`prometheus`]). A transport turns requests into pipeline calls and outcomes into
+//! [`prometheus`]), and for people who sign in from Claude, OAuth ([`oauth`]). A transport turns requests into pipeline calls and outcomes into
 //! MCP results; it decides nothing about a tool.
 
 pub mod http;
 pub mod mcp;
+pub mod oauth;
 pub mod prometheus;
 pub mod tenants;

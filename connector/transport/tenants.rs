@@ -16,6 +16,10 @@
 //!     max_concurrent_calls: 16
 //! ```
 //!
+//! With a top-level `oauth:` section (see [`crate::transport::oauth`]) people may also
+//! sign in from Claude; a tenant's `people` (emails, email_domains, groups) say who, and
+//! such a tenant needs no `token_sha256`.
+//!
 //! Everything that can be judged from the file alone is checked while it is read, so a
 //! mistake is reported with its line and column and the fix.
 
@@ -28,6 +32,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 
+use super::oauth::{OAuthSpec, People};
 use crate::generated::tools::DEFINITIONS;
 use crate::pipeline::policy::Policy;
 use crate::runtime::AdminKey;
@@ -52,6 +57,22 @@ pub struct TenantSpec {
     pub key: KeySource,
     pub policy: Policy,
     pub max_concurrent_calls: usize,
+    /// Who may sign in to this tenant by OAuth.
+    pub people: Option<People>,
+}
+
+/// The whole tenants file: the tenants and the OAuth section, if any.
+#[derive(Debug, Clone)]
+pub struct TenantsConfig {
+    pub tenants: Vec<TenantSpec>,
+    pub oauth: Option<OAuthSpec>,
+}
+
+impl TenantsConfig {
+    /// Each OAuth tenant's id and `people`.
+    pub fn people(&self) -> Vec<(String, People)> {
+        self.tenants.iter().filter_map(|tenant| Some((tenant.id.clone(), tenant.people.clone()?))).collect()
+    }
 }
 
 /// Where a tenant's admin key is read from, at start and at each reload.
@@ -131,6 +152,7 @@ impl std::error::Error for TenantsError {}
 #[serde(deny_unknown_fields)]
 struct TenantsFile {
     tenants: Vec<TenantSpec>,
+    oauth: Option<OAuthSpec>,
 }
 
 /// The entry as written; [`TenantSpec`] is what it means.
@@ -138,7 +160,9 @@ struct TenantsFile {
 #[serde(deny_unknown_fields)]
 struct RawTenant {
     id: TenantId,
+    #[serde(default)]
     token_sha256: Vec<TokenHash>,
+    people: Option<People>,
     admin_key_env: Option<String>,
     admin_key_file: Option<PathBuf>,
     /// Only to refuse it with a useful message.
@@ -210,9 +234,14 @@ impl TryFrom<RawTenant> for TenantSpec {
         if raw.admin_key.is_some() {
             unreachable!("an inline key fails while it is read");
         }
-        if raw.token_sha256.is_empty() {
+        if raw.people.as_ref().is_some_and(People::is_empty) {
             return Err(format!(
-                "tenant `{id}` has no token_sha256: add the SHA-256 of at least one bearer token (`claude-code-connector token` prints one)"
+                "tenant `{id}` has people with no rule: list emails, email_domains or groups, or remove people"
+            ));
+        }
+        if raw.token_sha256.is_empty() && raw.people.is_none() {
+            return Err(format!(
+                "tenant `{id}` has no token_sha256: add the SHA-256 of at least one bearer token (`claude-code-connector token` prints one), or people who may sign in by OAuth"
             ));
         }
         let key = match (raw.admin_key_env, raw.admin_key_file) {
@@ -255,20 +284,38 @@ impl TryFrom<RawTenant> for TenantSpec {
             ));
         }
         let token_sha256 = raw.token_sha256.into_iter().map(|hash| hash.0).collect();
-        Ok(TenantSpec { id, token_sha256, key, policy, max_concurrent_calls })
+        Ok(TenantSpec { id, token_sha256, key, policy, max_concurrent_calls, people: raw.people })
     }
 }
 
 /// Reads and checks the tenants file at `path`.
 pub fn load(path: &Path) -> Result<Vec<TenantSpec>, TenantsError> {
+    load_config(path).map(|config| config.tenants)
+}
+
+/// Reads and checks the tenants file at `path`, with its `oauth:` section.
+pub fn load_config(path: &Path) -> Result<TenantsConfig, TenantsError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| TenantsError(format!("cannot read the tenants file {}: {e}", path.display())))?;
-    parse(&text).map_err(|e| TenantsError(format!("tenants file {}: {e}", path.display())))
+    parse_config(&text).map_err(|e| TenantsError(format!("tenants file {}: {e}", path.display())))
 }
 
 /// Parses and checks a tenants file's text.
 pub fn parse(text: &str) -> Result<Vec<TenantSpec>, TenantsError> {
+    parse_config(text).map(|config| config.tenants)
+}
+
+/// Parses and checks a tenants file's text, with its `oauth:` section.
+pub fn parse_config(text: &str) -> Result<TenantsConfig, TenantsError> {
     let file: TenantsFile = yaml_serde::from_str(text).map_err(|e| TenantsError(e.to_string()))?;
+    if let Some(oauth) = &file.oauth {
+        oauth.check().map_err(TenantsError)?;
+    } else if let Some(tenant) = file.tenants.iter().find(|tenant| tenant.people.is_some()) {
+        return Err(TenantsError(format!(
+            "tenant `{}` has people but the file has no oauth: section; add oauth: (public_url, signing_key_file, identity_provider), or remove people",
+            tenant.id
+        )));
+    }
     if file.tenants.is_empty() {
         return Err(TenantsError("`tenants` is empty: list at least one tenant (see docs/serving.md)".into()));
     }
@@ -291,7 +338,7 @@ pub fn parse(text: &str) -> Result<Vec<TenantSpec>, TenantsError> {
             }
         }
     }
-    Ok(file.tenants)
+    Ok(TenantsConfig { tenants: file.tenants, oauth: file.oauth })
 }
 
 /// The SHA-256 of a bearer token.
@@ -410,6 +457,23 @@ mod tests {
         assert!(parse(&twice("a", "a", HASH, &other)).unwrap_err().0.contains("both `a`"));
         assert!(parse(&twice("a", "b", HASH, HASH)).unwrap_err().0.contains("a token must select one tenant"));
         assert_eq!(parse(&twice("a", "b", HASH, &other)).unwrap().len(), 2);
+    }
+
+    const OAUTH: &str = "oauth:\n  public_url: https://admin-mcp.example.com\n  signing_key_file: /k\n  identity_provider:\n    issuer: https://login.example.com\n    client_id: ccc\n    client_secret_env: S\n";
+
+    #[test]
+    fn people_sign_in_only_with_an_oauth_section() {
+        let tenant = "tenants:\n  - id: acme\n    people:\n      emails: [ana@acme.example]\n    admin_key_env: K\n";
+        let config = parse_config(&format!("{OAUTH}{tenant}")).unwrap();
+        assert_eq!(config.oauth.unwrap().access_token_ttl_seconds, 3600);
+        assert!(config.tenants[0].token_sha256.is_empty(), "no static token needed");
+        assert!(parse_config(tenant).unwrap_err().0.contains("no oauth: section"));
+        let empty = "tenants:\n  - id: acme\n    people: {}\n    admin_key_env: K\n";
+        assert!(parse_config(&format!("{OAUTH}{empty}")).unwrap_err().0.contains("people with no rule"));
+        let plain = OAUTH.replace("https://admin-mcp", "http://admin-mcp");
+        assert!(parse_config(&format!("{plain}{tenant}")).unwrap_err().0.contains("public_url"));
+        let typo = OAUTH.replace("client_id:", "clientid:");
+        assert!(parse_config(&format!("{typo}{tenant}")).unwrap_err().0.contains("clientid"));
     }
 
     #[test]

@@ -17,6 +17,8 @@ mod hardening;
 mod http;
 mod limits_and_analytics;
 mod metrics;
+mod oauth;
+mod oauth_idp;
 mod outcomes;
 mod policy;
 mod presentation;
