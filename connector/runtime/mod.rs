@@ -7,6 +7,7 @@
 pub mod args;
 pub mod cache;
 pub mod date;
+pub mod digest;
 pub mod error;
 pub mod http;
 pub mod money;

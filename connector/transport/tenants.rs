@@ -23,7 +23,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use ring::digest::{SHA256, digest};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
@@ -42,7 +41,7 @@ pub const DEFAULT_MAX_CONCURRENT_CALLS: usize = 16;
 const MAX_CONCURRENT_CALLS_LIMIT: usize = 4096;
 
 /// A SHA-256 digest (of a bearer token).
-pub type Sha256 = [u8; 32];
+pub use crate::runtime::digest::{Sha256, hex};
 
 /// One tenant as its file entry describes it, checked.
 #[derive(Debug, Clone)]
@@ -296,15 +295,13 @@ pub fn parse(text: &str) -> Result<Vec<TenantSpec>, TenantsError> {
 
 /// The SHA-256 of a bearer token.
 pub fn token_sha256(token: &str) -> Sha256 {
-    let mut out = [0u8; 32];
-    out.copy_from_slice(digest(&SHA256, token.as_bytes()).as_ref());
-    out
+    crate::runtime::digest::sha256(token.as_bytes())
 }
 
 /// Compares two digests in time that does not depend on where they differ.
 pub fn same_digest(a: &Sha256, b: &Sha256) -> bool {
-    let difference = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
-    std::hint::black_box(difference) == 0
+    use subtle::ConstantTimeEq;
+    a.ct_eq(b).into()
 }
 
 /// A new random bearer token (256 bits) and its SHA-256 in hex.
@@ -314,11 +311,6 @@ pub fn new_token() -> Result<(String, String), String> {
     let token = format!("ccc_{}", hex(&bytes));
     let hash = hex(&token_sha256(&token));
     Ok((token, hash))
-}
-
-/// Lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Parses 64 hex digits (either case, surrounding space ignored); `None` for anything else.
