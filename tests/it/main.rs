@@ -12,6 +12,7 @@ mod cache;
 mod cli;
 mod completion;
 mod docs;
+mod envelope;
 mod fuzz;
 mod hardening;
 mod http;

@@ -1488,6 +1488,13 @@ impl<'a> RustEmitter<'a> {
                 quote!(Call::#variant(args) => ::std::option::Option::Some(args.#field.as_str()),)
             })
         });
+        let roll_up_arms = self
+            .model
+            .tools
+            .iter()
+            .zip(&variants)
+            .filter(|(tool, _)| tool.aggregation.is_some())
+            .map(|(_, variant)| quote!(Call::#variant(args) => args.rolls_up(),));
         let indices = (0..variants.len()).map(Literal::usize_unsuffixed);
         quote! {
             /// The MCP tool registry: definitions and dispatch.
@@ -1550,6 +1557,13 @@ impl<'a> RustEmitter<'a> {
                         match self {
                             #(#role_arms)*
                             _ => ::std::option::Option::None,
+                        }
+                    }
+                    #[allow(unreachable_patterns)]
+                    fn rolls_up(&self) -> bool {
+                        match self {
+                            #(#roll_up_arms)*
+                            _ => false,
                         }
                     }
                 }

@@ -1171,7 +1171,7 @@ pub mod tools {
             description: "Users, one page at a time.",
             input_schema: r#"{"type":"object","properties":{"page":{"type":"integer","minimum":1,"maximum":100,"default":1,"description":"Page."},"per_page":{"type":"integer","minimum":1,"maximum":100,"default":20,"description":"Per page."},"email":{"type":"string","format":"email","maxLength":320,"description":"Filter."},"roles":{"type":"array","items":{"type":"string","enum":["user","developer","admin"]},"minItems":1,"maxItems":3,"uniqueItems":true,"description":"Only users with one of these roles."}},"additionalProperties":false}"#,
             output_schema: claude_code_connector::runtime::OutputSchema::Json(
-                r#"{"type":"object","properties":{"data":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"email":{"type":"string"},"role":{"type":"string","description":"Known values: user, admin."},"added_at":{"type":["string","null"]}},"required":["id","email","role","added_at"]}},"page":{"type":"integer","description":"This page's number, from 1."},"per_page":{"type":"integer"},"has_more":{"type":"boolean","description":"Whether a next page exists."},"summary":{"type":"string","description":"The one line that says what this result is (also the text's first line)."},"notice":{"type":"string","description":"Set when the data is not the organization's own (the sandbox)."},"upstream":{"type":"object","description":"Admin API requests sent, and report pages the cache answered.","properties":{"requests":{"type":"integer"},"cached_pages":{"type":"integer"}}},"truncated":{"type":"object","description":"Present when the result was cut to stay small: how much was kept, why, and which arguments get the rest.","properties":{"returned":{"type":"integer"},"total":{"type":"integer"},"reason":{"type":"string"},"next":{"type":"string"}}}},"required":["data","page","per_page","has_more"]}"#,
+                r#"{"type":"object","properties":{"data":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"email":{"type":"string"},"role":{"type":"string","description":"Known values: user, admin."},"added_at":{"type":["string","null"]}},"required":["id","email","role","added_at"]}},"page":{"type":"integer","description":"This page's number, from 1."},"per_page":{"type":"integer"},"has_more":{"type":"boolean","description":"Whether a next page exists."}},"required":["data","page","per_page","has_more"]}"#,
             ),
             annotations: claude_code_connector::runtime::Annotations {
                 read_only: true,
@@ -1198,7 +1198,7 @@ pub mod tools {
             description: "Set a user's role.",
             input_schema: r#"{"type":"object","properties":{"user_id":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,128}$","description":"User ID."},"role":{"type":"string","enum":["user","developer"],"description":"Role."}},"required":["user_id","role"],"additionalProperties":false}"#,
             output_schema: claude_code_connector::runtime::OutputSchema::Json(
-                r#"{"type":"object","properties":{"id":{"type":"string"},"email":{"type":"string"},"role":{"type":"string","description":"Known values: user, admin."},"added_at":{"type":["string","null"]},"summary":{"type":"string","description":"The one line that says what this result is (also the text's first line)."},"notice":{"type":"string","description":"Set when the data is not the organization's own (the sandbox)."},"upstream":{"type":"object","description":"Admin API requests sent, and report pages the cache answered.","properties":{"requests":{"type":"integer"},"cached_pages":{"type":"integer"}}},"truncated":{"type":"object","description":"Present when the result was cut to stay small: how much was kept, why, and which arguments get the rest.","properties":{"returned":{"type":"integer"},"total":{"type":"integer"},"reason":{"type":"string"},"next":{"type":"string"}}}},"required":["id","email","role","added_at"]}"#,
+                r#"{"type":"object","properties":{"id":{"type":"string"},"email":{"type":"string"},"role":{"type":"string","description":"Known values: user, admin."},"added_at":{"type":["string","null"]}},"required":["id","email","role","added_at"]}"#,
             ),
             annotations: claude_code_connector::runtime::Annotations {
                 read_only: false,
@@ -1225,7 +1225,7 @@ pub mod tools {
             description: "Remove a user.",
             input_schema: r#"{"type":"object","properties":{"user_id":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,128}$","description":"User ID."}},"required":["user_id"],"additionalProperties":false}"#,
             output_schema: claude_code_connector::runtime::OutputSchema::Json(
-                r#"{"type":"object","properties":{"id":{"type":"string"},"type":{"type":"string"},"summary":{"type":"string","description":"The one line that says what this result is (also the text's first line)."},"notice":{"type":"string","description":"Set when the data is not the organization's own (the sandbox)."},"upstream":{"type":"object","description":"Admin API requests sent, and report pages the cache answered.","properties":{"requests":{"type":"integer"},"cached_pages":{"type":"integer"}}},"truncated":{"type":"object","description":"Present when the result was cut to stay small: how much was kept, why, and which arguments get the rest.","properties":{"returned":{"type":"integer"},"total":{"type":"integer"},"reason":{"type":"string"},"next":{"type":"string"}}}},"required":["id","type"]}"#,
+                r#"{"type":"object","properties":{"id":{"type":"string"},"type":{"type":"string"}},"required":["id","type"]}"#,
             ),
             annotations: claude_code_connector::runtime::Annotations {
                 read_only: false,
@@ -1252,7 +1252,7 @@ pub mod tools {
             description: "Rename a workspace, replace its tags or change where it may run inference.",
             input_schema: r#"{"type":"object","properties":{"workspace_id":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,128}$","description":"Workspace ID."},"name":{"type":"string","minLength":1,"maxLength":40,"description":"New name."},"tags":{"type":"object","propertyNames":{"minLength":1,"maxLength":32},"additionalProperties":{"type":"string","maxLength":64},"maxProperties":10,"description":"All tags (replaces them)."},"allowed_geos":{"anyOf":[{"const":"unrestricted"},{"type":"array","items":{"type":"string","enum":["global","us"]},"minItems":1,"maxItems":2,"uniqueItems":true}],"description":"Where inference may run."},"owners":{"type":"array","items":{"type":"string","format":"email","maxLength":320},"minItems":1,"maxItems":5,"uniqueItems":true,"description":"Owner emails."}},"required":["workspace_id"],"additionalProperties":false}"#,
             output_schema: claude_code_connector::runtime::OutputSchema::Json(
-                r#"{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"tags":{"type":"object","additionalProperties":{"type":"string"}},"data_residency":{},"summary":{"type":"string","description":"The one line that says what this result is (also the text's first line)."},"notice":{"type":"string","description":"Set when the data is not the organization's own (the sandbox)."},"upstream":{"type":"object","description":"Admin API requests sent, and report pages the cache answered.","properties":{"requests":{"type":"integer"},"cached_pages":{"type":"integer"}}},"truncated":{"type":"object","description":"Present when the result was cut to stay small: how much was kept, why, and which arguments get the rest.","properties":{"returned":{"type":"integer"},"total":{"type":"integer"},"reason":{"type":"string"},"next":{"type":"string"}}}},"required":["id","name","tags"]}"#,
+                r#"{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"tags":{"type":"object","additionalProperties":{"type":"string"}},"data_residency":{}},"required":["id","name","tags"]}"#,
             ),
             annotations: claude_code_connector::runtime::Annotations {
                 read_only: false,
@@ -1366,6 +1366,13 @@ pub mod tools {
         fn granted_role(&self) -> ::std::option::Option<&'static str> {
             match self {
                 _ => ::std::option::Option::None,
+            }
+        }
+
+        #[allow(unreachable_patterns)]
+        fn rolls_up(&self) -> bool {
+            match self {
+                _ => false,
             }
         }
     }
