@@ -229,6 +229,9 @@ pub struct Tool {
     pub workspace_guard: Option<String>,
     /// The argument carrying an organization role being granted.
     pub org_role_guard: Option<String>,
+    /// A write declared `scope: organization`: it changes the organization as a whole, so
+    /// `--workspaces` refuses it unless the operator allows organization-level writes.
+    pub organization_scope: bool,
     /// A report whose rows the connector can roll up: the generated arguments
     /// `period`, `group_by` (unless the API groups), `sort` and `top`.
     pub aggregation: Option<Aggregation>,

@@ -305,6 +305,10 @@ pub struct ToolDef {
     pub handler: Option<Handler>,
     #[serde(default)]
     pub guards: Option<Guards>,
+    /// What a write touches when no workspace guard says: `organization` (the organization
+    /// as a whole, outside any workspace; `--workspaces` refuses it unless allowed).
+    #[serde(default)]
+    pub scope: Option<String>,
     /// Example calls and the exact requests each must send: the tool's wire tests.
     #[serde(default)]
     pub examples: Vec<ExampleCall>,

@@ -427,7 +427,9 @@ impl Connector {
         let refused = if !tool.annotations.read_only && self.writes.closing.load(Ordering::SeqCst) {
             Err(Refusal("refused: the server is shutting down; nothing was sent".to_string()))
         } else {
-            self.policy.check_call(tool, &request.arguments, invocation.granted_role())
+            self.policy
+                .check_scope(tool)
+                .and_then(|()| self.policy.check_call(tool, &request.arguments, invocation.granted_role()))
         };
         if let Err(refusal) = refused {
             tracing::warn!(tool = tool.name, %refusal, "write refused by policy");

@@ -119,6 +119,10 @@ pub struct ToolDefinition {
     pub workspace_argument: Option<&'static str>,
     /// The argument carrying an organization role being granted (`--max-role` caps it).
     pub org_role_argument: Option<&'static str>,
+    /// A write the spec declares organization-level (`scope: organization`): it changes
+    /// the organization as a whole, so `--workspaces` refuses it unless the operator
+    /// allows organization-level writes.
+    pub organization_write: bool,
     /// How `--workspaces` learns the workspace of a write's target when no argument names
     /// it: a read tool run with the write's ID arguments, and the field of its result.
     pub workspace_lookup: Option<WorkspaceLookup>,

@@ -12,6 +12,7 @@
 //!     read_only: false
 //!     tools: ["*"]
 //!     workspaces: [wrkspc_01]
+//!     allow_organization_writes: false   # with workspaces: also invites, roles, new workspaces
 //!     max_role: developer
 //!     max_concurrent_calls: 16
 //! ```
@@ -146,6 +147,9 @@ struct RawTenant {
     read_only: bool,
     tools: Option<Vec<String>>,
     workspaces: Option<Vec<String>>,
+    /// With `workspaces`, also allow organization-level writes.
+    #[serde(default)]
+    allow_organization_writes: bool,
     max_role: Option<String>,
     max_concurrent_calls: Option<usize>,
 }
@@ -238,8 +242,19 @@ impl TryFrom<RawTenant> for TenantSpec {
             }
             policy = policy.tools(&tools.join(","), DEFINITIONS).map_err(|e| fail("tools", e))?;
         }
-        if let Some(workspaces) = raw.workspaces {
-            policy = policy.workspaces(&workspaces.join(",")).map_err(|e| fail("workspaces", e))?;
+        match raw.workspaces {
+            Some(workspaces) => {
+                policy = policy
+                    .workspaces(&workspaces.join(","))
+                    .map_err(|e| fail("workspaces", e))?
+                    .allow_organization_writes(raw.allow_organization_writes);
+            }
+            None if raw.allow_organization_writes => {
+                return Err(format!(
+                    "tenant `{id}`: allow_organization_writes applies only with `workspaces`; remove it, or list the workspaces the tenant may change"
+                ));
+            }
+            None => {}
         }
         if let Some(role) = raw.max_role {
             policy = policy.max_role(&role).map_err(|e| fail("max_role", e))?;
@@ -357,6 +372,19 @@ mod tests {
         assert_eq!(tenants[0].max_concurrent_calls, 3);
         assert_eq!(tenants[0].token_sha256, vec![parse_sha256(HASH).unwrap()]);
         assert_eq!(hex(&token_sha256("test")), HASH);
+    }
+
+    #[test]
+    fn organization_level_writes_are_allowed_only_alongside_workspaces() {
+        let entry =
+            |extra: &str| format!("tenants:\n  - id: acme\n    token_sha256: [{HASH}]\n    admin_key_env: K\n{extra}");
+        let invite = crate::generated::tools::ToolId::CreateInvite.definition();
+        let confined = parse(&entry("    workspaces: [wrkspc_a]\n")).unwrap();
+        assert!(confined[0].policy.check_scope(invite).is_err(), "refused under workspaces by default");
+        let allowed = parse(&entry("    workspaces: [wrkspc_a]\n    allow_organization_writes: true\n")).unwrap();
+        assert!(allowed[0].policy.check_scope(invite).is_ok());
+        let error = parse(&entry("    allow_organization_writes: true\n")).unwrap_err().0;
+        assert!(error.contains("allow_organization_writes") && error.contains("workspaces"), "{error}");
     }
 
     #[test]

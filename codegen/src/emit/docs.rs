@@ -132,6 +132,7 @@ fn tool_context(model: &Model, tool: &Tool) -> Value {
         "open_world": a.open_world,
         "workspace_guard": tool.workspace_guard,
         "org_role_guard": tool.org_role_guard,
+        "organization_scope": tool.organization_scope,
         "workspace_lookup": tool.workspace_lookup.as_ref().map(|l| json!({"tool": l.tool, "field": l.field})),
         "kind": a.kind(),
         "http": http,
@@ -681,6 +682,7 @@ tools:
     description: Change a user.
     http: {method: POST, path: "/v1/users/{user_id}", not_found: "no user `{user_id}`"}
     annotations: {read_only: false, destructive: false, idempotent: false, open_world: true}
+    scope: organization
     arguments:
       user_id: {type: id, required: true, description: User ID (usr_...)., upstream: {path: user_id}}
       role: {type: enum, values: [user, developer], refuse: {admin: not through the API}, description: Role., upstream: {body: role}}
@@ -694,6 +696,7 @@ tools:
     description: Remove a user.
     http: {method: DELETE, path: "/v1/users/{user_id}", not_found: "no user `{user_id}`"}
     annotations: {read_only: false, destructive: true, idempotent: true, open_world: true}
+    scope: organization
     arguments:
       user_id: {type: id, required: true, description: User ID., upstream: {path: user_id}}
     output: Gone

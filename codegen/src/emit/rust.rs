@@ -1391,6 +1391,7 @@ impl<'a> RustEmitter<'a> {
         };
         let (workspace, org_role) = (optional(&tool.workspace_guard), optional(&tool.org_role_guard));
         let check_with = optional(&tool.check_with);
+        let organization = tool.organization_scope;
         let lookup = match &tool.workspace_lookup {
             Some(l) => {
                 let (tool, field) = (&l.tool, &l.field);
@@ -1438,6 +1439,7 @@ impl<'a> RustEmitter<'a> {
                 kind: #rt::ToolKind::#kind,
                 workspace_argument: #workspace,
                 org_role_argument: #org_role,
+                organization_write: #organization,
                 workspace_lookup: #lookup,
                 check_with: #check_with,
                 id_arguments: &[#(#ids),*],
