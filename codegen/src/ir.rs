@@ -321,6 +321,10 @@ pub struct HttpCall {
     pub not_found: Option<Vec<PathPiece>>,
     /// Beta tokens (`[a-z0-9-]+`, distinct), sent comma-joined as `anthropic-beta`.
     pub beta: Vec<String>,
+    /// Whether the request carries a JSON body: a POST with body arguments (an object of
+    /// those given, maybe empty), or one the spec declares `body: empty` (`{}`). Nothing
+    /// else sends a body.
+    pub json_body: bool,
     pub fixed_query: Vec<(String, String)>,
     pub pagination: Pagination,
     pub summary: Option<SumCents>,

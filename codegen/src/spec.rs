@@ -71,7 +71,7 @@ pub struct ObjectsDef {
 }
 
 /// A YAML mapping whose key order is kept (the order people wrote is the order we emit).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Ordered<T>(pub Vec<(String, T)>);
 
 impl<T> Default for Ordered<T> {
@@ -219,7 +219,7 @@ pub struct FieldDetails {
 }
 
 /// A tool argument, or a shared one under `arguments:`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArgumentDef {
     #[serde(rename = "use", default)]
@@ -377,6 +377,9 @@ pub struct Http {
     /// Beta features the endpoint needs, sent as one comma-joined `anthropic-beta` header.
     #[serde(default)]
     pub beta: Vec<String>,
+    /// `empty`: a POST that takes no body arguments sends an empty JSON object `{}`.
+    #[serde(default)]
+    pub body: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

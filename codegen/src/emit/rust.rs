@@ -1193,6 +1193,7 @@ impl<'a> RustEmitter<'a> {
                 target.push(push);
             }
         }
+        let json_body = call.json_body.then(|| quote!(.with_json_body()));
         let binding = if query.is_empty() && body.is_empty() { quote!(request) } else { quote!(mut request) };
         let not_found = call.not_found.as_ref().map(|pieces| {
             let message = Self::message_tokens(pieces);
@@ -1204,7 +1205,7 @@ impl<'a> RustEmitter<'a> {
         });
         quote! {
             args.check()?;
-            let #binding = #rt::Request::new(#method, #path)#not_found #beta;
+            let #binding = #rt::Request::new(#method, #path)#not_found #beta #json_body;
             #(#query)*
             #(#body)*
             ::std::result::Result::Ok(request)

@@ -880,7 +880,8 @@ pub mod requests {
                     claude_code_connector::runtime::path_segment(& args.user_id)
                 ),
             )
-            .with_not_found(::std::format!("no user `{}`", args.user_id));
+            .with_not_found(::std::format!("no user `{}`", args.user_id))
+            .with_json_body();
         request.body_field(&["role"], args.role.as_str());
         ::std::result::Result::Ok(request)
     }
@@ -919,7 +920,8 @@ pub mod requests {
                     claude_code_connector::runtime::path_segment(& args.workspace_id)
                 ),
             )
-            .with_not_found(::std::format!("no workspace `{}`", args.workspace_id));
+            .with_not_found(::std::format!("no workspace `{}`", args.workspace_id))
+            .with_json_body();
         if let ::std::option::Option::Some(value) = &args.name {
             request.body_field(&["name"], value.as_str());
         }
