@@ -22,3 +22,15 @@ fn a_shared_array_argument_keeps_its_items_through_use() {
     let arg = tool.args.iter().find(|a| a.name == "roles").unwrap();
     assert!(matches!(&arg.kind, claude_code_connector_codegen::ir::ArgKind::List(_)), "{:?}", arg.kind);
 }
+
+#[test]
+fn the_real_spec_keeps_the_model_visible_budget_with_room_named() {
+    use claude_code_connector_codegen::validate::budget::{AVERAGE_TOOL_BYTES, MAX_TOOL_BYTES, model_visible_bytes};
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/admin-api.yaml");
+    let model = claude_code_connector_codegen::load(&path, "spec/admin-api.yaml").unwrap_or_else(|e| panic!("{e}"));
+    let sizes: Vec<usize> = model.tools.iter().map(model_visible_bytes).collect();
+    let average = sizes.iter().sum::<usize>() / sizes.len();
+    let max = sizes.iter().copied().max().unwrap();
+    println!("{} tools: {average} B average, {max} B largest", sizes.len());
+    assert!(average <= AVERAGE_TOOL_BYTES && max <= MAX_TOOL_BYTES);
+}

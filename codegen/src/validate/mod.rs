@@ -11,6 +11,7 @@
 
 mod aggregation;
 mod arguments;
+pub mod budget;
 mod examples;
 mod http;
 mod presentation;
@@ -112,6 +113,7 @@ pub fn validate(file: &str, spec: SpecFile) -> Result<ir::Model, Error> {
     fill_check_with(&mut model);
     model.prompts = prompts::validate_prompts(&cx, &spec, &model);
     cx.keep("tools", check_method_names(&cx, &model));
+    cx.keep("tools", budget::check(&cx, &model));
     cx.finish(model)
 }
 
