@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use claude_code_connector_codegen::Config;
 use claude_code_connector_codegen::layout::SPEC_PATH as SPEC;
 /// A spec of the tests' own (`tests/it/presentation.rs`), generated against the public runtime.
 const TEST_FIXTURE: &str = "tests/fixtures/presentation.yaml";
@@ -20,7 +21,7 @@ fn main() {
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let model = claude_code_connector_codegen::load(Path::new(SPEC), SPEC)?;
-    let output = claude_code_connector_codegen::generate(&model, "crate::runtime")?;
+    let output = claude_code_connector_codegen::generate(&model, connector_config())?;
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("cargo did not set OUT_DIR")?);
     write_if_changed(&out_dir.join("admin_api.rs"), &output.rust)?;
     write_if_changed(&out_dir.join("schemas.json"), &output.schemas_json)?;
@@ -34,6 +35,25 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     write_if_changed(&out_dir.join("presentation_fixture_tools.md"), &fixture.tools_md)?;
     write_if_changed(&out_dir.join("layout.rs"), &claude_code_connector_codegen::layout::rust())?;
     Ok(())
+}
+
+/// The runtime the generated code calls, and where the code of each hand-written tool
+/// lives: the spec names a handler (`handler: seat_activity`), this maps the name to its
+/// function, output type and presentation, so moving a module never means editing the spec.
+fn connector_config() -> Config {
+    Config::new("crate::runtime")
+        .extern_handler(
+            "normalized_metrics",
+            "crate::metrics::get_normalized_metrics",
+            "crate::metrics::CodingToolMetrics",
+            "crate::metrics::presentation::PRESENTATION",
+        )
+        .extern_handler(
+            "seat_activity",
+            "crate::metrics::seats::get_seat_activity",
+            "crate::metrics::seats::SeatActivity",
+            "crate::metrics::seats::PRESENTATION",
+        )
 }
 
 fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<()> {

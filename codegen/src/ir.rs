@@ -3,6 +3,8 @@
 /// Everything the emitters need, in the order the spec wrote it.
 #[derive(Debug, Clone)]
 pub struct Model {
+    /// How errors name the spec file.
+    pub file: String,
     pub server: Server,
     pub groups: Vec<Group>,
     pub types: Vec<TypeDef>,
@@ -309,7 +311,9 @@ pub enum Action {
     /// One or more HTTP requests described entirely by the spec.
     Http(HttpCall),
     /// A hand-written function (for what a spec cannot say).
-    Handler { function: String, output: String, presentation: String },
+    /// A hand-written tool: the spec names it (`handler: NAME`); its Rust paths are the
+    /// generator's [`crate::Config`]'s (build.rs), filled in by [`crate::generate`].
+    Handler { name: String, function: String, output: String, presentation: String },
 }
 
 #[derive(Debug, Clone)]

@@ -301,8 +301,9 @@ pub struct ToolDef {
     pub summary: Option<Summary>,
     #[serde(default)]
     pub output: Option<String>,
+    /// The name of a hand-written handler; `build.rs` maps it to its Rust paths.
     #[serde(default)]
-    pub handler: Option<Handler>,
+    pub handler: Option<String>,
     #[serde(default)]
     pub guards: Option<Guards>,
     /// What a write touches when no workspace guard says: `organization` (the organization
@@ -440,13 +441,4 @@ pub struct Window {
 #[serde(deny_unknown_fields)]
 pub struct Summary {
     pub sum_cents: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Handler {
-    pub function: String,
-    pub output: String,
-    /// The path of the `runtime::Presentation` static that says how the output reads.
-    pub presentation: String,
 }

@@ -34,3 +34,22 @@ fn the_real_spec_keeps_the_model_visible_budget_with_room_named() {
     println!("{} tools: {average} B average, {max} B largest", sizes.len());
     assert!(average <= AVERAGE_TOOL_BYTES && max <= MAX_TOOL_BYTES);
 }
+
+#[test]
+fn a_handler_build_rs_does_not_map_stops_the_build_saying_where_to_map_it() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/admin-api.yaml");
+    let model = claude_code_connector_codegen::load(&path, "spec/admin-api.yaml").unwrap_or_else(|e| panic!("{e}"));
+    let error = claude_code_connector_codegen::generate(&model, "crate::runtime").unwrap_err().to_string();
+    assert!(
+        error.starts_with(
+            "spec/admin-api.yaml: tool `claude_code_get_normalized_metrics`, handler `normalized_metrics`"
+        ),
+        "{error}"
+    );
+    assert!(error.contains("build.rs") && error.contains("extern_handler"), "{error}");
+    let config = claude_code_connector_codegen::Config::new("crate::runtime")
+        .extern_handler("normalized_metrics", "not a path", "crate::M", "crate::P")
+        .extern_handler("seat_activity", "crate::f", "crate::S", "crate::P");
+    let error = claude_code_connector_codegen::generate(&model, config).unwrap_err().to_string();
+    assert!(error.contains("`not a path`, which is not a Rust path"), "{error}");
+}

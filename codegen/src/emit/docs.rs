@@ -659,7 +659,7 @@ tools:
     annotations: {read_only: true, destructive: false, idempotent: true, open_world: true}
     arguments:
       start_date: {type: date, required: true, description: First day.}
-    handler: {function: crate::metrics::get, output: crate::metrics::Metrics, presentation: crate::metrics::PRESENTATION}
+    handler: metrics
   - name: t_list_users
     title: List users
     group: admin
@@ -703,7 +703,14 @@ tools:
 "#;
 
     fn model() -> Model {
-        crate::parse(SPEC, "docs-test.yaml").unwrap_or_else(|e| panic!("{e}"))
+        let model = crate::parse(SPEC, "docs-test.yaml").unwrap_or_else(|e| panic!("{e}"));
+        let config = crate::Config::new("crate::runtime").extern_handler(
+            "metrics",
+            "crate::metrics::get",
+            "crate::metrics::Metrics",
+            "crate::metrics::PRESENTATION",
+        );
+        config.resolve(&model.file, &model).unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn tool<'a>(model: &'a Model, name: &str) -> &'a Tool {

@@ -96,6 +96,7 @@ pub fn validate(file: &str, spec: SpecFile) -> Result<ir::Model, Error> {
         spec.groups.0.iter().map(|(id, title)| ir::Group { id: id.clone(), title: title.clone() }).collect();
     let types = types::validate_types(&cx, &spec.types);
     let mut model = ir::Model {
+        file: file.to_string(),
         server: ir::Server {
             name: spec.server.name.clone(),
             title: spec.server.title.clone(),

@@ -106,13 +106,7 @@ fn validate_action(cx: &Ctx, at: &str, model: &ir::Model, tool: &spec::ToolDef, 
     }
 }
 
-fn validate_handler(
-    cx: &Ctx,
-    at: &str,
-    tool: &spec::ToolDef,
-    handler: &spec::Handler,
-    args: &[Arg],
-) -> Result<Action, Error> {
+fn validate_handler(cx: &Ctx, at: &str, tool: &spec::ToolDef, handler: &str, args: &[Arg]) -> Result<Action, Error> {
     if tool.pagination.is_some() || tool.summary.is_some() || tool.output.is_some() || !tool.fixed_query.0.is_empty() {
         return cx.fail(
             at,
@@ -127,20 +121,19 @@ fn validate_handler(
             "remove `upstream`",
         );
     }
-    let paths = [("function", &handler.function), ("output", &handler.output), ("presentation", &handler.presentation)];
-    for (key, path) in paths {
-        if !is_rust_path(path) {
-            return cx.fail(
-                format!("{at}, handler.{key}"),
-                format!("`{path}` is not a Rust path"),
-                "write a path such as `crate::metrics::get_normalized_metrics`",
-            );
-        }
+    if !names::is_identifier(handler) {
+        return cx.fail(
+            format!("{at}, handler"),
+            format!("`{handler}` is not a handler name"),
+            "name it in snake_case, e.g. `handler: normalized_metrics`; build.rs maps the name to its Rust function, output type and presentation",
+        );
     }
+    // Its Rust paths are build.rs's ([`crate::Config::extern_handler`]), filled in by `generate`.
     Ok(Action::Handler {
-        function: handler.function.clone(),
-        output: handler.output.clone(),
-        presentation: handler.presentation.clone(),
+        name: handler.to_string(),
+        function: String::new(),
+        output: String::new(),
+        presentation: String::new(),
     })
 }
 
@@ -460,13 +453,4 @@ fn check_write_scope(
             format!("add `scope: {ORGANIZATION_SCOPE}` if it changes the organization as a whole (`--workspaces` then refuses it unless the operator allows organization-level writes), or a workspace guard (`guards: {{workspace: ARG}}`, `guards: {{workspace_of: {{tool: READ_TOOL, field: FIELD}}}}`) if it changes something inside a workspace"),
         ),
     }
-}
-
-fn is_rust_path(path: &str) -> bool {
-    !path.is_empty()
-        && path.split("::").all(|seg| {
-            let mut chars = seg.chars();
-            matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        })
 }
