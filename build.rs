@@ -9,10 +9,13 @@ use claude_code_connector_codegen::Config;
 use claude_code_connector_codegen::layout::SPEC_PATH as SPEC;
 /// A spec of the tests' own (`tests/it/presentation.rs`), generated against the public runtime.
 const TEST_FIXTURE: &str = "tests/fixtures/presentation.yaml";
+/// Endpoints the fake answers from the spec's examples, with writes it remembers (`tests/it/spec_examples.rs`).
+const EXAMPLES_FIXTURE: &str = "tests/fixtures/spec_examples.yaml";
 
 fn main() {
     println!("cargo::rerun-if-changed={SPEC}");
     println!("cargo::rerun-if-changed={TEST_FIXTURE}");
+    println!("cargo::rerun-if-changed={EXAMPLES_FIXTURE}");
     if let Err(error) = run() {
         eprintln!("error: {error}");
         std::process::exit(1);
@@ -33,6 +36,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     write_if_changed(&out_dir.join("presentation_fixture.rs"), &fixture.rust)?;
     write_if_changed(&out_dir.join("presentation_fixture_endpoints.json"), &fixture.endpoints_json)?;
     write_if_changed(&out_dir.join("presentation_fixture_tools.md"), &fixture.tools_md)?;
+    let examples = claude_code_connector_codegen::load(Path::new(EXAMPLES_FIXTURE), EXAMPLES_FIXTURE)?;
+    let examples = claude_code_connector_codegen::generate(&examples, "claude_code_connector::runtime")?;
+    write_if_changed(&out_dir.join("spec_examples_fixture.rs"), &examples.rust)?;
+    write_if_changed(&out_dir.join("spec_examples_fixture_endpoints.json"), &examples.endpoints_json)?;
     write_if_changed(&out_dir.join("layout.rs"), &claude_code_connector_codegen::layout::rust())?;
     Ok(())
 }

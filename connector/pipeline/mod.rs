@@ -205,7 +205,7 @@ impl Writes {
 /// What the result of a tool answered with the spec's example data says about it.
 pub fn example_data_note(tool: &str) -> String {
     format!(
-        "Example data for {tool}: the demo organization does not emulate this endpoint, so this is the spec's example answer."
+        "Example data for {tool}: the demo organization does not emulate this endpoint, so it answers from the spec's example, with this session's changes."
     )
 }
 

@@ -26,6 +26,7 @@ mod readable;
 mod redaction;
 mod resilience;
 mod sandbox;
+mod spec_examples;
 mod stdio;
 mod tools;
 mod tools_by_spec;

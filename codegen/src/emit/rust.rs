@@ -1498,6 +1498,30 @@ impl<'a> RustEmitter<'a> {
             .zip(&variants)
             .filter(|(tool, _)| tool.aggregation.is_some())
             .map(|(_, variant)| quote!(Call::#variant(args) => args.rolls_up(),));
+        let role_arms: Vec<TokenStream> = role_arms.collect();
+        let granted_role = (!role_arms.is_empty()).then(|| {
+            quote! {
+                #[allow(unreachable_patterns)]
+                fn granted_role(&self) -> ::std::option::Option<&'static str> {
+                    match self {
+                        #(#role_arms)*
+                        _ => ::std::option::Option::None,
+                    }
+                }
+            }
+        });
+        let roll_up_arms: Vec<TokenStream> = roll_up_arms.collect();
+        let rolls_up = (!roll_up_arms.is_empty()).then(|| {
+            quote! {
+                #[allow(unreachable_patterns)]
+                fn rolls_up(&self) -> bool {
+                    match self {
+                        #(#roll_up_arms)*
+                        _ => false,
+                    }
+                }
+            }
+        });
         let indices = (0..variants.len()).map(Literal::usize_unsuffixed);
         quote! {
             /// The MCP tool registry: definitions and dispatch.
@@ -1555,20 +1579,8 @@ impl<'a> RustEmitter<'a> {
                     fn invoke<'a>(&'a self, http: &'a #rt::Http) -> #rt::Invoked<'a> {
                         ::std::boxed::Box::pin(async move { self.run(&super::client::Client::new(http.clone())).await })
                     }
-                    #[allow(unreachable_patterns)]
-                    fn granted_role(&self) -> ::std::option::Option<&'static str> {
-                        match self {
-                            #(#role_arms)*
-                            _ => ::std::option::Option::None,
-                        }
-                    }
-                    #[allow(unreachable_patterns)]
-                    fn rolls_up(&self) -> bool {
-                        match self {
-                            #(#roll_up_arms)*
-                            _ => false,
-                        }
-                    }
+                    #granted_role
+                    #rolls_up
                 }
                 fn decode_at(index: usize, arguments: &#rt::JsonObject) -> ::std::result::Result<::std::boxed::Box<dyn #rt::Invocation>, #rt::ArgError> {
                     ::std::result::Result::Ok(::std::boxed::Box::new(Call::decode(ToolId::ALL[index], arguments)?))

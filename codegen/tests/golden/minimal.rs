@@ -1367,20 +1367,6 @@ pub mod tools {
                 self.run(&super::client::Client::new(http.clone())).await
             })
         }
-
-        #[allow(unreachable_patterns)]
-        fn granted_role(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                _ => ::std::option::Option::None,
-            }
-        }
-
-        #[allow(unreachable_patterns)]
-        fn rolls_up(&self) -> bool {
-            match self {
-                _ => false,
-            }
-        }
     }
 
     fn decode_at(
