@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::render::{Table, visible};
 use crate::runtime::ResultShape;
-use crate::runtime::envelope::{Period, RolledUp};
+use crate::runtime::envelope::{Period, RollUpRow, RolledUp};
 use crate::runtime::presentation::Presentation;
 
 pub use crate::runtime::rollup::RollUp;
@@ -55,7 +55,7 @@ pub fn table(shape: ResultShape, rolled: &RolledUp) -> String {
     let presentation = shape.presentation();
     let mut names: Vec<&str> = Vec::new();
     if rolled.period != Period::Total {
-        names.push("period");
+        names.push(RollUpRow::PERIOD);
     }
     names.extend(rolled.group_by.iter().map(String::as_str));
     let dimensions = names.len();
@@ -129,7 +129,7 @@ fn dollars(text: &str) -> String {
 
 /// The label of a column of the roll-up, from the presentation (any layer).
 fn column_label(presentation: &Presentation, name: &str) -> String {
-    if name == "period" {
+    if name == RollUpRow::PERIOD {
         return "Period".to_string();
     }
     let layers =

@@ -238,10 +238,13 @@ pub struct RollUpRow {
 }
 
 impl RollUpRow {
-    /// The value of a column: `period`, a dimension or a measure.
+    /// The name of the period column (the row's `period`).
+    pub const PERIOD: &str = "period";
+
+    /// The value of a column: [`RollUpRow::PERIOD`], a dimension or a measure.
     pub fn get(&self, column: &str) -> Option<Value> {
         match column {
-            "period" => self.period.clone().map(Value::String),
+            Self::PERIOD => self.period.clone().map(Value::String),
             _ => self.columns.get(column).cloned(),
         }
     }
