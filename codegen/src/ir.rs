@@ -3,6 +3,8 @@
 /// Everything the emitters need, in the order the spec wrote it.
 #[derive(Debug, Clone)]
 pub struct Model {
+    /// How errors name the spec file.
+    pub file: String,
     pub server: Server,
     pub groups: Vec<Group>,
     pub types: Vec<TypeDef>,
@@ -229,6 +231,9 @@ pub struct Tool {
     pub workspace_guard: Option<String>,
     /// The argument carrying an organization role being granted.
     pub org_role_guard: Option<String>,
+    /// A write declared `scope: organization`: it changes the organization as a whole, so
+    /// `--workspaces` refuses it unless the operator allows organization-level writes.
+    pub organization_scope: bool,
     /// A report whose rows the connector can roll up: the generated arguments
     /// `period`, `group_by` (unless the API groups), `sort` and `top`.
     pub aggregation: Option<Aggregation>,
@@ -306,7 +311,9 @@ pub enum Action {
     /// One or more HTTP requests described entirely by the spec.
     Http(HttpCall),
     /// A hand-written function (for what a spec cannot say).
-    Handler { function: String, output: String, presentation: String },
+    /// A hand-written tool: the spec names it (`handler: NAME`); its Rust paths are the
+    /// generator's [`crate::Config`]'s (build.rs), filled in by [`crate::generate`].
+    Handler { name: String, function: String, output: String, presentation: String },
 }
 
 #[derive(Debug, Clone)]
@@ -318,6 +325,10 @@ pub struct HttpCall {
     pub not_found: Option<Vec<PathPiece>>,
     /// Beta tokens (`[a-z0-9-]+`, distinct), sent comma-joined as `anthropic-beta`.
     pub beta: Vec<String>,
+    /// Whether the request carries a JSON body: a POST with body arguments (an object of
+    /// those given, maybe empty), or one the spec declares `body: empty` (`{}`). Nothing
+    /// else sends a body.
+    pub json_body: bool,
     pub fixed_query: Vec<(String, String)>,
     pub pagination: Pagination,
     pub summary: Option<SumCents>,

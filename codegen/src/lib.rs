@@ -6,6 +6,7 @@
 //! via minijinja templates).
 //! `build.rs` calls [`load`] and [`generate`]; nothing here touches the network.
 
+pub mod config;
 pub mod emit;
 pub mod error;
 pub mod ir;
@@ -16,6 +17,7 @@ pub mod validate;
 
 use std::path::Path;
 
+pub use config::{Config, HandlerPaths};
 pub use error::Error;
 
 /// What the generator writes.
@@ -47,9 +49,13 @@ pub fn parse(text: &str, display_name: &str) -> Result<ir::Model, Error> {
     validate::validate(display_name, spec)
 }
 
-/// Generates the outputs. `runtime_path` is where the generated code finds the
-/// runtime it calls, e.g. `crate::runtime` inside the connector.
-pub fn generate(model: &ir::Model, runtime_path: &str) -> Result<Output, Error> {
+/// Generates the outputs, with the handlers' Rust paths from `config` (or, for a spec
+/// without handlers, just the runtime path: `generate(&model, "crate::runtime")`).
+pub fn generate(model: &ir::Model, config: impl Into<Config>) -> Result<Output, Error> {
+    let config = config.into();
+    let model = config.resolve(&model.file, model)?;
+    let model = &model;
+    let runtime_path = config.runtime_path.as_str();
     Ok(Output {
         rust: emit::rust(model, runtime_path)?,
         schemas_json: emit::schemas_json(model),

@@ -71,7 +71,7 @@ pub struct ObjectsDef {
 }
 
 /// A YAML mapping whose key order is kept (the order people wrote is the order we emit).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Ordered<T>(pub Vec<(String, T)>);
 
 impl<T> Default for Ordered<T> {
@@ -219,7 +219,7 @@ pub struct FieldDetails {
 }
 
 /// A tool argument, or a shared one under `arguments:`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArgumentDef {
     #[serde(rename = "use", default)]
@@ -301,10 +301,15 @@ pub struct ToolDef {
     pub summary: Option<Summary>,
     #[serde(default)]
     pub output: Option<String>,
+    /// The name of a hand-written handler; `build.rs` maps it to its Rust paths.
     #[serde(default)]
-    pub handler: Option<Handler>,
+    pub handler: Option<String>,
     #[serde(default)]
     pub guards: Option<Guards>,
+    /// What a write touches when no workspace guard says: `organization` (the organization
+    /// as a whole, outside any workspace; `--workspaces` refuses it unless allowed).
+    #[serde(default)]
+    pub scope: Option<String>,
     /// Example calls and the exact requests each must send: the tool's wire tests.
     #[serde(default)]
     pub examples: Vec<ExampleCall>,
@@ -373,6 +378,9 @@ pub struct Http {
     /// Beta features the endpoint needs, sent as one comma-joined `anthropic-beta` header.
     #[serde(default)]
     pub beta: Vec<String>,
+    /// `empty`: a POST that takes no body arguments sends an empty JSON object `{}`.
+    #[serde(default)]
+    pub body: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -433,13 +441,4 @@ pub struct Window {
 #[serde(deny_unknown_fields)]
 pub struct Summary {
     pub sum_cents: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Handler {
-    pub function: String,
-    pub output: String,
-    /// The path of the `runtime::Presentation` static that says how the output reads.
-    pub presentation: String,
 }

@@ -38,8 +38,8 @@ fn the_minimal_fixture_and_the_real_spec_are_valid_and_generate_deterministicall
         (root.join("../spec/admin-api.yaml"), "spec/admin-api.yaml"),
     ] {
         let model = claude_code_connector_codegen::load(&path, name).unwrap_or_else(|e| panic!("{e}"));
-        let first = claude_code_connector_codegen::generate(&model, "crate::runtime").unwrap();
-        let second = claude_code_connector_codegen::generate(&model, "crate::runtime").unwrap();
+        let first = claude_code_connector_codegen::generate(&model, config_for(&model)).unwrap();
+        let second = claude_code_connector_codegen::generate(&model, config_for(&model)).unwrap();
         assert_eq!(first, second, "{name}: generation must be deterministic");
         assert!(first.rust.starts_with("// @generated"), "{name}: @generated header");
     }
@@ -57,7 +57,7 @@ fn http_beta_becomes_one_comma_joined_anthropic_beta_header_and_is_documented() 
         1,
     );
     let model = claude_code_connector_codegen::parse(&spec, "minimal.yaml with beta").unwrap_or_else(|e| panic!("{e}"));
-    let output = claude_code_connector_codegen::generate(&model, "crate::runtime").unwrap();
+    let output = claude_code_connector_codegen::generate(&model, config_for(&model)).unwrap();
     let compact: String = output.rust.split_whitespace().collect();
     assert!(
         compact.contains(r#".with_header("anthropic-beta","fast-mode-2026-02-01,analytics-2")"#),
@@ -69,4 +69,20 @@ fn http_beta_becomes_one_comma_joined_anthropic_beta_header_and_is_documented() 
     let twice = minimal.replacen(line, "    http: {method: GET, path: /v1/organizations/users, beta: [a-1, a-1]}\n", 1);
     let error = claude_code_connector_codegen::parse(&twice, "minimal.yaml").unwrap_err().to_string();
     assert!(error.contains("beta `a-1` is listed twice"), "{error}");
+}
+
+/// The runtime path, and placeholder Rust paths for the spec's handlers (build.rs maps
+/// the real ones; what is checked here does not depend on them).
+fn config_for(model: &claude_code_connector_codegen::ir::Model) -> claude_code_connector_codegen::Config {
+    model.tools.iter().fold(claude_code_connector_codegen::Config::new("crate::runtime"), |config, tool| {
+        match &tool.action {
+            claude_code_connector_codegen::ir::Action::Handler { name, .. } => config.extern_handler(
+                name,
+                &format!("crate::handlers::{name}::run"),
+                &format!("crate::handlers::{name}::Output"),
+                &format!("crate::handlers::{name}::PRESENTATION"),
+            ),
+            claude_code_connector_codegen::ir::Action::Http(_) => config,
+        }
+    })
 }

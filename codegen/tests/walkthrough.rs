@@ -34,7 +34,7 @@ fn the_walkthrough_tool_appended_to_the_spec_generates_and_registers() {
     std::fs::write(&copy, format!("{}\n\n{block}", spec.trim_end())).unwrap();
     let model =
         claude_code_connector_codegen::load(&copy, "copy of spec/admin-api.yaml").unwrap_or_else(|e| panic!("{e}"));
-    let output = claude_code_connector_codegen::generate(&model, "crate::runtime").unwrap();
+    let output = claude_code_connector_codegen::generate(&model, config_for(&model)).unwrap();
     std::fs::remove_dir_all(&dir).ok();
 
     assert_eq!(model.tools.len(), before.tools.len() + 1);
@@ -70,4 +70,20 @@ fn the_walkthrough_tool_appended_to_the_spec_generates_and_registers() {
         assert!(output.rust.contains(registration), "generated code lacks `{registration}`");
     }
     assert!(output.tools_md.contains("claude_code_find_invites"), "docs/tools.md documents it");
+}
+
+/// The runtime path, and placeholder Rust paths for the spec's handlers (build.rs maps
+/// the real ones; what is checked here does not depend on them).
+fn config_for(model: &claude_code_connector_codegen::ir::Model) -> claude_code_connector_codegen::Config {
+    model.tools.iter().fold(claude_code_connector_codegen::Config::new("crate::runtime"), |config, tool| {
+        match &tool.action {
+            claude_code_connector_codegen::ir::Action::Handler { name, .. } => config.extern_handler(
+                name,
+                &format!("crate::handlers::{name}::run"),
+                &format!("crate::handlers::{name}::Output"),
+                &format!("crate::handlers::{name}::PRESENTATION"),
+            ),
+            claude_code_connector_codegen::ir::Action::Http(_) => config,
+        }
+    })
 }

@@ -7,10 +7,10 @@
 //! [`split`] shares `--max-result-bytes` between structuredContent and the text, so the
 //! whole message stays within it.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::runtime::ResultShape;
-use crate::runtime::registry::envelope;
+use crate::runtime::envelope::{self, Truncated};
 
 /// The default budget: 40,000 bytes, about 10,000 tokens at 4 bytes a token, under the
 /// size at which Claude Code warns about a tool result (it cuts at 25,000 tokens).
@@ -81,13 +81,15 @@ fn cut_data(mut value: Value, shape: ResultShape, max_bytes: usize) -> Value {
                 None if list == envelope::ROWS => "ask for fewer rows: a smaller top, a longer period (week, month, total) or fewer group_by dimensions".to_string(),
                 None => "ask for less at once (a smaller per_page or a shorter date range) to see the rest".to_string(),
             };
-            value[envelope::TRUNCATED] = json!({
-                "returned": returned,
-                "total": total,
-                "reason": format!("the full result is larger than the {max_bytes}-byte limit (--max-result-bytes)"),
-                "next": next,
-                "note": "totals and counts outside `data` cover the whole request",
-            });
+            Truncated {
+                returned: Some(returned),
+                total: Some(total),
+                reason: format!("the full result is larger than the {max_bytes}-byte limit (--max-result-bytes)"),
+                next: Some(next),
+                note: Some("totals and counts outside `data` cover the whole request".to_string()),
+                ..Truncated::default()
+            }
+            .write(&mut value);
             return value;
         }
         used += size;
@@ -106,38 +108,27 @@ const LEVELS: &[(usize, usize)] = &[(4096, 100), (1024, 50), (256, 20), (64, 5),
 
 /// Cuts the long strings and lists of `value` (never an object's keys) at the gentlest
 /// level that fits `max_bytes`, and says so in `truncated` (when `value` is an object).
-fn shrink(value: Value, max_bytes: usize) -> Value {
-    let previous = match &value {
-        Value::Object(map) => map.get(envelope::TRUNCATED).cloned(),
-        _ => None,
-    };
+fn shrink(mut value: Value, max_bytes: usize) -> Value {
+    // The note of the data cut is kept as it is, and completed.
+    let previous = Truncated::take(&mut value);
     let mut last = value.clone();
     for &(chars, items) in LEVELS {
         let mut paths = Vec::new();
         let mut cut = cut_values(&value, chars, items, "", &mut paths);
-        if let Value::Object(map) = &mut cut {
-            let mut note = match previous.clone() {
-                Some(Value::Object(note)) => note,
-                _ => serde_json::Map::new(),
-            };
-            note.insert(
-                "reason".into(),
-                json!(format!("the full result is larger than the {max_bytes}-byte limit (--max-result-bytes)")),
-            );
+        if cut.is_object() {
+            let mut note = previous.clone().unwrap_or_default();
+            note.reason = format!("the full result is larger than the {max_bytes}-byte limit (--max-result-bytes)");
             paths.truncate(20);
-            note.insert("cut".into(), json!(paths));
-            note.insert(
-                "how".into(),
-                json!(format!(
-                    "strings longer than {chars} characters end in {CUT_MARKER}; lists keep their first {items} items"
-                )),
-            );
-            if note.contains_key("returned")
-                && let Some(Value::Array(data)) = map.get(envelope::DATA)
+            note.cut = Some(paths);
+            note.how = Some(format!(
+                "strings longer than {chars} characters end in {CUT_MARKER}; lists keep their first {items} items"
+            ));
+            if note.returned.is_some()
+                && let Some(Value::Array(data)) = cut.get(envelope::DATA)
             {
-                note.insert("returned".into(), json!(data.len()));
+                note.returned = Some(data.len());
             }
-            map.insert(envelope::TRUNCATED.into(), Value::Object(note));
+            note.write(&mut cut);
         }
         if json_len(&cut) <= max_bytes {
             return cut;
@@ -166,13 +157,7 @@ fn cut_values(value: &Value, chars: usize, items: usize, path: &str, paths: &mut
             map.iter()
                 .map(|(key, item)| {
                     let inner = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
-                    // The truncated note of the data cut is kept as it is.
-                    let kept = if path.is_empty() && key == envelope::TRUNCATED {
-                        item.clone()
-                    } else {
-                        cut_values(item, chars, items, &inner, paths)
-                    };
-                    (key.clone(), kept)
+                    (key.clone(), cut_values(item, chars, items, &inner, paths))
                 })
                 .collect(),
         ),
@@ -184,6 +169,7 @@ fn cut_values(value: &Value, chars: usize, items: usize, path: &str, paths: &mut
 mod tests {
     use super::*;
     use crate::generated::presentations::{COST_BUCKET, WORKSPACE};
+    use serde_json::json;
 
     const REPORT: ResultShape = ResultShape::Report(&COST_BUCKET);
 

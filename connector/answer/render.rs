@@ -10,10 +10,10 @@
 use serde_json::{Map, Value};
 
 use crate::runtime::ResultShape;
+use crate::runtime::envelope::{self, Truncated};
 use crate::runtime::presentation::{
     Amount, Column, ColumnKind, ColumnRole, Presentation, Section, capitalized, format_value,
 };
-use crate::runtime::registry::envelope;
 
 /// The widest a table cell gets before it is cut with `…`.
 const MAX_CELL: usize = 40;
@@ -150,21 +150,19 @@ pub fn render(shape: ResultShape, value: &Value, options: &Options) -> Rendered 
     let presentation = shape.presentation();
     if shape.is_list() {
         let items: &[Value] = value.get(envelope::DATA).and_then(Value::as_array).map_or(&[], Vec::as_slice);
-        let partial =
-            value.get(envelope::HAS_MORE) == Some(&Value::Bool(true)) || value.get(envelope::TRUNCATED).is_some();
+        let partial = value.get(envelope::HAS_MORE) == Some(&Value::Bool(true)) || Truncated::is_in(value);
         out.text.push_str(&list(presentation, items, options, partial));
     } else {
         out.text.push_str(&object(presentation, value));
     }
-    if let Some(truncated) = value.get(envelope::TRUNCATED).and_then(Value::as_object) {
-        let field =
-            |name: &str| truncated.get(name).map(|v| visible(&format_value(ColumnKind::Text, v))).unwrap_or_default();
+    if let Some(truncated) = Truncated::of(value) {
+        let count = |n: Option<usize>| n.map(|n| n.to_string()).unwrap_or_default();
         out.notes.push(format!(
             "only {} of {} items are shown: {}; {}",
-            field("returned"),
-            field("total"),
-            field("reason"),
-            field("next")
+            count(truncated.returned),
+            count(truncated.total),
+            visible(&truncated.reason),
+            visible(&truncated.next.unwrap_or_default())
         ));
     }
     out

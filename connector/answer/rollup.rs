@@ -4,45 +4,36 @@
 use serde_json::Value;
 
 use super::render::{Table, visible};
+use crate::runtime::ResultShape;
+use crate::runtime::envelope::{Period, RollUpRow, RolledUp};
 use crate::runtime::presentation::Presentation;
-use crate::runtime::{Aggregation, JsonObject, ResultShape};
 
 pub use crate::runtime::rollup::RollUp;
 
-/// Whether the call asked for a roll-up (so the result is one).
-pub fn requested(aggregation: Option<Aggregation>, arguments: &JsonObject) -> bool {
-    aggregation.is_some_and(|aggregation| RollUp::from_arguments(&aggregation, arguments).is_some())
-}
-
 /// The summary line of a roll-up: what the rows are, and the totals that matter.
-pub fn summary(shape: ResultShape, value: &Value) -> String {
+pub fn summary(shape: ResultShape, rolled: &RolledUp) -> String {
     let presentation = shape.presentation();
-    let rows = value.get("rows").and_then(Value::as_array).map_or(0, Vec::len);
-    let period = value.get("period").and_then(Value::as_str).unwrap_or("total");
-    let group_by: Vec<&str> =
-        value.get("group_by").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    let rows = rolled.rows.len();
     let mut line = format!("{rows} row{} of {}", if rows == 1 { "" } else { "s" }, presentation.plural);
-    if period != "total" {
-        line.push_str(&format!(" per {period}"));
+    if rolled.period != Period::Total {
+        line.push_str(&format!(" per {}", rolled.period.name()));
     }
-    if !group_by.is_empty() {
-        line.push_str(&format!(" by {}", group_by.join(", ")));
+    if !rolled.group_by.is_empty() {
+        line.push_str(&format!(" by {}", rolled.group_by.join(", ")));
     }
-    if let (Some(first), Some(last)) =
-        (value.get("first_day").and_then(Value::as_str), value.get("last_day").and_then(Value::as_str))
-    {
+    if let (Some(first), Some(last)) = (&rolled.first_day, &rolled.last_day) {
         line.push_str(&format!(", {first} to {last}"));
     }
-    if let Some(sort) = value.get("sort").and_then(Value::as_str) {
+    if let Some(sort) = &rolled.sort {
         line.push_str(&format!("; largest {sort} first"));
     }
-    let groups = value.get("groups").and_then(Value::as_u64).unwrap_or(0);
-    if (rows as u64) < groups {
-        line.push_str(&format!(" ({groups} groups, the rest summed as other)"));
+    if rows < rolled.groups {
+        line.push_str(&format!(" ({} groups, the rest summed as other)", rolled.groups));
     }
-    if let Some(Value::Object(totals)) = value.get("totals") {
+    {
         // The sorted measure first, then money, then the rest: the figures asked about lead.
-        let sort = value.get("sort").and_then(Value::as_str);
+        let totals = &rolled.totals;
+        let sort = rolled.sort.as_deref();
         let mut names: Vec<&String> = totals.keys().collect();
         names.sort_by_key(|name| (Some(name.as_str()) != sort, !totals[name.as_str()].is_string()));
         let shown: Vec<String> =
@@ -60,57 +51,49 @@ fn total_text(value: &Value) -> String {
 }
 
 /// A roll-up as a table: period, dimensions and measures, `other` rows, and the totals.
-pub fn table(shape: ResultShape, value: &Value) -> String {
+pub fn table(shape: ResultShape, rolled: &RolledUp) -> String {
     let presentation = shape.presentation();
-    let rows: &[Value] = value.get("rows").and_then(Value::as_array).map_or(&[], Vec::as_slice);
-    let totals = value.get("totals").and_then(Value::as_object);
     let mut names: Vec<&str> = Vec::new();
-    if value.get("period").and_then(Value::as_str) != Some("total") {
-        names.push("period");
+    if rolled.period != Period::Total {
+        names.push(RollUpRow::PERIOD);
     }
-    let group_by: Vec<&str> =
-        value.get("group_by").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
-    names.extend(group_by.iter().copied());
+    names.extend(rolled.group_by.iter().map(String::as_str));
     let dimensions = names.len();
-    names.extend(totals.into_iter().flat_map(|t| t.keys().map(String::as_str)));
+    names.extend(rolled.totals.keys().map(String::as_str));
     let label = |name: &str| column_label(presentation, name);
     let numeric = names.iter().enumerate().map(|(i, _)| i >= dimensions).collect();
     let mut table = Table::new(names.iter().map(|n| label(n))).numeric(numeric);
     if dimensions == 0 {
         // One row for the whole range: it is the total, labelled by the range itself.
-        let range =
-            match (value.get("first_day").and_then(Value::as_str), value.get("last_day").and_then(Value::as_str)) {
-                (Some(first), Some(last)) => format!("{first} to {last}"),
-                _ => "all".to_string(),
-            };
+        let range = match (&rolled.first_day, &rolled.last_day) {
+            (Some(first), Some(last)) => format!("{first} to {last}"),
+            _ => "all".to_string(),
+        };
         let numeric = std::iter::once(false).chain(names.iter().map(|_| true)).collect();
         let mut table =
             Table::new(std::iter::once("Range".to_string()).chain(names.iter().map(|n| label(n)))).numeric(numeric);
-        for row in rows {
-            table.row(std::iter::once(range.clone()).chain(names.iter().map(|name| cell(row.get(*name)))));
+        for row in &rolled.rows {
+            table.row(std::iter::once(range.clone()).chain(names.iter().map(|name| cell(row.get(name).as_ref()))));
         }
         return table.render();
     }
-    let first_group = dimensions - group_by.len();
-    for row in rows {
-        let other = row.get("other_groups").and_then(Value::as_u64);
-        table.row(names.iter().enumerate().map(|(index, name)| match other {
+    let first_group = dimensions - rolled.group_by.len();
+    for row in &rolled.rows {
+        table.row(names.iter().enumerate().map(|(index, name)| match row.other_groups {
             Some(count) if index == first_group => format!("other ({count} groups)"),
-            _ if index < dimensions && index >= first_group && row.get(*name).is_none_or(Value::is_null) => {
+            _ if index < dimensions && index >= first_group && row.get(name).is_none_or(|v| v.is_null()) => {
                 NONE.to_string()
             }
-            _ => cell(row.get(*name)),
+            _ => cell(row.get(name).as_ref()),
         }));
     }
-    if let Some(totals) = totals {
-        table.footer(
-            names.iter().enumerate().map(
-                |(index, name)| {
-                    if index == 0 { "Total".to_string() } else { cell(totals.get(*name)) }
-                },
-            ),
-        );
-    }
+    table.footer(
+        names.iter().enumerate().map(
+            |(index, name)| {
+                if index == 0 { "Total".to_string() } else { cell(rolled.totals.get(*name)) }
+            },
+        ),
+    );
     table.render()
 }
 
@@ -146,7 +129,7 @@ fn dollars(text: &str) -> String {
 
 /// The label of a column of the roll-up, from the presentation (any layer).
 fn column_label(presentation: &Presentation, name: &str) -> String {
-    if name == "period" {
+    if name == RollUpRow::PERIOD {
         return "Period".to_string();
     }
     let layers =

@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use super::render::visible;
 use crate::runtime::ResultShape;
+use crate::runtime::envelope::{self, Truncated};
 use crate::runtime::presentation::{Presentation, capitalized};
-use crate::runtime::registry::envelope;
 
 fn count(value: &Value, field: &str) -> Option<u64> {
     value.get(field)?.as_u64()
@@ -35,9 +35,6 @@ fn object_line(presentation: &Presentation, value: &Value) -> String {
     line.push_str(rest);
     line
 }
-
-/// The field of the structured result that repeats the summary line.
-pub const SUMMARY_FIELD: &str = "summary";
 
 /// The `fields` argument's names.
 pub fn fields(argument: Option<&Value>) -> Vec<String> {
@@ -86,14 +83,13 @@ fn bare_line(shape: ResultShape, value: &Value) -> String {
             format!("{n} {} over {days} day{}", p.count_noun(n), if days == 1 { "" } else { "s" })
         }
     };
-    if let Some(truncated) = value.get(envelope::TRUNCATED) {
-        if truncated.get("returned").is_some() {
-            line.push_str(&format!(
-                "; cut to the first {} of {} items to stay small (see truncated.next)",
-                truncated["returned"], truncated["total"]
-            ));
-        } else {
-            line.push_str("; long values cut to stay small (see truncated)");
+    if let Some(truncated) = Truncated::of(value) {
+        match truncated.returned {
+            Some(returned) => line.push_str(&format!(
+                "; cut to the first {returned} of {} items to stay small (see truncated.next)",
+                truncated.total.map_or_else(|| "?".to_string(), |total| total.to_string())
+            )),
+            None => line.push_str("; long values cut to stay small (see truncated)"),
         }
     }
     line
@@ -104,9 +100,8 @@ fn bare_line(shape: ResultShape, value: &Value) -> String {
 /// cut to the rows that do (structuredContent has them all).
 pub fn text(summary: &str, table: &str, value: &Value, budget: usize) -> String {
     let mut note = String::new();
-    if let Some(truncated) = value.get(envelope::TRUNCATED) {
-        let field = |name: &str| truncated.get(name).and_then(Value::as_str).unwrap_or_default().to_string();
-        note = format!("Only part is shown: {}; {}\n", field("reason"), field("next"));
+    if let Some(truncated) = Truncated::of(value) {
+        note = format!("Only part is shown: {}; {}\n", truncated.reason, truncated.next.unwrap_or_default());
     }
     let whole = format!("{summary}\n{table}{note}");
     if whole.len() <= budget {

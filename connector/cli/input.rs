@@ -22,7 +22,7 @@ pub fn resolve_tool(name: &str) -> Result<ToolId, String> {
     let short = short_name(&wanted);
     let closest = DEFINITIONS
         .iter()
-        .map(|def| (edit_distance(short, short_name(def.name)), short_name(def.name)))
+        .map(|def| (strsim::levenshtein(short, short_name(def.name)), short_name(def.name)))
         .min()
         .filter(|(distance, _)| *distance <= short.len().max(4) / 3);
     let hint = match closest {
@@ -30,21 +30,6 @@ pub fn resolve_tool(name: &str) -> Result<ToolId, String> {
         None => String::new(),
     };
     Err(format!("unknown tool `{name}`{hint} (`tools` lists them all)"))
-}
-
-/// Levenshtein distance, for suggestions.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 /// What a property of the input schema takes, as far as reading `KEY=VALUE` goes.

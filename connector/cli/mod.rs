@@ -114,6 +114,10 @@ pub struct WriteLimitArgs {
     /// workspace IDs; `default` allows the Default Workspace (API keys with no workspace).
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_WORKSPACES", value_name = "ID,...")]
     pub workspaces: Option<String>,
+    /// With --workspaces, also allow the writes that change the organization as a whole
+    /// (invites, organization roles, removing users, creating workspaces), which it refuses otherwise.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_ALLOW_ORGANIZATION_WRITES", requires = "workspaces")]
+    pub allow_organization_writes: bool,
     /// Refuse to invite or promote anyone above this organization role (user, managed, claude_code_user, developer, billing).
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_MAX_ROLE", value_name = "ROLE")]
     pub max_role: Option<String>,
@@ -273,7 +277,7 @@ pub fn policy(filter: &ToolFilterArgs, writes: Option<&WriteLimitArgs>) -> Resul
     }
     if let Some(writes) = writes {
         if let Some(ids) = &writes.workspaces {
-            policy = policy.workspaces(ids).map_err(usage)?;
+            policy = policy.workspaces(ids).map_err(usage)?.allow_organization_writes(writes.allow_organization_writes);
         }
         if let Some(role) = &writes.max_role {
             policy = policy.max_role(role).map_err(usage)?;
@@ -473,9 +477,14 @@ fn http_settings(args: &ServeArgs, addr: SocketAddr, sandbox: bool) -> Result<Ht
     }
     let filter = &args.filter;
     let writes = &args.writes;
-    if filter.read_only || filter.tools.is_some() || writes.workspaces.is_some() || writes.max_role.is_some() {
+    if filter.read_only
+        || filter.tools.is_some()
+        || writes.workspaces.is_some()
+        || writes.allow_organization_writes
+        || writes.max_role.is_some()
+    {
         return Err(CommandFailure::usage(
-            "with --http, --read-only, --tools, --workspaces and --max-role are set per tenant in the tenants file (read_only, tools, workspaces, max_role)",
+            "with --http, --read-only, --tools, --workspaces, --allow-organization-writes and --max-role are set per tenant in the tenants file (read_only, tools, workspaces, allow_organization_writes, max_role)",
         ));
     }
     let Some(tenants_path) = args.http.tenants.clone() else {

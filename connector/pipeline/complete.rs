@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use super::{CallFailure, CallRequest, Connector, FailureKind, ToolOutcome};
 use crate::runtime::date::{DAYS_AGO_SUFFIX, MAX_DAYS_AGO};
-use crate::runtime::registry::envelope;
+use crate::runtime::envelope::{self, Truncated};
 use crate::runtime::{Completion, DateSpan, DateWord, JsonObject, ObjectList, PromptArgument, Value};
 
 /// How long a fetched organization list answers completions before it is fetched again.
@@ -98,8 +98,7 @@ impl Connector {
         };
         let items = value.get(envelope::DATA).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
         let values = items.iter().filter_map(|item| item.get(list.field)?.as_str().map(str::to_string)).collect();
-        let more =
-            value.get(envelope::HAS_MORE) == Some(&Value::Bool(true)) || value.get(envelope::TRUNCATED).is_some();
+        let more = value.get(envelope::HAS_MORE) == Some(&Value::Bool(true)) || Truncated::is_in(&value);
         let listing = Arc::new(Listing { fetched: Instant::now(), values, more });
         lists.insert(key, Arc::clone(&listing));
         Ok(listing)

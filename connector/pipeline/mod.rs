@@ -25,7 +25,7 @@ use self::audit::{AuditLog, Outcome};
 use self::policy::{Policy, Refusal};
 use crate::answer::cap::{DEFAULT_MAX_RESULT_BYTES, cap, json_len, split};
 use crate::answer::{render, rollup, summary};
-use crate::runtime::registry::envelope;
+use crate::runtime::envelope::{Added, RolledUp};
 use crate::runtime::{
     Error, Http, Invocation, JsonObject, Progress, Registry, RequestIds, ServerDefinition, ToolDefinition, Value,
 };
@@ -84,47 +84,11 @@ pub struct Answer {
     pub summary: String,
     /// The text content a model reads: the summary line, then the data.
     pub text: String,
-    /// What the call cost upstream (also in `value`, under [`envelope::UPSTREAM`]).
+    /// What the call cost upstream (also in `value`, as [`Added::upstream`]).
     pub upstream: UpstreamUsage,
 }
 
-/// What one call cost upstream: the requests it sent to the Admin API (every attempt,
-/// retries included) and the report pages the cache of closed days answered instead.
-/// Every result carries it under [`envelope::UPSTREAM`]; these field names are the ones
-/// the generated output schemas declare.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct UpstreamUsage {
-    pub requests: u32,
-    pub cached_pages: u32,
-}
-
-impl UpstreamUsage {
-    /// As the structured result carries it.
-    pub fn to_value(self) -> Value {
-        // Two integers: serializing cannot fail.
-        serde_json::to_value(self).unwrap_or_default()
-    }
-
-    /// The line that ends a result's text, only when the cache answered some pages: the
-    /// usual case (everything fetched) costs no bytes of the reader's context.
-    pub fn text_line(self) -> Option<String> {
-        (self.cached_pages > 0).then(|| self.to_string())
-    }
-}
-
-impl std::fmt::Display for UpstreamUsage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let plural = |n: u32| if n == 1 { "" } else { "s" };
-        write!(
-            f,
-            "upstream: {} request{}, {} page{} from the cache",
-            self.requests,
-            plural(self.requests),
-            self.cached_pages,
-            plural(self.cached_pages)
-        )
-    }
-}
+pub use crate::runtime::envelope::UpstreamUsage;
 
 /// How a call went on the wire, for its conclusion.
 struct Sent {
@@ -241,7 +205,7 @@ impl Writes {
 /// What the result of a tool answered with the spec's example data says about it.
 pub fn example_data_note(tool: &str) -> String {
     format!(
-        "Example data for {tool}: the demo organization does not emulate this endpoint, so this is the spec's example answer."
+        "Example data for {tool}: the demo organization does not emulate this endpoint, so it answers from the spec's example, with this session's changes."
     )
 }
 
@@ -410,7 +374,7 @@ impl Connector {
             request_ids: request_ids.map(|ids| ids.get()).unwrap_or_default(),
             upstream,
         };
-        self.conclude(admitted.tool, &request.arguments, ended, &call_id, &sent)
+        self.conclude(&admitted, &request.arguments, ended, &call_id, &sent)
     }
 
     /// Waits for the writes in flight to conclude (their outcome audited), at most
@@ -463,7 +427,9 @@ impl Connector {
         let refused = if !tool.annotations.read_only && self.writes.closing.load(Ordering::SeqCst) {
             Err(Refusal("refused: the server is shutting down; nothing was sent".to_string()))
         } else {
-            self.policy.check_call(tool, &request.arguments, invocation.granted_role())
+            self.policy
+                .check_scope(tool)
+                .and_then(|()| self.policy.check_call(tool, &request.arguments, invocation.granted_role()))
         };
         if let Err(refusal) = refused {
             tracing::warn!(tool = tool.name, %refusal, "write refused by policy");
@@ -573,18 +539,19 @@ impl Connector {
     /// Logs and audits the outcome, and shapes a success for its readers.
     fn conclude(
         &self,
-        tool: &'static ToolDefinition,
+        admitted: &Admitted,
         arguments: &JsonObject,
         ended: Ended,
         call_id: &str,
         sent: &Sent,
     ) -> ToolOutcome {
+        let tool = admitted.tool;
         let name = tool.name;
         let write = !tool.annotations.read_only;
         let (outcome, audited) = match ended {
             Ended::Done(value) => {
                 tracing::info!(tool = name, "tool call succeeded");
-                match self.shape(tool, arguments, value, sent.upstream) {
+                match self.shape(tool, arguments, value, admitted.invocation.rolls_up(), sent.upstream) {
                     Ok(answer) => (ToolOutcome::Success(answer), Outcome::Ok),
                     Err(failure) => {
                         let message = failure.message.clone();
@@ -682,22 +649,22 @@ impl Connector {
         tool: &'static ToolDefinition,
         arguments: &JsonObject,
         value: Value,
+        rolled_up: bool,
         upstream: UpstreamUsage,
     ) -> Result<Answer, CallFailure> {
         let max = self.limits.max_result_bytes;
         let mut value = cap(value, tool.result_shape, split(max));
-        let (summary, table) = if rollup::requested(tool.aggregation, arguments) {
-            (rollup::summary(tool.result_shape, &value), rollup::table(tool.result_shape, &value))
-        } else {
-            let fields = summary::fields(tool.fields_argument.and_then(|name| arguments.get(name)));
-            let summary = summary::line(tool.result_shape, &value, &fields);
-            let rendered = render::render(tool.result_shape, &value, &render::Options { fields });
-            (summary, rendered.text)
+        let rolled = if rolled_up { RolledUp::of(&value) } else { None };
+        let (summary, table) = match &rolled {
+            Some(rolled) => (rollup::summary(tool.result_shape, rolled), rollup::table(tool.result_shape, rolled)),
+            None => {
+                let fields = summary::fields(tool.fields_argument.and_then(|name| arguments.get(name)));
+                let summary = summary::line(tool.result_shape, &value, &fields);
+                let rendered = render::render(tool.result_shape, &value, &render::Options { fields });
+                (summary, rendered.text)
+            }
         };
-        if let Value::Object(object) = &mut value {
-            object.insert(summary::SUMMARY_FIELD.to_string(), Value::String(summary.clone()));
-            object.insert(envelope::UPSTREAM.to_string(), upstream.to_value());
-        }
+        Added { summary: Some(summary.clone()), upstream: Some(upstream), ..Added::default() }.write(&mut value);
         let upstream_line = upstream.text_line();
         let note = self.result_note_for(tool.name).map_or(0, |note| note.len() + 1);
         // The line, its newline, and one that may end the text before it.

@@ -2,8 +2,9 @@
 //! which writes it refuses before sending anything (`--workspaces`, `--max-role`).
 //!
 //! The spec says which argument names a write's workspace and which carries an
-//! organization role being granted (`guards`), and how roles rank (`org_roles`);
-//! this module applies the operator's limits to them.
+//! organization role being granted (`guards`), which writes change the organization as
+//! a whole (`scope: organization`), and how roles rank (`org_roles`); this module
+//! applies the operator's limits to them.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -22,6 +23,8 @@ pub struct Policy {
     read_only: bool,
     tools: Option<Vec<Pattern>>,
     workspaces: Option<BTreeSet<String>>,
+    /// Under `--workspaces`, organization-level writes are refused unless this is set.
+    organization_writes: bool,
     max_role: Option<usize>,
 }
 
@@ -122,6 +125,15 @@ impl Policy {
         Ok(self)
     }
 
+    /// Under [`Policy::workspaces`], also allows the writes the spec declares
+    /// organization-level (`scope: organization`: invites, organization roles, creating a
+    /// workspace), which `--workspaces` otherwise refuses.
+    #[must_use]
+    pub fn allow_organization_writes(mut self, allow: bool) -> Self {
+        self.organization_writes = allow;
+        self
+    }
+
     /// Refuses to invite or promote anyone above `role` (see the spec's `org_roles`).
     pub fn max_role(mut self, role: &str) -> Result<Self, PolicyError> {
         let rank = ORG_ROLES.iter().position(|r| *r == role.trim()).ok_or_else(|| {
@@ -152,6 +164,20 @@ impl Policy {
     /// Whether `--workspaces` is set.
     pub fn confines_workspaces(&self) -> bool {
         self.workspaces.is_some()
+    }
+
+    /// Checks what a write touches against `--workspaces`: an organization-level write
+    /// changes no workspace, so a server confined to workspaces refuses it unless the
+    /// operator allows organization-level writes too.
+    pub fn check_scope(&self, tool: &ToolDefinition) -> Result<(), Refusal> {
+        match &self.workspaces {
+            Some(allowed) if tool.organization_write && !self.organization_writes => Err(Refusal(format!(
+                "refused: {} changes the organization as a whole, not a workspace, and this server may change only workspaces {} (--workspaces); nothing was sent. To allow organization-level writes as well, start it with --allow-organization-writes",
+                tool.name,
+                join(allowed)
+            ))),
+            _ => Ok(()),
+        }
     }
 
     /// Checks a call's arguments against `--workspaces` and `--max-role`; `granted_role`
@@ -230,6 +256,9 @@ impl Policy {
         }
         if let Some(ids) = &self.workspaces {
             parts.push(format!("workspaces {}", join(ids)));
+            if self.organization_writes {
+                parts.push("organization-level writes allowed".to_string());
+            }
         }
         if let Some(rank) = self.max_role {
             parts.push(format!("max role {}", ORG_ROLES[rank]));

@@ -122,11 +122,7 @@ fn parse_instant(text: &str, next_day: bool) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text).ok().map(|t| t.to_utc())
 }
 
-/// SHA-256 in lower-case hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = ring::digest::digest(&ring::digest::SHA256, bytes);
-    digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use super::digest::sha256_hex;
 
 /// Entries in memory, least recently used first.
 #[derive(Default)]

@@ -7,6 +7,8 @@
 pub mod args;
 pub mod cache;
 pub mod date;
+pub mod digest;
+pub mod envelope;
 pub mod error;
 pub mod http;
 pub mod money;

@@ -99,30 +99,8 @@ impl ResultShape {
     }
 }
 
-/// The keys of the envelopes the generator wraps lists in (`outputs` of the generated
-/// code); the API's own fields are read only through a [`Presentation`].
-pub mod envelope {
-    /// The items.
-    pub const DATA: &str = "data";
-    /// Page number, from 1 (pages and windows).
-    pub const PAGE: &str = "page";
-    pub const PER_PAGE: &str = "per_page";
-    pub const HAS_MORE: &str = "has_more";
-    /// How many items the whole range has (windows).
-    pub const TOTAL: &str = "total";
-    /// How many days a per-day report covers.
-    pub const DAYS: &str = "days";
-    /// The exact sum of the report's cents, and in dollars (reports that sum cents).
-    pub const TOTAL_CENTS: &str = "total_cents";
-    pub const TOTAL_USD: &str = "total_usd";
-    /// Added by the result cap when items were left out.
-    pub const TRUNCATED: &str = "truncated";
-    /// The rows of a roll-up (`answer::rollup`).
-    pub const ROWS: &str = "rows";
-    /// Added to every result by the pipeline: what the call cost upstream
-    /// (`pipeline::UpstreamUsage`: `requests`, `cached_pages`).
-    pub const UPSTREAM: &str = "upstream";
-}
+/// The keys of a result's envelope, and the fields the connector adds ([`super::envelope`]).
+pub use super::envelope;
 
 /// One tool as the spec defines it.
 #[derive(Debug, Clone, Copy)]
@@ -141,6 +119,10 @@ pub struct ToolDefinition {
     pub workspace_argument: Option<&'static str>,
     /// The argument carrying an organization role being granted (`--max-role` caps it).
     pub org_role_argument: Option<&'static str>,
+    /// A write the spec declares organization-level (`scope: organization`): it changes
+    /// the organization as a whole, so `--workspaces` refuses it unless the operator
+    /// allows organization-level writes.
+    pub organization_write: bool,
     /// How `--workspaces` learns the workspace of a write's target when no argument names
     /// it: a read tool run with the write's ID arguments, and the field of its result.
     pub workspace_lookup: Option<WorkspaceLookup>,
@@ -297,6 +279,12 @@ pub trait Invocation: Send + Sync + std::fmt::Debug {
     /// with an `org_role` guard.
     fn granted_role(&self) -> Option<&'static str> {
         None
+    }
+
+    /// Whether the call asked its report to be rolled up (`period`, `group_by`, `sort`,
+    /// `top`), so that its result is a [`super::envelope::RolledUp`].
+    fn rolls_up(&self) -> bool {
+        false
     }
 }
 

@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use serde_json::{Map, Value, json};
 
+use super::envelope::{self, Period, RollUpRow, RolledUp};
 use super::pagination::fold_per_day;
 use super::presentation::{Amount, Column, ColumnRole, Presentation};
-use super::registry::envelope;
-use super::{Aggregation, ArgError, Date, Error, Http, JsonObject, Request};
+use super::{Aggregation, ArgError, Date, Error, Http, Request};
 
 /// How a call asked its rows to be rolled up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,45 +25,16 @@ pub struct RollUp {
     pub top: Option<usize>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Period {
-    Day,
-    Week,
-    Month,
-    Total,
-}
-
-impl Period {
-    fn parse(word: &str) -> Option<Period> {
-        Some(match word {
-            "day" => Period::Day,
-            "week" => Period::Week,
-            "month" => Period::Month,
-            "total" => Period::Total,
-            _ => return None,
-        })
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Period::Day => "day",
-            Period::Week => "week",
-            Period::Month => "month",
-            Period::Total => "total",
+/// `2026-03-04` → `2026-03-04`, `2026-W10`, `2026-03`; `None` for the total.
+fn period_key(period: Period, day: NaiveDate) -> Option<String> {
+    match period {
+        Period::Day => Some(day.format("%Y-%m-%d").to_string()),
+        Period::Week => {
+            let week = day.iso_week();
+            Some(format!("{}-W{:02}", week.year(), week.week()))
         }
-    }
-
-    /// `2026-03-04` → `2026-03-04`, `2026-W10`, `2026-03`; `None` for the total.
-    fn key(self, day: NaiveDate) -> Option<String> {
-        match self {
-            Period::Day => Some(day.format("%Y-%m-%d").to_string()),
-            Period::Week => {
-                let week = day.iso_week();
-                Some(format!("{}-W{:02}", week.year(), week.week()))
-            }
-            Period::Month => Some(day.format("%Y-%m").to_string()),
-            Period::Total => None,
-        }
+        Period::Month => Some(day.format("%Y-%m").to_string()),
+        Period::Total => None,
     }
 }
 
@@ -76,30 +47,6 @@ impl RollUp {
             sort: sort.map(str::to_string),
             top: top.map(|n| n as usize),
         }
-    }
-
-    /// The roll-up the arguments ask for, if any (arguments were checked by the spec).
-    pub fn from_arguments(aggregation: &Aggregation, arguments: &JsonObject) -> Option<RollUp> {
-        let text = |name: &str| arguments.get(name).and_then(Value::as_str).map(str::to_string);
-        let list = |name: &str| -> Option<Vec<String>> {
-            arguments
-                .get(name)?
-                .as_array()
-                .map(|items| items.iter().filter_map(Value::as_str).map(str::to_string).collect())
-        };
-        let period = text(Aggregation::PERIOD).and_then(|p| Period::parse(&p));
-        let local_group_by = if aggregation.upstream_group_by.is_none() { list(Aggregation::GROUP_BY) } else { None };
-        let sort = text(Aggregation::SORT);
-        let top = arguments.get(Aggregation::TOP).and_then(Value::as_u64).map(|n| n as usize);
-        if period.is_none() && local_group_by.is_none() && sort.is_none() && top.is_none() {
-            return None;
-        }
-        // Where the API grouped, its dimensions are the groups.
-        let group_by = match aggregation.upstream_group_by {
-            Some(name) => list(name).unwrap_or_default(),
-            None => local_group_by.unwrap_or_default(),
-        };
-        Some(RollUp { period: period.unwrap_or(Period::Total), group_by, sort, top })
     }
 }
 
@@ -243,7 +190,7 @@ impl Aggregator {
             self.first_day = Some(self.first_day.map_or(day, |first| first.min(day)));
             self.last_day = Some(self.last_day.map_or(day, |last| last.max(day)));
         }
-        let period = day.and_then(|d| self.roll_up.period.key(d));
+        let period = day.and_then(|d| period_key(self.roll_up.period, d));
         for unit in units(item, self.plan.spread) {
             let key: Vec<Option<String>> = self
                 .plan
@@ -269,24 +216,19 @@ impl Aggregator {
             groups_total += groups.len();
             rows.extend(period_rows(&self.plan, &self.roll_up, period.as_deref(), groups)?);
         }
-        let roll_up = &self.roll_up;
-        let mut out = Map::new();
-        out.insert("period".into(), json!(roll_up.period.name()));
-        out.insert("group_by".into(), json!(roll_up.group_by));
-        if let Some(sort) = &roll_up.sort {
-            out.insert("sort".into(), json!(sort));
-        }
-        if let Some(top) = roll_up.top {
-            out.insert("top".into(), json!(top));
-        }
-        if let (Some(first), Some(last)) = (self.first_day, self.last_day) {
-            out.insert("first_day".into(), json!(first.to_string()));
-            out.insert("last_day".into(), json!(last.to_string()));
-        }
-        out.insert("groups".into(), json!(groups_total));
-        out.insert(envelope::ROWS.into(), Value::Array(rows));
-        out.insert("totals".into(), measures_object(&self.plan, &self.totals));
-        Ok(Value::Object(out))
+        let roll_up = self.roll_up;
+        let rolled_up = RolledUp {
+            period: roll_up.period,
+            group_by: roll_up.group_by,
+            sort: roll_up.sort,
+            top: roll_up.top,
+            groups: groups_total,
+            first_day: self.first_day.zip(self.last_day).map(|(first, _)| first.to_string()),
+            last_day: self.first_day.zip(self.last_day).map(|(_, last)| last.to_string()),
+            rows,
+            totals: measures_object(&self.plan, &self.totals),
+        };
+        Ok(rolled_up.to_value())
     }
 }
 
@@ -340,7 +282,12 @@ fn units<'v>(item: &'v Value, spread: Option<&str>) -> Vec<Unit<'v>> {
 }
 
 /// One period's groups, sorted and cut to `top` with the rest summed as `other`.
-fn period_rows(plan: &Plan, roll_up: &RollUp, period: Option<&str>, groups: Groups) -> Result<Vec<Value>, ArgError> {
+fn period_rows(
+    plan: &Plan,
+    roll_up: &RollUp,
+    period: Option<&str>,
+    groups: Groups,
+) -> Result<Vec<RollUpRow>, ArgError> {
     let mut groups: Vec<(Vec<Option<String>>, Vec<Amount>)> = groups.into_iter().collect();
     if let Some(index) = plan.sort {
         // Largest first; ties keep the dimension order, so the output is deterministic.
@@ -348,7 +295,7 @@ fn period_rows(plan: &Plan, roll_up: &RollUp, period: Option<&str>, groups: Grou
     }
     let keep = roll_up.top.unwrap_or(usize::MAX).min(groups.len());
     let rest = groups.split_off(keep);
-    let mut rows: Vec<Value> = groups.iter().map(|(key, sums)| row(plan, period, key, sums, None)).collect();
+    let mut rows: Vec<RollUpRow> = groups.iter().map(|(key, sums)| row(plan, period, key, sums, None)).collect();
     if !rest.is_empty() {
         let mut sums: Vec<Amount> = plan.measures.iter().filter_map(|m| Amount::zero(m.column.kind)).collect();
         for (_, group) in &rest {
@@ -370,25 +317,17 @@ fn order(a: &Amount, b: &Amount) -> std::cmp::Ordering {
     }
 }
 
-fn row(plan: &Plan, period: Option<&str>, key: &[Option<String>], sums: &[Amount], other: Option<usize>) -> Value {
-    let mut row = Map::new();
-    if let Some(period) = period {
-        row.insert("period".into(), json!(period));
-    }
+fn row(plan: &Plan, period: Option<&str>, key: &[Option<String>], sums: &[Amount], other: Option<usize>) -> RollUpRow {
+    let mut columns = Map::new();
     for (dimension, value) in plan.dimensions.iter().zip(key) {
-        row.insert(dimension.column.name.into(), json!(value));
+        columns.insert(dimension.column.name.into(), json!(value));
     }
-    if let Some(count) = other {
-        row.insert("other_groups".into(), json!(count));
-    }
-    if let Value::Object(measures) = measures_object(plan, sums) {
-        row.extend(measures);
-    }
-    Value::Object(row)
+    columns.extend(measures_object(plan, sums));
+    RollUpRow { period: period.map(str::to_string), other_groups: other, columns }
 }
 
 /// Measures as JSON: counts as integers, money as exact dollars rounded once to the cent.
-fn measures_object(plan: &Plan, sums: &[Amount]) -> Value {
+fn measures_object(plan: &Plan, sums: &[Amount]) -> Map<String, Value> {
     let mut out = Map::new();
     for (measure, sum) in plan.measures.iter().zip(sums) {
         let value = match sum {
@@ -398,5 +337,5 @@ fn measures_object(plan: &Plan, sums: &[Amount]) -> Value {
         };
         out.insert(measure.column.name.into(), value);
     }
-    Value::Object(out)
+    out
 }

@@ -14,10 +14,9 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
-use crate::answer::summary;
 use crate::pipeline::{CallRequest, Connector, FailureKind, ToolOutcome};
-use crate::runtime::registry::envelope;
-use crate::runtime::{JsonObject, OutputSchema, Progress, PromptDefinition, ToolDefinition, Value};
+use crate::runtime::envelope::{self, Added};
+use crate::runtime::{JsonObject, OutputSchema, Progress, PromptDefinition, ToolDefinition};
 
 impl Connector {
     /// The MCP tool list the policy exposes, built on first use.
@@ -48,8 +47,8 @@ impl Connector {
                 let mut result =
                     CallToolResult::success(vec![ContentBlock::text(self.noted(Some(tool), &answer.text))]);
                 let mut value = answer.value;
-                if let (Some(note), Value::Object(object)) = (self.result_note_for(tool), &mut value) {
-                    object.insert(NOTICE_FIELD.to_string(), Value::String(note));
+                if let Some(note) = self.result_note_for(tool) {
+                    Added { notice: Some(note), ..Added::default() }.write(&mut value);
                 }
                 result.structured_content = Some(value);
                 // The same for clients that read `_meta` rather than the structured value.
@@ -92,31 +91,16 @@ impl Connector {
     }
 }
 
-/// The field of the structured result that carries the result note (the sandbox says so).
-pub const NOTICE_FIELD: &str = "notice";
-
-/// A hand-written output schema, with the fields every result carries for clients that
-/// read only the structured value (the generated schemas declare them already).
-fn with_reading_fields(mut schema: JsonObject) -> JsonObject {
-    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
-        properties.insert(summary::SUMMARY_FIELD.into(), serde_json::json!({"type": "string"}));
-        properties.insert(NOTICE_FIELD.into(), serde_json::json!({"type": "string"}));
-        properties.insert(
-            envelope::UPSTREAM.into(),
-            serde_json::json!({"type": "object", "properties": {"requests": {"type": "integer"}, "cached_pages": {"type": "integer"}}}),
-        );
-    }
-    schema
-}
-
 fn mcp_tool(def: &ToolDefinition) -> Tool {
     let input: JsonObject = serde_json::from_str(def.input_schema).unwrap_or_default();
     let mut tool = Tool::new(def.name, def.description, Arc::new(input)).with_title(def.title);
     let output = match def.output_schema {
         OutputSchema::Json(text) => serde_json::from_str::<JsonObject>(text).ok(),
-        OutputSchema::Derived(schema) => Some(with_reading_fields(schema())),
+        OutputSchema::Derived(schema) => Some(schema()),
         OutputSchema::None => None,
     };
+    // What the connector adds to every result (and a roll-up), declared from its types.
+    let output = output.map(|schema| envelope::declare(schema, def.aggregation.is_some()));
     if let Some(output) = output {
         tool = tool.with_raw_output_schema(Arc::new(output));
     }

@@ -12,6 +12,7 @@
 //!     read_only: false
 //!     tools: ["*"]
 //!     workspaces: [wrkspc_01]
+//!     allow_organization_writes: false   # with workspaces: also invites, roles, new workspaces
 //!     max_role: developer
 //!     max_concurrent_calls: 16
 //! ```
@@ -27,7 +28,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use ring::digest::{SHA256, digest};
 use ring::rand::{SecureRandom, SystemRandom};
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
@@ -47,7 +47,7 @@ pub const DEFAULT_MAX_CONCURRENT_CALLS: usize = 16;
 const MAX_CONCURRENT_CALLS_LIMIT: usize = 4096;
 
 /// A SHA-256 digest (of a bearer token).
-pub type Sha256 = [u8; 32];
+pub use crate::runtime::digest::{Sha256, hex};
 
 /// One tenant as its file entry describes it, checked.
 #[derive(Debug, Clone)]
@@ -171,6 +171,9 @@ struct RawTenant {
     read_only: bool,
     tools: Option<Vec<String>>,
     workspaces: Option<Vec<String>>,
+    /// With `workspaces`, also allow organization-level writes.
+    #[serde(default)]
+    allow_organization_writes: bool,
     max_role: Option<String>,
     max_concurrent_calls: Option<usize>,
 }
@@ -268,8 +271,19 @@ impl TryFrom<RawTenant> for TenantSpec {
             }
             policy = policy.tools(&tools.join(","), DEFINITIONS).map_err(|e| fail("tools", e))?;
         }
-        if let Some(workspaces) = raw.workspaces {
-            policy = policy.workspaces(&workspaces.join(",")).map_err(|e| fail("workspaces", e))?;
+        match raw.workspaces {
+            Some(workspaces) => {
+                policy = policy
+                    .workspaces(&workspaces.join(","))
+                    .map_err(|e| fail("workspaces", e))?
+                    .allow_organization_writes(raw.allow_organization_writes);
+            }
+            None if raw.allow_organization_writes => {
+                return Err(format!(
+                    "tenant `{id}`: allow_organization_writes applies only with `workspaces`; remove it, or list the workspaces the tenant may change"
+                ));
+            }
+            None => {}
         }
         if let Some(role) = raw.max_role {
             policy = policy.max_role(&role).map_err(|e| fail("max_role", e))?;
@@ -343,15 +357,13 @@ pub fn parse_config(text: &str) -> Result<TenantsConfig, TenantsError> {
 
 /// The SHA-256 of a bearer token.
 pub fn token_sha256(token: &str) -> Sha256 {
-    let mut out = [0u8; 32];
-    out.copy_from_slice(digest(&SHA256, token.as_bytes()).as_ref());
-    out
+    crate::runtime::digest::sha256(token.as_bytes())
 }
 
 /// Compares two digests in time that does not depend on where they differ.
 pub fn same_digest(a: &Sha256, b: &Sha256) -> bool {
-    let difference = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
-    std::hint::black_box(difference) == 0
+    use subtle::ConstantTimeEq;
+    a.ct_eq(b).into()
 }
 
 /// A new random bearer token (256 bits) and its SHA-256 in hex.
@@ -361,11 +373,6 @@ pub fn new_token() -> Result<(String, String), String> {
     let token = format!("ccc_{}", hex(&bytes));
     let hash = hex(&token_sha256(&token));
     Ok((token, hash))
-}
-
-/// Lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Parses 64 hex digits (either case, surrounding space ignored); `None` for anything else.
@@ -412,6 +419,19 @@ mod tests {
         assert_eq!(tenants[0].max_concurrent_calls, 3);
         assert_eq!(tenants[0].token_sha256, vec![parse_sha256(HASH).unwrap()]);
         assert_eq!(hex(&token_sha256("test")), HASH);
+    }
+
+    #[test]
+    fn organization_level_writes_are_allowed_only_alongside_workspaces() {
+        let entry =
+            |extra: &str| format!("tenants:\n  - id: acme\n    token_sha256: [{HASH}]\n    admin_key_env: K\n{extra}");
+        let invite = crate::generated::tools::ToolId::CreateInvite.definition();
+        let confined = parse(&entry("    workspaces: [wrkspc_a]\n")).unwrap();
+        assert!(confined[0].policy.check_scope(invite).is_err(), "refused under workspaces by default");
+        let allowed = parse(&entry("    workspaces: [wrkspc_a]\n    allow_organization_writes: true\n")).unwrap();
+        assert!(allowed[0].policy.check_scope(invite).is_ok());
+        let error = parse(&entry("    allow_organization_writes: true\n")).unwrap_err().0;
+        assert!(error.contains("allow_organization_writes") && error.contains("workspaces"), "{error}");
     }
 
     #[test]

@@ -18,7 +18,7 @@ const MODELS: [&str; 2] = ["claude-opus-4-1", "claude-sonnet-4-5"];
 
 /// What one record adds, as the test counts it (cost in thousandths of a cent).
 #[derive(Default, Clone, Copy, Debug, PartialEq)]
-struct Sums {
+pub(crate) struct Sums {
     sessions: u64,
     lines_added: u64,
     accepted: u64,
@@ -47,7 +47,7 @@ fn day(n: u32) -> NaiveDate {
 }
 
 /// Sixteen days of records; days 4, 5 and 12 have none; actor and amounts follow the day.
-fn claude_code_dataset() -> (Dataset, Vec<(NaiveDate, String, String, Sums)>) {
+pub(crate) fn claude_code_dataset() -> (Dataset, Vec<(NaiveDate, String, String, Sums)>) {
     let mut dataset = Dataset::empty();
     let mut expected = Vec::new();
     for d in 1..=16u32 {

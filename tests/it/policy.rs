@@ -103,6 +103,46 @@ async fn workspaces_confine_workspace_writes_and_refusals_send_nothing() {
 }
 
 #[tokio::test]
+async fn workspaces_refuse_every_organization_level_write_unless_allowed() {
+    let organization_level: Vec<&str> = DEFINITIONS.iter().filter(|d| d.organization_write).map(|d| d.name).collect();
+    for expected in ["claude_code_remove_user", "claude_code_create_invite", "claude_code_create_workspace"] {
+        assert!(organization_level.contains(&expected), "{expected} is organization-level: {organization_level:?}");
+    }
+    // Every write is either confined to a workspace or declared organization-level.
+    for write in DEFINITIONS.iter().filter(|d| !d.annotations.read_only) {
+        let confined = write.workspace_argument.is_some() || write.workspace_lookup.is_some();
+        assert!(confined != write.organization_write, "{}: one of the two", write.name);
+    }
+    let h = harness(|c| c.with_policy(Policy::default().workspaces("wrkspc_prod").unwrap())).await;
+    for (name, arguments) in [
+        ("claude_code_remove_user", json!({"user_id": "user_05"})),
+        ("claude_code_update_user_role", json!({"user_id": "user_05", "role": "developer"})),
+        ("claude_code_create_invite", json!({"email": "new@acme.io", "role": "user"})),
+        ("claude_code_delete_invite", json!({"invite_id": "invite_0"})),
+        ("claude_code_create_workspace", json!({"name": "New"})),
+    ] {
+        let text = h.err(name, arguments).await;
+        assert!(
+            text.contains("changes the organization as a whole")
+                && text.contains("--workspaces")
+                && text.contains("--allow-organization-writes"),
+            "{name}: {text}"
+        );
+    }
+    assert!(h.requests().is_empty(), "refused writes send nothing");
+
+    let allowed = Policy::default().workspaces("wrkspc_prod").unwrap().allow_organization_writes(true);
+    let h = harness(|c| c.with_policy(allowed)).await;
+    h.ok("claude_code_create_invite", json!({"email": "new@acme.io", "role": "user"})).await;
+    let text = h.err("claude_code_archive_workspace", json!({"workspace_id": "wrkspc_dev"})).await;
+    assert!(text.contains("--workspaces wrkspc_prod"), "workspace writes stay confined: {text}");
+    assert_eq!(h.requests().len(), 1);
+    // Without --workspaces nothing is refused for its scope.
+    let h = harness(|c| c).await;
+    h.ok("claude_code_create_workspace", json!({"name": "New"})).await;
+}
+
+#[tokio::test]
 async fn max_role_refuses_invites_and_promotions_above_it() {
     let h = harness(|c| c.with_policy(Policy::default().max_role("developer").unwrap())).await;
     let text = h.err("claude_code_create_invite", json!({"email": "new@acme.io", "role": "billing"})).await;
@@ -120,8 +160,9 @@ async fn every_write_is_audited_as_one_json_line_and_reads_are_not() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("audit.jsonl");
     let audit = AuditLog::file(&path).unwrap();
-    let h =
-        harness(|c| c.with_policy(Policy::default().workspaces("wrkspc_prod").unwrap()).with_audit(Some(audit))).await;
+    // The organization-level writes below are allowed alongside the workspace limit.
+    let policy = Policy::default().workspaces("wrkspc_prod").unwrap().allow_organization_writes(true);
+    let h = harness(|c| c.with_policy(policy).with_audit(Some(audit))).await;
     h.ok("claude_code_list_users", json!({})).await;
     h.ok("claude_code_update_user_role", json!({"user_id": "user_05", "role": "developer"})).await;
     h.err("claude_code_remove_user", json!({"user_id": "user_99"})).await;

@@ -125,6 +125,7 @@ fn tool_context(model: &Model, tool: &Tool) -> Value {
         "open_world": a.open_world,
         "workspace_guard": tool.workspace_guard,
         "org_role_guard": tool.org_role_guard,
+        "organization_scope": tool.organization_scope,
         "workspace_lookup": tool.workspace_lookup.as_ref().map(|l| json!({"tool": l.tool, "field": l.field})),
         "kind": a.kind(),
         "http": http,
@@ -444,7 +445,7 @@ tools:
     annotations: {read_only: true, destructive: false, idempotent: true, open_world: true}
     arguments:
       start_date: {type: date, required: true, description: First day.}
-    handler: {function: crate::metrics::get, output: crate::metrics::Metrics, presentation: crate::metrics::PRESENTATION}
+    handler: metrics
   - name: t_list_users
     title: List users
     group: admin
@@ -467,6 +468,7 @@ tools:
     description: Change a user.
     http: {method: POST, path: "/v1/users/{user_id}", not_found: "no user `{user_id}`"}
     annotations: {read_only: false, destructive: false, idempotent: false, open_world: true}
+    scope: organization
     arguments:
       user_id: {type: id, required: true, description: User ID (usr_...)., upstream: {path: user_id}}
       role: {type: enum, values: [user, developer], refuse: {admin: not through the API}, description: Role., upstream: {body: role}}
@@ -480,13 +482,21 @@ tools:
     description: Remove a user.
     http: {method: DELETE, path: "/v1/users/{user_id}", not_found: "no user `{user_id}`"}
     annotations: {read_only: false, destructive: true, idempotent: true, open_world: true}
+    scope: organization
     arguments:
       user_id: {type: id, required: true, description: User ID., upstream: {path: user_id}}
     output: Gone
 "#;
 
     pub(crate) fn model() -> Model {
-        crate::parse(SPEC, "docs-test.yaml").unwrap_or_else(|e| panic!("{e}"))
+        let model = crate::parse(SPEC, "docs-test.yaml").unwrap_or_else(|e| panic!("{e}"));
+        let config = crate::Config::new("crate::runtime").extern_handler(
+            "metrics",
+            "crate::metrics::get",
+            "crate::metrics::Metrics",
+            "crate::metrics::PRESENTATION",
+        );
+        config.resolve(&model.file, &model).unwrap_or_else(|e| panic!("{e}"))
     }
 
     pub(crate) fn tool<'a>(model: &'a Model, name: &str) -> &'a Tool {

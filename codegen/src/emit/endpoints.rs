@@ -1,7 +1,7 @@
 //! The spec's HTTP endpoints as JSON data, for the fake Admin API and the wire tests:
 //! per tool its method, path template, the query parameters it may send, its beta
 //! features, its pagination, an example answer (the output type's `example:`, or a
-//! skeleton of its fields) and its example calls with the exact requests they send.
+//! skeleton of its fields) and that type's name, and its example calls with the exact requests they send.
 //! The fake answers an endpoint it does not emulate from this; a test runs every
 //! example call against the fake.
 
@@ -54,6 +54,7 @@ pub fn endpoints_json(model: &Model) -> String {
                 "beta": call.beta,
                 "pagination": pagination,
                 "example": super::examples::named_example(model, &call.output, 0),
+                "output": call.output,
                 "examples": examples,
             }))
         })

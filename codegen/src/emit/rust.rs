@@ -1193,6 +1193,7 @@ impl<'a> RustEmitter<'a> {
                 target.push(push);
             }
         }
+        let json_body = call.json_body.then(|| quote!(.with_json_body()));
         let binding = if query.is_empty() && body.is_empty() { quote!(request) } else { quote!(mut request) };
         let not_found = call.not_found.as_ref().map(|pieces| {
             let message = Self::message_tokens(pieces);
@@ -1204,7 +1205,7 @@ impl<'a> RustEmitter<'a> {
         });
         quote! {
             args.check()?;
-            let #binding = #rt::Request::new(#method, #path)#not_found #beta;
+            let #binding = #rt::Request::new(#method, #path)#not_found #beta #json_body;
             #(#query)*
             #(#body)*
             ::std::result::Result::Ok(request)
@@ -1391,6 +1392,7 @@ impl<'a> RustEmitter<'a> {
         };
         let (workspace, org_role) = (optional(&tool.workspace_guard), optional(&tool.org_role_guard));
         let check_with = optional(&tool.check_with);
+        let organization = tool.organization_scope;
         let lookup = match &tool.workspace_lookup {
             Some(l) => {
                 let (tool, field) = (&l.tool, &l.field);
@@ -1438,6 +1440,7 @@ impl<'a> RustEmitter<'a> {
                 kind: #rt::ToolKind::#kind,
                 workspace_argument: #workspace,
                 org_role_argument: #org_role,
+                organization_write: #organization,
                 workspace_lookup: #lookup,
                 check_with: #check_with,
                 id_arguments: &[#(#ids),*],
@@ -1487,6 +1490,37 @@ impl<'a> RustEmitter<'a> {
             } else {
                 quote!(Call::#variant(args) => ::std::option::Option::Some(args.#field.as_str()),)
             })
+        });
+        let roll_up_arms = self
+            .model
+            .tools
+            .iter()
+            .zip(&variants)
+            .filter(|(tool, _)| tool.aggregation.is_some())
+            .map(|(_, variant)| quote!(Call::#variant(args) => args.rolls_up(),));
+        let role_arms: Vec<TokenStream> = role_arms.collect();
+        let granted_role = (!role_arms.is_empty()).then(|| {
+            quote! {
+                #[allow(unreachable_patterns)]
+                fn granted_role(&self) -> ::std::option::Option<&'static str> {
+                    match self {
+                        #(#role_arms)*
+                        _ => ::std::option::Option::None,
+                    }
+                }
+            }
+        });
+        let roll_up_arms: Vec<TokenStream> = roll_up_arms.collect();
+        let rolls_up = (!roll_up_arms.is_empty()).then(|| {
+            quote! {
+                #[allow(unreachable_patterns)]
+                fn rolls_up(&self) -> bool {
+                    match self {
+                        #(#roll_up_arms)*
+                        _ => false,
+                    }
+                }
+            }
         });
         let indices = (0..variants.len()).map(Literal::usize_unsuffixed);
         quote! {
@@ -1545,13 +1579,8 @@ impl<'a> RustEmitter<'a> {
                     fn invoke<'a>(&'a self, http: &'a #rt::Http) -> #rt::Invoked<'a> {
                         ::std::boxed::Box::pin(async move { self.run(&super::client::Client::new(http.clone())).await })
                     }
-                    #[allow(unreachable_patterns)]
-                    fn granted_role(&self) -> ::std::option::Option<&'static str> {
-                        match self {
-                            #(#role_arms)*
-                            _ => ::std::option::Option::None,
-                        }
-                    }
+                    #granted_role
+                    #rolls_up
                 }
                 fn decode_at(index: usize, arguments: &#rt::JsonObject) -> ::std::result::Result<::std::boxed::Box<dyn #rt::Invocation>, #rt::ArgError> {
                     ::std::result::Result::Ok(::std::boxed::Box::new(Call::decode(ToolId::ALL[index], arguments)?))

@@ -127,7 +127,7 @@ pub fn output_schema(model: &Model, tool: &Tool) -> Option<Value> {
         ]
     };
     let envelope: Vec<(&str, Value)> = match &call.pagination {
-        Pagination::None => return Some(with_reading_fields(item)),
+        Pagination::None => return Some(item),
         Pagination::IdCursor { .. } => {
             let mut f = vec![("data", list())];
             f.extend(page_fields());
@@ -162,82 +162,9 @@ pub fn output_schema(model: &Model, tool: &Tool) -> Option<Value> {
     };
     let required: Vec<&str> = envelope.iter().map(|(n, _)| *n).collect();
     let properties: Map<String, Value> = envelope.into_iter().map(|(n, v)| (n.to_string(), v)).collect();
-    let schema = json!({"type": "object", "properties": properties, "required": required});
-    let schema = if tool.aggregation.is_some() { with_roll_up(schema) } else { schema };
-    Some(with_reading_fields(schema))
-}
-
-/// What every result carries for clients that read only the structured value: the
-/// summary line, what the call cost upstream and, when the result was cut, what was
-/// left out.
-fn with_reading_fields(mut schema: Value) -> Value {
-    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
-        properties.insert(
-            "summary".into(),
-            json!({"type": "string", "description": "The one line that says what this result is (also the text's first line)."}),
-        );
-        properties.insert(
-            "notice".into(),
-            json!({"type": "string", "description": "Set when the data is not the organization's own (the sandbox)."}),
-        );
-        properties.insert(
-            "upstream".into(),
-            json!({
-                "type": "object",
-                "description": "Admin API requests sent, and report pages the cache answered.",
-                "properties": {"requests": {"type": "integer"}, "cached_pages": {"type": "integer"}}
-            }),
-        );
-        properties.insert(
-            "truncated".into(),
-            json!({
-                "type": "object",
-                "description": "Present when the result was cut to stay small: how much was kept, why, and which arguments get the rest.",
-                "properties": {
-                    "returned": {"type": "integer"},
-                    "total": {"type": "integer"},
-                    "reason": {"type": "string"},
-                    "next": {"type": "string"}
-                }
-            }),
-        );
-    }
-    schema
-}
-
-/// A report answers either as the report or, with `period`, `group_by`, `sort` or `top`,
-/// as rolled-up rows with totals.
-fn with_roll_up(mut schema: Value) -> Value {
-    let Some(object) = schema.as_object_mut() else { return schema };
-    let raw_required = object.remove("required").unwrap_or_else(|| json!([]));
-    object.insert("anyOf".into(), json!([{"required": raw_required}, {"required": ["rows", "totals"]}]));
-    if let Some(Value::Object(properties)) = object.get_mut("properties") {
-        let measures = json!({"type": "object", "description": "Measures: counts as integers, money as exact US dollars (decimal strings, rounded once to the cent)."});
-        for (name, property) in [
-            ("period", json!({"type": "string", "enum": ["day", "week", "month", "total"]})),
-            ("group_by", json!({"type": "array", "items": {"type": "string"}})),
-            ("sort", json!({"type": "string"})),
-            ("top", json!({"type": "integer"})),
-            (
-                "groups",
-                json!({"type": "integer", "description": "Groups before `top` cut (the rest are summed in `other` rows)."}),
-            ),
-            ("first_day", json!({"type": "string"})),
-            ("last_day", json!({"type": "string"})),
-            (
-                "rows",
-                json!({
-                    "type": "array",
-                    "description": "One row per period and group: `period` (YYYY-MM-DD, YYYY-Www or YYYY-MM), the dimensions, the measures; `other_groups` on the row that sums what `top` left out.",
-                    "items": {"type": "object"}
-                }),
-            ),
-            ("totals", measures),
-        ] {
-            properties.insert(name.into(), property);
-        }
-    }
-    schema
+    // The connector adds its own fields (summary, upstream, a cut's note, a roll-up's rows
+    // and totals) to this schema when it lists the tool: `runtime::envelope` declares them.
+    Some(json!({"type": "object", "properties": properties, "required": required}))
 }
 
 fn named_schema(model: &Model, name: &str) -> Value {

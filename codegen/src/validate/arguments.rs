@@ -398,7 +398,7 @@ fn merge(shared: &spec::ArgumentDef, local: &spec::ArgumentDef) -> spec::Argumen
         values: local.values.clone().or_else(|| shared.values.clone()),
         aliases: local.aliases.as_ref().or(shared.aliases.as_ref()).map(|a| spec::Ordered(a.0.clone())),
         refuse: local.refuse.as_ref().or(shared.refuse.as_ref()).map(|a| spec::Ordered(a.0.clone())),
-        items: None,
+        items: local.items.clone().or_else(|| shared.items.clone()),
         min_items: local.min_items.or(shared.min_items),
         max_items: local.max_items.or(shared.max_items),
         alternative: local.alternative.clone().or_else(|| shared.alternative.clone()),

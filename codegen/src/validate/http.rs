@@ -55,7 +55,38 @@ pub(super) fn validate_http(
         Some(text) => Some(not_found_message(cx, at, model, &output, text, args)?),
     };
     let beta = beta_tokens(cx, at, &http.beta)?;
-    Ok(ir::HttpCall { method, path, not_found, beta, fixed_query, pagination, summary, output })
+    let json_body = json_body(cx, at, http, method, args)?;
+    Ok(ir::HttpCall { method, path, not_found, beta, json_body, fixed_query, pagination, summary, output })
+}
+
+/// The word of `http.body` for a POST that sends an empty JSON object.
+const EMPTY_BODY: &str = "empty";
+
+/// Whether the request has a JSON body. A POST has one when arguments go in it; a POST
+/// with none says so: `body: empty` (the endpoint wants `{}`). The runtime never adds a
+/// body the spec does not declare.
+fn json_body(cx: &Ctx, at: &str, http: &spec::Http, method: Method, args: &[Arg]) -> Result<bool, Error> {
+    let body_args = args.iter().any(|a| matches!(a.upstream, Some(ir::Upstream::Body { .. })));
+    match (http.body.as_deref(), method) {
+        (None, Method::Post) if !body_args => cx.fail(
+            at,
+            "a POST with no body arguments does not say what body it sends",
+            format!("add `body: {EMPTY_BODY}` to `http` (it sends an empty JSON object, {{}}), or give the arguments the endpoint takes `upstream: {{body: NAME}}`"),
+        ),
+        (None, _) => Ok(method == Method::Post),
+        (Some(EMPTY_BODY), Method::Post) if !body_args => Ok(true),
+        (Some(EMPTY_BODY), Method::Post) => cx.fail(
+            at,
+            format!("`body: {EMPTY_BODY}` on a POST whose arguments fill the body"),
+            "remove `body: empty`: the body holds the arguments given",
+        ),
+        (Some(EMPTY_BODY), _) => cx.fail(at, "only a POST sends a body", "remove `body: empty`"),
+        (Some(other), _) => cx.fail(
+            at,
+            format!("`body: {other}` is not a body"),
+            format!("write `body: {EMPTY_BODY}` for a POST that sends an empty JSON object"),
+        ),
+    }
 }
 
 /// `http.beta`: the API's beta feature names, each non-empty `[a-z0-9-]` and listed once,

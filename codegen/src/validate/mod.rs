@@ -11,6 +11,7 @@
 
 mod aggregation;
 mod arguments;
+pub mod budget;
 mod examples;
 mod http;
 mod presentation;
@@ -95,6 +96,7 @@ pub fn validate(file: &str, spec: SpecFile) -> Result<ir::Model, Error> {
         spec.groups.0.iter().map(|(id, title)| ir::Group { id: id.clone(), title: title.clone() }).collect();
     let types = types::validate_types(&cx, &spec.types);
     let mut model = ir::Model {
+        file: file.to_string(),
         server: ir::Server {
             name: spec.server.name.clone(),
             title: spec.server.title.clone(),
@@ -112,6 +114,7 @@ pub fn validate(file: &str, spec: SpecFile) -> Result<ir::Model, Error> {
     fill_check_with(&mut model);
     model.prompts = prompts::validate_prompts(&cx, &spec, &model);
     cx.keep("tools", check_method_names(&cx, &model));
+    cx.keep("tools", budget::check(&cx, &model));
     cx.finish(model)
 }
 

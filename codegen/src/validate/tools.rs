@@ -31,7 +31,7 @@ pub(super) fn validate_tool(
         None => Guarded::default(),
         Some(guards) => validate_guards(cx, &at, spec, model, tool, &args, guards)?,
     };
-    check_workspace_coverage(cx, &at, tool, &action, &guards)?;
+    let organization_scope = check_write_scope(cx, &at, tool, &action, &guards)?;
     let examples = examples::validate_examples(cx, &at, &tool.examples, &args, &action)?;
     let a = &tool.annotations;
     Ok(ir::Tool {
@@ -51,6 +51,7 @@ pub(super) fn validate_tool(
         action,
         workspace_guard: guards.workspace,
         org_role_guard: guards.org_role,
+        organization_scope,
         aggregation,
         workspace_lookup: guards.lookup,
         check_with: None,
@@ -105,13 +106,7 @@ fn validate_action(cx: &Ctx, at: &str, model: &ir::Model, tool: &spec::ToolDef, 
     }
 }
 
-fn validate_handler(
-    cx: &Ctx,
-    at: &str,
-    tool: &spec::ToolDef,
-    handler: &spec::Handler,
-    args: &[Arg],
-) -> Result<Action, Error> {
+fn validate_handler(cx: &Ctx, at: &str, tool: &spec::ToolDef, handler: &str, args: &[Arg]) -> Result<Action, Error> {
     if tool.pagination.is_some() || tool.summary.is_some() || tool.output.is_some() || !tool.fixed_query.0.is_empty() {
         return cx.fail(
             at,
@@ -126,20 +121,19 @@ fn validate_handler(
             "remove `upstream`",
         );
     }
-    let paths = [("function", &handler.function), ("output", &handler.output), ("presentation", &handler.presentation)];
-    for (key, path) in paths {
-        if !is_rust_path(path) {
-            return cx.fail(
-                format!("{at}, handler.{key}"),
-                format!("`{path}` is not a Rust path"),
-                "write a path such as `crate::metrics::get_normalized_metrics`",
-            );
-        }
+    if !names::is_identifier(handler) {
+        return cx.fail(
+            format!("{at}, handler"),
+            format!("`{handler}` is not a handler name"),
+            "name it in snake_case, e.g. `handler: normalized_metrics`; build.rs maps the name to its Rust function, output type and presentation",
+        );
     }
+    // Its Rust paths are build.rs's ([`crate::Config::extern_handler`]), filled in by `generate`.
     Ok(Action::Handler {
-        function: handler.function.clone(),
-        output: handler.output.clone(),
-        presentation: handler.presentation.clone(),
+        name: handler.to_string(),
+        function: String::new(),
+        output: String::new(),
+        presentation: String::new(),
     })
 }
 
@@ -400,37 +394,63 @@ fn validate_workspace_of(
     Ok(ir::WorkspaceLookup { tool: of.tool.clone(), field: of.field.clone() })
 }
 
-/// A write whose path names a workspace-scoped object says how `--workspaces` applies to it.
-fn check_workspace_coverage(
+/// The word of `scope:` for a write that changes the organization as a whole.
+pub const ORGANIZATION_SCOPE: &str = "organization";
+
+/// Every write says what it touches, so `--workspaces` has no gaps: a workspace guard
+/// (`guards.workspace`, `workspace_of` or `workspace_exempt`), or `scope: organization`.
+/// A write whose path names a workspace-scoped object needs a workspace guard. Returns
+/// whether the write is organization-level.
+fn check_write_scope(
     cx: &Ctx,
     at: &str,
     tool: &spec::ToolDef,
     action: &Action,
     guards: &Guarded,
-) -> Result<(), Error> {
-    let Action::Http(call) = action else { return Ok(()) };
-    if tool.annotations.read_only || guards.workspace.is_some() || guards.lookup.is_some() || guards.exempt {
-        return Ok(());
+) -> Result<bool, Error> {
+    if let Some(scope) = &tool.scope {
+        if tool.annotations.read_only {
+            return cx.fail(at, "`scope` says what a write touches; a read_only tool has none", "remove `scope`");
+        }
+        if scope != ORGANIZATION_SCOPE {
+            return cx.fail(
+                at,
+                format!("scope `{scope}` is not a scope"),
+                format!("write `scope: {ORGANIZATION_SCOPE}` for a write that changes the organization as a whole, or a workspace guard for one inside a workspace"),
+            );
+        }
     }
-    let scoped = call.path.iter().find_map(|piece| match piece {
-        ir::PathPiece::Placeholder(name) if WORKSPACE_SCOPED.contains(&name.as_str()) => Some(name),
-        _ => None,
-    });
-    match scoped {
-        None => Ok(()),
-        Some(name) => cx.fail(
+    if tool.annotations.read_only {
+        return Ok(false);
+    }
+    let guarded = guards.workspace.is_some() || guards.lookup.is_some() || guards.exempt;
+    let organization = tool.scope.is_some();
+    if guarded && organization {
+        return cx.fail(
+            at,
+            "a workspace guard and `scope: organization` exclude each other",
+            "keep the guard if the write targets something inside a workspace, or the scope if it changes the organization as a whole",
+        );
+    }
+    let scoped = match action {
+        Action::Http(call) => call.path.iter().find_map(|piece| match piece {
+            ir::PathPiece::Placeholder(name) if WORKSPACE_SCOPED.contains(&name.as_str()) => Some(name),
+            _ => None,
+        }),
+        Action::Handler { .. } => None,
+    };
+    match (scoped, guarded, organization) {
+        (_, true, _) => Ok(false),
+        (Some(name), false, _) => cx.fail(
             at,
             format!("the write's path names `{{{name}}}`, which belongs to a workspace, and it has no workspace guard"),
             "add `guards: {workspace: ARG}`, `guards: {workspace_of: {tool: READ_TOOL, field: FIELD}}` or `guards: {workspace_exempt: REASON}`",
         ),
+        (None, false, true) => Ok(true),
+        (None, false, false) => cx.fail(
+            at,
+            "the write does not say what it touches, so `--workspaces` could not confine it",
+            format!("add `scope: {ORGANIZATION_SCOPE}` if it changes the organization as a whole (`--workspaces` then refuses it unless the operator allows organization-level writes), or a workspace guard (`guards: {{workspace: ARG}}`, `guards: {{workspace_of: {{tool: READ_TOOL, field: FIELD}}}}`) if it changes something inside a workspace"),
+        ),
     }
-}
-
-fn is_rust_path(path: &str) -> bool {
-    !path.is_empty()
-        && path.split("::").all(|seg| {
-            let mut chars = seg.chars();
-            matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        })
 }

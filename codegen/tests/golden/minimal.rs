@@ -880,7 +880,8 @@ pub mod requests {
                     claude_code_connector::runtime::path_segment(& args.user_id)
                 ),
             )
-            .with_not_found(::std::format!("no user `{}`", args.user_id));
+            .with_not_found(::std::format!("no user `{}`", args.user_id))
+            .with_json_body();
         request.body_field(&["role"], args.role.as_str());
         ::std::result::Result::Ok(request)
     }
@@ -919,7 +920,8 @@ pub mod requests {
                     claude_code_connector::runtime::path_segment(& args.workspace_id)
                 ),
             )
-            .with_not_found(::std::format!("no workspace `{}`", args.workspace_id));
+            .with_not_found(::std::format!("no workspace `{}`", args.workspace_id))
+            .with_json_body();
         if let ::std::option::Option::Some(value) = &args.name {
             request.body_field(&["name"], value.as_str());
         }
@@ -1171,7 +1173,7 @@ pub mod tools {
             description: "Users, one page at a time.",
             input_schema: r#"{"type":"object","properties":{"page":{"type":"integer","minimum":1,"maximum":100,"default":1,"description":"Page."},"per_page":{"type":"integer","minimum":1,"maximum":100,"default":20,"description":"Per page."},"email":{"type":"string","format":"email","maxLength":320,"description":"Filter."},"roles":{"type":"array","items":{"type":"string","enum":["user","developer","admin"]},"minItems":1,"maxItems":3,"uniqueItems":true,"description":"Only users with one of these roles."}},"additionalProperties":false}"#,
             output_schema: claude_code_connector::runtime::OutputSchema::Json(
-                r#"{"type":"object","properties":{"data":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"email":{"type":"string"},"role":{"type":"string","description":"Known values: user, admin."},"added_at":{"type":["string","null"]}},"required":["id","email","role","added_at"]}},"page":{"type":"integer","description":"This page's number, from 1."},"per_page":{"type":"integer"},"has_more":{"type":"boolean","description":"Whether a next page exists."},"summary":{"type":"string","description":"The one line that says what this result is (also the text's first line)."},"notice":{"type":"string","description":"Set when the data is not the organization's own (the sandbox)."},"upstream":{"type":"object","description":"Admin API requests sent, and report pages the cache answered.","properties":{"requests":{"type":"integer"},"cached_pages":{"type":"integer"}}},"truncated":{"type":"object","description":"Present when the result was cut to stay small: how much was kept, why, and which arguments get the rest.","properties":{"returned":{"type":"integer"},"total":{"type":"integer"},"reason":{"type":"string"},"next":{"type":"string"}}}},"required":["data","page","per_page","has_more"]}"#,
+                r#"{"type":"object","properties":{"data":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"email":{"type":"string"},"role":{"type":"string","description":"Known values: user, admin."},"added_at":{"type":["string","null"]}},"required":["id","email","role","added_at"]}},"page":{"type":"integer","description":"This page's number, from 1."},"per_page":{"type":"integer"},"has_more":{"type":"boolean","description":"Whether a next page exists."}},"required":["data","page","per_page","has_more"]}"#,
             ),
             annotations: claude_code_connector::runtime::Annotations {
                 read_only: true,
@@ -1182,6 +1184,7 @@ pub mod tools {
             kind: claude_code_connector::runtime::ToolKind::Read,
             workspace_argument: ::std::option::Option::None,
             org_role_argument: ::std::option::Option::None,
+            organization_write: false,
             workspace_lookup: ::std::option::Option::None,
             check_with: ::std::option::Option::None,
             id_arguments: &[],
@@ -1198,7 +1201,7 @@ pub mod tools {
             description: "Set a user's role.",
             input_schema: r#"{"type":"object","properties":{"user_id":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,128}$","description":"User ID."},"role":{"type":"string","enum":["user","developer"],"description":"Role."}},"required":["user_id","role"],"additionalProperties":false}"#,
             output_schema: claude_code_connector::runtime::OutputSchema::Json(
-                r#"{"type":"object","properties":{"id":{"type":"string"},"email":{"type":"string"},"role":{"type":"string","description":"Known values: user, admin."},"added_at":{"type":["string","null"]},"summary":{"type":"string","description":"The one line that says what this result is (also the text's first line)."},"notice":{"type":"string","description":"Set when the data is not the organization's own (the sandbox)."},"upstream":{"type":"object","description":"Admin API requests sent, and report pages the cache answered.","properties":{"requests":{"type":"integer"},"cached_pages":{"type":"integer"}}},"truncated":{"type":"object","description":"Present when the result was cut to stay small: how much was kept, why, and which arguments get the rest.","properties":{"returned":{"type":"integer"},"total":{"type":"integer"},"reason":{"type":"string"},"next":{"type":"string"}}}},"required":["id","email","role","added_at"]}"#,
+                r#"{"type":"object","properties":{"id":{"type":"string"},"email":{"type":"string"},"role":{"type":"string","description":"Known values: user, admin."},"added_at":{"type":["string","null"]}},"required":["id","email","role","added_at"]}"#,
             ),
             annotations: claude_code_connector::runtime::Annotations {
                 read_only: false,
@@ -1209,6 +1212,7 @@ pub mod tools {
             kind: claude_code_connector::runtime::ToolKind::Write,
             workspace_argument: ::std::option::Option::None,
             org_role_argument: ::std::option::Option::None,
+            organization_write: true,
             workspace_lookup: ::std::option::Option::None,
             check_with: ::std::option::Option::Some("claude_code_list_users"),
             id_arguments: &["user_id"],
@@ -1225,7 +1229,7 @@ pub mod tools {
             description: "Remove a user.",
             input_schema: r#"{"type":"object","properties":{"user_id":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,128}$","description":"User ID."}},"required":["user_id"],"additionalProperties":false}"#,
             output_schema: claude_code_connector::runtime::OutputSchema::Json(
-                r#"{"type":"object","properties":{"id":{"type":"string"},"type":{"type":"string"},"summary":{"type":"string","description":"The one line that says what this result is (also the text's first line)."},"notice":{"type":"string","description":"Set when the data is not the organization's own (the sandbox)."},"upstream":{"type":"object","description":"Admin API requests sent, and report pages the cache answered.","properties":{"requests":{"type":"integer"},"cached_pages":{"type":"integer"}}},"truncated":{"type":"object","description":"Present when the result was cut to stay small: how much was kept, why, and which arguments get the rest.","properties":{"returned":{"type":"integer"},"total":{"type":"integer"},"reason":{"type":"string"},"next":{"type":"string"}}}},"required":["id","type"]}"#,
+                r#"{"type":"object","properties":{"id":{"type":"string"},"type":{"type":"string"}},"required":["id","type"]}"#,
             ),
             annotations: claude_code_connector::runtime::Annotations {
                 read_only: false,
@@ -1236,6 +1240,7 @@ pub mod tools {
             kind: claude_code_connector::runtime::ToolKind::Destructive,
             workspace_argument: ::std::option::Option::None,
             org_role_argument: ::std::option::Option::None,
+            organization_write: true,
             workspace_lookup: ::std::option::Option::None,
             check_with: ::std::option::Option::Some("claude_code_list_users"),
             id_arguments: &["user_id"],
@@ -1252,7 +1257,7 @@ pub mod tools {
             description: "Rename a workspace, replace its tags or change where it may run inference.",
             input_schema: r#"{"type":"object","properties":{"workspace_id":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,128}$","description":"Workspace ID."},"name":{"type":"string","minLength":1,"maxLength":40,"description":"New name."},"tags":{"type":"object","propertyNames":{"minLength":1,"maxLength":32},"additionalProperties":{"type":"string","maxLength":64},"maxProperties":10,"description":"All tags (replaces them)."},"allowed_geos":{"anyOf":[{"const":"unrestricted"},{"type":"array","items":{"type":"string","enum":["global","us"]},"minItems":1,"maxItems":2,"uniqueItems":true}],"description":"Where inference may run."},"owners":{"type":"array","items":{"type":"string","format":"email","maxLength":320},"minItems":1,"maxItems":5,"uniqueItems":true,"description":"Owner emails."}},"required":["workspace_id"],"additionalProperties":false}"#,
             output_schema: claude_code_connector::runtime::OutputSchema::Json(
-                r#"{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"tags":{"type":"object","additionalProperties":{"type":"string"}},"data_residency":{},"summary":{"type":"string","description":"The one line that says what this result is (also the text's first line)."},"notice":{"type":"string","description":"Set when the data is not the organization's own (the sandbox)."},"upstream":{"type":"object","description":"Admin API requests sent, and report pages the cache answered.","properties":{"requests":{"type":"integer"},"cached_pages":{"type":"integer"}}},"truncated":{"type":"object","description":"Present when the result was cut to stay small: how much was kept, why, and which arguments get the rest.","properties":{"returned":{"type":"integer"},"total":{"type":"integer"},"reason":{"type":"string"},"next":{"type":"string"}}}},"required":["id","name","tags"]}"#,
+                r#"{"type":"object","properties":{"id":{"type":"string"},"name":{"type":"string"},"tags":{"type":"object","additionalProperties":{"type":"string"}},"data_residency":{}},"required":["id","name","tags"]}"#,
             ),
             annotations: claude_code_connector::runtime::Annotations {
                 read_only: false,
@@ -1263,6 +1268,7 @@ pub mod tools {
             kind: claude_code_connector::runtime::ToolKind::Write,
             workspace_argument: ::std::option::Option::Some("workspace_id"),
             org_role_argument: ::std::option::Option::None,
+            organization_write: false,
             workspace_lookup: ::std::option::Option::None,
             check_with: ::std::option::Option::None,
             id_arguments: &["workspace_id"],
@@ -1360,13 +1366,6 @@ pub mod tools {
             ::std::boxed::Box::pin(async move {
                 self.run(&super::client::Client::new(http.clone())).await
             })
-        }
-
-        #[allow(unreachable_patterns)]
-        fn granted_role(&self) -> ::std::option::Option<&'static str> {
-            match self {
-                _ => ::std::option::Option::None,
-            }
         }
     }
 

@@ -27,7 +27,8 @@ use std::time::Duration;
 
 use reqwest::header::{ACCEPT, HeaderMap, HeaderValue, USER_AGENT};
 
-use super::cache::{Cache, CacheConfig, CacheStats, sha256_hex};
+use super::cache::{Cache, CacheConfig, CacheStats};
+use super::digest::sha256_hex;
 use super::error::Error;
 use super::progress::Progress;
 use super::proxy;

@@ -86,6 +86,14 @@ impl Request {
         next
     }
 
+    /// Sends a JSON object body, empty until fields are set (the spec declares it: a POST
+    /// with body arguments, or `body: empty`); without it the request has no body.
+    #[must_use]
+    pub fn with_json_body(mut self) -> Self {
+        self.body.get_or_insert_with(JsonObject::new);
+        self
+    }
+
     /// Sets a body field; `path` reaches into nested objects (`["tags", "description"]`).
     pub fn body_field(&mut self, path: &[&str], value: impl Into<Value>) {
         let Some((last, parents)) = path.split_last() else { return };
@@ -164,8 +172,6 @@ impl Http {
             let bytes =
                 serde_json::to_vec(body).map_err(|e| local(Error::Internal(format!("cannot encode the body: {e}"))))?;
             builder = builder.header(CONTENT_TYPE, "application/json").body(bytes);
-        } else if request.method == Method::Post {
-            builder = builder.header(CONTENT_TYPE, "application/json").body("{}");
         }
         tracing::debug!(method = request.method.as_str(), path = %request.path, "request");
         for count in &self.count {

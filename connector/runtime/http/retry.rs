@@ -106,12 +106,8 @@ pub(super) fn parse_retry_after_at(value: &str, now: chrono::DateTime<chrono::Ut
     if let Ok(secs) = value.parse::<f64>() {
         return (secs.is_finite() && secs >= 0.0).then(|| secs.ceil() as u64);
     }
-    let date = chrono::DateTime::parse_from_rfc2822(value).map(|date| date.to_utc()).ok().or_else(|| {
-        ["%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"]
-            .iter()
-            .find_map(|format| chrono::NaiveDateTime::parse_from_str(value, format).ok())
-            .map(|naive| naive.and_utc())
-    })?;
+    // An HTTP date in any of the three forms RFC 9110 allows (IMF-fixdate, RFC 850, asctime).
+    let date: chrono::DateTime<chrono::Utc> = httpdate::parse_http_date(value).ok()?.into();
     let millis = (date - now).num_milliseconds().max(0).unsigned_abs();
     Some(millis.div_ceil(1000))
 }

@@ -10,6 +10,7 @@ mod reports;
 mod resources;
 mod server;
 mod spec_examples;
+mod spec_state;
 
 /// The only Admin API key the fake accepts in `x-api-key`.
 pub const FAKE_ADMIN_KEY: &str = "sk-ant-admin01-fake-key-for-tests-0000";

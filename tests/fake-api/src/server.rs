@@ -28,6 +28,7 @@ use crate::errors::{ApiError, error_envelope};
 use crate::paging::PageTokens;
 use crate::query::{Query, parse_query, percent_decode};
 use crate::spec_examples::{self, SpecEndpoint};
+use crate::spec_state::SpecObjects;
 use crate::{analytics, rate_limits, reports, resources};
 
 const MAX_BODY_BYTES: usize = 1 << 20;
@@ -261,6 +262,8 @@ struct Inner {
     latency: Mutex<Duration>,
     /// The spec's endpoints, for answering those the fake does not emulate.
     spec_endpoints: Mutex<Vec<SpecEndpoint>>,
+    /// What writes to those endpoints left.
+    spec_objects: Mutex<SpecObjects>,
     request_counter: AtomicU64,
     in_flight: AtomicU64,
     max_in_flight: AtomicU64,
@@ -858,7 +861,9 @@ fn process(
         other => {
             let spec_endpoints = lock(&inner.spec_endpoints);
             return match spec_endpoints.iter().find(|endpoint| endpoint.matches(method, &segments)) {
-                Some(endpoint) => endpoint.answer(&ctx).map(Reply::Json),
+                Some(endpoint) => {
+                    lock(&inner.spec_objects).answer(endpoint, &spec_endpoints, &segments, &ctx).map(Reply::Json)
+                }
                 None if matches!(other, Route::WrongMethod) => Err(ApiError::method_not_allowed(method, path)),
                 None => Err(not_found()),
             };

@@ -25,6 +25,9 @@ pub(crate) struct SpecEndpoint {
     pub pagination: String,
     /// One object, or one item of a list.
     pub example: Value,
+    /// The name of the output type (of one item, for a list).
+    #[serde(default)]
+    pub output: String,
 }
 
 /// Reads `endpoints.json`.
@@ -49,6 +52,12 @@ impl SpecEndpoint {
 
     /// The example answer, in the tool's page shape (one page, nothing more).
     pub fn answer(&self, ctx: &RequestCtx) -> Result<Value, ApiError> {
+        self.check(ctx)?;
+        Ok(self.page(vec![self.example.clone()]))
+    }
+
+    /// The request's query and beta header, as strictly as an emulated endpoint checks them.
+    pub fn check(&self, ctx: &RequestCtx) -> Result<(), ApiError> {
         let accepted: Vec<&str> = self.query.iter().map(String::as_str).collect();
         ctx.query.expect_only(&accepted)?;
         if let Some(missing) = self.beta.iter().find(|feature| !ctx.has_beta(feature)) {
@@ -56,15 +65,20 @@ impl SpecEndpoint {
                 "anthropic-beta: this endpoint requires the beta feature '{missing}'"
             )));
         }
-        let example = self.example.clone();
-        Ok(match self.pagination.as_str() {
+        Ok(())
+    }
+
+    /// `items` in the tool's page shape (one page, nothing more); one object as itself.
+    pub fn page(&self, mut items: Vec<Value>) -> Value {
+        match self.pagination.as_str() {
             "id_cursor" => {
-                let id = example.get("id").cloned().unwrap_or(Value::Null);
-                json!({"data": [example], "has_more": false, "first_id": id, "last_id": id})
+                let id = |item: Option<&Value>| item.and_then(|i| i.get("id")).cloned().unwrap_or(Value::Null);
+                let (first, last) = (id(items.first()), id(items.last()));
+                json!({"data": items, "has_more": false, "first_id": first, "last_id": last})
             }
-            "page_token" | "per_day" => json!({"data": [example], "has_more": false, "next_page": null}),
-            _ => example,
-        })
+            "page_token" | "per_day" => json!({"data": items, "has_more": false, "next_page": null}),
+            _ => items.pop().unwrap_or(Value::Null),
+        }
     }
 }
 
@@ -82,6 +96,7 @@ mod tests {
             beta: beta.iter().map(|b| b.to_string()).collect(),
             pagination: pagination.into(),
             example: json!({"id": "widget_01", "name": "W"}),
+            output: "Widget".into(),
         }
     }
 
