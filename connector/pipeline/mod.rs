@@ -163,6 +163,9 @@ pub enum FailureKind {
     Cancelled,
     /// A bug on our side (a panic inside the call, an audit trail that cannot be written).
     Internal,
+    /// The server has nothing to call: no admin key, no sandbox, no team server; the
+    /// message says what to fill in. Nothing was sent.
+    NotConfigured,
 }
 
 impl FailureKind {
@@ -219,6 +222,9 @@ pub struct Connector {
     completions: Arc<complete::ObjectCache>,
     /// How long clients may keep `tools/list` and `prompts/list` (protocol 2026-07-28).
     pub(crate) list_ttl: Duration,
+    /// Set when the server has no upstream to call (no key, no sandbox): every tool call
+    /// answers with this sentence, saying what to fill in.
+    unconfigured: Option<Arc<str>>,
 }
 
 /// The writes in flight: their `pending` line is written, their outcome not yet.
@@ -278,7 +284,21 @@ impl Connector {
             writes: Arc::default(),
             completions: Arc::default(),
             list_ttl: STATIC_LIST_TTL,
+            unconfigured: None,
         }
+    }
+
+    /// Lists the tools as usual but answers every call with `message` (what to fill in),
+    /// sending nothing: a server started without a key or a sandbox.
+    #[must_use]
+    pub fn unconfigured(mut self, message: &str) -> Self {
+        self.unconfigured = Some(Arc::from(message));
+        self
+    }
+
+    /// The sentence every call answers when the server has nothing to call.
+    pub fn unconfigured_message(&self) -> Option<&str> {
+        self.unconfigured.as_deref()
     }
 
     /// How long clients may keep the tool and prompt lists: [`STATIC_LIST_TTL`] unless
@@ -455,6 +475,9 @@ impl Connector {
             self.audit(call_id, tool, &request.arguments, &Outcome::Refused(reason.clone()), &[]);
             return Err(CallFailure::new(FailureKind::NotExposed, reason));
         }
+        if let Some(message) = &self.unconfigured {
+            return Err(CallFailure::new(FailureKind::NotConfigured, message.to_string()));
+        }
         let invocation = (self.registry.decode)(index, &request.arguments).map_err(|error| {
             let message = error.to_string();
             self.audit(call_id, tool, &request.arguments, &Outcome::Error(message.clone()), &[]);
@@ -511,7 +534,12 @@ impl Connector {
 
     /// Writes a write's `pending` line before it is sent, and keeps it open until its
     /// outcome; a line that cannot be written stops the write.
-    fn begin_write(&self, tool: &'static ToolDefinition, arguments: &JsonObject, call_id: &str) -> Result<(), CallFailure> {
+    fn begin_write(
+        &self,
+        tool: &'static ToolDefinition,
+        arguments: &JsonObject,
+        call_id: &str,
+    ) -> Result<(), CallFailure> {
         let Some(audit) = self.audit.as_ref().filter(|_| !tool.annotations.read_only) else { return Ok(()) };
         if let Err(error) = audit.record(call_id, tool, arguments, &Outcome::Pending, &[]) {
             return Err(CallFailure::new(
@@ -599,7 +627,10 @@ impl Connector {
             }
             Ended::Refused(message) => {
                 tracing::warn!(tool = name, refusal = %message, "write refused by policy");
-                (ToolOutcome::Failure(CallFailure::new(FailureKind::Refused, message.clone())), Outcome::Refused(message))
+                (
+                    ToolOutcome::Failure(CallFailure::new(FailureKind::Refused, message.clone())),
+                    Outcome::Refused(message),
+                )
             }
             Ended::NotSent(failure) => {
                 tracing::error!(tool = name, "write not sent: the audit trail cannot be written");
@@ -611,7 +642,10 @@ impl Connector {
                 let message = format!(
                     "internal error: {name} failed unexpectedly; the server is still running, please report this"
                 );
-                (ToolOutcome::Failure(CallFailure::new(FailureKind::Internal, message.clone())), Outcome::Error(message))
+                (
+                    ToolOutcome::Failure(CallFailure::new(FailureKind::Internal, message.clone())),
+                    Outcome::Error(message),
+                )
             }
             Ended::TimedOut => {
                 let secs = self.limits.call_timeout.as_secs();
