@@ -19,7 +19,7 @@ use crate::binary;
 pub(crate) const ACME_TOKEN: &str = "ccc_acme-token-for-tests";
 pub(crate) const BETA_TOKEN: &str = "ccc_beta-token-for-tests";
 const METRICS_TOKEN: &str = "ccc_metrics-token-for-tests";
-const BETA_KEY: &str = "sk-ant-admin01-beta-tenant-key-0000";
+pub(crate) const BETA_KEY: &str = "sk-ant-admin01-beta-tenant-key-0000";
 
 fn scratch_dir(name: &str) -> PathBuf {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
