@@ -443,7 +443,7 @@ mod tests {
         let overrides = &manifest["server"]["mcp_config"]["platform_overrides"];
         assert_eq!(overrides["win32"]["command"], "${__dirname}/server/win32/claude-code-connector.exe");
         assert_eq!(overrides["linux"]["command"], "${__dirname}/server/linux/claude-code-connector");
-        assert_eq!(manifest(&[Platform::Linux])["compatibility"]["platforms"], json!(["linux"]));
+        assert_eq!(super::manifest(&[Platform::Linux])["compatibility"]["platforms"], json!(["linux"]));
     }
 
     #[test]

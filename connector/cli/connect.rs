@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use clap::Args;
 use rmcp::RoleServer;
-use rmcp::model::{ErrorData, RequestId, ServerJsonRpcMessage};
+use rmcp::model::{ErrorData, JsonRpcMessage, RequestId, ServerJsonRpcMessage};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::Transport;
 use rmcp::transport::async_rw::AsyncRwTransport;
@@ -193,7 +193,7 @@ async fn bridge(upstream: Upstream) -> Result<(), CommandFailure> {
             message = local.receive() => {
                 let Some(message) = message else { break };
                 let request = match &message {
-                    rmcp::model::JsonRpcMessage::Request(request) => Some(request.id.clone()),
+                    JsonRpcMessage::Request(request) => Some(request.id.clone()),
                     _ => None,
                 };
                 if first_request && let Some(id) = &request {
@@ -225,7 +225,7 @@ async fn bridge(upstream: Upstream) -> Result<(), CommandFailure> {
                 tracing::warn!("{}", undelivered.why);
                 let fatal = handshake.as_ref().is_some_and(|(id, _)| Some(id) == undelivered.request.as_ref());
                 if let Some(id) = undelivered.request {
-                    send_local(&mut local, ServerJsonRpcMessage::error(ErrorData::internal_error(undelivered.why.clone(), None), Some(id))).await?;
+                    send_local(&mut local, error_answer(id, &undelivered.why)).await?;
                 }
                 if fatal {
                     failure = Some(undelivered.why);
@@ -233,13 +233,14 @@ async fn bridge(upstream: Upstream) -> Result<(), CommandFailure> {
                 }
             }
             () = sleep_until(deadline) => {
-                let (id, _) = handshake.take().expect("a deadline only while the handshake is pending");
+                // A deadline exists only while the handshake is pending.
+                let Some((id, _)) = handshake.take() else { continue };
                 let why = format!(
                     "the team server at {} did not answer within {} s; check \"Team server URL\" ({SERVER_URL_VAR}) and that the server is running",
                     upstream.url,
                     HANDSHAKE_TIMEOUT.as_secs()
                 );
-                send_local(&mut local, ServerJsonRpcMessage::error(ErrorData::internal_error(why.clone(), None), Some(id))).await?;
+                send_local(&mut local, error_answer(id, &why)).await?;
                 failure = Some(why);
                 break;
             }
@@ -259,8 +260,7 @@ async fn bridge(upstream: Upstream) -> Result<(), CommandFailure> {
             failure = Some(undelivered.why.clone());
         }
         if let Some(id) = undelivered.request {
-            let error = ErrorData::internal_error(undelivered.why, None);
-            let _ = local.send(ServerJsonRpcMessage::error(error, Some(id))).await;
+            let _ = local.send(error_answer(id, &undelivered.why)).await;
         }
     }
     if remote_ended && failure.is_none() {
@@ -274,11 +274,16 @@ async fn bridge(upstream: Upstream) -> Result<(), CommandFailure> {
     }
 }
 
+/// The JSON-RPC error that answers request `id` with `why`.
+fn error_answer(id: RequestId, why: &str) -> ServerJsonRpcMessage {
+    ServerJsonRpcMessage::error(ErrorData::internal_error(why.to_string(), None), Some(id))
+}
+
 /// The id a response or error answers.
 fn response_id(message: &ServerJsonRpcMessage) -> Option<&RequestId> {
     match message {
-        rmcp::model::JsonRpcMessage::Response(response) => Some(&response.id),
-        rmcp::model::JsonRpcMessage::Error(error) => error.id.as_ref(),
+        JsonRpcMessage::Response(response) => Some(&response.id),
+        JsonRpcMessage::Error(error) => error.id.as_ref(),
         _ => None,
     }
 }
