@@ -68,9 +68,11 @@ printf '\xca\xfe\xba\xbe\x00\x00\x00\x02' > "$work/ccc-universal"
 printf 'MZ\x90\x00' > "$work/ccc.exe"
 "$bin" bundle --out "$work/three.mcpb" --binary "darwin=$work/ccc-universal" --binary "win32=$work/ccc.exe" --binary "linux=$bin"
 mcpb_check "$work/three.mcpb"
+unzip -Z1 "$work/three.mcpb" > "$work/three.list"
 for path in server/darwin/claude-code-connector server/win32/claude-code-connector.exe server/linux/claude-code-connector; do
-    unzip -l "$work/three.mcpb" | grep -q " $path\$" || { echo "$path is not in the bundle" >&2; exit 1; }
+    grep -qx "$path" "$work/three.list" || { echo "$path is not in the bundle" >&2; exit 1; }
 done
+grep -q '"win32": {' "$work/unpacked-three.mcpb/manifest.json" || { echo "no win32 override" >&2; exit 1; }
 
 echo "-- npm: both tarballs installed offline into an empty prefix, then npx"
 prefix=$work/npm-prefix

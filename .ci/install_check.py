@@ -187,12 +187,12 @@ async def main(binary, fake_binary, haproxy_cfg, bundle):
 
     # Sandbox on, no key: the demo organization.
     result = await org_name(host_params(manifest, directory, {"sandbox": True}), log)
-    check(not result.isError and text_of(result).startswith("Sandbox data"), f"sandbox: {text_of(result)}")
+    check(not result.is_error and text_of(result).startswith("Sandbox data"), f"sandbox: {text_of(result)}")
     print("bundle, sandbox=true and no key: answers from the demo organization")
 
     # Nothing filled in: every call says what to fill in.
     result = await org_name(host_params(manifest, directory, {}), log)
-    check(result.isError and "not set up yet" in text_of(result) and "Admin API key" in text_of(result),
+    check(result.is_error and "not set up yet" in text_of(result) and "Admin API key" in text_of(result),
           f"unconfigured: {text_of(result)}")
     print("bundle, nothing filled in: the call says what to fill in")
 
@@ -200,13 +200,13 @@ async def main(binary, fake_binary, haproxy_cfg, bundle):
     for token, organization in [(acme_token, ACME_ORGANIZATION), (beta_token, BETA_ORGANIZATION)]:
         user = {"server_url": url, "team_token": token}
         result = await org_name(host_params(manifest, directory, user), log)
-        name = (result.structuredContent or {}).get("name")
-        check(not result.isError and name == organization, f"bundle via the team server: {name!r}, {text_of(result)}")
+        name = (result.structured_content or {}).get("name")
+        check(not result.is_error and name == organization, f"bundle via the team server: {name!r}, {text_of(result)}")
         direct = StdioServerParameters(command=binary, args=["connect", url],
                                        env={**clean_env(), "CLAUDE_CODE_CONNECTOR_TEAM_TOKEN": token})
         result = await org_name(direct, log)
-        name = (result.structuredContent or {}).get("name")
-        check(not result.isError and name == organization, f"connect: {name!r}, {text_of(result)}")
+        name = (result.structured_content or {}).get("name")
+        check(not result.is_error and name == organization, f"connect: {name!r}, {text_of(result)}")
         print(f"bundle with server_url/team_token and connect: {organization} through HAProxy and two replicas")
 
     took = await refused(host_params(manifest, directory, {"server_url": url, "team_token": "ccc_wrong"}), log,
