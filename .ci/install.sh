@@ -87,7 +87,12 @@ echo "-- Claude Code $claude_code_version: the plugin and its marketplace valida
 home=$work/claude-home
 mkdir -p "$home"
 HOME=$home "$claude" plugin validate --strict .
-HOME=$home "$claude" plugin marketplace add "$PWD"
+# The marketplace as a clone of the repository holds it (the plugin is the repository's
+# root, and installing copies it whole: not this checkout's target/).
+clone=$work/clone
+mkdir -p "$clone"
+git ls-files -z | xargs -0 cp --parents -t "$clone"
+HOME=$home "$claude" plugin marketplace add "$clone"
 HOME=$home "$claude" plugin install admin-api-connector@admin-api-connector
 servers=$(HOME=$home "$claude" mcp list 2>&1)
 echo "$servers"
