@@ -29,6 +29,11 @@ pub fn foreign_base_url_warning(foreign: Option<&str>, in_force: &str) -> Option
     ))
 }
 
+/// What every tool call answers, and the server logs, when it has nothing to call:
+/// no admin key, no sandbox, no team server. It names the extension's settings
+/// (`bundle`'s `user_config` titles; a test keeps them in step) and the variable.
+pub const NOT_CONFIGURED: &str = "This connector is not set up yet, so no tool can run: in Claude Desktop open Settings → Extensions, configure this extension and fill in \"Admin API key\" (sk-ant-admin…, from the Claude Console under Settings → Admin keys), or turn on \"Sandbox\" to try a demo organization, or fill in \"Team server URL\" and \"Team token\" to use your team's server (elsewhere: set ANTHROPIC_ADMIN_API_KEY, or start it with --sandbox).";
+
 /// Reads the key from the environment; a missing or empty key is an error that
 /// says how to get one.
 pub fn key_from_env() -> Result<AdminKey, ConfigError> {

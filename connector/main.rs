@@ -10,6 +10,7 @@ use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use claude_code_connector::cli::bundle::{self, BundleArgs};
+use claude_code_connector::cli::connect::{self, ConnectArgs, SERVER_URL_VAR};
 use claude_code_connector::cli::{self, CallArgs, ServeArgs, ToolsArgs};
 use claude_code_connector::docs;
 
@@ -47,9 +48,12 @@ enum Command {
     /// Write docs/tools.md and the README's tool table from the spec, or check that they are current.
     #[command(name = docs::DOCS_SUBCOMMAND)]
     Docs(DocsArgs),
-    /// Write a Claude Desktop extension (MCP Bundle) directory for this platform:
-    /// manifest.json and this binary. `npx @anthropic-ai/mcpb pack DIR` makes the .mcpb.
+    /// Write the Claude Desktop extension (FILE.mcpb): this binary for this platform, or
+    /// prebuilt binaries for several (--binary PLATFORM=PATH, repeated).
     Bundle(BundleArgs),
+    /// Bridge stdio to a team server (`serve --http`) at URL, with the bearer token in
+    /// CLAUDE_CODE_CONNECTOR_TEAM_TOKEN: for clients that start only local servers.
+    Connect(ConnectArgs),
 }
 
 #[derive(Args, Debug)]
@@ -130,7 +134,19 @@ fn main() -> ExitCode {
         Some(Command::Token(args)) => cli::token(args.json),
         Some(Command::OauthKey(args)) => cli::oauth_key::oauth_key(&args.out),
         Some(Command::Bundle(args)) => bundle::bundle(args),
-        None => cli::serve(&cli.serve, cli.sandbox),
+        Some(Command::Connect(args)) => connect::connect(args),
+        None => match connect::env_setting(SERVER_URL_VAR) {
+            // A Claude Desktop extension set to a team server: the same bridge as `connect`.
+            Some(url) => {
+                if cli.sandbox || connect::env_setting(claude_code_connector::config::KEY_VAR).is_some() {
+                    eprintln!(
+                        "warning: {SERVER_URL_VAR} is set, so this bridges to the team server; the admin key and --sandbox are not used"
+                    );
+                }
+                connect::connect(&ConnectArgs { url, connect_timeout: cli.serve.connection.connect_timeout })
+            }
+            None => cli::serve(&cli.serve, cli.sandbox),
+        },
     }
 }
 

@@ -1,7 +1,9 @@
 //! The binary's commands beside `docs`: `serve` (MCP over stdio, or over HTTP for a
 //! team with `--http`), `tools` (the tool table), `call` (one tool call from the
 //! terminal, rendered for people or as JSON) and `token` (a new bearer token for a
-//! tenant), their shared flags, and `--sandbox` (a demo organization served in-process).
+//! tenant), their shared flags, and `--sandbox` (a demo organization served in-process);
+//! `bundle` (the Claude Desktop extension) and `connect` (a bridge to a team server)
+//! have modules of their own.
 //!
 //! Everything the commands print for people goes to stdout; logs, notes, the audit trail
 //! and the progress bar go to stderr. Exit codes: 0 success, 1 a failed call (an API
@@ -9,7 +11,9 @@
 //! `key=value`, an argument the tool refuses).
 
 pub mod bundle;
+pub mod connect;
 pub mod input;
+pub mod mcpb;
 pub mod oauth_key;
 pub mod progress;
 #[cfg(feature = "sandbox")]
@@ -391,6 +395,19 @@ fn sandbox_upstream(_connection: &ConnectionArgs) -> Result<Target, CommandFailu
 }
 
 impl Target {
+    /// No upstream at all: the connector answers every call with what to fill in
+    /// ([`Connector::unconfigured`]), so this client is never used; it points at the
+    /// discard port on loopback all the same.
+    fn unconfigured(connection: &ConnectionArgs) -> Result<Target, CommandFailure> {
+        let key = AdminKey::new("not-configured");
+        let http = http(key, Some("http://127.0.0.1:9".into()), connection, false, None)?;
+        Ok(Target {
+            http,
+            #[cfg(feature = "sandbox")]
+            sandbox: None,
+        })
+    }
+
     /// The connector over this upstream, marked as sandbox data when it is.
     fn connector(&self) -> Connector {
         let connector = Connector::new(self.http.clone());
@@ -433,9 +450,18 @@ pub fn serve(args: &ServeArgs, sandbox: bool) -> ExitCode {
 async fn run_server(args: &ServeArgs, sandbox: bool) -> Result<(), CommandFailure> {
     let policy = policy(&args.filter, Some(&args.writes))?;
     let audit = audit_log(&args.writes)?;
-    let upstream = upstream(&args.connection, sandbox)?;
+    // Without a key or the sandbox the server still starts (an extension left
+    // unconfigured), and every call says what to fill in.
+    let configured = sandbox || config::key_from_env().is_ok();
+    let upstream =
+        if configured { upstream(&args.connection, sandbox)? } else { Target::unconfigured(&args.connection)? };
     tracing::info!(limits = %policy.describe(), "least-privilege settings");
-    let connector = upstream.connector().with_policy(policy).with_audit(Some(audit)).with_limits(limits(&args.limits));
+    let mut connector =
+        upstream.connector().with_policy(policy).with_audit(Some(audit)).with_limits(limits(&args.limits));
+    if !configured {
+        tracing::warn!("{}", config::NOT_CONFIGURED);
+        connector = connector.with_instructions_prefix(config::NOT_CONFIGURED).unconfigured(config::NOT_CONFIGURED);
+    }
     if connector.tool_count() == 0 {
         return Err(CommandFailure::usage("no tool is left to serve with these --read-only/--tools settings"));
     }

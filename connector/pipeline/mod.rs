@@ -127,6 +127,9 @@ pub enum FailureKind {
     Cancelled,
     /// A bug on our side (a panic inside the call, an audit trail that cannot be written).
     Internal,
+    /// The server has nothing to call: no admin key, no sandbox, no team server; the
+    /// message says what to fill in. Nothing was sent.
+    NotConfigured,
 }
 
 impl FailureKind {
@@ -183,6 +186,9 @@ pub struct Connector {
     completions: Arc<complete::ObjectCache>,
     /// How long clients may keep `tools/list` and `prompts/list` (protocol 2026-07-28).
     pub(crate) list_ttl: Duration,
+    /// Set when the server has no upstream to call (no key, no sandbox): every tool call
+    /// answers with this sentence, saying what to fill in.
+    unconfigured: Option<Arc<str>>,
 }
 
 /// The writes in flight: their `pending` line is written, their outcome not yet.
@@ -242,7 +248,21 @@ impl Connector {
             writes: Arc::default(),
             completions: Arc::default(),
             list_ttl: STATIC_LIST_TTL,
+            unconfigured: None,
         }
+    }
+
+    /// Lists the tools as usual but answers every call with `message` (what to fill in),
+    /// sending nothing: a server started without a key or a sandbox.
+    #[must_use]
+    pub fn unconfigured(mut self, message: &str) -> Self {
+        self.unconfigured = Some(Arc::from(message));
+        self
+    }
+
+    /// The sentence every call answers when the server has nothing to call.
+    pub fn unconfigured_message(&self) -> Option<&str> {
+        self.unconfigured.as_deref()
     }
 
     /// How long clients may keep the tool and prompt lists: [`STATIC_LIST_TTL`] unless
@@ -418,6 +438,9 @@ impl Connector {
             let reason = self.policy.hidden_reason(tool);
             self.audit(call_id, tool, &request.arguments, &Outcome::Refused(reason.clone()), &[]);
             return Err(CallFailure::new(FailureKind::NotExposed, reason));
+        }
+        if let Some(message) = &self.unconfigured {
+            return Err(CallFailure::new(FailureKind::NotConfigured, message.to_string()));
         }
         let invocation = (self.registry.decode)(index, &request.arguments).map_err(|error| {
             let message = error.to_string();

@@ -16,10 +16,10 @@ use tokio::process::Child;
 
 use crate::binary;
 
-const ACME_TOKEN: &str = "ccc_acme-token-for-tests";
-const BETA_TOKEN: &str = "ccc_beta-token-for-tests";
+pub(crate) const ACME_TOKEN: &str = "ccc_acme-token-for-tests";
+pub(crate) const BETA_TOKEN: &str = "ccc_beta-token-for-tests";
 const METRICS_TOKEN: &str = "ccc_metrics-token-for-tests";
-const BETA_KEY: &str = "sk-ant-admin01-beta-tenant-key-0000";
+pub(crate) const BETA_KEY: &str = "sk-ant-admin01-beta-tenant-key-0000";
 
 fn scratch_dir(name: &str) -> PathBuf {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -46,16 +46,16 @@ fn tenants_yaml(dir: &Path, acme_token: &str, acme_max_calls: usize) -> String {
 }
 
 /// The binary serving HTTP, its address, and its stderr as it comes.
-struct Served {
+pub(crate) struct Served {
     child: Child,
-    url: String,
+    pub(crate) url: String,
     stderr: Arc<Mutex<String>>,
     client: reqwest::Client,
     tenants: PathBuf,
 }
 
 impl Served {
-    async fn start(fake: &FakeAdminApi, name: &str, extra: &[&str]) -> Served {
+    pub(crate) async fn start(fake: &FakeAdminApi, name: &str, extra: &[&str]) -> Served {
         Served::start_with(fake, name, ACME_MAX_CALLS, extra).await
     }
 
@@ -198,12 +198,12 @@ impl Served {
         assert!(status.success());
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
     }
 
     /// SIGTERM, then the exit code and everything on stderr.
-    async fn stop(mut self) -> (Option<i32>, String) {
+    pub(crate) async fn stop(mut self) -> (Option<i32>, String) {
         self.signal("TERM");
         let status =
             tokio::time::timeout(Duration::from_secs(60), self.child.wait()).await.expect("exits").expect("wait");

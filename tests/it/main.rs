@@ -11,6 +11,7 @@ mod bundle;
 mod cache;
 mod cli;
 mod completion;
+mod connect;
 mod docs;
 mod envelope;
 mod fuzz;

@@ -1,5 +1,5 @@
 //! The real binary over stdio, as Claude Desktop runs it: only JSON-RPC on stdout,
-//! logs on stderr, the key never printed, a clear exit without a key.
+//! logs on stderr, the key never printed, and without a key a server that says what to fill in.
 
 use fake_admin_api::{FAKE_ADMIN_KEY, FakeAdminApi};
 use serde_json::json;
@@ -43,12 +43,26 @@ async fn the_binary_speaks_mcp_on_stdout_and_logs_only_to_stderr() {
 }
 
 #[tokio::test]
-async fn a_missing_key_exits_with_a_clear_message() {
-    let output = binary::run(&[], &[]).await;
-    assert_ne!(output.code, Some(0));
-    assert!(output.stdout.is_empty(), "nothing on stdout");
-    let stderr = &output.stderr;
-    assert!(stderr.contains("ANTHROPIC_ADMIN_API_KEY is not set") && stderr.contains("sk-ant-admin"), "{stderr}");
+async fn without_a_key_the_server_starts_and_every_call_says_what_to_fill_in() {
+    let mut server = binary::spawn(&mut binary::command(&[]));
+    let answers = server
+        .exchange(&[
+            json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"test","version":"0"}}}),
+            json!({"jsonrpc":"2.0","method":"notifications/initialized"}),
+            json!({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"claude_code_list_users","arguments":{}}}),
+        ])
+        .await;
+    assert!(answers[&1]["result"]["instructions"].as_str().unwrap().starts_with("This connector is not set up yet"));
+    let call = &answers[&2]["result"];
+    assert_eq!(call["isError"], true, "{call}");
+    let text = call["content"][0]["text"].as_str().unwrap();
+    assert!(
+        text.contains("ANTHROPIC_ADMIN_API_KEY") && text.contains("sk-ant-admin") && text.contains("--sandbox"),
+        "{text}"
+    );
+    let (status, stderr) = server.finish().await;
+    assert!(status.success(), "{stderr}");
+    assert!(stderr.contains("not set up yet"), "said on stderr too: {stderr}");
 }
 
 #[tokio::test]
