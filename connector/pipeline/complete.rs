@@ -136,7 +136,7 @@ mod tests {
         assert_eq!(date_words(DateSpan::Month, ""), ["this-month", "last-month"]);
         assert_eq!(
             date_words(DateSpan::DayOrMonth, "7"),
-            ["7-days-ago", "today", "yesterday", "this-month", "last-month"]
+            ["7-days-ago", "today", "yesterday", "this-month", "last-month", "this-quarter", "last-quarter"]
         );
         assert_eq!(date_words(DateSpan::Day, "99999"), ["today", "yesterday"], "beyond N-days-ago's bound");
         assert_eq!(date_words(DateSpan::Month, "7"), ["this-month", "last-month"]);

@@ -587,6 +587,12 @@ impl Connector {
                     }
                 }
             }
+            Ended::Failed(error) if write && error.outcome_unknown() => {
+                tracing::warn!(tool = name, %error, "write failed after it was sent; its outcome is unknown");
+                let kind = if matches!(error, Error::Timeout { .. }) { FailureKind::Timeout } else { FailureKind::Api };
+                let message = unknown_message(tool, &error.unknown_cause());
+                (ToolOutcome::Failure(CallFailure::new(kind, message.clone())), Outcome::Unknown(message))
+            }
             Ended::Failed(error) => {
                 tracing::info!(tool = name, %error, "tool call failed");
                 let kind = match error {
@@ -724,11 +730,11 @@ impl Connector {
 /// What the caller reads when a write was sent but its outcome cannot be known.
 fn unknown_message(tool: &ToolDefinition, why: &str) -> String {
     let check = match tool.check_with {
-        Some(read) => format!("call {read} to see whether it was applied before trying again"),
-        None => "check the organization before trying again".to_string(),
+        Some(read) => format!("call {read} to see whether it was, before repeating it"),
+        None => "check the organization to see whether it was, before repeating it".to_string(),
     };
     format!(
-        "the outcome of {} is unknown: the request was sent, but {why}. The change may have been applied; {check}",
+        "the outcome of {} is unknown: the request was sent, but {why}. The change may have been applied: {check}",
         tool.name
     )
 }

@@ -57,8 +57,8 @@ async fn date_arguments_complete_from_the_date_words_of_their_span() {
     assert_eq!(month.values, ["this-month", "last-month"]);
     assert_eq!(complete(&h, "monthly_spend_report", "month", "La").await.values, ["last-month"]);
     let start = complete(&h, "seat_utilization_review", "start_date", "").await;
-    assert_eq!(start.values, ["today", "yesterday", "this-month", "last-month"]);
-    assert_eq!((start.total, start.has_more), (Some(4), Some(false)));
+    assert_eq!(start.values, ["today", "yesterday", "this-month", "last-month", "this-quarter", "last-quarter"]);
+    assert_eq!((start.total, start.has_more), (Some(6), Some(false)));
     assert!(h.requests().is_empty(), "date words need no request");
 }
 

@@ -179,7 +179,7 @@ fn describe_dates(args: &mut [Arg], checks: &[Check], tool: &spec::ToolDef) {
             format!("{} Also today, yesterday or N-days-ago (UTC).", arg.description)
         } else {
             format!(
-                "{} Or today, yesterday, N-days-ago, YYYY-MM, this-month, last-month ({month_day}).",
+                "{} Or today, yesterday, N-days-ago, YYYY-MM, this-/last-month, this-/last-quarter ({month_day}).",
                 arg.description
             )
         };
