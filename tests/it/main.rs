@@ -5,6 +5,7 @@ mod binary;
 mod harness;
 
 mod aggregate;
+mod answers;
 mod audit;
 mod bad_input;
 mod bundle;
