@@ -323,6 +323,18 @@ pub struct HttpCall {
     pub summary: Option<SumCents>,
     /// The response type (for paginated tools: the item type).
     pub output: String,
+    /// `pagination.split_days`: a range longer than the API accepts, split into windows.
+    pub split: Option<RangeSplit>,
+}
+
+/// A date range sent in windows of at most `days` days (the API's limit per request):
+/// the `start` and `end` date arguments of the tool's `date_range` check are replaced
+/// by each window's first and last day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RangeSplit {
+    pub start: String,
+    pub end: String,
+    pub days: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

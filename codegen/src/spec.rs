@@ -413,6 +413,10 @@ pub enum Pagination {
     PageToken {
         #[serde(default)]
         window: Option<Window>,
+        /// The most days the API accepts in one request: a longer range is split into
+        /// windows of at most this many days, each drained, their items concatenated.
+        #[serde(default)]
+        split_days: Option<u32>,
     },
     PerDay {
         start: String,

@@ -176,6 +176,11 @@ impl Date {
         Date::parse(text).map_err(|e| format!("{e} (or {RELATIVE_FORMS})"))
     }
 
+    /// `n` days later (the same day when past the calendar's end).
+    pub fn plus_days(self, n: u64) -> Date {
+        Date(self.0.checked_add_days(Days::new(n)).unwrap_or(self.0))
+    }
+
     pub fn next(self) -> Date {
         Date(self.0.checked_add_days(Days::new(1)).unwrap_or(self.0))
     }

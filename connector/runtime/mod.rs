@@ -17,6 +17,7 @@ pub mod proxy;
 pub mod registry;
 pub mod rollup;
 pub mod scrub;
+pub mod split;
 
 pub use args::{ArgEnum, Arguments, EnumRejection, ListOr, check, item};
 pub use date::{Bound, DATE_PATTERN, Date, DateSpan, DateWord, RELATIVE_FORMS, transform};

@@ -197,3 +197,47 @@ async fn the_inactive_seats_of_137_seats_fit_in_both_forms() {
     assert!(structured.get("truncated").is_none(), "{structured}");
     assert!(!text.contains("Sessions |"), "the text has no all-zero columns either: {text}");
 }
+
+#[tokio::test]
+async fn a_92_day_analytics_range_is_split_into_windows_and_sums_to_the_legacy_total() {
+    let mut dataset = Dataset::empty();
+    let first = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let mut milli_cents: i128 = 0;
+    for offset in 0..92u32 {
+        let date = first + chrono::Days::new(u64::from(offset));
+        let milli = 100_000 + i128::from(offset) * 1_237;
+        milli_cents += milli;
+        let amount = format!("{}.{:03}", milli / 1000, milli % 1000);
+        let mut row = fake_admin_api::CostRow::new(&date.to_string(), &amount, "tokens", "Claude Sonnet 4.5 Usage - Input Tokens");
+        row.workspace_id = Some(if offset % 2 == 0 { "wrkspc_prod" } else { "wrkspc_dev" }.into());
+        dataset.costs.push(row);
+    }
+    let h = Harness::start(dataset).await;
+    let range = json!({"start_date": "2026-01-01", "end_date": "2026-04-02", "period": "total"});
+    let analytics = h.ok("claude_code_get_cost_analytics", range.clone()).await;
+    let windows: Vec<(String, String)> = h
+        .take_requests()
+        .iter()
+        .map(|r| {
+            let query = query_of(r);
+            let find = |name: &str| query.iter().find_map(|p| p.strip_prefix(name)).unwrap_or_default().to_string();
+            (find("starting_at="), find("ending_at="))
+        })
+        .collect();
+    let pair = |a: &str, b: &str| (format!("{a}T00:00:00Z"), format!("{b}T00:00:00Z"));
+    assert_eq!(
+        windows,
+        [pair("2026-01-01", "2026-02-01"), pair("2026-02-01", "2026-03-04"), pair("2026-03-04", "2026-04-03")],
+        "three windows of at most 31 days, covering the range once"
+    );
+    let legacy = h.ok("claude_code_get_cost_breakdown", json!({"start_date": "2026-01-01", "end_date": "2026-04-02"})).await;
+    let cents = (milli_cents + 500) / 1000;
+    let expected = format!("{}.{:02}", cents / 100, cents % 100);
+    assert_eq!(legacy["total_usd"], json!(expected));
+    assert_eq!(analytics["totals"]["cost_usd"], json!(expected), "the windows sum exactly to the legacy total");
+    // Grouped by workspace, the groups still add up.
+    let mut grouped = range.clone();
+    grouped["group_by"] = json!(["workspace_id"]);
+    let by_workspace = h.ok("claude_code_get_cost_analytics", grouped).await;
+    assert_eq!(by_workspace["totals"]["cost_usd"], json!(expected));
+}

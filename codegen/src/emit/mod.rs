@@ -5,6 +5,7 @@ pub mod endpoints;
 pub mod presentation;
 pub mod rust;
 pub mod schema;
+pub mod split;
 
 use crate::error::Error;
 use crate::ir::Model;

@@ -1251,8 +1251,11 @@ impl<'a> RustEmitter<'a> {
             Pagination::PageToken { window } => {
                 let item = ident(&call.output);
                 let o = Self::output_struct_name(tool);
-                let drain = quote! {
-                    let data = #rt::pagination::drain_page_token::<super::types::#item>(&self.http, request).await?;
+                let drain = match &call.split {
+                    Some(split) => super::split::drain(rt, split, &quote!(#builder), &quote!(super::types::#item)),
+                    None => quote! {
+                        let data = #rt::pagination::drain_page_token::<super::types::#item>(&self.http, request).await?;
+                    },
                 };
                 match (window, &call.summary) {
                     (Some((page, per_page)), _) => {

@@ -55,7 +55,8 @@ pub(super) fn validate_http(
         Some(text) => Some(not_found_message(cx, at, model, &output, text, args)?),
     };
     let beta = beta_tokens(cx, at, &http.beta)?;
-    Ok(ir::HttpCall { method, path, not_found, beta, fixed_query, pagination, summary, output })
+    let split = super::split::validate_split(cx, at, tool, args)?;
+    Ok(ir::HttpCall { method, path, not_found, beta, fixed_query, pagination, summary, output, split })
 }
 
 /// `http.beta`: the API's beta feature names, each non-empty `[a-z0-9-]` and listed once,
@@ -192,7 +193,7 @@ fn validate_pagination(
             consumed.extend([page.clone(), per_page.clone()]);
             ir::Pagination::IdCursor { page: page.clone(), per_page: per_page.clone() }
         }
-        spec::Pagination::PageToken { window } => {
+        spec::Pagination::PageToken { window, .. } => {
             let window = match window {
                 None => None,
                 Some(w) => {
@@ -308,7 +309,7 @@ fn validate_summary(
     output_type: &ir::TypeDef,
     summary: &spec::Summary,
 ) -> Result<ir::SumCents, Error> {
-    if !matches!(tool.pagination, Some(spec::Pagination::PageToken { window: None })) {
+    if !matches!(tool.pagination, Some(spec::Pagination::PageToken { window: None, .. })) {
         return cx.fail(
             at,
             "`summary` applies to a whole page_token report (no window)",

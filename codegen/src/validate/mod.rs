@@ -15,6 +15,7 @@ mod examples;
 mod http;
 mod presentation;
 mod prompts;
+mod split;
 mod tools;
 mod types;
 
