@@ -238,6 +238,8 @@ pub struct Tool {
     pub check_with: Option<String>,
     /// Example calls and the exact requests each must send (wire-tested against the fake).
     pub examples: Vec<ExampleCall>,
+    /// Local item filters: (argument, presentation column of the output item).
+    pub filters: Vec<(String, String)>,
 }
 
 /// An example call of a tool: its arguments and the upstream requests they produce.

@@ -308,6 +308,10 @@ pub struct ToolDef {
     /// Example calls and the exact requests each must send: the tool's wire tests.
     #[serde(default)]
     pub examples: Vec<ExampleCall>,
+    /// `argument: column`: keep only the items whose presentation `column` reads the
+    /// argument's value (exact, case ignored); applied locally, before any roll-up.
+    #[serde(default)]
+    pub filters: Ordered<String>,
 }
 
 /// `examples:` of a tool: arguments, and the upstream requests they must produce, in order.

@@ -25,6 +25,7 @@ use self::audit::{AuditLog, Outcome};
 use self::policy::{Policy, Refusal};
 use crate::answer::cap::{DEFAULT_MAX_RESULT_BYTES, cap, json_len, split};
 use crate::answer::{render, rollup, summary};
+use crate::runtime::filter::Filters;
 use crate::runtime::registry::envelope;
 use crate::runtime::{
     Error, Http, Invocation, JsonObject, Progress, Registry, RequestIds, ServerDefinition, ToolDefinition, Value,
@@ -680,8 +681,14 @@ impl Connector {
         upstream: UpstreamUsage,
     ) -> Result<Answer, CallFailure> {
         let max = self.limits.max_result_bytes;
+        let rolled_up = rollup::requested(tool.aggregation, arguments);
+        let mut value = value;
+        if !rolled_up {
+            // A roll-up filtered as it folded; a plain list is filtered here.
+            Filters::from_arguments(tool.result_shape.presentation(), tool.filters, arguments).retain(&mut value);
+        }
         let mut value = cap(value, tool.result_shape, split(max));
-        let (summary, table) = if rollup::requested(tool.aggregation, arguments) {
+        let (summary, table) = if rolled_up {
             (rollup::summary(tool.result_shape, &value), rollup::table(tool.result_shape, &value))
         } else {
             let fields = summary::fields(tool.fields_argument.and_then(|name| arguments.get(name)));

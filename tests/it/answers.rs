@@ -131,6 +131,31 @@ async fn one_persons_month_by_day_from_the_seat_view() {
 }
 
 #[tokio::test]
+async fn one_persons_month_by_day_from_the_claude_code_report() {
+    let (dataset, records) = people_dataset();
+    let h = Harness::start(dataset).await;
+    let arguments = json!({"start_date": "2026-03", "end_date": "2026-03", "actor": "dara@CORP.io", "period": "day"});
+    let out = h.ok("claude_code_get_code_analytics", arguments.clone()).await;
+    let expected: Vec<(String, u64, u64)> =
+        records.iter().filter(|r| r.1 == "dara@corp.io").map(|r| (r.0.clone(), r.2, r.3)).collect();
+    let rows: Vec<(String, u64, u64)> = out["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["period"].as_str().unwrap().to_string(), r["sessions"].as_u64().unwrap(), r["lines_added"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(rows, expected, "Dara's days, and only hers");
+    assert_eq!(out["totals"]["sessions"].as_u64(), Some(expected.iter().map(|r| r.1).sum()));
+    let text = h.text("claude_code_get_code_analytics", arguments).await;
+    assert!(text.len() <= BUDGET && !text.contains("eli@"), "{text}");
+    // Without a roll-up, the records themselves, filtered the same way.
+    let plain = h.ok("claude_code_get_code_analytics", json!({"start_date": "2026-03-01", "end_date": "2026-03-31", "actor": "ci-bot"})).await;
+    let data = plain["data"].as_array().unwrap();
+    assert_eq!(data.len(), 7);
+    assert!(data.iter().all(|r| r["actor"]["api_key_name"] == "ci-bot"), "{plain}");
+}
+
+#[tokio::test]
 async fn seat_counts_say_what_they_count() {
     let (mut dataset, _) = people_dataset();
     // A former member with activity: the metrics count her, the seat view lists her apart.

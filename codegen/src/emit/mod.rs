@@ -4,6 +4,7 @@ pub mod docs;
 pub mod endpoints;
 pub mod presentation;
 pub mod rust;
+pub mod filters;
 pub mod schema;
 pub mod split;
 

@@ -396,6 +396,7 @@ impl<'a> RustEmitter<'a> {
             true => quote!(self.group_by.iter().flatten().map(|dimension| dimension.as_str()).collect()),
             false => quote!(::std::vec::Vec::new()),
         };
+        let filters = super::filters::roll_up_filters(tool);
         quote! {
             /// Whether the rows are to be rolled up (any of `period`, `group_by`, `sort`, `top`).
             pub fn rolls_up(&self) -> bool {
@@ -413,7 +414,7 @@ impl<'a> RustEmitter<'a> {
                     &group_by,
                     self.sort.map(|sort| sort.as_str()),
                     self.top,
-                ))
+                )#filters)
             }
         }
     }
@@ -1429,6 +1430,7 @@ impl<'a> RustEmitter<'a> {
                 }
             }
         };
+        let item_filters = super::filters::definition_filters(rt, tool);
         quote! {
             #rt::ToolDefinition {
                 name: #name,
@@ -1447,6 +1449,7 @@ impl<'a> RustEmitter<'a> {
                 result_shape: #shape,
                 fields_argument: #fields,
                 aggregation: #aggregation,
+                filters: #item_filters,
             }
         }
     }

@@ -44,7 +44,8 @@ pub(super) fn validate_http(
         }
         fixed_query.push((name.clone(), value.clone()));
     }
-    let (pagination, consumed) = validate_pagination(cx, at, tool, method, args, &mut upstream_names)?;
+    let (pagination, mut consumed) = validate_pagination(cx, at, tool, method, args, &mut upstream_names)?;
+    consumed.extend(tool.filters.0.iter().map(|(argument, _)| argument.clone()));
     check_every_argument_is_sent(cx, at, args, &consumed)?;
     let (output, summary) = validate_output(cx, at, model, tool)?;
     let not_found = match &http.not_found {

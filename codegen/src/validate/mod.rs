@@ -12,6 +12,7 @@
 mod aggregation;
 mod arguments;
 mod examples;
+mod filters;
 mod http;
 mod presentation;
 mod prompts;

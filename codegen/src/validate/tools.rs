@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Ctx, aggregation, arguments, examples, http};
+use super::{Ctx, aggregation, arguments, examples, filters, http};
 use crate::error::Error;
 use crate::ir::{self, Action, Arg, ArgKind, Check, EnumArg, ListArg, Method};
 use crate::names;
@@ -33,6 +33,7 @@ pub(super) fn validate_tool(
     };
     check_workspace_coverage(cx, &at, tool, &action, &guards)?;
     let examples = examples::validate_examples(cx, &at, &tool.examples, &args, &action)?;
+    let filters = filters::validate_filters(cx, &at, model, tool, &args, &action)?;
     let a = &tool.annotations;
     Ok(ir::Tool {
         name: tool.name.clone(),
@@ -55,6 +56,7 @@ pub(super) fn validate_tool(
         workspace_lookup: guards.lookup,
         check_with: None,
         examples,
+        filters,
     })
 }
 
