@@ -100,6 +100,26 @@ pub struct Presentation {
     pub summary: Option<String>,
     /// Written in the spec, not derived.
     pub declared: bool,
+    /// Names beside ID columns (`names:`), checked against the tools.
+    pub names: Vec<NameLookup>,
+}
+
+/// The name of the object an ID column holds: `field` of the item of the list `tool`
+/// whose `key` equals the ID (`none` when the ID is null), shown as the column `into`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameLookup {
+    pub column: String,
+    pub tool: String,
+    pub key: String,
+    pub field: String,
+    pub none: Option<String>,
+    pub into: String,
+    /// The list tool's arguments besides its page, as JSON text (`{}` when none).
+    pub with: String,
+    /// The list tool's page and page-size arguments, and the page size asked.
+    pub page: String,
+    pub per_page: String,
+    pub page_size: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -61,7 +61,7 @@ fn total_text(value: &Value) -> String {
 
 /// A roll-up as a table: period, dimensions and measures, `other` rows, and the totals.
 pub fn table(shape: ResultShape, value: &Value) -> String {
-    let presentation = shape.presentation();
+    let presentation: &'static Presentation = shape.presentation();
     let rows: &[Value] = value.get("rows").and_then(Value::as_array).map_or(&[], Vec::as_slice);
     let totals = value.get("totals").and_then(Value::as_object);
     let mut names: Vec<&str> = Vec::new();
@@ -70,7 +70,14 @@ pub fn table(shape: ResultShape, value: &Value) -> String {
     }
     let group_by: Vec<&str> =
         value.get("group_by").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
-    names.extend(group_by.iter().copied());
+    let first_group = names.len();
+    for dimension in &group_by {
+        names.push(dimension);
+        // The name beside an ID, when the pipeline added one.
+        if let Some(into) = name_column(presentation, dimension).filter(|into| rows.iter().any(|r| r.get(*into).is_some())) {
+            names.push(into);
+        }
+    }
     let dimensions = names.len();
     names.extend(totals.into_iter().flat_map(|t| t.keys().map(String::as_str)));
     let label = |name: &str| column_label(presentation, name);
@@ -91,14 +98,11 @@ pub fn table(shape: ResultShape, value: &Value) -> String {
         }
         return table.render();
     }
-    let first_group = dimensions - group_by.len();
     for row in rows {
         let other = row.get("other_groups").and_then(Value::as_u64);
         table.row(names.iter().enumerate().map(|(index, name)| match other {
             Some(count) if index == first_group => format!("other ({count} groups)"),
-            _ if index < dimensions && index >= first_group && row.get(*name).is_none_or(Value::is_null) => {
-                NONE.to_string()
-            }
+            _ if group_by.contains(name) && row.get(*name).is_none_or(Value::is_null) => NONE.to_string(),
             _ => cell(row.get(*name)),
         }));
     }
@@ -142,6 +146,12 @@ fn dollars(text: &str) -> String {
         Some(magnitude) => format!("-${}", crate::runtime::presentation::group_digits(magnitude)),
         None => format!("${}", crate::runtime::presentation::group_digits(text)),
     }
+}
+
+/// The column a dimension's names go to (`names:` of the item or its nested rows).
+fn name_column(presentation: &'static Presentation, dimension: &str) -> Option<&'static str> {
+    let layers = [Some(presentation), presentation.rows.map(|r| r.presentation)];
+    layers.into_iter().flatten().flat_map(|p| p.names.iter()).find(|n| n.column == dimension).map(|n| n.into)
 }
 
 /// The label of a column of the roll-up, from the presentation (any layer).

@@ -313,4 +313,5 @@ pub static PRESENTATION: Presentation = Presentation {
         "API key activity {period}: {used_keys} of {keys} keys used, {unused_keys} active keys unused (no row in the usage report); {total_tokens} tokens",
     ),
     sections: &[Section { title: "API keys", field: "api_keys", key_label: "", columns: KEY_COLUMNS }],
+    names: &[],
 };

@@ -112,4 +112,5 @@ pub static PRESENTATION: Presentation = Presentation {
         },
         Section { title: "By model", field: "usage_by_model", key_label: "Model", columns: MODEL_COLUMNS },
     ],
+    names: &[],
 };

@@ -412,4 +412,5 @@ pub static PRESENTATION: Presentation = Presentation {
         Section { title: "Users", field: "users", key_label: "", columns: USER_COLUMNS },
         Section { title: "API keys", field: "api_keys", key_label: "", columns: KEY_COLUMNS },
     ],
+    names: &[],
 };

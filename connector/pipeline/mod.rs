@@ -10,6 +10,8 @@
 
 pub mod audit;
 pub mod complete;
+mod id_names;
+mod objects;
 pub mod policy;
 
 use std::collections::BTreeMap;
@@ -54,11 +56,21 @@ pub struct CallRequest {
     pub arguments: JsonObject,
     /// Told how far a long call (per-day fan-out, page walks) has come.
     pub progress: Option<Progress>,
+    /// Whether names are added beside the IDs of the result (not for the lists that
+    /// give those names).
+    pub names: bool,
 }
 
 impl CallRequest {
     pub fn new(tool: impl Into<String>, arguments: JsonObject) -> Self {
-        CallRequest { tool: tool.into(), arguments, progress: None }
+        CallRequest { tool: tool.into(), arguments, progress: None, names: true }
+    }
+
+    /// The call without names beside its IDs: a list read for names or completions.
+    #[must_use]
+    pub fn without_names(mut self) -> Self {
+        self.names = false;
+        self
     }
 
     #[must_use]
@@ -216,8 +228,8 @@ pub struct Connector {
     example_tools: Arc<[String]>,
     /// Writes sent and not yet concluded, so a shutdown can wait for them.
     writes: Arc<Writes>,
-    /// The organization lists fetched for argument completions.
-    completions: Arc<complete::ObjectCache>,
+    /// The organization lists fetched for completions and for names beside IDs.
+    objects: Arc<objects::ObjectCache>,
     /// How long clients may keep `tools/list` and `prompts/list` (protocol 2026-07-28).
     pub(crate) list_ttl: Duration,
 }
@@ -277,7 +289,7 @@ impl Connector {
             result_note: None,
             example_tools: Arc::new([]),
             writes: Arc::default(),
-            completions: Arc::default(),
+            objects: Arc::default(),
             list_ttl: STATIC_LIST_TTL,
         }
     }
@@ -391,12 +403,12 @@ impl Connector {
             Ok(admitted) => admitted,
             Err(failure) => return ToolOutcome::Failure(failure),
         };
-        let (http, request_ids) = self.http_for(admitted.tool, request.progress);
+        let (http, request_ids) = self.http_for(admitted.tool, request.progress.clone());
         let (http, requests) = http.counting();
         let (http, cached_pages) = http.counting_cached();
         let started = AtomicBool::new(false);
         let ended = tokio::select! {
-            ended = self.execute(&admitted, &request.arguments, &http, &call_id, &started) => ended,
+            ended = self.execute(&admitted, &request, &http, &call_id, &started) => ended,
             () = cancelled => Ended::Cancelled,
         };
         let upstream = UpstreamUsage { requests: requests.get(), cached_pages: cached_pages.get() };
@@ -544,11 +556,12 @@ impl Connector {
     async fn execute(
         &self,
         admitted: &Admitted,
-        arguments: &JsonObject,
+        request: &CallRequest,
         http: &Http,
         call_id: &str,
         started: &AtomicBool,
     ) -> Ended {
+        let arguments = &request.arguments;
         let work = async {
             if let Err(refusal) = self.check_workspace_of(admitted.tool, arguments).await {
                 return Ended::Refused(refusal.0);
@@ -558,7 +571,12 @@ impl Connector {
             }
             started.store(true, Ordering::SeqCst);
             match AssertUnwindSafe(admitted.invocation.invoke(http)).catch_unwind().await {
-                Ok(Ok(value)) => Ended::Done(value),
+                Ok(Ok(mut value)) => {
+                    if request.names && admitted.tool.annotations.read_only {
+                        self.name_ids(admitted.tool, arguments, &mut value).await;
+                    }
+                    Ended::Done(value)
+                }
                 Ok(Err(error)) => Ended::Failed(error),
                 Err(_) => Ended::Panicked,
             }

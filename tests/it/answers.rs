@@ -266,3 +266,79 @@ async fn a_92_day_analytics_range_is_split_into_windows_and_sums_to_the_legacy_t
     let by_workspace = h.ok("claude_code_get_cost_analytics", grouped).await;
     assert_eq!(by_workspace["totals"]["cost_usd"], json!(expected));
 }
+
+#[tokio::test]
+async fn names_stand_beside_ids_in_both_forms_with_exact_amounts() {
+    let mut dataset = keys_dataset();
+    dataset.workspaces.push(Workspace::new("wrkspc_dev", "Development"));
+    let mut archived = Workspace::new("wrkspc_old", "Old team");
+    archived.archived_at = Some("2026-02-01T00:00:00Z".into());
+    dataset.workspaces.push(archived);
+    let mut expected: BTreeMap<Option<&str>, i128> = BTreeMap::new();
+    for (day, workspace, milli) in [
+        ("2026-03-01", Some("wrkspc_prod"), 12_345),
+        ("2026-03-02", Some("wrkspc_prod"), 1_005),
+        ("2026-03-02", Some("wrkspc_old"), 70_000),
+        ("2026-03-03", None, 2_500),
+    ] {
+        let amount = format!("{}.{:03}", milli / 1000, milli % 1000);
+        let mut row = fake_admin_api::CostRow::new(day, &amount, "tokens", "Claude Sonnet 4.5 Usage - Input Tokens");
+        row.workspace_id = workspace.map(str::to_string);
+        dataset.costs.push(row);
+        *expected.entry(workspace).or_default() += milli;
+    }
+    let h = Harness::start(dataset).await;
+    let arguments = json!({"start_date": "2026-03-01", "end_date": "2026-03-31", "group_by": ["workspace_id"], "period": "total"});
+    let out = h.ok("claude_code_get_cost_breakdown", arguments.clone()).await;
+    let dollars = |milli: i128| {
+        let cents = (milli + 500) / 1000;
+        format!("{}.{:02}", cents / 100, cents % 100)
+    };
+    let mut got: Vec<(Option<String>, String, String)> = out["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["workspace_id"].as_str().map(str::to_string),
+                r["workspace"].as_str().unwrap_or("?").to_string(),
+                r["cost_usd"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let name_of = |id: Option<&str>| match id {
+        None => "Default Workspace",
+        Some("wrkspc_prod") => "Production",
+        Some("wrkspc_old") => "Old team",
+        Some(other) => panic!("{other}"),
+    };
+    let mut want: Vec<(Option<String>, String, String)> = expected
+        .iter()
+        .map(|(id, milli)| (id.map(str::to_string), name_of(*id).to_string(), dollars(*milli)))
+        .collect();
+    want.sort();
+    assert_eq!(got, want, "each workspace with its name (archived too; none = the Default Workspace)");
+    let text = h.text("claude_code_get_cost_breakdown", arguments).await;
+    for (_, name, amount) in &want {
+        assert!(text.contains(name.as_str()) && text.contains(&format!("${amount}")), "{name} {amount}: {text}");
+    }
+    assert!(text.contains("Workspace name"), "{text}");
+
+    // Usage by key: the key's name beside its ID; the Workbench row (no key) has no name.
+    let by_key = json!({"start_date": "2026-03-01", "end_date": "2026-03-31", "group_by": ["api_key_id"], "period": "total"});
+    let usage = h.ok("claude_code_get_usage", by_key.clone()).await;
+    let rows = usage["rows"].as_array().unwrap();
+    let used = rows.iter().find(|r| r["api_key_id"] == "apikey_used").expect("the used key");
+    assert_eq!((used["api_key"].as_str(), used["input_tokens"].as_u64()), (Some("ci-runner"), Some(1300)));
+    let workbench = rows.iter().find(|r| r["api_key_id"].is_null()).expect("usage without a key");
+    assert!(workbench.get("api_key").is_none(), "{workbench}");
+    assert!(h.text("claude_code_get_usage", by_key).await.contains("ci-runner"));
+    // Not grouped by workspace: no workspace name is made up for the null column.
+    let plain = h.ok("claude_code_get_usage", json!({"start_date": "2026-03-01", "end_date": "2026-03-31"})).await;
+    assert!(plain.to_string().contains("\"workspace_id\":null") && !plain.to_string().contains("Default Workspace"), "{plain}");
+    // Keys list: workspace name and creator email beside the IDs.
+    let keys = h.ok("claude_code_list_api_keys", json!({})).await;
+    let idle = keys["data"].as_array().unwrap().iter().find(|k| k["id"] == "apikey_idle").unwrap();
+    assert_eq!((idle["workspace"].as_str(), idle["created_by_email"].as_str()), (Some("Default Workspace"), Some("bo@corp.io")));
+}

@@ -5,6 +5,7 @@ pub mod endpoints;
 pub mod presentation;
 pub mod rust;
 pub mod filters;
+pub mod names;
 pub mod schema;
 pub mod split;
 

@@ -12,6 +12,7 @@
 mod aggregation;
 mod arguments;
 mod examples;
+mod id_names;
 mod filters;
 mod http;
 mod presentation;
@@ -112,6 +113,7 @@ pub fn validate(file: &str, spec: SpecFile) -> Result<ir::Model, Error> {
     validate_tools(&cx, &spec, &mut model);
     order_by_group(&mut model);
     fill_check_with(&mut model);
+    id_names::attach_names(&cx, &spec, &mut model);
     model.prompts = prompts::validate_prompts(&cx, &spec, &model);
     cx.keep("tools", check_method_names(&cx, &model));
     cx.finish(model)
