@@ -89,7 +89,7 @@ async fn every_kind_of_argument_completes_and_only_lists_are_read() {
     assert_eq!(complete(&h, "team_review", "holder", "person65").await.values, ["person65@acme.io"]);
     assert_eq!(complete(&h, "team_review", "focus", "s").await.values, ["spend", "seats"]);
     assert_eq!(complete(&h, "team_review", "focus", "").await.values, ["spend", "seats", "keys"]);
-    assert_eq!(complete(&h, "team_review", "since", "l").await.values, ["last-month"]);
+    assert_eq!(complete(&h, "team_review", "since", "l").await.values, ["last-month", "last-quarter"]);
     assert_eq!(complete(&h, "team_review", "day", "30").await.values, ["30-days-ago"]);
     assert_eq!(complete(&h, "team_review", "month", "t").await.values, ["this-month"]);
     let free = complete(&h, "team_review", "note", "any").await;
