@@ -21,6 +21,7 @@ mod metrics;
 mod outcomes;
 mod policy;
 mod presentation;
+mod prompt_answers;
 mod prompts;
 mod readable;
 mod redaction;
