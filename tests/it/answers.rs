@@ -210,6 +210,7 @@ async fn the_inactive_seats_of_137_seats_fit_in_both_forms() {
     let structured = result.structured_content.clone().expect("structured");
     let text = text_of(&result);
     let json = serde_json::to_vec(&structured).unwrap().len();
+    eprintln!("137 seats, inactive in March: text {} B, JSON {json} B", text.len());
     assert!(text.len() <= BUDGET && json <= BUDGET, "text {} B, JSON {json} B", text.len());
     let users = structured["users"].as_array().unwrap();
     assert_eq!(users.len() as u64, structured["inactive_seats"].as_u64().unwrap(), "every inactive seat, no cut");
