@@ -66,6 +66,10 @@ pub struct ConnectionArgs {
     /// an error saying so, and is not read further.
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_MAX_RESPONSE_BYTES", default_value_t = DEFAULT_MAX_RESPONSE_BYTES, value_parser = clap::value_parser!(u64).range(1024..=1 << 32))]
     pub max_response_bytes: u64,
+    /// Accept a plain-http proxy on another machine even when its URL carries credentials
+    /// (they then cross the network in clear text).
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_ALLOW_PROXY_CREDENTIALS_IN_CLEAR")]
+    pub allow_proxy_credentials_in_clear: bool,
     /// Fetch every report day again: no cache of closed days (README "Cache").
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_NO_CACHE")]
     pub no_cache: bool,
@@ -342,6 +346,7 @@ fn http(
     http_config.concurrency = usize::from(connection.concurrency);
     http_config.max_response_bytes = connection.max_response_bytes;
     http_config.env_proxy = env_proxy;
+    http_config.allow_proxy_credentials_in_clear = connection.allow_proxy_credentials_in_clear;
     Http::sharing_cache(http_config, cache).map_err(|e| CommandFailure::failed(e.to_string()))
 }
 
