@@ -111,6 +111,11 @@ fn ignore_unset_env(command: clap::Command) -> clap::Command {
 }
 
 fn main() -> ExitCode {
+    let raw: Vec<String> = std::env::args().collect();
+    if let Some(help) = cli::tool_help::requested(&raw) {
+        print!("{help}");
+        return ExitCode::SUCCESS;
+    }
     let cli = parse();
     match &cli.command {
         Some(Command::Docs(args)) => write_docs(args),
@@ -119,9 +124,18 @@ fn main() -> ExitCode {
         Some(Command::Call(args)) => cli::call(args, cli.sandbox),
         Some(Command::Token(args)) => cli::token(args.json),
         Some(Command::Bundle(args)) => bundle::bundle(args),
-        None => cli::serve(&cli.serve, cli.sandbox),
+        None => {
+            // In a terminal, say what this is instead of waiting silently for JSON-RPC.
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                eprintln!("{TERMINAL_HINT}");
+            }
+            cli::serve(&cli.serve, cli.sandbox)
+        }
     }
 }
+
+/// What a bare start from a terminal prints on stderr (stdout stays JSON-RPC).
+const TERMINAL_HINT: &str = "claude-code-connector speaks MCP on stdio and waits for a client (Ctrl-C to stop); see --help, or try a tool: claude-code-connector --sandbox call list_users";
 
 /// `docs`: reports go to stderr, like everything but MCP.
 fn write_docs(args: &DocsArgs) -> ExitCode {

@@ -13,6 +13,7 @@ pub mod input;
 pub mod progress;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
+pub mod tool_help;
 
 use std::io::Write;
 use std::net::SocketAddr;

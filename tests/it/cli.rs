@@ -237,3 +237,14 @@ async fn json_output_is_the_structured_content_of_the_same_call() {
         assert_eq!(printed, structured(&fake, tool, arguments).await, "{}", tool.name());
     }
 }
+
+#[tokio::test]
+async fn call_tool_help_prints_the_tools_arguments_and_an_example() {
+    let out = run(&["call", "get_seat_activity", "--help"], &[]).await;
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert!(out.stdout.starts_with("claude_code_get_seat_activity: Seat activity\n"), "{out:?}");
+    for line in ["status", "one of all, active, inactive; default all.", "actor", "start_date", "required", "Example:"] {
+        assert!(out.stdout.contains(line), "{line}: {}", out.stdout);
+    }
+    assert!(out.stderr.is_empty(), "{out:?}");
+}
