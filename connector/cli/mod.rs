@@ -294,6 +294,14 @@ fn audit_log(writes: &WriteLimitArgs) -> Result<AuditLog, CommandFailure> {
     }
 }
 
+/// `call`'s trail: as [`audit_log`], but a refusal is its one error line on stderr.
+fn call_audit_log(writes: &WriteLimitArgs) -> Result<AuditLog, CommandFailure> {
+    match &writes.audit_log {
+        Some(_) => audit_log(writes),
+        None => Ok(AuditLog::terminal_stderr()),
+    }
+}
+
 fn limits(args: &LimitArgs) -> Limits {
     Limits {
         call_timeout: Duration::from_secs(args.call_timeout),
@@ -646,7 +654,7 @@ async fn run_call(
     arguments: JsonObject,
     policy: Policy,
 ) -> Result<String, CommandFailure> {
-    let audit = audit_log(&args.writes)?;
+    let audit = call_audit_log(&args.writes)?;
     let upstream = upstream(&args.connection, sandbox)?;
     let connector = upstream.connector().with_policy(policy).with_audit(Some(audit)).with_limits(limits(&args.limits));
     // What opens a sandbox answer for people: sandbox data, and whether it is the spec's example.

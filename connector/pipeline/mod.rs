@@ -479,7 +479,7 @@ impl Connector {
             self.policy.check_call(tool, &request.arguments, invocation.granted_role())
         };
         if let Err(refusal) = refused {
-            tracing::warn!(tool = tool.name, %refusal, "write refused by policy");
+            tracing::debug!(tool = tool.name, %refusal, "write refused by policy (recorded in the audit trail)");
             self.audit(call_id, tool, &request.arguments, &Outcome::Refused(refusal.0.clone()), &[]);
             return Err(CallFailure::new(FailureKind::Refused, refusal.0));
         }
@@ -623,7 +623,7 @@ impl Connector {
                 (ToolOutcome::Failure(CallFailure::new(kind, message.clone())), Outcome::Error(message))
             }
             Ended::Refused(message) => {
-                tracing::warn!(tool = name, refusal = %message, "write refused by policy");
+                tracing::debug!(tool = name, refusal = %message, "write refused by policy (recorded in the audit trail)");
                 (ToolOutcome::Failure(CallFailure::new(FailureKind::Refused, message.clone())), Outcome::Refused(message))
             }
             Ended::NotSent(failure) => {

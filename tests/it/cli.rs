@@ -160,6 +160,23 @@ async fn a_write_prints_what_it_did_and_is_audited_on_stderr() {
             .await;
     assert_eq!(refused.code, Some(1), "{refused:?}");
     assert!(refused.stderr.contains("refused") && refused.stdout.is_empty(), "{refused:?}");
+    // One line says so; the audit record goes to the audit log only.
+    let about: Vec<&str> = refused.stderr.lines().filter(|l| l.contains("billing")).collect();
+    assert_eq!(about.len(), 1, "{}", refused.stderr);
+    assert!(!refused.stderr.contains("\"outcome\""), "{}", refused.stderr);
+    let dir = std::env::temp_dir().join(format!("ccc-cli-refusal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("audit.jsonl");
+    let log_arg = format!("--audit-log={}", log.display());
+    let refused = run(
+        &["--sandbox", "call", "create_invite", "--max-role", "developer", &log_arg, "email=a@b.co", "role=billing"],
+        &[],
+    )
+    .await;
+    assert_eq!(refused.stderr.lines().filter(|l| l.contains("billing")).count(), 1, "{}", refused.stderr);
+    let trail = std::fs::read_to_string(&log).unwrap();
+    assert!(trail.contains("\"outcome\":\"refused\""), "{trail}");
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[cfg(feature = "sandbox")]
