@@ -346,7 +346,7 @@ pub struct HttpCall {
     /// The response type (for paginated tools: the item type).
     pub output: String,
     /// `pagination.split_days`: a range longer than the API accepts, split into windows.
-    pub split: Option<RangeSplit>,
+    pub split: Option<Box<RangeSplit>>,
 }
 
 /// A date range sent in windows of at most `days` days (the API's limit per request):

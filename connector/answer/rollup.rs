@@ -74,7 +74,9 @@ pub fn table(shape: ResultShape, value: &Value) -> String {
     for dimension in &group_by {
         names.push(dimension);
         // The name beside an ID, when the pipeline added one.
-        if let Some(into) = name_column(presentation, dimension).filter(|into| rows.iter().any(|r| r.get(*into).is_some())) {
+        if let Some(into) =
+            name_column(presentation, dimension).filter(|into| rows.iter().any(|r| r.get(*into).is_some()))
+        {
             names.push(into);
         }
     }

@@ -23,10 +23,11 @@ pub fn help(tool: ToolId) -> String {
     let definition = tool.definition();
     let short = definition.name.trim_start_matches(crate::generated::tools::TOOL_PREFIX);
     let schema: Value = serde_json::from_str(definition.input_schema).unwrap_or_default();
-    let required: Vec<&str> =
-        schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    let required: Vec<&str> = schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
     let mut out = format!("{}: {}\n{}\n\n", definition.name, definition.title, definition.description);
-    out.push_str(&format!("Usage: claude-code-connector call {short} [KEY=VALUE ...] [--json OBJECT] [--output json]\n\n"));
+    out.push_str(&format!(
+        "Usage: claude-code-connector call {short} [KEY=VALUE ...] [--json OBJECT] [--output json]\n\n"
+    ));
     let properties = schema["properties"].as_object().cloned().unwrap_or_default();
     if properties.is_empty() {
         out.push_str("Arguments: none\n");
@@ -132,7 +133,10 @@ mod tests {
         assert!(text.contains("roles") && text.contains("list (one of user, developer"), "{text}");
         assert!(text.contains("Example:\n  claude-code-connector call list_users"), "{text}");
         let usage = requested(&args("ccc call get_usage -h")).unwrap();
-        assert!(usage.contains("start_date") && usage.contains("date (YYYY-MM-DD or a date word); required"), "{usage}");
+        assert!(
+            usage.contains("start_date") && usage.contains("date (YYYY-MM-DD or a date word); required"),
+            "{usage}"
+        );
         assert!(requested(&args("ccc call list_users per_page=2")).is_none(), "no --help");
         assert!(requested(&args("ccc call no_such_tool --help")).is_none(), "clap's own help then");
         assert!(requested(&args("ccc --help")).is_none());

@@ -17,9 +17,9 @@ use crate::generated::args::{
 use crate::generated::client::Client;
 use crate::generated::requests;
 use crate::generated::types::{ApiKey, UsageBucket, User, Workspace};
+use crate::runtime::Error;
 use crate::runtime::pagination::{drain_id_cursor, drain_page_token};
 use crate::runtime::presentation::{Column, ColumnKind, ColumnRole, Presentation, Section};
-use crate::runtime::Error;
 
 /// Lists are drained with the API's largest page.
 const LIST_LIMIT: u32 = 1000;
@@ -90,7 +90,8 @@ pub struct KeyUsage {
 
 impl KeyUsage {
     fn add(&mut self, row: &crate::generated::types::UsageRow) -> Result<(), Error> {
-        let write = row.cache_creation.ephemeral_1h_input_tokens.checked_add(row.cache_creation.ephemeral_5m_input_tokens);
+        let write =
+            row.cache_creation.ephemeral_1h_input_tokens.checked_add(row.cache_creation.ephemeral_5m_input_tokens);
         let parts = [
             (&mut self.input_tokens, Some(row.uncached_input_tokens)),
             (&mut self.cache_write_tokens, write),
@@ -136,7 +137,8 @@ struct Used {
 /// then joins them.
 pub async fn get_api_key_activity(client: &Client, args: &GetApiKeyActivityArgs) -> Result<ApiKeyActivity, Error> {
     let http = client.http();
-    let keys = async { drain_id_cursor::<ApiKey>(http, requests::list_api_keys(&ListApiKeysArgs::new())?, LIST_LIMIT).await };
+    let keys =
+        async { drain_id_cursor::<ApiKey>(http, requests::list_api_keys(&ListApiKeysArgs::new())?, LIST_LIMIT).await };
     let workspaces = async {
         let request = requests::list_workspaces(&ListWorkspacesArgs::new().with_include_archived(true))?;
         drain_id_cursor::<Workspace>(http, request, LIST_LIMIT).await
@@ -179,9 +181,9 @@ fn join(
         Some(id) => workspaces.iter().find(|w| w.id == id).map(|w| w.name.clone()),
     };
     let creator = |key: &ApiKey| {
-        key.created_by.as_ref().map(|actor| {
-            users.iter().find(|u| u.id == actor.id).map_or_else(|| actor.id.clone(), |u| u.email.clone())
-        })
+        key.created_by
+            .as_ref()
+            .map(|actor| users.iter().find(|u| u.id == actor.id).map_or_else(|| actor.id.clone(), |u| u.email.clone()))
     };
     let mut rows: Vec<KeyActivityRow> = keys
         .iter()

@@ -6,8 +6,8 @@
 //! `metadata.unavailable_fields`); only when all four fail does the tool fail.
 
 pub mod derive;
-pub mod keys;
 mod fetch;
+pub mod keys;
 pub mod presentation;
 pub mod seats;
 

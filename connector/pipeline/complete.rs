@@ -63,7 +63,8 @@ impl Connector {
             listing = self.objects(query) => listing?,
             () = cancelled => return Ok(Listed::default()),
         };
-        let values = listing.items.iter().filter_map(|item| item.get(list.field)?.as_str().map(str::to_string)).collect();
+        let values =
+            listing.items.iter().filter_map(|item| item.get(list.field)?.as_str().map(str::to_string)).collect();
         Ok(Listed { values, more: listing.more })
     }
 }

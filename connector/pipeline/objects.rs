@@ -86,8 +86,8 @@ impl Connector {
             };
             let page_items = value.get(envelope::DATA).and_then(Value::as_array).cloned().unwrap_or_default();
             items.extend(page_items);
-            more = value.get(envelope::HAS_MORE) == Some(&Value::Bool(true))
-                || value.get(envelope::TRUNCATED).is_some();
+            more =
+                value.get(envelope::HAS_MORE) == Some(&Value::Bool(true)) || value.get(envelope::TRUNCATED).is_some();
             if !more || query.page.is_none() {
                 break;
             }

@@ -94,8 +94,7 @@ pub const RELATIVE_FORMS: &str =
     "today, yesterday, N-days-ago, this-month, last-month, this-quarter, last-quarter or YYYY-MM";
 
 /// The JSON Schema pattern of every accepted form.
-pub const DATE_PATTERN: &str =
-    "^([0-9]{4}-[0-9]{2}(-[0-9]{2})?|today|yesterday|[0-9]{1,4}-days-ago|this-month|last-month|this-quarter|last-quarter)$";
+pub const DATE_PATTERN: &str = "^([0-9]{4}-[0-9]{2}(-[0-9]{2})?|today|yesterday|[0-9]{1,4}-days-ago|this-month|last-month|this-quarter|last-quarter)$";
 
 /// A real calendar date, always UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -255,7 +255,10 @@ mod tests {
         assert!(read.starts_with("the Admin API did not answer within 60 s. If it keeps happening"), "{read}");
         assert!(read.contains("--request-timeout") && read.contains("shorter date range"), "{read}");
         let write = Error::Timeout { after: Duration::from_millis(1500), write: true }.to_string();
-        assert!(write.contains("within 1.5 s; it was not repeated because the change may have been applied"), "{write}");
+        assert!(
+            write.contains("within 1.5 s; it was not repeated because the change may have been applied"),
+            "{write}"
+        );
         assert!(!write.contains("try again"), "{write}");
         assert_eq!(seconds(Duration::from_millis(250)), "0.3 s");
     }

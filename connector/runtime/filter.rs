@@ -22,7 +22,11 @@ pub struct Filters {
 
 impl Filters {
     /// The filters whose argument was given (a column the presentation lacks matches nothing).
-    pub fn from_arguments(presentation: &'static Presentation, filters: &[ItemFilter], arguments: &JsonObject) -> Filters {
+    pub fn from_arguments(
+        presentation: &'static Presentation,
+        filters: &[ItemFilter],
+        arguments: &JsonObject,
+    ) -> Filters {
         let wanted = filters
             .iter()
             .filter_map(|filter| {

@@ -50,7 +50,8 @@ fn check_with(
     let variable = variable_for(base_url.scheme(), env);
     let api_host = base_url.host_str().unwrap_or_default();
     if base_url.scheme() == "https" {
-        let credentials = intercept.basic_auth().is_some() || proxy.authority().is_some_and(|a| a.as_str().contains('@'));
+        let credentials =
+            intercept.basic_auth().is_some() || proxy.authority().is_some_and(|a| a.as_str().contains('@'));
         if !credentials || allow_credentials_in_clear {
             tracing::warn!(
                 "the proxy {shown} (from {variable}) is plain http on another machine: the requests to the API go through it inside a TLS tunnel, but the tunnel's target{} crosses the network in clear text",

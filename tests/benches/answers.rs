@@ -41,10 +41,7 @@ fn questions(person: &str) -> Vec<Question> {
     vec![
         Question {
             question: "What one person did last month, by day",
-            answer: (
-                "claude_code_get_code_analytics",
-                with(&last_month, json!({"actor": person, "period": "day"})),
-            ),
+            answer: ("claude_code_get_code_analytics", with(&last_month, json!({"actor": person, "period": "day"}))),
             before: vec![("claude_code_get_code_analytics", last_month.clone())],
         },
         Question {
@@ -208,10 +205,11 @@ async fn run() -> usize {
     println!();
     println!("| question | the one call now | before: text | before: JSON | now: text | now: JSON |");
     println!("|---|---|---|---|---|---|");
-    let person = match now.call(CallRequest::new("claude_code_list_users", JsonObject::new()), std::future::pending()).await {
-        ToolOutcome::Success(answer) => answer.value["data"][1]["email"].as_str().unwrap_or_default().to_string(),
-        ToolOutcome::Failure(failure) => panic!("{failure}"),
-    };
+    let person =
+        match now.call(CallRequest::new("claude_code_list_users", JsonObject::new()), std::future::pending()).await {
+            ToolOutcome::Success(answer) => answer.value["data"][1]["email"].as_str().unwrap_or_default().to_string(),
+            ToolOutcome::Failure(failure) => panic!("{failure}"),
+        };
     let mut over = 0;
     for q in questions(&person) {
         let (mut before_text, mut before_json) = (0, 0);

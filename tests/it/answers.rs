@@ -61,13 +61,19 @@ async fn unused_api_keys_are_one_call_with_names_beside_ids() {
 
     let ids: Vec<&str> = unused["api_keys"].as_array().unwrap().iter().map(|k| k["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["apikey_idle", "apikey_late"], "active keys without a usage row in March; not the inactive one");
-    assert_eq!((unused["keys"].as_u64(), unused["used_keys"].as_u64(), unused["unused_keys"].as_u64()), (Some(4), Some(1), Some(2)));
+    assert_eq!(
+        (unused["keys"].as_u64(), unused["used_keys"].as_u64(), unused["unused_keys"].as_u64()),
+        (Some(4), Some(1), Some(2))
+    );
     let idle = &unused["api_keys"][0];
     assert_eq!((idle["name"].as_str(), idle["workspace"].as_str()), (Some("forgotten"), Some("Default Workspace")));
     assert_eq!(idle["created_by"], "bo@corp.io");
     assert!(idle.get("input_tokens").is_none(), "no all-zero measures for an unused key: {idle}");
     let text = h.text("claude_code_get_api_key_activity", arguments).await;
-    assert!(text.starts_with("API key activity 2026-03-01/2026-03-31: 1 of 4 keys used, 2 active keys unused"), "{text}");
+    assert!(
+        text.starts_with("API key activity 2026-03-01/2026-03-31: 1 of 4 keys used, 2 active keys unused"),
+        "{text}"
+    );
     assert!(text.contains("forgotten") && text.contains("Default Workspace") && text.contains("bo@corp.io"), "{text}");
     let mut arguments = march.clone();
     arguments["status"] = json!("active");
@@ -122,12 +128,22 @@ async fn one_persons_month_by_day_from_the_seat_view() {
     assert!(out["api_keys"].as_array().unwrap().is_empty(), "a person, not the keys");
     assert_eq!((out["seats"].as_u64(), out["active_seats"].as_u64()), (Some(3), Some(2)), "counts cover everyone");
     // An API key by name, any case.
-    let key = h.ok("claude_code_get_seat_activity", json!({"start_date": "2026-03", "end_date": "2026-03", "actor": "CI-Bot"})).await;
+    let key = h
+        .ok("claude_code_get_seat_activity", json!({"start_date": "2026-03", "end_date": "2026-03", "actor": "CI-Bot"}))
+        .await;
     assert!(key["users"].as_array().unwrap().is_empty());
     assert_eq!(key["api_keys"][0]["active_days"], 7);
     // Nobody by that name: said, not an empty answer.
-    let error = h.err("claude_code_get_seat_activity", json!({"start_date": "2026-03", "end_date": "2026-03", "actor": "dara@corp"})).await;
-    assert!(error.contains("`actor`") && error.contains("neither a member's email nor the name of an API key"), "{error}");
+    let error = h
+        .err(
+            "claude_code_get_seat_activity",
+            json!({"start_date": "2026-03", "end_date": "2026-03", "actor": "dara@corp"}),
+        )
+        .await;
+    assert!(
+        error.contains("`actor`") && error.contains("neither a member's email nor the name of an API key"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -142,14 +158,25 @@ async fn one_persons_month_by_day_from_the_claude_code_report() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["period"].as_str().unwrap().to_string(), r["sessions"].as_u64().unwrap(), r["lines_added"].as_u64().unwrap()))
+        .map(|r| {
+            (
+                r["period"].as_str().unwrap().to_string(),
+                r["sessions"].as_u64().unwrap(),
+                r["lines_added"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(rows, expected, "Dara's days, and only hers");
     assert_eq!(out["totals"]["sessions"].as_u64(), Some(expected.iter().map(|r| r.1).sum()));
     let text = h.text("claude_code_get_code_analytics", arguments).await;
     assert!(text.len() <= BUDGET && !text.contains("eli@"), "{text}");
     // Without a roll-up, the records themselves, filtered the same way.
-    let plain = h.ok("claude_code_get_code_analytics", json!({"start_date": "2026-03-01", "end_date": "2026-03-31", "actor": "ci-bot"})).await;
+    let plain = h
+        .ok(
+            "claude_code_get_code_analytics",
+            json!({"start_date": "2026-03-01", "end_date": "2026-03-31", "actor": "ci-bot"}),
+        )
+        .await;
     let data = plain["data"].as_array().unwrap();
     assert_eq!(data.len(), 7);
     assert!(data.iter().all(|r| r["actor"]["api_key_name"] == "ci-bot"), "{plain}");
@@ -173,7 +200,10 @@ async fn seat_counts_say_what_they_count() {
         "{seats_text}"
     );
     let metrics_text = h.text("claude_code_get_normalized_metrics", march).await;
-    assert!(metrics_text.contains("3 of 3 seats active") && metrics_text.contains("former members included"), "{metrics_text}");
+    assert!(
+        metrics_text.contains("3 of 3 seats active") && metrics_text.contains("former members included"),
+        "{metrics_text}"
+    );
 }
 
 /// The first and last day of the calendar quarter `back` quarters before today's (UTC).
@@ -195,7 +225,8 @@ async fn a_quarter_sends_its_exact_range() {
         assert!(query.contains(&format!("starting_at={first}T00:00:00Z")), "{word}: {query:?}");
         assert!(query.contains(&format!("ending_at={}T00:00:00Z", last.succ_opt().unwrap())), "{word}: {query:?}");
     }
-    let error = h.err("claude_code_get_cost_breakdown", json!({"start_date": "2026-01-01", "end_date": "next-quarter"})).await;
+    let error =
+        h.err("claude_code_get_cost_breakdown", json!({"start_date": "2026-01-01", "end_date": "next-quarter"})).await;
     assert!(error.contains("`end_date`") && error.contains("this-quarter, last-quarter"), "{error}");
 }
 
@@ -234,7 +265,12 @@ async fn a_92_day_analytics_range_is_split_into_windows_and_sums_to_the_legacy_t
         let milli = 100_000 + i128::from(offset) * 1_237;
         milli_cents += milli;
         let amount = format!("{}.{:03}", milli / 1000, milli % 1000);
-        let mut row = fake_admin_api::CostRow::new(&date.to_string(), &amount, "tokens", "Claude Sonnet 4.5 Usage - Input Tokens");
+        let mut row = fake_admin_api::CostRow::new(
+            &date.to_string(),
+            &amount,
+            "tokens",
+            "Claude Sonnet 4.5 Usage - Input Tokens",
+        );
         row.workspace_id = Some(if offset % 2 == 0 { "wrkspc_prod" } else { "wrkspc_dev" }.into());
         dataset.costs.push(row);
     }
@@ -256,7 +292,8 @@ async fn a_92_day_analytics_range_is_split_into_windows_and_sums_to_the_legacy_t
         [pair("2026-01-01", "2026-02-01"), pair("2026-02-01", "2026-03-04"), pair("2026-03-04", "2026-04-03")],
         "three windows of at most 31 days, covering the range once"
     );
-    let legacy = h.ok("claude_code_get_cost_breakdown", json!({"start_date": "2026-01-01", "end_date": "2026-04-02"})).await;
+    let legacy =
+        h.ok("claude_code_get_cost_breakdown", json!({"start_date": "2026-01-01", "end_date": "2026-04-02"})).await;
     let cents = (milli_cents + 500) / 1000;
     let expected = format!("{}.{:02}", cents / 100, cents % 100);
     assert_eq!(legacy["total_usd"], json!(expected));
@@ -289,7 +326,8 @@ async fn names_stand_beside_ids_in_both_forms_with_exact_amounts() {
         *expected.entry(workspace).or_default() += milli;
     }
     let h = Harness::start(dataset).await;
-    let arguments = json!({"start_date": "2026-03-01", "end_date": "2026-03-31", "group_by": ["workspace_id"], "period": "total"});
+    let arguments =
+        json!({"start_date": "2026-03-01", "end_date": "2026-03-31", "group_by": ["workspace_id"], "period": "total"});
     let out = h.ok("claude_code_get_cost_breakdown", arguments.clone()).await;
     let dollars = |milli: i128| {
         let cents = (milli + 500) / 1000;
@@ -327,7 +365,8 @@ async fn names_stand_beside_ids_in_both_forms_with_exact_amounts() {
     assert!(text.contains("Workspace name"), "{text}");
 
     // Usage by key: the key's name beside its ID; the Workbench row (no key) has no name.
-    let by_key = json!({"start_date": "2026-03-01", "end_date": "2026-03-31", "group_by": ["api_key_id"], "period": "total"});
+    let by_key =
+        json!({"start_date": "2026-03-01", "end_date": "2026-03-31", "group_by": ["api_key_id"], "period": "total"});
     let usage = h.ok("claude_code_get_usage", by_key.clone()).await;
     let rows = usage["rows"].as_array().unwrap();
     let used = rows.iter().find(|r| r["api_key_id"] == "apikey_used").expect("the used key");
@@ -337,9 +376,15 @@ async fn names_stand_beside_ids_in_both_forms_with_exact_amounts() {
     assert!(h.text("claude_code_get_usage", by_key).await.contains("ci-runner"));
     // Not grouped by workspace: no workspace name is made up for the null column.
     let plain = h.ok("claude_code_get_usage", json!({"start_date": "2026-03-01", "end_date": "2026-03-31"})).await;
-    assert!(plain.to_string().contains("\"workspace_id\":null") && !plain.to_string().contains("Default Workspace"), "{plain}");
+    assert!(
+        plain.to_string().contains("\"workspace_id\":null") && !plain.to_string().contains("Default Workspace"),
+        "{plain}"
+    );
     // Keys list: workspace name and creator email beside the IDs.
     let keys = h.ok("claude_code_list_api_keys", json!({})).await;
     let idle = keys["data"].as_array().unwrap().iter().find(|k| k["id"] == "apikey_idle").unwrap();
-    assert_eq!((idle["workspace"].as_str(), idle["created_by_email"].as_str()), (Some("Default Workspace"), Some("bo@corp.io")));
+    assert_eq!(
+        (idle["workspace"].as_str(), idle["created_by_email"].as_str()),
+        (Some("Default Workspace"), Some("bo@corp.io"))
+    );
 }

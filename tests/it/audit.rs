@@ -108,7 +108,9 @@ async fn a_write_answered_with_a_server_error_is_unknown_and_names_the_read_that
     let path = audit_path("server-error");
     let h = harness(&path, |c| c).await;
     for status in [500, 503] {
-        h.fake.push_fault(Fault::api_error("/v1/organizations/invites", status, "api_error", "boom").method("POST").times(1));
+        h.fake.push_fault(
+            Fault::api_error("/v1/organizations/invites", status, "api_error", "boom").method("POST").times(1),
+        );
         let text = h.err("claude_code_create_invite", json!({"email": "dup@acme.io", "role": "user"})).await;
         assert!(text.contains("outcome of claude_code_create_invite is unknown"), "{text}");
         assert!(text.contains(&format!("the API answered {status} api_error (boom)")), "{text}");

@@ -260,7 +260,8 @@ async fn call_tool_help_prints_the_tools_arguments_and_an_example() {
     let out = run(&["call", "get_seat_activity", "--help"], &[]).await;
     assert_eq!(out.code, Some(0), "{out:?}");
     assert!(out.stdout.starts_with("claude_code_get_seat_activity: Seat activity\n"), "{out:?}");
-    for line in ["status", "one of all, active, inactive; default all.", "actor", "start_date", "required", "Example:"] {
+    for line in ["status", "one of all, active, inactive; default all.", "actor", "start_date", "required", "Example:"]
+    {
         assert!(out.stdout.contains(line), "{line}: {}", out.stdout);
     }
     assert!(out.stderr.is_empty(), "{out:?}");

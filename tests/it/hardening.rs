@@ -131,7 +131,8 @@ async fn a_plain_http_proxy_elsewhere_carries_the_https_tunnel_with_a_warning_un
     for (proxy, opt_in) in [(REMOTE_PROXY, "false"), (with_credentials, "true")] {
         let allow = ("CLAUDE_CODE_CONNECTOR_ALLOW_PROXY_CREDENTIALS_IN_CLEAR", opt_in);
         let out = run(&["call", "get_org_info"], &[key, quick, allow, ("HTTPS_PROXY", proxy)]).await;
-        let warnings: Vec<&str> = out.stderr.lines().filter(|l| l.contains("is plain http on another machine")).collect();
+        let warnings: Vec<&str> =
+            out.stderr.lines().filter(|l| l.contains("is plain http on another machine")).collect();
         assert_eq!(warnings.len(), 1, "{out:?}");
         assert!(!out.stderr.contains("refusing the proxy") && !out.stderr.contains("s3cret"), "{out:?}");
     }

@@ -16,8 +16,10 @@ use serde_json::{Value, json};
 
 const BUDGET: usize = 8 * 1024;
 
-/// Each prompt, the arguments it is rendered with, and the calls its template asks for.
-fn workflows() -> Vec<(&'static str, Value, Vec<(&'static str, Value)>)> {
+/// A prompt, the arguments it is rendered with, and the calls its template asks for.
+type Workflow = (&'static str, Value, Vec<(&'static str, Value)>);
+
+fn workflows() -> Vec<Workflow> {
     let month = json!({"start_date": "last-month", "end_date": "last-month"});
     let with = |base: &Value, extra: Value| {
         let mut merged = base.clone();
@@ -33,10 +35,16 @@ fn workflows() -> Vec<(&'static str, Value, Vec<(&'static str, Value)>)> {
             "monthly_spend_report",
             json!({"month": "last-month"}),
             vec![
-                ("claude_code_get_cost_analytics", with(&month, json!({"group_by": ["workspace_id", "model"], "period": "total"}))),
+                (
+                    "claude_code_get_cost_analytics",
+                    with(&month, json!({"group_by": ["workspace_id", "model"], "period": "total"})),
+                ),
                 (
                     "claude_code_get_cost_breakdown",
-                    with(&month, json!({"group_by": ["workspace_id", "description"], "period": "total", "sort": "cost_usd", "top": 20})),
+                    with(
+                        &month,
+                        json!({"group_by": ["workspace_id", "description"], "period": "total", "sort": "cost_usd", "top": 20}),
+                    ),
                 ),
                 ("claude_code_get_usage_analytics", with(&month, json!({"group_by": ["model"], "period": "total"}))),
                 ("claude_code_get_usage", with(&month, json!({"group_by": ["model"], "period": "total"}))),
@@ -47,7 +55,10 @@ fn workflows() -> Vec<(&'static str, Value, Vec<(&'static str, Value)>)> {
             json!({}),
             vec![
                 ("claude_code_get_seat_activity", with(&days_30, json!({"status": "inactive"}))),
-                ("claude_code_get_seat_activity", with(&days_30, json!({"status": "active", "sort": "sessions", "top": 10}))),
+                (
+                    "claude_code_get_seat_activity",
+                    with(&days_30, json!({"status": "active", "sort": "sessions", "top": 10})),
+                ),
             ],
         ),
         (
@@ -57,13 +68,22 @@ fn workflows() -> Vec<(&'static str, Value, Vec<(&'static str, Value)>)> {
                 ("claude_code_get_cost_breakdown", with(&spike_week, json!({"period": "day"}))),
                 (
                     "claude_code_get_cost_breakdown",
-                    with(&spike_day, json!({"group_by": ["workspace_id", "description"], "period": "total", "sort": "cost_usd", "top": 10})),
+                    with(
+                        &spike_day,
+                        json!({"group_by": ["workspace_id", "description"], "period": "total", "sort": "cost_usd", "top": 10}),
+                    ),
                 ),
                 (
                     "claude_code_get_usage",
-                    with(&spike_day, json!({"group_by": ["model", "api_key_id"], "period": "total", "sort": "output_tokens", "top": 10})),
+                    with(
+                        &spike_day,
+                        json!({"group_by": ["model", "api_key_id"], "period": "total", "sort": "output_tokens", "top": 10}),
+                    ),
                 ),
-                ("claude_code_get_code_analytics", with(&spike_day, json!({"group_by": ["actor"], "sort": "cost_usd", "top": 10}))),
+                (
+                    "claude_code_get_code_analytics",
+                    with(&spike_day, json!({"group_by": ["actor"], "sort": "cost_usd", "top": 10})),
+                ),
             ],
         ),
         (
@@ -86,7 +106,10 @@ fn workflows() -> Vec<(&'static str, Value, Vec<(&'static str, Value)>)> {
                 ("claude_code_get_usage", with(&days_7, json!({"group_by": ["model"], "period": "day"}))),
                 ("claude_code_list_workspaces", json!({"per_page": 100})),
                 ("claude_code_get_workspace_rate_limits", json!({"workspace_id": "wrkspc_01"})),
-                ("claude_code_get_usage_analytics", with(&days_7, json!({"group_by": ["workspace_id", "model"], "period": "day"}))),
+                (
+                    "claude_code_get_usage_analytics",
+                    with(&days_7, json!({"group_by": ["workspace_id", "model"], "period": "day"})),
+                ),
             ],
         ),
     ]
@@ -119,7 +142,10 @@ async fn every_prompts_tools_answer_its_question_in_the_sandbox_without_a_cut() 
     // A member of that workspace, to offboard.
     let member = match connector
         .call(
-            CallRequest::new("claude_code_list_workspace_members", json!({"workspace_id": workspace}).as_object().cloned().unwrap()),
+            CallRequest::new(
+                "claude_code_list_workspace_members",
+                json!({"workspace_id": workspace}).as_object().cloned().unwrap(),
+            ),
             std::future::pending(),
         )
         .await
@@ -141,7 +167,9 @@ async fn every_prompts_tools_answer_its_question_in_the_sandbox_without_a_cut() 
         let listed: BTreeSet<String> = calls.iter().map(|(tool, _)| tool.to_string()).collect();
         assert_eq!(listed, read_only, "{prompt}: the calls listed here are the reads its template names");
         for (tool, mut arguments) in calls {
-            for (key, value) in [("workspace_id", &workspace), ("user_id", &user), ("created_by_user_id", &user), ("email", &email)] {
+            for (key, value) in
+                [("workspace_id", &workspace), ("user_id", &user), ("created_by_user_id", &user), ("email", &email)]
+            {
                 if arguments.get(key).is_some() {
                     arguments[key] = json!(value);
                 }

@@ -52,11 +52,7 @@ async fn every_tool_has_a_valid_schema_and_honest_annotations() {
                         || (kind == "this" && description.contains(&format!("this-/last-{period}")))
                         || (kind == "last" && description.contains(&format!("/last-{period}")));
                     if !word.is_period() || takes_months {
-                        assert!(
-                            named,
-                            "{}.{name} omits {word:?}: {description}",
-                            tool.name
-                        );
+                        assert!(named, "{}.{name} omits {word:?}: {description}", tool.name);
                     }
                 }
                 assert!(description.contains("N-days-ago"), "{}.{name}: {description}", tool.name);

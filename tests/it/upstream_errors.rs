@@ -306,7 +306,12 @@ async fn a_slow_write_times_out_once_and_is_not_retried() {
     let text = h.err("claude_code_create_workspace", json!({"name": "ML"})).await;
     assert_mentions(
         &text,
-        &["did not answer within 0.3 s", "may have been applied", "--request-timeout", "call claude_code_list_workspaces"],
+        &[
+            "did not answer within 0.3 s",
+            "may have been applied",
+            "--request-timeout",
+            "call claude_code_list_workspaces",
+        ],
     );
     assert!(!text.contains("try again"), "{text}");
     assert_eq!(h.requests().len(), 1, "a timed-out POST may have been applied");

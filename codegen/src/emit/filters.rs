@@ -10,7 +10,8 @@ use crate::names::field_ident;
 
 /// `&[ItemFilter { argument, column }, ...]`.
 pub fn definition_filters(rt: &TokenStream, tool: &Tool) -> TokenStream {
-    let filters = tool.filters.iter().map(|(argument, column)| quote!(#rt::ItemFilter { argument: #argument, column: #column }));
+    let filters =
+        tool.filters.iter().map(|(argument, column)| quote!(#rt::ItemFilter { argument: #argument, column: #column }));
     quote!(&[#(#filters),*])
 }
 

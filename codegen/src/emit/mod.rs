@@ -2,10 +2,10 @@
 
 pub mod docs;
 pub mod endpoints;
-pub mod presentation;
-pub mod rust;
 pub mod filters;
 pub mod names;
+pub mod presentation;
+pub mod rust;
 pub mod schema;
 pub mod split;
 

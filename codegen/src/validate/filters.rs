@@ -39,7 +39,11 @@ pub(super) fn validate_filters(
         match found {
             Some(c) if c.paths.iter().all(|path| !path.iter().any(|step| step == "*")) => {}
             Some(_) => {
-                return cx.fail(here, format!("column `{column}` holds several values per item"), "filter on a one-value column");
+                return cx.fail(
+                    here,
+                    format!("column `{column}` holds several values per item"),
+                    "filter on a one-value column",
+                );
             }
             None => {
                 return cx.fail(

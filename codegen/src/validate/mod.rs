@@ -12,9 +12,9 @@
 mod aggregation;
 mod arguments;
 mod examples;
-mod id_names;
 mod filters;
 mod http;
+mod id_names;
 mod presentation;
 mod prompts;
 mod split;

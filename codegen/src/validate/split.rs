@@ -13,7 +13,7 @@ pub(super) fn validate_split(
     at: &str,
     tool: &spec::ToolDef,
     args: &[Arg],
-) -> Result<Option<ir::RangeSplit>, Error> {
+) -> Result<Option<Box<ir::RangeSplit>>, Error> {
     let Some(spec::Pagination::PageToken { split_days: Some(days), .. }) = &tool.pagination else {
         return Ok(None);
     };
@@ -44,5 +44,5 @@ pub(super) fn validate_split(
             );
         }
     }
-    Ok(Some(ir::RangeSplit { start: range.start.clone(), end: range.end.clone(), days: *days }))
+    Ok(Some(Box::new(ir::RangeSplit { start: range.start.clone(), end: range.end.clone(), days: *days })))
 }
