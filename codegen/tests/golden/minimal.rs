@@ -130,6 +130,7 @@ pub mod presentations {
         ],
         summary: ::std::option::Option::None,
         sections: &[],
+        names: &[],
     };
 
     /// How `UserDeleted` reads.
@@ -153,6 +154,7 @@ pub mod presentations {
         ],
         summary: ::std::option::Option::None,
         sections: &[],
+        names: &[],
     };
 
     /// How `Workspace` reads.
@@ -183,6 +185,7 @@ pub mod presentations {
         ],
         summary: ::std::option::Option::None,
         sections: &[],
+        names: &[],
     };
 }
 
@@ -1190,6 +1193,7 @@ pub mod tools {
             ),
             fields_argument: ::std::option::Option::None,
             aggregation: ::std::option::Option::None,
+            filters: &[],
         },
         claude_code_connector::runtime::ToolDefinition {
             name: "claude_code_update_user_role",
@@ -1217,6 +1221,7 @@ pub mod tools {
             ),
             fields_argument: ::std::option::Option::None,
             aggregation: ::std::option::Option::None,
+            filters: &[],
         },
         claude_code_connector::runtime::ToolDefinition {
             name: "claude_code_remove_user",
@@ -1244,6 +1249,7 @@ pub mod tools {
             ),
             fields_argument: ::std::option::Option::None,
             aggregation: ::std::option::Option::None,
+            filters: &[],
         },
         claude_code_connector::runtime::ToolDefinition {
             name: "claude_code_update_workspace",
@@ -1271,6 +1277,7 @@ pub mod tools {
             ),
             fields_argument: ::std::option::Option::None,
             aggregation: ::std::option::Option::None,
+            filters: &[],
         },
     ];
 
