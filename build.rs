@@ -61,6 +61,12 @@ fn connector_config() -> Config {
             "crate::metrics::seats::SeatActivity",
             "crate::metrics::seats::PRESENTATION",
         )
+        .extern_handler(
+            "api_key_activity",
+            "crate::metrics::keys::get_api_key_activity",
+            "crate::metrics::keys::ApiKeyActivity",
+            "crate::metrics::keys::PRESENTATION",
+        )
 }
 
 fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<()> {

@@ -125,6 +125,11 @@ fn ignore_unset_env(command: clap::Command) -> clap::Command {
 }
 
 fn main() -> ExitCode {
+    let raw: Vec<String> = std::env::args().collect();
+    if let Some(help) = cli::tool_help::requested(&raw) {
+        print!("{help}");
+        return ExitCode::SUCCESS;
+    }
     let cli = parse();
     match &cli.command {
         Some(Command::Docs(args)) => write_docs(args),
@@ -145,10 +150,19 @@ fn main() -> ExitCode {
                 }
                 connect::connect(&ConnectArgs { url, connect_timeout: cli.serve.connection.connect_timeout })
             }
-            None => cli::serve(&cli.serve, cli.sandbox),
+            None => {
+                // In a terminal, say what this is instead of waiting silently for JSON-RPC.
+                if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                    eprintln!("{TERMINAL_HINT}");
+                }
+                cli::serve(&cli.serve, cli.sandbox)
+            }
         },
     }
 }
+
+/// What a bare start from a terminal prints on stderr (stdout stays JSON-RPC).
+const TERMINAL_HINT: &str = "claude-code-connector speaks MCP on stdio and waits for a client (Ctrl-C to stop); see --help, or try a tool: claude-code-connector --sandbox call list_users";
 
 /// `docs`: reports go to stderr, like everything but MCP.
 fn write_docs(args: &DocsArgs) -> ExitCode {

@@ -102,6 +102,26 @@ pub struct Presentation {
     pub summary: Option<String>,
     /// Written in the spec, not derived.
     pub declared: bool,
+    /// Names beside ID columns (`names:`), checked against the tools.
+    pub names: Vec<NameLookup>,
+}
+
+/// The name of the object an ID column holds: `field` of the item of the list `tool`
+/// whose `key` equals the ID (`none` when the ID is null), shown as the column `into`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameLookup {
+    pub column: String,
+    pub tool: String,
+    pub key: String,
+    pub field: String,
+    pub none: Option<String>,
+    pub into: String,
+    /// The list tool's arguments besides its page, as JSON text (`{}` when none).
+    pub with: String,
+    /// The list tool's page and page-size arguments, and the page size asked.
+    pub page: String,
+    pub per_page: String,
+    pub page_size: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -243,6 +263,8 @@ pub struct Tool {
     pub check_with: Option<String>,
     /// Example calls and the exact requests each must send (wire-tested against the fake).
     pub examples: Vec<ExampleCall>,
+    /// Local item filters: (argument, presentation column of the output item).
+    pub filters: Vec<(String, String)>,
 }
 
 /// An example call of a tool: its arguments and the upstream requests they produce.
@@ -334,6 +356,18 @@ pub struct HttpCall {
     pub summary: Option<SumCents>,
     /// The response type (for paginated tools: the item type).
     pub output: String,
+    /// `pagination.split_days`: a range longer than the API accepts, split into windows.
+    pub split: Option<Box<RangeSplit>>,
+}
+
+/// A date range sent in windows of at most `days` days (the API's limit per request):
+/// the `start` and `end` date arguments of the tool's `date_range` check are replaced
+/// by each window's first and last day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RangeSplit {
+    pub start: String,
+    pub end: String,
+    pub days: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -156,6 +156,32 @@ pub struct PresentationDef {
     /// noun, identity and details).
     #[serde(default)]
     pub summary: Option<String>,
+    /// `column: {tool, field, key?, none?, as}`: the name of the object an ID column
+    /// holds, read from a list tool, shown beside the ID as the column `as`.
+    #[serde(default)]
+    pub names: Ordered<NameDef>,
+}
+
+/// One `names:` entry of a presentation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NameDef {
+    /// A read-only list tool (id_cursor pagination, no required argument).
+    pub tool: String,
+    /// The string field of its items that names an object.
+    pub field: String,
+    /// The string field of its items that the column's value equals (default `id`).
+    #[serde(default)]
+    pub key: Option<String>,
+    /// The name when the column is null (the Default Workspace has no ID).
+    #[serde(default)]
+    pub none: Option<String>,
+    /// Arguments the list tool is called with besides its page (`include_archived: true`).
+    #[serde(default)]
+    pub with: Option<yaml_serde::Value>,
+    /// The new column: its name in the item and in tables.
+    #[serde(rename = "as")]
+    pub into: String,
 }
 
 /// A column: a field path, or a map with details.
@@ -313,6 +339,10 @@ pub struct ToolDef {
     /// Example calls and the exact requests each must send: the tool's wire tests.
     #[serde(default)]
     pub examples: Vec<ExampleCall>,
+    /// `argument: column`: keep only the items whose presentation `column` reads the
+    /// argument's value (exact, case ignored); applied locally, before any roll-up.
+    #[serde(default)]
+    pub filters: Ordered<String>,
 }
 
 /// `examples:` of a tool: arguments, and the upstream requests they must produce, in order.
@@ -421,6 +451,10 @@ pub enum Pagination {
     PageToken {
         #[serde(default)]
         window: Option<Window>,
+        /// The most days the API accepts in one request: a longer range is split into
+        /// windows of at most this many days, each drained, their items concatenated.
+        #[serde(default)]
+        split_days: Option<u32>,
     },
     PerDay {
         start: String,

@@ -483,6 +483,7 @@ mod tests {
             columns: &COLUMNS,
             summary: None,
             sections: &[],
+            names: &[],
         };
         let values = prop_oneof![
             any::<String>().prop_map(Value::from),

@@ -52,12 +52,21 @@ fn total_text(value: &Value) -> String {
 
 /// A roll-up as a table: period, dimensions and measures, `other` rows, and the totals.
 pub fn table(shape: ResultShape, rolled: &RolledUp) -> String {
-    let presentation = shape.presentation();
+    let presentation: &'static Presentation = shape.presentation();
     let mut names: Vec<&str> = Vec::new();
     if rolled.period != Period::Total {
         names.push(RollUpRow::PERIOD);
     }
-    names.extend(rolled.group_by.iter().map(String::as_str));
+    let first_group = names.len();
+    for dimension in &rolled.group_by {
+        names.push(dimension);
+        // The name beside an ID, when the pipeline added one.
+        if let Some(into) = name_column(presentation, dimension)
+            .filter(|into| rolled.rows.iter().any(|r| r.columns.contains_key(*into)))
+        {
+            names.push(into);
+        }
+    }
     let dimensions = names.len();
     names.extend(rolled.totals.keys().map(String::as_str));
     let label = |name: &str| column_label(presentation, name);
@@ -77,11 +86,10 @@ pub fn table(shape: ResultShape, rolled: &RolledUp) -> String {
         }
         return table.render();
     }
-    let first_group = dimensions - rolled.group_by.len();
     for row in &rolled.rows {
         table.row(names.iter().enumerate().map(|(index, name)| match row.other_groups {
             Some(count) if index == first_group => format!("other ({count} groups)"),
-            _ if index < dimensions && index >= first_group && row.get(name).is_none_or(|v| v.is_null()) => {
+            _ if rolled.group_by.iter().any(|group| group == name) && row.get(name).is_none_or(|v| v.is_null()) => {
                 NONE.to_string()
             }
             _ => cell(row.get(name).as_ref()),
@@ -125,6 +133,12 @@ fn dollars(text: &str) -> String {
         Some(magnitude) => format!("-${}", crate::runtime::presentation::group_digits(magnitude)),
         None => format!("${}", crate::runtime::presentation::group_digits(text)),
     }
+}
+
+/// The column a dimension's names go to (`names:` of the item or its nested rows).
+fn name_column(presentation: &'static Presentation, dimension: &str) -> Option<&'static str> {
+    let layers = [Some(presentation), presentation.rows.map(|r| r.presentation)];
+    layers.into_iter().flatten().flat_map(|p| p.names.iter()).find(|n| n.column == dimension).map(|n| n.into)
 }
 
 /// The label of a column of the roll-up, from the presentation (any layer).

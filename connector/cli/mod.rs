@@ -18,6 +18,7 @@ pub mod oauth_key;
 pub mod progress;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
+pub mod tool_help;
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -71,6 +72,10 @@ pub struct ConnectionArgs {
     /// an error saying so, and is not read further.
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_MAX_RESPONSE_BYTES", default_value_t = DEFAULT_MAX_RESPONSE_BYTES, value_parser = clap::value_parser!(u64).range(1024..=1 << 32))]
     pub max_response_bytes: u64,
+    /// Accept a plain-http proxy on another machine even when its URL carries credentials
+    /// (they then cross the network in clear text).
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_ALLOW_PROXY_CREDENTIALS_IN_CLEAR")]
+    pub allow_proxy_credentials_in_clear: bool,
     /// Fetch every report day again: no cache of closed days (docs/cache.md).
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_NO_CACHE")]
     pub no_cache: bool,
@@ -298,6 +303,14 @@ fn audit_log(writes: &WriteLimitArgs) -> Result<AuditLog, CommandFailure> {
     }
 }
 
+/// `call`'s trail: as [`audit_log`], but a refusal is its one error line on stderr.
+fn call_audit_log(writes: &WriteLimitArgs) -> Result<AuditLog, CommandFailure> {
+    match &writes.audit_log {
+        Some(_) => audit_log(writes),
+        None => Ok(AuditLog::terminal_stderr()),
+    }
+}
+
 fn limits(args: &LimitArgs) -> Limits {
     Limits {
         call_timeout: Duration::from_secs(args.call_timeout),
@@ -351,6 +364,7 @@ fn http(
     http_config.concurrency = usize::from(connection.concurrency);
     http_config.max_response_bytes = connection.max_response_bytes;
     http_config.env_proxy = env_proxy;
+    http_config.allow_proxy_credentials_in_clear = connection.allow_proxy_credentials_in_clear;
     Http::sharing_cache(http_config, cache).map_err(|e| CommandFailure::failed(e.to_string()))
 }
 
@@ -677,7 +691,7 @@ async fn run_call(
     arguments: JsonObject,
     policy: Policy,
 ) -> Result<String, CommandFailure> {
-    let audit = audit_log(&args.writes)?;
+    let audit = call_audit_log(&args.writes)?;
     let upstream = upstream(&args.connection, sandbox)?;
     let connector = upstream.connector().with_policy(policy).with_audit(Some(audit)).with_limits(limits(&args.limits));
     // What opens a sandbox answer for people: sandbox data, and whether it is the spec's example.

@@ -7,6 +7,7 @@
 
 pub mod derive;
 mod fetch;
+pub mod keys;
 pub mod presentation;
 pub mod seats;
 

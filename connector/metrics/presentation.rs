@@ -101,7 +101,7 @@ pub static PRESENTATION: Presentation = Presentation {
     breakdown: None,
     columns: COLUMNS,
     summary: Some(
-        "Claude Code metrics for {period}: {active_seats} of {total_seats} seats active ({seat_utilization_pct}), acceptance rate {acceptance_rate_pct}, cost {total_cost_usd}",
+        "Claude Code metrics for {period}: {active_seats} of {total_seats} seats active ({seat_utilization_pct}; active counts every user email with a record, former members included, API keys not), acceptance rate {acceptance_rate_pct}, cost {total_cost_usd}",
     ),
     sections: &[
         Section {
@@ -112,4 +112,5 @@ pub static PRESENTATION: Presentation = Presentation {
         },
         Section { title: "By model", field: "usage_by_model", key_label: "Model", columns: MODEL_COLUMNS },
     ],
+    names: &[],
 };

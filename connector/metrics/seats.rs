@@ -2,6 +2,9 @@
 //! Code activity over a range of UTC days, so "who has a seat and did not use it" and
 //! "who costs the most" are one call. API-key actors are reported apart; activity of an
 //! email that is no longer a member is kept (as a user without a role), not dropped.
+//! A seat is a member: `active_seats` counts members with a record, and the summary line
+//! says so, with the former members and API keys that were active besides. `actor`
+//! narrows the lists to one person (email) or API key (name), exact, case ignored.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,7 +20,7 @@ use crate::generated::types::{ClaudeCodeRecord, User};
 use crate::runtime::money::Cents;
 use crate::runtime::pagination::{drain_id_cursor, fold_per_day};
 use crate::runtime::presentation::{Column, ColumnKind, ColumnRole, Presentation, Section};
-use crate::runtime::{Date, Error};
+use crate::runtime::{ArgError, Date, Error};
 
 /// The users list is drained with the API's largest page.
 const USERS_LIMIT: u32 = 1000;
@@ -35,6 +38,10 @@ pub struct SeatActivity {
     pub active_seats: u64,
     /// Members without any.
     pub inactive_seats: u64,
+    /// Emails with activity that are not members any more (not seats).
+    pub former_members_active: u64,
+    /// API keys with activity (not seats).
+    pub api_keys_active: u64,
     /// The listed users, sorted, cut to `top`.
     pub users: Vec<SeatRow>,
     /// Users left out by `top`.
@@ -53,12 +60,22 @@ pub struct SeatRow {
     pub name: Option<String>,
     /// Organization role; `null` when no longer a member.
     pub role: Option<String>,
-    /// Days with at least one record.
+    /// The day they joined the organization (`YYYY-MM-DD`); absent when no longer a member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_since: Option<String>,
+    /// Days with at least one record; absent when none.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub active_days: u64,
-    /// The last day with a record (`YYYY-MM-DD`).
+    /// The last day with a record (`YYYY-MM-DD`); absent when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active: Option<String>,
-    #[serde(flatten)]
-    pub activity: Activity,
+    /// The period's activity; absent for a seat without any (nothing but zeros).
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<Activity>,
+}
+
+fn is_zero(count: &u64) -> bool {
+    *count == 0
 }
 
 /// One API key's activity.
@@ -192,6 +209,11 @@ pub async fn get_seat_activity(client: &Client, args: &GetSeatActivityArgs) -> R
     join(args, &users, actors)
 }
 
+/// Whether `actor` (an email or an API key name, as the person typed it) names `name`.
+fn names(actor: Option<&str>, name: &str) -> bool {
+    actor.is_none_or(|actor| actor.trim().to_lowercase() == name.to_lowercase())
+}
+
 fn join(args: &GetSeatActivityArgs, users: &[User], actors: Actors) -> Result<SeatActivity, Error> {
     let Actors { people, keys } = actors;
     let mut totals = Tally::default();
@@ -204,7 +226,9 @@ fn join(args: &GetSeatActivityArgs, users: &[User], actors: Actors) -> Result<Se
         .iter()
         .map(|user| {
             let tally = people.get(&user.email.to_lowercase()).unwrap_or(&empty);
-            (seat_row(user.email.clone(), Some(user.name.clone()), Some(user.role.clone()), tally), tally.cost())
+            let mut row = seat_row(user.email.clone(), Some(user.name.clone()), Some(user.role.clone()), tally);
+            row.member_since = user.added_at.get(..10).map(str::to_string);
+            (row, tally.cost())
         })
         .collect();
     // Activity of emails that are not members any more stays visible.
@@ -212,18 +236,36 @@ fn join(args: &GetSeatActivityArgs, users: &[User], actors: Actors) -> Result<Se
         rows.push((seat_row(email.clone(), None, None, tally), tally.cost()));
     }
     let active_seats = users.iter().filter(|u| people.contains_key(&u.email.to_lowercase())).count() as u64;
+    let former_members_active = people.keys().filter(|email| !members.contains(*email)).count() as u64;
     let status = args.status;
-    rows.retain(|(row, _)| match status {
-        GetSeatActivityStatus::Active => row.active_days > 0,
-        GetSeatActivityStatus::Inactive => row.active_days == 0 && row.role.is_some(),
-        GetSeatActivityStatus::All => true,
+    let actor = args.actor.as_deref();
+    let known = rows.iter().any(|(row, _)| names(actor, &row.email)) || keys.keys().any(|name| names(actor, name));
+    if let (Some(actor), false) = (actor, known) {
+        return Err(Error::Argument(ArgError::new(
+            "actor",
+            format!(
+                "`{actor}` is neither a member's email nor the name of an API key with Claude Code activity in {}..{}",
+                args.start_date, args.end_date
+            ),
+        )));
+    }
+    rows.retain(|(row, _)| {
+        let by_status = match status {
+            GetSeatActivityStatus::Active => row.active_days > 0,
+            GetSeatActivityStatus::Inactive => row.active_days == 0 && row.role.is_some(),
+            GetSeatActivityStatus::All => true,
+        };
+        by_status && names(actor, &row.email)
     });
     sort_rows(&mut rows, args.sort);
     let keep = args.top.map_or(rows.len(), |top| (top as usize).min(rows.len()));
     let users_not_shown = (rows.len() - keep) as u64;
     rows.truncate(keep);
+    // Keys are not seats: a list of unused seats has none.
+    let list_keys = status != GetSeatActivityStatus::Inactive;
     let mut api_keys: Vec<(KeyRow, Cents)> = keys
         .iter()
+        .filter(|(name, _)| list_keys && names(actor, name))
         .map(|(name, tally)| {
             let row = KeyRow {
                 api_key_name: name.clone(),
@@ -241,6 +283,8 @@ fn join(args: &GetSeatActivityArgs, users: &[User], actors: Actors) -> Result<Se
         seats: users.len() as u64,
         active_seats,
         inactive_seats: users.len() as u64 - active_seats,
+        former_members_active,
+        api_keys_active: keys.len() as u64,
         users: rows.into_iter().map(|(row, _)| row).collect(),
         users_not_shown,
         api_keys: api_keys.into_iter().map(|(row, _)| row).collect(),
@@ -249,26 +293,31 @@ fn join(args: &GetSeatActivityArgs, users: &[User], actors: Actors) -> Result<Se
 }
 
 fn seat_row(email: String, name: Option<String>, role: Option<String>, tally: &Tally) -> SeatRow {
+    let active = !tally.days.is_empty();
     SeatRow {
         email,
         name,
         role,
+        member_since: None,
         active_days: tally.days.len() as u64,
         last_active: tally.days.last().cloned(),
-        activity: tally.activity(),
+        activity: active.then(|| tally.activity()),
     }
 }
 
 /// Largest first by the measure asked; by email without one (ties too).
 fn sort_rows(rows: &mut [(SeatRow, Cents)], sort: Option<GetSeatActivitySort>) {
-    let count = |row: &SeatRow, sort: GetSeatActivitySort| match sort {
-        GetSeatActivitySort::Sessions => row.activity.sessions,
-        GetSeatActivitySort::LinesAdded => row.activity.lines_added,
-        GetSeatActivitySort::Commits => row.activity.commits,
-        GetSeatActivitySort::PullRequests => row.activity.pull_requests,
-        GetSeatActivitySort::Accepted => row.activity.accepted,
-        GetSeatActivitySort::ActiveDays => row.active_days,
-        GetSeatActivitySort::CostUsd => 0,
+    let count = |row: &SeatRow, sort: GetSeatActivitySort| {
+        let activity = row.activity.clone().unwrap_or_default();
+        match sort {
+            GetSeatActivitySort::Sessions => activity.sessions,
+            GetSeatActivitySort::LinesAdded => activity.lines_added,
+            GetSeatActivitySort::Commits => activity.commits,
+            GetSeatActivitySort::PullRequests => activity.pull_requests,
+            GetSeatActivitySort::Accepted => activity.accepted,
+            GetSeatActivitySort::ActiveDays => row.active_days,
+            GetSeatActivitySort::CostUsd => 0,
+        }
     };
     rows.sort_by(|(a, a_cost), (b, b_cost)| {
         let by_measure = match sort {
@@ -300,6 +349,7 @@ const ACTIVITY_COLUMNS: &[Column] = &[
 const USER_COLUMNS: &[Column] = &[
     column!("email", "Email", Text),
     column!("role", "Role", Text),
+    column!("member_since", "Member since", Date),
     column!("active_days", "Active days", Count),
     column!("last_active", "Last active", Date),
     ACTIVITY_COLUMNS[0],
@@ -337,6 +387,8 @@ pub static PRESENTATION: Presentation = Presentation {
         column!("seats", "Seats", Count),
         column!("active_seats", "Active seats", Count),
         column!("inactive_seats", "Inactive seats", Count),
+        column!("former_members_active", "Former members active", Count),
+        column!("api_keys_active", "API keys active", Count),
         column!("users_not_shown", "Users not shown (top)", Count),
         Column {
             name: "total_sessions",
@@ -354,10 +406,11 @@ pub static PRESENTATION: Presentation = Presentation {
         },
     ],
     summary: Some(
-        "Seat activity {period}: {active_seats} of {seats} seats used Claude Code, {inactive_seats} did not; {total_sessions} sessions, cost {total_cost_usd}",
+        "Seat activity {period}: {active_seats} of {seats} seats (members) used Claude Code, {inactive_seats} did not; also active: {former_members_active} former members, {api_keys_active} API keys; {total_sessions} sessions, cost {total_cost_usd}",
     ),
     sections: &[
         Section { title: "Users", field: "users", key_label: "", columns: USER_COLUMNS },
         Section { title: "API keys", field: "api_keys", key_label: "", columns: KEY_COLUMNS },
     ],
+    names: &[],
 };

@@ -36,6 +36,9 @@ pub enum Outcome {
 
 enum Sink {
     Stderr,
+    /// stderr of a terminal command, which reports a refusal itself in one line: the
+    /// refusal's record is not repeated there (a file trail keeps every record).
+    TerminalStderr,
     File(File),
 }
 
@@ -63,6 +66,12 @@ pub struct AuditLog {
 impl AuditLog {
     pub fn stderr() -> AuditLog {
         AuditLog { sink: Arc::new(Mutex::new(Sink::Stderr)), caller: None }
+    }
+
+    /// stderr of a terminal command (`call`): every record but refusals, which the
+    /// command prints as its one error line.
+    pub fn terminal_stderr() -> AuditLog {
+        AuditLog { sink: Arc::new(Mutex::new(Sink::TerminalStderr)), caller: None }
     }
 
     /// Appends to `path`, creating it if needed, readable by its owner only (mode 0600 on
@@ -103,7 +112,8 @@ impl AuditLog {
         line.push('\n');
         let mut sink = self.sink.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let written = match &mut *sink {
-            Sink::Stderr => std::io::stderr().lock().write_all(line.as_bytes()),
+            Sink::TerminalStderr if matches!(outcome, Outcome::Refused(_)) => Ok(()),
+            Sink::Stderr | Sink::TerminalStderr => std::io::stderr().lock().write_all(line.as_bytes()),
             Sink::File(file) => file.write_all(line.as_bytes()).and_then(|()| file.flush()),
         };
         if let Err(error) = &written {

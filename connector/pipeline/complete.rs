@@ -5,17 +5,15 @@
 //! kept for [`OBJECTS_TTL`]. Answers hold at most [`MAX_VALUES`] values that start with
 //! what was typed.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::{CallFailure, CallRequest, Connector, FailureKind, ToolOutcome};
+use super::objects::ListQuery;
+use super::{CallFailure, Connector};
 use crate::runtime::date::{DAYS_AGO_SUFFIX, MAX_DAYS_AGO};
-use crate::runtime::envelope::{self, Truncated};
-use crate::runtime::{Completion, DateSpan, DateWord, JsonObject, ObjectList, PromptArgument, Value};
+use crate::runtime::{Completion, DateSpan, DateWord, ObjectList, PromptArgument};
 
 /// How long a fetched organization list answers completions before it is fetched again.
-pub const OBJECTS_TTL: Duration = Duration::from_secs(60);
+pub const OBJECTS_TTL: Duration = super::objects::OBJECTS_TTL;
 
 /// The most values one answer carries (MCP's limit).
 pub const MAX_VALUES: usize = 100;
@@ -27,23 +25,6 @@ pub struct Completed {
     pub values: Vec<String>,
     pub total: usize,
     pub has_more: bool,
-}
-
-/// The values of one organization list, as fetched.
-#[derive(Debug)]
-struct Listing {
-    fetched: Instant,
-    values: Vec<String>,
-    /// The organization has more objects than the page held.
-    more: bool,
-}
-
-/// The organization lists fetched for completions, by tool and field. The lock is held
-/// while a list is fetched, so concurrent completions make one request, and completions
-/// never have more than one request in flight.
-#[derive(Debug, Default)]
-pub(super) struct ObjectCache {
-    lists: tokio::sync::Mutex<HashMap<(&'static str, &'static str), Arc<Listing>>>,
 }
 
 impl Connector {
@@ -61,48 +42,38 @@ impl Connector {
             Completion::Values(values) => (values.iter().map(|v| v.to_string()).collect(), false),
             Completion::Dates(span) => (date_words(span, prefix), false),
             Completion::Objects(list) => {
-                let listing = self.object_list(list, cancelled).await?;
-                (listing.values.clone(), listing.more)
+                let listed = self.object_list(list, cancelled).await?;
+                (listed.values, listed.more)
             }
         };
         Ok(bounded(candidates, prefix, more))
     }
 
-    /// The list's values, from the cache while fresh, else fetched through the pipeline.
-    async fn object_list(
-        &self,
-        list: ObjectList,
-        cancelled: impl Future<Output = ()>,
-    ) -> Result<Arc<Listing>, CallFailure> {
-        let mut lists = self.completions.lists.lock().await;
-        let key = (list.tool, list.field);
-        if let Some(listing) = lists.get(&key).filter(|l| l.fetched.elapsed() < OBJECTS_TTL) {
-            return Ok(Arc::clone(listing));
-        }
-        // The spec's check, again where it matters: a completion never runs a write.
-        if !self.registry().tool(list.tool).is_some_and(|(_, tool)| tool.annotations.read_only) {
-            return Err(CallFailure {
-                kind: FailureKind::Internal,
-                message: format!("completion refused: {} is not a read-only tool", list.tool),
-            });
-        }
-        let mut arguments = JsonObject::new();
-        arguments.insert(list.per_page.to_string(), Value::from(list.page_size));
-        let value = match self.call(CallRequest::new(list.tool, arguments), cancelled).await {
-            ToolOutcome::Success(answer) => answer.value,
-            ToolOutcome::Failure(failure) if failure.kind.is_usage() => {
-                tracing::debug!(tool = list.tool, %failure, "no completion from a tool this server does not expose");
-                return Ok(Arc::new(Listing { fetched: Instant::now(), values: Vec::new(), more: false }));
-            }
-            ToolOutcome::Failure(failure) => return Err(failure),
+    /// The list's values, from the shared object cache while fresh, else fetched.
+    async fn object_list(&self, list: ObjectList, cancelled: impl Future<Output = ()>) -> Result<Listed, CallFailure> {
+        let query = ListQuery {
+            tool: list.tool,
+            per_page: list.per_page,
+            page_size: list.page_size,
+            page: None,
+            pages: 1,
+            with: "{}",
         };
-        let items = value.get(envelope::DATA).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-        let values = items.iter().filter_map(|item| item.get(list.field)?.as_str().map(str::to_string)).collect();
-        let more = value.get(envelope::HAS_MORE) == Some(&Value::Bool(true)) || Truncated::is_in(&value);
-        let listing = Arc::new(Listing { fetched: Instant::now(), values, more });
-        lists.insert(key, Arc::clone(&listing));
-        Ok(listing)
+        let listing = tokio::select! {
+            listing = self.objects(query) => listing?,
+            () = cancelled => return Ok(Listed::default()),
+        };
+        let values =
+            listing.items.iter().filter_map(|item| item.get(list.field)?.as_str().map(str::to_string)).collect();
+        Ok(Listed { values, more: listing.more })
     }
+}
+
+/// The values of one organization list's field.
+#[derive(Debug, Default)]
+struct Listed {
+    values: Vec<String>,
+    more: bool,
 }
 
 /// The date words of `span`, and `N-days-ago` when `prefix` is a number N (a day).
@@ -135,7 +106,7 @@ mod tests {
         assert_eq!(date_words(DateSpan::Month, ""), ["this-month", "last-month"]);
         assert_eq!(
             date_words(DateSpan::DayOrMonth, "7"),
-            ["7-days-ago", "today", "yesterday", "this-month", "last-month"]
+            ["7-days-ago", "today", "yesterday", "this-month", "last-month", "this-quarter", "last-quarter"]
         );
         assert_eq!(date_words(DateSpan::Day, "99999"), ["today", "yesterday"], "beyond N-days-ago's bound");
         assert_eq!(date_words(DateSpan::Month, "7"), ["this-month", "last-month"]);

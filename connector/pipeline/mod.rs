@@ -10,6 +10,8 @@
 
 pub mod audit;
 pub mod complete;
+mod id_names;
+mod objects;
 pub mod policy;
 
 use std::collections::BTreeMap;
@@ -26,6 +28,7 @@ use self::policy::{Policy, Refusal};
 use crate::answer::cap::{DEFAULT_MAX_RESULT_BYTES, cap, json_len, split};
 use crate::answer::{render, rollup, summary};
 use crate::runtime::envelope::{Added, RolledUp};
+use crate::runtime::filter::Filters;
 use crate::runtime::{
     Error, Http, Invocation, JsonObject, Progress, Registry, RequestIds, ServerDefinition, ToolDefinition, Value,
 };
@@ -53,11 +56,21 @@ pub struct CallRequest {
     pub arguments: JsonObject,
     /// Told how far a long call (per-day fan-out, page walks) has come.
     pub progress: Option<Progress>,
+    /// Whether names are added beside the IDs of the result (not for the lists that
+    /// give those names).
+    pub names: bool,
 }
 
 impl CallRequest {
     pub fn new(tool: impl Into<String>, arguments: JsonObject) -> Self {
-        CallRequest { tool: tool.into(), arguments, progress: None }
+        CallRequest { tool: tool.into(), arguments, progress: None, names: true }
+    }
+
+    /// The call without names beside its IDs: a list read for names or completions.
+    #[must_use]
+    pub fn without_names(mut self) -> Self {
+        self.names = false;
+        self
     }
 
     #[must_use]
@@ -182,8 +195,8 @@ pub struct Connector {
     example_tools: Arc<[String]>,
     /// Writes sent and not yet concluded, so a shutdown can wait for them.
     writes: Arc<Writes>,
-    /// The organization lists fetched for argument completions.
-    completions: Arc<complete::ObjectCache>,
+    /// The organization lists fetched for completions and for names beside IDs.
+    objects: Arc<objects::ObjectCache>,
     /// How long clients may keep `tools/list` and `prompts/list` (protocol 2026-07-28).
     pub(crate) list_ttl: Duration,
     /// Set when the server has no upstream to call (no key, no sandbox): every tool call
@@ -246,7 +259,7 @@ impl Connector {
             result_note: None,
             example_tools: Arc::new([]),
             writes: Arc::default(),
-            completions: Arc::default(),
+            objects: Arc::default(),
             list_ttl: STATIC_LIST_TTL,
             unconfigured: None,
         }
@@ -374,12 +387,12 @@ impl Connector {
             Ok(admitted) => admitted,
             Err(failure) => return ToolOutcome::Failure(failure),
         };
-        let (http, request_ids) = self.http_for(admitted.tool, request.progress);
+        let (http, request_ids) = self.http_for(admitted.tool, request.progress.clone());
         let (http, requests) = http.counting();
         let (http, cached_pages) = http.counting_cached();
         let started = AtomicBool::new(false);
         let ended = tokio::select! {
-            ended = self.execute(&admitted, &request.arguments, &http, &call_id, &started) => ended,
+            ended = self.execute(&admitted, &request, &http, &call_id, &started) => ended,
             () = cancelled => Ended::Cancelled,
         };
         let upstream = UpstreamUsage { requests: requests.get(), cached_pages: cached_pages.get() };
@@ -455,7 +468,7 @@ impl Connector {
                 .and_then(|()| self.policy.check_call(tool, &request.arguments, invocation.granted_role()))
         };
         if let Err(refusal) = refused {
-            tracing::warn!(tool = tool.name, %refusal, "write refused by policy");
+            tracing::debug!(tool = tool.name, %refusal, "write refused by policy (recorded in the audit trail)");
             self.audit(call_id, tool, &request.arguments, &Outcome::Refused(refusal.0.clone()), &[]);
             return Err(CallFailure::new(FailureKind::Refused, refusal.0));
         }
@@ -537,11 +550,12 @@ impl Connector {
     async fn execute(
         &self,
         admitted: &Admitted,
-        arguments: &JsonObject,
+        request: &CallRequest,
         http: &Http,
         call_id: &str,
         started: &AtomicBool,
     ) -> Ended {
+        let arguments = &request.arguments;
         let work = async {
             if let Err(refusal) = self.check_workspace_of(admitted.tool, arguments).await {
                 return Ended::Refused(refusal.0);
@@ -551,7 +565,12 @@ impl Connector {
             }
             started.store(true, Ordering::SeqCst);
             match AssertUnwindSafe(admitted.invocation.invoke(http)).catch_unwind().await {
-                Ok(Ok(value)) => Ended::Done(value),
+                Ok(Ok(mut value)) => {
+                    if request.names && admitted.tool.annotations.read_only {
+                        self.name_ids(admitted.tool, arguments, admitted.invocation.rolls_up(), &mut value).await;
+                    }
+                    Ended::Done(value)
+                }
                 Ok(Err(error)) => Ended::Failed(error),
                 Err(_) => Ended::Panicked,
             }
@@ -582,6 +601,12 @@ impl Connector {
                     }
                 }
             }
+            Ended::Failed(error) if write && error.outcome_unknown() => {
+                tracing::warn!(tool = name, %error, "write failed after it was sent; its outcome is unknown");
+                let kind = if matches!(error, Error::Timeout { .. }) { FailureKind::Timeout } else { FailureKind::Api };
+                let message = unknown_message(tool, &error.unknown_cause());
+                (ToolOutcome::Failure(CallFailure::new(kind, message.clone())), Outcome::Unknown(message))
+            }
             Ended::Failed(error) => {
                 tracing::info!(tool = name, %error, "tool call failed");
                 let kind = match error {
@@ -593,7 +618,7 @@ impl Connector {
                 (ToolOutcome::Failure(CallFailure::new(kind, message.clone())), Outcome::Error(message))
             }
             Ended::Refused(message) => {
-                tracing::warn!(tool = name, refusal = %message, "write refused by policy");
+                tracing::debug!(tool = name, refusal = %message, "write refused by policy (recorded in the audit trail)");
                 (
                     ToolOutcome::Failure(CallFailure::new(FailureKind::Refused, message.clone())),
                     Outcome::Refused(message),
@@ -676,6 +701,11 @@ impl Connector {
         upstream: UpstreamUsage,
     ) -> Result<Answer, CallFailure> {
         let max = self.limits.max_result_bytes;
+        let mut value = value;
+        if !rolled_up {
+            // A roll-up filtered as it folded; a plain list is filtered here.
+            Filters::from_arguments(tool.result_shape.presentation(), tool.filters, arguments).retain(&mut value);
+        }
         let mut value = cap(value, tool.result_shape, split(max));
         let rolled = if rolled_up { RolledUp::of(&value) } else { None };
         let (summary, table) = match &rolled {
@@ -725,11 +755,11 @@ impl Connector {
 /// What the caller reads when a write was sent but its outcome cannot be known.
 fn unknown_message(tool: &ToolDefinition, why: &str) -> String {
     let check = match tool.check_with {
-        Some(read) => format!("call {read} to see whether it was applied before trying again"),
-        None => "check the organization before trying again".to_string(),
+        Some(read) => format!("call {read} to see whether it was, before repeating it"),
+        None => "check the organization to see whether it was, before repeating it".to_string(),
     };
     format!(
-        "the outcome of {} is unknown: the request was sent, but {why}. The change may have been applied; {check}",
+        "the outcome of {} is unknown: the request was sent, but {why}. The change may have been applied: {check}",
         tool.name
     )
 }

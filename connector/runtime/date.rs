@@ -23,10 +23,20 @@ pub enum DateWord {
     Yesterday,
     ThisMonth,
     LastMonth,
+    /// The calendar quarter (UTC) of today: January–March, April–June, July–September, October–December.
+    ThisQuarter,
+    LastQuarter,
 }
 
 impl DateWord {
-    pub const ALL: [DateWord; 4] = [DateWord::Today, DateWord::Yesterday, DateWord::ThisMonth, DateWord::LastMonth];
+    pub const ALL: [DateWord; 6] = [
+        DateWord::Today,
+        DateWord::Yesterday,
+        DateWord::ThisMonth,
+        DateWord::LastMonth,
+        DateWord::ThisQuarter,
+        DateWord::LastQuarter,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -34,6 +44,8 @@ impl DateWord {
             DateWord::Yesterday => "yesterday",
             DateWord::ThisMonth => "this-month",
             DateWord::LastMonth => "last-month",
+            DateWord::ThisQuarter => "this-quarter",
+            DateWord::LastQuarter => "last-quarter",
         }
     }
 
@@ -47,10 +59,15 @@ impl DateWord {
         matches!(self, DateWord::ThisMonth | DateWord::LastMonth)
     }
 
+    /// Whether it names a period of several days (a month or a quarter) rather than a day.
+    pub fn is_period(self) -> bool {
+        !matches!(self, DateWord::Today | DateWord::Yesterday)
+    }
+
     /// Whether an argument of `span` takes it.
     pub fn fits(self, span: DateSpan) -> bool {
         match span {
-            DateSpan::Day => !self.is_month(),
+            DateSpan::Day => !self.is_period(),
             DateSpan::DayOrMonth => true,
             DateSpan::Month => self.is_month(),
         }
@@ -73,11 +90,12 @@ pub const DAYS_AGO_SUFFIX: &str = "-days-ago";
 pub const MAX_DAYS_AGO: u64 = 3660;
 
 /// The forms a date argument accepts besides `YYYY-MM-DD`, as the schema says them.
-pub const RELATIVE_FORMS: &str = "today, yesterday, N-days-ago, this-month, last-month or YYYY-MM";
+pub const RELATIVE_FORMS: &str =
+    "today, yesterday, N-days-ago, this-month, last-month, this-quarter, last-quarter or YYYY-MM";
 
 /// The JSON Schema pattern of every accepted form.
 pub const DATE_PATTERN: &str =
-    "^([0-9]{4}-[0-9]{2}(-[0-9]{2})?|today|yesterday|[0-9]{1,4}-days-ago|this-month|last-month)$";
+    "^([0-9]{4}-[0-9]{2}(-[0-9]{2})?|today|yesterday|[0-9]{1,4}-days-ago|(this|last)-(month|quarter))$";
 
 /// A real calendar date, always UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -104,24 +122,32 @@ impl Date {
     }
 
     /// `YYYY-MM-DD`, or a form relative to `today` (UTC): `today`, `yesterday`,
-    /// `N-days-ago` (N ≤ 3660), and months (`YYYY-MM`, `this-month`, `last-month`),
+    /// `N-days-ago` (N ≤ 3660), and months (`YYYY-MM`, `this-month`, `last-month`) and quarters (`this-quarter`, `last-quarter`),
     /// which mean their first day as a `Start` and their last day as an `End`.
     pub fn parse_relative(text: &str, bound: Bound, today: Date) -> Result<Date, String> {
         let text = text.trim();
         let days_ago = |n: u64| {
             today.0.checked_sub_days(Days::new(n)).map(Date).ok_or_else(|| format!("`{text}` is before the calendar"))
         };
-        let month = |year: i32, month: u32| -> Result<Date, String> {
+        // `months` calendar months from the first of `month`: the first day as a start, the last as an end.
+        let months = |year: i32, month: u32, months: u32| -> Result<Date, String> {
             let first =
                 NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| format!("`{text}` is not a real month"))?;
             match bound {
                 Bound::Start => Ok(Date(first)),
                 Bound::End => {
-                    let next = first.checked_add_months(chrono::Months::new(1)).ok_or("the month is out of range")?;
+                    let next =
+                        first.checked_add_months(chrono::Months::new(months)).ok_or("the month is out of range")?;
                     Ok(Date(next.pred_opt().unwrap_or(first)))
                 }
-                Bound::Day => Err(format!("`{text}` is a month, but this argument is one day; give YYYY-MM-DD")),
+                Bound::Day => Err(format!("`{text}` is a period, but this argument is one day; give YYYY-MM-DD")),
             }
+        };
+        let month = |year: i32, month: u32| months(year, month, 1);
+        // The first month of the quarter `back` quarters before today's.
+        let quarter = |back: u32| -> Result<Date, String> {
+            let index = today.0.year() * 4 + (today.0.month0() / 3) as i32 - back as i32;
+            months(index.div_euclid(4), index.rem_euclid(4) as u32 * 3 + 1, 3)
         };
         match DateWord::parse(text) {
             Some(DateWord::Today) => return Ok(today),
@@ -131,6 +157,8 @@ impl Date {
                 let previous = today.0.with_day(1).and_then(|d| d.pred_opt()).unwrap_or(today.0);
                 return month(previous.year(), previous.month());
             }
+            Some(DateWord::ThisQuarter) => return quarter(0),
+            Some(DateWord::LastQuarter) => return quarter(1),
             None => {}
         }
         if let Some(n) = text.strip_suffix(DAYS_AGO_SUFFIX) {
@@ -146,6 +174,11 @@ impl Date {
             return month(year, number);
         }
         Date::parse(text).map_err(|e| format!("{e} (or {RELATIVE_FORMS})"))
+    }
+
+    /// `n` days later (the same day when past the calendar's end).
+    pub fn plus_days(self, n: u64) -> Date {
+        Date(self.0.checked_add_days(Days::new(n)).unwrap_or(self.0))
     }
 
     pub fn next(self) -> Date {
@@ -219,12 +252,38 @@ mod tests {
     }
 
     #[test]
+    fn quarters_are_calendar_quarters_in_utc() {
+        let range = |word: &str, today: &str| {
+            let today = day(today);
+            (
+                Date::parse_relative(word, Bound::Start, today).unwrap().to_string(),
+                Date::parse_relative(word, Bound::End, today).unwrap().to_string(),
+            )
+        };
+        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(range("this-quarter", "2026-03-15"), pair("2026-01-01", "2026-03-31"));
+        assert_eq!(range("this-quarter", "2026-04-01"), pair("2026-04-01", "2026-06-30"));
+        assert_eq!(range("this-quarter", "2026-12-31"), pair("2026-10-01", "2026-12-31"));
+        assert_eq!(range("last-quarter", "2026-05-20"), pair("2026-01-01", "2026-03-31"));
+        assert_eq!(range("last-quarter", "2026-02-10"), pair("2025-10-01", "2025-12-31"));
+        assert_eq!(range("last-quarter", "2026-08-01"), pair("2026-04-01", "2026-06-30"));
+        assert!(Date::parse_relative("this-quarter", Bound::Day, day("2026-03-15")).unwrap_err().contains("one day"));
+    }
+
+    #[test]
     fn every_date_word_is_parsed_and_named_by_the_schema_texts() {
         let today = day("2026-03-15");
         for word in DateWord::ALL {
             assert!(Date::parse_relative(word.as_str(), Bound::Start, today).is_ok(), "{word:?}");
             assert!(RELATIVE_FORMS.contains(word.as_str()), "{word:?} is missing from RELATIVE_FORMS");
-            assert!(DATE_PATTERN.contains(&format!("|{}", word.as_str())), "{word:?} is missing from DATE_PATTERN");
+            let (kind, period) = word.as_str().split_once('-').unwrap_or_default();
+            let grouped = DATE_PATTERN.contains("|(this|last)-(month|quarter))")
+                && ["this", "last"].contains(&kind)
+                && ["month", "quarter"].contains(&period);
+            assert!(
+                grouped || DATE_PATTERN.contains(&format!("|{}", word.as_str())),
+                "{word:?} is missing from DATE_PATTERN"
+            );
             assert_eq!(word.fits(DateSpan::Day), Date::parse_relative(word.as_str(), Bound::Day, today).is_ok());
         }
     }
@@ -233,7 +292,7 @@ mod tests {
     fn nonsense_is_refused_with_the_accepted_forms() {
         let today = day("2026-03-15");
         assert!(Date::parse_relative("2026-13", Bound::Start, today).unwrap_err().contains("not a real month"));
-        assert!(Date::parse_relative("2026-02", Bound::Day, today).unwrap_err().contains("is a month"));
+        assert!(Date::parse_relative("2026-02", Bound::Day, today).unwrap_err().contains("is a period"));
         assert!(Date::parse_relative("9999-days-ago", Bound::Start, today).unwrap_err().contains("0 to 3660"));
         assert!(Date::parse_relative("-1-days-ago", Bound::Start, today).is_err());
         assert!(Date::parse_relative("soon", Bound::Start, today).unwrap_err().contains("today, yesterday"));

@@ -104,6 +104,10 @@ pub enum Error {
         TIMEOUT_ADVICE
     )]
     Timeout { after: Duration, write: bool },
+    /// A write was sent and the connection was lost before the API answered: it may have
+    /// been applied, and it was not retried.
+    #[error("the connection was lost after the change was sent{0}; it may have been applied, so it was not repeated")]
+    Interrupted(String),
     /// The API answered 2xx with a body we could not read.
     #[error("unexpected response from {path}: {message}")]
     Decode { path: String, message: String },
@@ -120,11 +124,46 @@ pub enum Error {
 }
 
 /// What a timed-out write adds: it may have been applied.
-const NOT_RETRIED: &str = "; it was not retried because the change may have been applied: check before trying again";
+const NOT_RETRIED: &str = "; it was not repeated because the change may have been applied: check it first";
 /// How to avoid a timeout.
 const TIMEOUT_ADVICE: &str = ". If it keeps happening, raise --request-timeout (CLAUDE_CODE_CONNECTOR_REQUEST_TIMEOUT) or ask for less at once (a shorter date range, a smaller per_page)";
 
 impl Error {
+    /// Whether a write that failed so may still have been applied: the API answered with a
+    /// server error (5xx), or the answer never came (a timeout, a lost connection).
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Error::Api(api) => api.status >= 500,
+            Error::Timeout { write, .. } => *write,
+            Error::Interrupted(_) => true,
+            _ => false,
+        }
+    }
+
+    /// What happened to a write whose outcome is unknown, in a few words, without advice.
+    pub fn unknown_cause(&self) -> String {
+        match self {
+            Error::Api(api) => {
+                let mut cause = format!("the API answered {}", api.status);
+                if let Some(kind) = &api.error_type {
+                    cause.push_str(&format!(" {kind}"));
+                }
+                if !api.message.is_empty() {
+                    cause.push_str(&format!(" ({})", api.message));
+                }
+                if let Some(id) = &api.request_id {
+                    cause.push_str(&format!(", request id {id}"));
+                }
+                cause
+            }
+            Error::Timeout { after, .. } => {
+                format!("the API did not answer within {} (--request-timeout)", seconds(*after))
+            }
+            Error::Interrupted(detail) => format!("the connection was lost before the API answered{detail}"),
+            other => other.to_string(),
+        }
+    }
+
     /// The same error with every text that came from upstream (the API's message, error
     /// type and request id, transport details, decoding errors) scrubbed of the key.
     pub(crate) fn scrubbed(self, scrubber: &Scrubber) -> Error {
@@ -138,6 +177,7 @@ impl Error {
             }),
             Error::Transport(message) => Error::Transport(text(message)),
             Error::Decode { path, message } => Error::Decode { path, message: text(message) },
+            Error::Interrupted(detail) => Error::Interrupted(text(detail)),
             Error::Internal(message) => Error::Internal(text(message)),
             other @ (Error::Argument(_) | Error::Timeout { .. } | Error::TooLarge { .. }) => other,
         }
@@ -215,7 +255,11 @@ mod tests {
         assert!(read.starts_with("the Admin API did not answer within 60 s. If it keeps happening"), "{read}");
         assert!(read.contains("--request-timeout") && read.contains("shorter date range"), "{read}");
         let write = Error::Timeout { after: Duration::from_millis(1500), write: true }.to_string();
-        assert!(write.contains("within 1.5 s; it was not retried because the change may have been applied"), "{write}");
+        assert!(
+            write.contains("within 1.5 s; it was not repeated because the change may have been applied"),
+            "{write}"
+        );
+        assert!(!write.contains("try again"), "{write}");
         assert_eq!(seconds(Duration::from_millis(250)), "0.3 s");
     }
 }

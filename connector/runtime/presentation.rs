@@ -35,6 +35,25 @@ pub struct Presentation {
     pub summary: Option<&'static str>,
     /// Maps of objects shown as tables of their own (hand-written presentations).
     pub sections: &'static [Section],
+    /// Names beside ID columns, read from list tools (the spec's `names:`).
+    pub names: &'static [NameLookup],
+}
+
+/// The name of the object an ID column holds: `field` of the item of the list `tool`
+/// whose `key` equals the ID, or `none` when the ID is null; set as `into` beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameLookup {
+    pub column: &'static str,
+    pub tool: &'static str,
+    pub key: &'static str,
+    pub field: &'static str,
+    pub none: Option<&'static str>,
+    pub into: &'static str,
+    /// The list tool's other arguments, as JSON text.
+    pub with: &'static str,
+    pub page: &'static str,
+    pub per_page: &'static str,
+    pub page_size: u32,
 }
 
 /// The nested rows of a report item.

@@ -135,6 +135,8 @@ pub struct ToolDefinition {
     pub fields_argument: Option<&'static str>,
     /// A report whose rows roll up (`period`, `group_by`, `sort`, `top`).
     pub aggregation: Option<Aggregation>,
+    /// Arguments that keep only the items whose column reads their value (`filters:`).
+    pub filters: &'static [super::ItemFilter],
 }
 
 /// How a report tool rolls its rows up (the generated arguments `period`, `group_by`,

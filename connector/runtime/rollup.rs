@@ -12,6 +12,7 @@ use chrono::{Datelike, NaiveDate};
 use serde_json::{Map, Value, json};
 
 use super::envelope::{self, Period, RollUpRow, RolledUp};
+use super::filter::Filters;
 use super::pagination::fold_per_day;
 use super::presentation::{Amount, Column, ColumnRole, Presentation};
 use super::{Aggregation, ArgError, Date, Error, Http, Request};
@@ -23,6 +24,8 @@ pub struct RollUp {
     pub group_by: Vec<String>,
     pub sort: Option<String>,
     pub top: Option<usize>,
+    /// `(column, value)`: only the items whose column reads the value (the spec's `filters`).
+    pub filters: Vec<(String, String)>,
 }
 
 /// `2026-03-04` → `2026-03-04`, `2026-W10`, `2026-03`; `None` for the total.
@@ -46,7 +49,16 @@ impl RollUp {
             group_by: group_by.iter().map(|d| d.to_string()).collect(),
             sort: sort.map(str::to_string),
             top: top.map(|n| n as usize),
+            filters: Vec::new(),
         }
+    }
+
+    /// Only the items whose `column` reads `value` (no filter when `value` is `None`).
+    pub fn with_filter(mut self, column: &str, value: Option<&str>) -> RollUp {
+        if let Some(value) = value {
+            self.filters.push((column.to_string(), value.to_string()));
+        }
+        self
     }
 }
 
@@ -164,6 +176,7 @@ pub struct Aggregator {
     totals: Vec<Amount>,
     first_day: Option<NaiveDate>,
     last_day: Option<NaiveDate>,
+    filters: Filters,
 }
 
 impl Aggregator {
@@ -180,11 +193,15 @@ impl Aggregator {
             periods: BTreeMap::new(),
             first_day: None,
             last_day: None,
+            filters: Filters::with(presentation, &roll_up.filters),
         })
     }
 
     /// Folds one item (a record, or a report bucket with its rows) in.
     pub fn add(&mut self, item: &Value) -> Result<(), ArgError> {
+        if !self.filters.matches(item) {
+            return Ok(());
+        }
         let day = self.presentation.day_of(item).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
         if let Some(day) = day {
             self.first_day = Some(self.first_day.map_or(day, |first| first.min(day)));

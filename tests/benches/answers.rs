@@ -10,7 +10,7 @@
 
 use claude_code_connector::cli::sandbox::{KEY, Sandbox};
 use claude_code_connector::pipeline::{CallRequest, Connector, ToolOutcome};
-use claude_code_connector::runtime::{AdminKey, Http, HttpConfig};
+use claude_code_connector::runtime::{AdminKey, Http, HttpConfig, JsonObject};
 use serde_json::{Value, json};
 
 /// The most bytes an answer may take, as text and as structured JSON.
@@ -24,7 +24,7 @@ struct Question {
     before: Vec<(&'static str, Value)>,
 }
 
-fn questions() -> Vec<Question> {
+fn questions(person: &str) -> Vec<Question> {
     let last_month = json!({"start_date": "last-month", "end_date": "last-month"});
     let with = |base: &Value, extra: Value| {
         let mut merged = base.clone();
@@ -36,7 +36,49 @@ fn questions() -> Vec<Question> {
     let months_3 = json!({"start_date": two_months_before_this_one(), "end_date": "yesterday"});
     let days_14 = json!({"start_date": "14-days-ago", "end_date": "yesterday"});
     let this_month = json!({"start_date": "this-month", "end_date": "today"});
+    let last_quarter = json!({"start_date": "last-quarter", "end_date": "last-quarter"});
+    let this_quarter = json!({"start_date": "this-quarter", "end_date": "yesterday"});
     vec![
+        Question {
+            question: "What one person did last month, by day",
+            answer: ("claude_code_get_code_analytics", with(&last_month, json!({"actor": person, "period": "day"}))),
+            before: vec![("claude_code_get_code_analytics", last_month.clone())],
+        },
+        Question {
+            question: "One person's seat last month",
+            answer: ("claude_code_get_seat_activity", with(&last_month, json!({"actor": person}))),
+            before: vec![
+                ("claude_code_list_users", json!({"per_page": 100})),
+                ("claude_code_get_code_analytics", last_month.clone()),
+            ],
+        },
+        Question {
+            question: "API keys not used in the last 30 days",
+            answer: ("claude_code_get_api_key_activity", with(&days_30, json!({"status": "unused"}))),
+            before: vec![
+                ("claude_code_list_api_keys", json!({"per_page": 100})),
+                ("claude_code_get_usage", with(&days_30, json!({"group_by": ["api_key_id"], "per_page": 100}))),
+            ],
+        },
+        Question {
+            question: "Spend per workspace (by name) last quarter",
+            answer: (
+                "claude_code_get_cost_breakdown",
+                with(&last_quarter, json!({"group_by": ["workspace_id"], "period": "total", "sort": "cost_usd"})),
+            ),
+            before: vec![
+                ("claude_code_get_cost_breakdown", with(&last_quarter, json!({"group_by": ["workspace_id"]}))),
+                ("claude_code_list_workspaces", json!({"per_page": 100})),
+            ],
+        },
+        Question {
+            question: "Cost by model this quarter (analytics, 31-day windows)",
+            answer: (
+                "claude_code_get_cost_analytics",
+                with(&this_quarter, json!({"group_by": ["model"], "period": "total", "sort": "cost_usd"})),
+            ),
+            before: vec![("claude_code_get_cost_breakdown", with(&this_quarter, json!({"group_by": ["description"]})))],
+        },
         Question {
             question: "Top 10 Claude Code users by cost last month",
             answer: (
@@ -163,8 +205,13 @@ async fn run() -> usize {
     println!();
     println!("| question | the one call now | before: text | before: JSON | now: text | now: JSON |");
     println!("|---|---|---|---|---|---|");
+    let person =
+        match now.call(CallRequest::new("claude_code_list_users", JsonObject::new()), std::future::pending()).await {
+            ToolOutcome::Success(answer) => answer.value["data"][1]["email"].as_str().unwrap_or_default().to_string(),
+            ToolOutcome::Failure(failure) => panic!("{failure}"),
+        };
     let mut over = 0;
-    for q in questions() {
+    for q in questions(&person) {
         let (mut before_text, mut before_json) = (0, 0);
         for (tool, arguments) in &q.before {
             let (text, json) = sizes(&before, tool, arguments, true).await;

@@ -11,7 +11,7 @@ use claude_code_connector::generated::tools::DEFINITIONS;
 use claude_code_connector::pipeline::audit::AuditLog;
 use claude_code_connector::pipeline::policy::Policy;
 use claude_code_connector::pipeline::{Connector, Limits};
-use fake_admin_api::{FAKE_ADMIN_KEY, FakeAdminApi};
+use fake_admin_api::{FAKE_ADMIN_KEY, FakeAdminApi, Fault};
 use rmcp::model::CallToolRequestParams;
 use serde_json::{Value, json};
 
@@ -100,6 +100,46 @@ async fn a_write_that_times_out_after_sending_is_unknown_and_says_how_to_check()
     let all = lines(&path);
     assert_pair(&all, "unknown");
     assert!(all[1]["message"].as_str().unwrap().contains("--call-timeout"), "{}", all[1]);
+    std::fs::remove_dir_all(path.parent().unwrap()).ok();
+}
+
+#[tokio::test]
+async fn a_write_answered_with_a_server_error_is_unknown_and_names_the_read_that_checks_it() {
+    let path = audit_path("server-error");
+    let h = harness(&path, |c| c).await;
+    for status in [500, 503] {
+        h.fake.push_fault(
+            Fault::api_error("/v1/organizations/invites", status, "api_error", "boom").method("POST").times(1),
+        );
+        let text = h.err("claude_code_create_invite", json!({"email": "dup@acme.io", "role": "user"})).await;
+        assert!(text.contains("outcome of claude_code_create_invite is unknown"), "{text}");
+        assert!(text.contains(&format!("the API answered {status} api_error (boom)")), "{text}");
+        assert!(text.contains("may have been applied: call claude_code_list_invites"), "{text}");
+        assert!(!text.contains("try again") && !text.contains("trying again"), "never invites a duplicate: {text}");
+    }
+    let all = lines(&path);
+    assert_pair(&all[..2], "unknown");
+    assert_pair(&all[2..], "unknown");
+    assert_eq!(h.requests().len(), 2, "each POST was sent once, never repeated");
+    // A 4xx is known not to have been applied: an error, as before.
+    h.err("claude_code_remove_user", json!({"user_id": "user_99"})).await;
+    assert_pair(&lines(&path)[4..], "error");
+    std::fs::remove_dir_all(path.parent().unwrap()).ok();
+}
+
+#[tokio::test]
+async fn a_write_cut_by_the_request_timeout_is_unknown_like_one_cut_by_the_call_timeout() {
+    let path = audit_path("request-timeout");
+    let fake = FakeAdminApi::start(seed()).await;
+    let mut config = fast_config(&fake.base_url());
+    config.request_timeout = Duration::from_millis(300);
+    let audit = AuditLog::file(&path).unwrap();
+    let h = Harness::with_connector(fake.clone(), config, |c| c.with_audit(Some(audit))).await;
+    h.fake.set_latency(Duration::from_secs(3));
+    let text = h.err("claude_code_create_invite", json!({"email": "slow@acme.io", "role": "user"})).await;
+    assert!(text.contains("did not answer within 0.3 s (--request-timeout)"), "{text}");
+    assert!(text.contains("call claude_code_list_invites") && !text.contains("try again"), "{text}");
+    assert_pair(&lines(&path), "unknown");
     std::fs::remove_dir_all(path.parent().unwrap()).ok();
 }
 

@@ -160,6 +160,23 @@ async fn a_write_prints_what_it_did_and_is_audited_on_stderr() {
             .await;
     assert_eq!(refused.code, Some(1), "{refused:?}");
     assert!(refused.stderr.contains("refused") && refused.stdout.is_empty(), "{refused:?}");
+    // One line says so; the audit record goes to the audit log only.
+    let about: Vec<&str> = refused.stderr.lines().filter(|l| l.contains("billing")).collect();
+    assert_eq!(about.len(), 1, "{}", refused.stderr);
+    assert!(!refused.stderr.contains("\"outcome\""), "{}", refused.stderr);
+    let dir = std::env::temp_dir().join(format!("ccc-cli-refusal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("audit.jsonl");
+    let log_arg = format!("--audit-log={}", log.display());
+    let refused = run(
+        &["--sandbox", "call", "create_invite", "--max-role", "developer", &log_arg, "email=a@b.co", "role=billing"],
+        &[],
+    )
+    .await;
+    assert_eq!(refused.stderr.lines().filter(|l| l.contains("billing")).count(), 1, "{}", refused.stderr);
+    let trail = std::fs::read_to_string(&log).unwrap();
+    assert!(trail.contains("\"outcome\":\"refused\""), "{trail}");
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[cfg(feature = "sandbox")]
@@ -236,4 +253,16 @@ async fn json_output_is_the_structured_content_of_the_same_call() {
         let printed: Value = serde_json::from_str(&out.stdout).expect("JSON on stdout");
         assert_eq!(printed, structured(&fake, tool, arguments).await, "{}", tool.name());
     }
+}
+
+#[tokio::test]
+async fn call_tool_help_prints_the_tools_arguments_and_an_example() {
+    let out = run(&["call", "get_seat_activity", "--help"], &[]).await;
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert!(out.stdout.starts_with("claude_code_get_seat_activity: Seat activity\n"), "{out:?}");
+    for line in ["status", "one of all, active, inactive; default all.", "actor", "start_date", "required", "Example:"]
+    {
+        assert!(out.stdout.contains(line), "{line}: {}", out.stdout);
+    }
+    assert!(out.stderr.is_empty(), "{out:?}");
 }

@@ -57,8 +57,8 @@ async fn date_arguments_complete_from_the_date_words_of_their_span() {
     assert_eq!(month.values, ["this-month", "last-month"]);
     assert_eq!(complete(&h, "monthly_spend_report", "month", "La").await.values, ["last-month"]);
     let start = complete(&h, "seat_utilization_review", "start_date", "").await;
-    assert_eq!(start.values, ["today", "yesterday", "this-month", "last-month"]);
-    assert_eq!((start.total, start.has_more), (Some(4), Some(false)));
+    assert_eq!(start.values, ["today", "yesterday", "this-month", "last-month", "this-quarter", "last-quarter"]);
+    assert_eq!((start.total, start.has_more), (Some(6), Some(false)));
     assert!(h.requests().is_empty(), "date words need no request");
 }
 
@@ -89,7 +89,7 @@ async fn every_kind_of_argument_completes_and_only_lists_are_read() {
     assert_eq!(complete(&h, "team_review", "holder", "person65").await.values, ["person65@acme.io"]);
     assert_eq!(complete(&h, "team_review", "focus", "s").await.values, ["spend", "seats"]);
     assert_eq!(complete(&h, "team_review", "focus", "").await.values, ["spend", "seats", "keys"]);
-    assert_eq!(complete(&h, "team_review", "since", "l").await.values, ["last-month"]);
+    assert_eq!(complete(&h, "team_review", "since", "l").await.values, ["last-month", "last-quarter"]);
     assert_eq!(complete(&h, "team_review", "day", "30").await.values, ["30-days-ago"]);
     assert_eq!(complete(&h, "team_review", "month", "t").await.values, ["this-month"]);
     let free = complete(&h, "team_review", "note", "any").await;

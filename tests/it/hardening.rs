@@ -114,10 +114,28 @@ async fn a_plain_http_proxy_on_another_machine_is_refused_before_any_connection(
     let out = run(&[], &[key, base, ("HTTP_PROXY", REMOTE_PROXY)]).await;
     assert_eq!(out.code, Some(1), "{out:?}");
     assert!(out.stderr.contains("refusing the proxy"), "{}", out.stderr);
-    let out = run(&["call", "get_org_info"], &[key, ("HTTPS_PROXY", REMOTE_PROXY)]).await;
-    assert_eq!(out.code, Some(1), "{out:?}");
-    assert!(out.stderr.contains("(from HTTPS_PROXY)") && out.stderr.contains("NO_PROXY=api.anthropic.com"), "{out:?}");
     assert!(fake.requests().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn a_plain_http_proxy_elsewhere_carries_the_https_tunnel_with_a_warning_unless_it_has_credentials() {
+    let key = ("ANTHROPIC_ADMIN_API_KEY", FAKE_ADMIN_KEY);
+    // Credentials in the proxy URL would cross in clear: refused, unless said so.
+    let with_credentials = "http://me:s3cret-proxy@10.1.2.3:3128";
+    let out = run(&["call", "get_org_info"], &[key, ("HTTPS_PROXY", with_credentials)]).await;
+    assert_eq!(out.code, Some(1), "{out:?}");
+    assert!(out.stderr.contains("(from HTTPS_PROXY)") && out.stderr.contains("carries credentials"), "{out:?}");
+    assert!(out.stderr.contains("--allow-proxy-credentials-in-clear") && !out.stderr.contains("s3cret"), "{out:?}");
+    // Without credentials (or with the opt-in), the proxy is used, with one warning line.
+    let quick = ("CLAUDE_CODE_CONNECTOR_CONNECT_TIMEOUT", "1");
+    for (proxy, opt_in) in [(REMOTE_PROXY, "false"), (with_credentials, "true")] {
+        let allow = ("CLAUDE_CODE_CONNECTOR_ALLOW_PROXY_CREDENTIALS_IN_CLEAR", opt_in);
+        let out = run(&["call", "get_org_info"], &[key, quick, allow, ("HTTPS_PROXY", proxy)]).await;
+        let warnings: Vec<&str> =
+            out.stderr.lines().filter(|l| l.contains("is plain http on another machine")).collect();
+        assert_eq!(warnings.len(), 1, "{out:?}");
+        assert!(!out.stderr.contains("refusing the proxy") && !out.stderr.contains("s3cret"), "{out:?}");
+    }
 }
 
 #[tokio::test]

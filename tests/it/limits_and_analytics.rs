@@ -4,7 +4,7 @@
 use fake_admin_api::{RecordedRequest, WorkspaceRateLimitOverride};
 use serde_json::{Value, json};
 
-use crate::harness::Harness;
+use crate::harness::{Harness, query_of};
 use crate::tools::seed;
 
 const ANALYTICS_BETA: &str = "analytics-usage-cost-2026-08-24";
@@ -168,9 +168,20 @@ async fn get_usage_analytics_sends_the_beta_and_matches_the_usage_report() {
         .await;
     assert_eq!(rolled["rows"][0]["output_tokens"], 600, "{rolled}");
     h.take_requests();
+    // Longer than the API's 31 days: two windows (answers.rs checks the sums); past a year, refused.
+    h.ok("claude_code_get_usage_analytics", json!({"start_date": "2026-03-01", "end_date": "2026-04-15"})).await;
+    let windows: Vec<Vec<String>> = h
+        .take_requests()
+        .iter()
+        .map(query_of)
+        .filter(|query| !query.iter().any(|pair| pair.starts_with("page=")))
+        .map(|query| query.into_iter().filter(|pair| pair.contains("ing_at=")).collect())
+        .collect();
+    let window = |a: &str, b: &str| vec![format!("ending_at={b}T00:00:00Z"), format!("starting_at={a}T00:00:00Z")];
+    assert_eq!(windows, [window("2026-03-01", "2026-04-01"), window("2026-04-01", "2026-04-16")], "two windows");
     let too_long =
-        h.err("claude_code_get_usage_analytics", json!({"start_date": "2026-03-01", "end_date": "2026-04-15"})).await;
-    assert!(too_long.contains("end_date") && too_long.contains("at most 31"), "{too_long}");
+        h.err("claude_code_get_usage_analytics", json!({"start_date": "2026-01-01", "end_date": "2027-01-15"})).await;
+    assert!(too_long.contains("end_date") && too_long.contains("at most 366"), "{too_long}");
     assert_eq!(h.requests().len(), 0, "refused before sending");
 }
 

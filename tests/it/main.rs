@@ -5,6 +5,7 @@ mod binary;
 mod harness;
 
 mod aggregate;
+mod answers;
 mod audit;
 mod bad_input;
 mod bundle;
@@ -24,6 +25,7 @@ mod oauth_idp;
 mod outcomes;
 mod policy;
 mod presentation;
+mod prompt_answers;
 mod prompts;
 mod readable;
 mod redaction;

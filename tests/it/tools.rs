@@ -343,9 +343,13 @@ async fn list_workspace_members_walks_the_workspace_path() {
         .ok("claude_code_list_workspace_members", json!({"workspace_id": "wrkspc_prod", "per_page": 1, "page": 2}))
         .await;
     assert_eq!(out["data"][0]["user_id"], "user_03");
-    let requests = h.requests();
+    // The members' emails and workspace names come from their lists, read apart.
+    let requests: Vec<_> =
+        h.requests().into_iter().filter(|r| r.path.starts_with("/v1/organizations/workspaces/")).collect();
     assert_eq!(requests.len(), 2);
     assert!(requests.iter().all(|r| r.path == "/v1/organizations/workspaces/wrkspc_prod/members"));
+    assert_eq!(out["data"][0]["user_email"], "person03@acme.io");
+    assert_eq!(out["data"][0]["workspace"], "Production");
     assert_eq!(query_of(&requests[1]), sorted(&["after_id=user_02", "limit=1"]));
 }
 

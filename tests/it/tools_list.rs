@@ -46,12 +46,13 @@ async fn every_tool_has_a_valid_schema_and_honest_annotations() {
                 let description = property["description"].as_str().unwrap_or_default();
                 let takes_months = description.contains("a month");
                 for word in claude_code_connector::runtime::DateWord::ALL {
-                    if !word.is_month() || takes_months {
-                        assert!(
-                            description.contains(word.as_str()),
-                            "{}.{name} omits {word:?}: {description}",
-                            tool.name
-                        );
+                    // `this-/last-quarter` names both words of a pair.
+                    let (kind, period) = word.as_str().split_once('-').unwrap_or_default();
+                    let named = description.contains(word.as_str())
+                        || (kind == "this" && description.contains(&format!("this-/last-{period}")))
+                        || (kind == "last" && description.contains(&format!("/last-{period}")));
+                    if !word.is_period() || takes_months {
+                        assert!(named, "{}.{name} omits {word:?}: {description}", tool.name);
                     }
                 }
                 assert!(description.contains("N-days-ago"), "{}.{name}: {description}", tool.name);

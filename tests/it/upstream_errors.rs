@@ -270,7 +270,8 @@ async fn a_write_whose_connection_drops_after_sending_is_not_retried() {
     let requests = h.requests();
     assert_eq!(requests.len(), 1, "the POST reached the fake once and was not sent again");
     assert_eq!((requests[0].method.as_str(), requests[0].status), ("POST", 0), "no answer was sent");
-    assert_mentions(&text, &["connection was lost", "not retried", "may have been applied", "check"]);
+    assert_mentions(&text, &["connection was lost", "may have been applied", "call claude_code_list_invites"]);
+    assert!(!text.contains("try again"), "{text}");
 }
 
 #[tokio::test]
@@ -305,8 +306,14 @@ async fn a_slow_write_times_out_once_and_is_not_retried() {
     let text = h.err("claude_code_create_workspace", json!({"name": "ML"})).await;
     assert_mentions(
         &text,
-        &["did not answer within 0.3 s", "not retried", "may have been applied", "--request-timeout"],
+        &[
+            "did not answer within 0.3 s",
+            "may have been applied",
+            "--request-timeout",
+            "call claude_code_list_workspaces",
+        ],
     );
+    assert!(!text.contains("try again"), "{text}");
     assert_eq!(h.requests().len(), 1, "a timed-out POST may have been applied");
 }
 

@@ -3,9 +3,12 @@
 pub mod docs;
 pub mod endpoints;
 pub mod examples;
+pub mod filters;
+pub mod names;
 pub mod presentation;
 pub mod rust;
 pub mod schema;
+pub mod split;
 
 use crate::error::Error;
 use crate::ir::Model;

@@ -66,6 +66,7 @@ fn presentation(p: &Presentation, rt: &TokenStream) -> TokenStream {
     };
     let columns = p.columns.iter().map(|c| column(c, rt));
     let summary = option(p.summary.as_deref());
+    let names = super::names::lookups(&p.names, rt);
     quote! {
         #rt::Presentation {
             noun: #noun,
@@ -79,6 +80,7 @@ fn presentation(p: &Presentation, rt: &TokenStream) -> TokenStream {
             columns: &[#(#columns),*],
             summary: #summary,
             sections: &[],
+            names: #names,
         }
     }
 }

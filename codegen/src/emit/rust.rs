@@ -396,6 +396,7 @@ impl<'a> RustEmitter<'a> {
             true => quote!(self.group_by.iter().flatten().map(|dimension| dimension.as_str()).collect()),
             false => quote!(::std::vec::Vec::new()),
         };
+        let filters = super::filters::roll_up_filters(tool);
         quote! {
             /// Whether the rows are to be rolled up (any of `period`, `group_by`, `sort`, `top`).
             pub fn rolls_up(&self) -> bool {
@@ -413,7 +414,7 @@ impl<'a> RustEmitter<'a> {
                     &group_by,
                     self.sort.map(|sort| sort.as_str()),
                     self.top,
-                ))
+                )#filters)
             }
         }
     }
@@ -1252,8 +1253,11 @@ impl<'a> RustEmitter<'a> {
             Pagination::PageToken { window } => {
                 let item = ident(&call.output);
                 let o = Self::output_struct_name(tool);
-                let drain = quote! {
-                    let data = #rt::pagination::drain_page_token::<super::types::#item>(&self.http, request).await?;
+                let drain = match &call.split {
+                    Some(split) => super::split::drain(rt, split, &quote!(#builder), &quote!(super::types::#item)),
+                    None => quote! {
+                        let data = #rt::pagination::drain_page_token::<super::types::#item>(&self.http, request).await?;
+                    },
                 };
                 match (window, &call.summary) {
                     (Some((page, per_page)), _) => {
@@ -1428,6 +1432,7 @@ impl<'a> RustEmitter<'a> {
                 }
             }
         };
+        let item_filters = super::filters::definition_filters(rt, tool);
         quote! {
             #rt::ToolDefinition {
                 name: #name,
@@ -1447,6 +1452,7 @@ impl<'a> RustEmitter<'a> {
                 result_shape: #shape,
                 fields_argument: #fields,
                 aggregation: #aggregation,
+                filters: #item_filters,
             }
         }
     }

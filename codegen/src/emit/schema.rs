@@ -9,7 +9,7 @@ pub const ID_PATTERN: &str = "^[A-Za-z0-9_-]{1,128}$";
 /// Every form a date argument accepts: `YYYY-MM-DD`, months and relative days (the
 /// runtime's `DATE_PATTERN`; a connector test keeps the two equal).
 pub const DATE_PATTERN: &str =
-    "^([0-9]{4}-[0-9]{2}(-[0-9]{2})?|today|yesterday|[0-9]{1,4}-days-ago|this-month|last-month)$";
+    "^([0-9]{4}-[0-9]{2}(-[0-9]{2})?|today|yesterday|[0-9]{1,4}-days-ago|(this|last)-(month|quarter))$";
 /// The longest email address (RFC 5321).
 pub const EMAIL_MAX_LENGTH: u32 = 320;
 

@@ -44,7 +44,8 @@ pub(super) fn validate_http(
         }
         fixed_query.push((name.clone(), value.clone()));
     }
-    let (pagination, consumed) = validate_pagination(cx, at, tool, method, args, &mut upstream_names)?;
+    let (pagination, mut consumed) = validate_pagination(cx, at, tool, method, args, &mut upstream_names)?;
+    consumed.extend(tool.filters.0.iter().map(|(argument, _)| argument.clone()));
     check_every_argument_is_sent(cx, at, args, &consumed)?;
     let (output, summary) = validate_output(cx, at, model, tool)?;
     let not_found = match &http.not_found {
@@ -56,7 +57,8 @@ pub(super) fn validate_http(
     };
     let beta = beta_tokens(cx, at, &http.beta)?;
     let json_body = json_body(cx, at, http, method, args)?;
-    Ok(ir::HttpCall { method, path, not_found, beta, json_body, fixed_query, pagination, summary, output })
+    let split = super::split::validate_split(cx, at, tool, args)?;
+    Ok(ir::HttpCall { method, path, not_found, beta, json_body, fixed_query, pagination, summary, output, split })
 }
 
 /// The word of `http.body` for a POST that sends an empty JSON object.
@@ -223,7 +225,7 @@ fn validate_pagination(
             consumed.extend([page.clone(), per_page.clone()]);
             ir::Pagination::IdCursor { page: page.clone(), per_page: per_page.clone() }
         }
-        spec::Pagination::PageToken { window } => {
+        spec::Pagination::PageToken { window, .. } => {
             let window = match window {
                 None => None,
                 Some(w) => {
@@ -339,7 +341,7 @@ fn validate_summary(
     output_type: &ir::TypeDef,
     summary: &spec::Summary,
 ) -> Result<ir::SumCents, Error> {
-    if !matches!(tool.pagination, Some(spec::Pagination::PageToken { window: None })) {
+    if !matches!(tool.pagination, Some(spec::Pagination::PageToken { window: None, .. })) {
         return cx.fail(
             at,
             "`summary` applies to a whole page_token report (no window)",

@@ -13,9 +13,12 @@ mod aggregation;
 mod arguments;
 pub mod budget;
 mod examples;
+mod filters;
 mod http;
+mod id_names;
 mod presentation;
 mod prompts;
+mod split;
 mod tools;
 mod types;
 
@@ -112,6 +115,7 @@ pub fn validate(file: &str, spec: SpecFile) -> Result<ir::Model, Error> {
     validate_tools(&cx, &spec, &mut model);
     order_by_group(&mut model);
     fill_check_with(&mut model);
+    id_names::attach_names(&cx, &spec, &mut model);
     model.prompts = prompts::validate_prompts(&cx, &spec, &model);
     cx.keep("tools", check_method_names(&cx, &model));
     cx.keep("tools", budget::check(&cx, &model));

@@ -145,6 +145,7 @@ fn derive(def: &TypeDef) -> Presentation {
         rows: None,
         breakdown: None,
         summary: None,
+        names: Vec::new(),
         columns: def
             .fields
             .iter()
@@ -209,6 +210,7 @@ fn validate(rules: &Rules, def: &TypeDef, spec: &spec::PresentationDef) -> Resul
         columns,
         summary,
         declared: true,
+        names: Vec::new(),
     })
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Ctx, aggregation, arguments, examples, http};
+use super::{Ctx, aggregation, arguments, examples, filters, http};
 use crate::error::Error;
 use crate::ir::{self, Action, Arg, ArgKind, Check, EnumArg, ListArg, Method};
 use crate::names;
@@ -33,6 +33,7 @@ pub(super) fn validate_tool(
     };
     let organization_scope = check_write_scope(cx, &at, tool, &action, &guards)?;
     let examples = examples::validate_examples(cx, &at, &tool.examples, &args, &action)?;
+    let filters = filters::validate_filters(cx, &at, model, tool, &args, &action)?;
     let a = &tool.annotations;
     Ok(ir::Tool {
         name: tool.name.clone(),
@@ -56,6 +57,7 @@ pub(super) fn validate_tool(
         workspace_lookup: guards.lookup,
         check_with: None,
         examples,
+        filters,
     })
 }
 
@@ -161,19 +163,19 @@ fn describe_dates(args: &mut [Arg], checks: &[Check], tool: &spec::ToolDef) {
             }) || matches!(&tool.pagination, Some(spec::Pagination::PerDay { start, end, .. })
                 if (if role == "start" { start } else { end }) == &arg.name)
         };
-        let (bound, month_day) = if is("start") {
-            (ir::DateBound::Start, "first day")
+        let bound = if is("start") {
+            ir::DateBound::Start
         } else if is("end") {
-            (ir::DateBound::End, "last day")
+            ir::DateBound::End
         } else {
-            (ir::DateBound::Day, "")
+            ir::DateBound::Day
         };
         arg.date_bound = bound;
         arg.description = if bound == ir::DateBound::Day {
             format!("{} Also today, yesterday or N-days-ago (UTC).", arg.description)
         } else {
             format!(
-                "{} Or today, yesterday, N-days-ago, YYYY-MM, this-month, last-month ({month_day}).",
+                "{} Or today, yesterday, N-days-ago, YYYY-MM, this-/last-month, this-/last-quarter.",
                 arg.description
             )
         };

@@ -130,6 +130,7 @@ pub mod presentations {
         ],
         summary: ::std::option::Option::None,
         sections: &[],
+        names: &[],
     };
 
     /// How `UserDeleted` reads.
@@ -153,6 +154,7 @@ pub mod presentations {
         ],
         summary: ::std::option::Option::None,
         sections: &[],
+        names: &[],
     };
 
     /// How `Workspace` reads.
@@ -183,6 +185,7 @@ pub mod presentations {
         ],
         summary: ::std::option::Option::None,
         sections: &[],
+        names: &[],
     };
 }
 
@@ -1193,6 +1196,7 @@ pub mod tools {
             ),
             fields_argument: ::std::option::Option::None,
             aggregation: ::std::option::Option::None,
+            filters: &[],
         },
         claude_code_connector::runtime::ToolDefinition {
             name: "claude_code_update_user_role",
@@ -1221,6 +1225,7 @@ pub mod tools {
             ),
             fields_argument: ::std::option::Option::None,
             aggregation: ::std::option::Option::None,
+            filters: &[],
         },
         claude_code_connector::runtime::ToolDefinition {
             name: "claude_code_remove_user",
@@ -1249,6 +1254,7 @@ pub mod tools {
             ),
             fields_argument: ::std::option::Option::None,
             aggregation: ::std::option::Option::None,
+            filters: &[],
         },
         claude_code_connector::runtime::ToolDefinition {
             name: "claude_code_update_workspace",
@@ -1277,6 +1283,7 @@ pub mod tools {
             ),
             fields_argument: ::std::option::Option::None,
             aggregation: ::std::option::Option::None,
+            filters: &[],
         },
     ];
 

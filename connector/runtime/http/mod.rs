@@ -65,6 +65,8 @@ pub struct HttpConfig {
     /// safe for the key; `false` connects directly whatever the environment says (the
     /// in-process sandbox).
     pub env_proxy: bool,
+    /// Accept a plain-http proxy elsewhere whose URL carries credentials (sent in clear).
+    pub allow_proxy_credentials_in_clear: bool,
     /// The cache of closed report days ([`super::cache`]); off unless asked for.
     pub cache: CacheConfig,
 }
@@ -81,6 +83,7 @@ impl HttpConfig {
             concurrency: 8,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             env_proxy: true,
+            allow_proxy_credentials_in_clear: false,
             cache: CacheConfig::disabled(),
         }
     }
@@ -169,7 +172,7 @@ impl Http {
             }
         }
         if config.env_proxy {
-            proxy::check(&base_url)?;
+            proxy::check(&base_url, config.allow_proxy_credentials_in_clear)?;
         }
         if config.key.is_empty() {
             return Err(ConfigError("the admin key is empty".into()));

@@ -150,12 +150,10 @@ pub(super) fn transport_failure(e: &reqwest::Error, request: &Request, timeout: 
     } else {
         "the connection was lost before the API answered"
     };
-    let unsure = if request.is_read() {
-        ""
-    } else {
-        "; it was not retried because the change may have been applied: check before trying again"
-    };
-    AttemptFailure { error: Error::Transport(format!("{kind}{detail}{unsure}")), retry }
+    if !request.is_read() {
+        return AttemptFailure { error: Error::Interrupted(detail), retry };
+    }
+    AttemptFailure { error: Error::Transport(format!("{kind}{detail}")), retry }
 }
 
 /// The error answer as the API's envelope describes it (its message cut to
