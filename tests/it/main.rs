@@ -15,6 +15,7 @@ mod docs;
 mod fuzz;
 mod hardening;
 mod http;
+mod http_holds;
 mod limits_and_analytics;
 mod metrics;
 mod outcomes;

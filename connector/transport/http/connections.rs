@@ -473,10 +473,13 @@ mod tests {
     #[tokio::test]
     async fn at_the_cap_room_is_made_by_closing_a_tokenless_connection_only() {
         let slots = Slots::new(2);
-        let authenticated = [slots.admit(), slots.admit()];
-        for connection in &authenticated {
-            connection.authenticated();
-        }
+        let authenticated: Vec<Arc<Connection>> = (0..2)
+            .map(|_| {
+                let connection = slots.admit();
+                connection.authenticated();
+                connection
+            })
+            .collect();
         let waited = tokio::time::timeout(Duration::from_millis(50), slots.room()).await;
         assert!(waited.is_err(), "no room while only authenticated connections are open");
         authenticated[0].release();

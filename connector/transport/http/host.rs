@@ -15,7 +15,12 @@ pub struct AllowedHosts(pub Arc<[String]>);
 
 /// A host and its port, lower-cased and without IPv6 brackets.
 fn authority(text: &str) -> Option<(String, Option<u16>)> {
-    let parsed = text.trim().parse::<axum::http::uri::Authority>().ok()?;
+    let text = text.trim();
+    // A bare IPv6 address (as `--allowed-hosts ::1` lists it) has no port.
+    if text.matches(':').count() > 1 && !text.starts_with('[') {
+        return text.parse::<std::net::Ipv6Addr>().ok().map(|ip| (ip.to_string(), None));
+    }
+    let parsed = text.parse::<axum::http::uri::Authority>().ok()?;
     Some((parsed.host().trim_matches(['[', ']']).to_ascii_lowercase(), parsed.port_u16()))
 }
 
