@@ -277,10 +277,11 @@ impl AppState {
             &mut *self.tenants.write().unwrap_or_else(std::sync::PoisonError::into_inner),
             Arc::new(tenants),
         );
-        self.retired
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .extend(old.0.iter().map(|tenant| tenant.connector.clone()));
+        let mut retired = self.retired.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Those retired at an earlier reload with no write left are done with.
+        retired.retain(|connector| connector.writes_in_flight() > 0);
+        retired.extend(old.0.iter().map(|tenant| tenant.connector.clone()));
+        drop(retired);
         self.metrics.set_tenants(count);
     }
 
