@@ -94,28 +94,35 @@ def wait_healthy(port, seconds=30):
 class World:
     """The fake Admin API, two tenants with several tokens each, and what was started."""
 
-    def __init__(self, binary, fake_binary, latency_ms):
+    def __init__(self, binary, fake_binary, latency_ms, seats=None):
         self.binary, self.processes = binary, []
         self.work = tempfile.mkdtemp(prefix="ccc-holds-")
         fake = subprocess.Popen([fake_binary, f"{ACME_KEY}=Acme Org", f"{BETA_KEY}=Beta Org"],
                                 stdout=subprocess.PIPE, text=True,
-                                env={**os.environ, "FAKE_API_LATENCY_MS": str(latency_ms), "FAKE_API_STATS": "1"})
+                                env={**os.environ, "FAKE_API_LATENCY_MS": str(latency_ms), "FAKE_API_STATS": "1",
+                                     **({"FAKE_API_SEATS": str(seats)} if seats else {})})
         self.processes.append(fake)
         self.base_url = fake.stdout.readline().strip()
         self.stats_port = int(fake.stdout.readline().strip().rsplit(":", 1)[1].strip("/"))
         check(self.base_url.startswith("http://127.0.0.1:"), f"fake API URL: {self.base_url!r}")
         self.tokens = {"acme": [self.new_token() for _ in range(TOKENS_PER_TENANT)],
                        "beta": [self.new_token() for _ in range(TOKENS_PER_TENANT)]}
-        self.tenants = os.path.join(self.work, "tenants.yaml")
-        with open(self.tenants, "w") as f:
+        # The default bound on calls in flight (16) for fairness; 100 for the load of
+        # the rolling restart, where "busy" answers would count as failures.
+        self.tenants = {calls: self.write_tenants(calls) for calls in (16, 100)}
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE_CODE_CONNECTOR_", "ANTHROPIC_"))}
+        self.env.update({"ACME_ADMIN_KEY": ACME_KEY, "BETA_ADMIN_KEY": BETA_KEY,
+                         "CLAUDE_CODE_CONNECTOR_BASE_URL": self.base_url})
+
+    def write_tenants(self, max_calls):
+        path = os.path.join(self.work, f"tenants-{max_calls}.yaml")
+        with open(path, "w") as f:
             f.write("tenants:\n")
             for tenant, variable in (("acme", "ACME_ADMIN_KEY"), ("beta", "BETA_ADMIN_KEY")):
                 hashes = ", ".join(t["token_sha256"] for t in self.tokens[tenant])
                 f.write(f"  - id: {tenant}\n    token_sha256: [{hashes}]\n    admin_key_env: {variable}\n"
-                        "    read_only: true\n    max_concurrent_calls: 16\n")
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE_CODE_CONNECTOR_", "ANTHROPIC_"))}
-        self.env.update({"ACME_ADMIN_KEY": ACME_KEY, "BETA_ADMIN_KEY": BETA_KEY,
-                         "CLAUDE_CODE_CONNECTOR_BASE_URL": self.base_url})
+                        f"    read_only: true\n    max_concurrent_calls: {max_calls}\n")
+        return path
 
     def new_token(self):
         out = subprocess.run([self.binary, "token", "--json"], check=True, capture_output=True, text=True).stdout
@@ -124,10 +131,10 @@ class World:
     def upstream_requests(self):
         return int(request(self.stats_port, "GET", "/")[2])
 
-    def replica(self, port, extra=(), nofile=None):
+    def replica(self, port, extra=(), nofile=None, max_calls=100):
         log = open(os.path.join(self.work, f"replica-{port}.log"), "a")
         limit = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))) if nofile else None
-        process = subprocess.Popen([self.binary, "serve", "--http", f"127.0.0.1:{port}", "--tenants", self.tenants,
+        process = subprocess.Popen([self.binary, "serve", "--http", f"127.0.0.1:{port}", "--tenants", self.tenants[max_calls],
                                     *extra], env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                    stderr=log, preexec_fn=limit)
         self.processes.append(process)
@@ -221,7 +228,7 @@ def flood(world):
 def fairness(world):
     """Tenant A at its limit with year-long reports; tenant B's short call."""
     port = free_port()
-    replica = world.replica(port, ["--no-cache"])
+    replica = world.replica(port, ["--no-cache"], max_calls=16)
     b_token = world.tokens["beta"][0]["token"]
 
     def b_median(samples=25):
@@ -373,10 +380,14 @@ def affinity(world, haproxy_cfg):
 
 
 def main(binary, fake_binary, haproxy_cfg, runs="3"):
+    large = World(binary, fake_binary, latency_ms=20, seats=int(os.environ.get("HOLDS_SEATS", "60")))
+    try:
+        fairness(large)
+    finally:
+        large.close()
     world = World(binary, fake_binary, latency_ms=20)
     try:
         flood(world)
-        fairness(world)
         for run in range(1, int(runs) + 1):
             rolling_restart(world, haproxy_cfg, run)
         affinity(world, haproxy_cfg)

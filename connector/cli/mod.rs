@@ -650,7 +650,8 @@ pub fn call(args: &CallArgs, sandbox: bool) -> ExitCode {
 /// What can be judged from the command line alone: the tool, its arguments as JSON, the policy.
 fn prepare_call(args: &CallArgs) -> Result<(ToolId, JsonObject, Policy), CommandFailure> {
     let tool = input::resolve_tool(&args.tool).map_err(CommandFailure::usage)?;
-    let arguments = input::parse_arguments(tool, &args.arguments, args.json.as_deref()).map_err(CommandFailure::usage)?;
+    let arguments =
+        input::parse_arguments(tool, &args.arguments, args.json.as_deref()).map_err(CommandFailure::usage)?;
     let policy = policy(&args.filter, Some(&args.writes))?;
     Ok((tool, arguments, policy))
 }

@@ -152,7 +152,6 @@ fn bounded(value: &Value) -> Value {
     }
 }
 
-
 /// Makes an existing audit log its owner's only (0600), saying so; an error when it cannot.
 fn keep_private(file: &File, path: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
@@ -163,10 +162,15 @@ fn keep_private(file: &File, path: &Path) -> std::io::Result<()> {
             file.set_permissions(std::fs::Permissions::from_mode(0o600)).map_err(|e| {
                 std::io::Error::new(
                     e.kind(),
-                    format!("others may read or write it (mode {mode:o}) and it cannot be made 0600 ({e}); chmod 600 it"),
+                    format!(
+                        "others may read or write it (mode {mode:o}) and it cannot be made 0600 ({e}); chmod 600 it"
+                    ),
                 )
             })?;
-            tracing::warn!("the audit log {} was mode {mode:o} (others could read or write it); it is now 0600", path.display());
+            tracing::warn!(
+                "the audit log {} was mode {mode:o} (others could read or write it); it is now 0600",
+                path.display()
+            );
         }
     }
     #[cfg(not(unix))]

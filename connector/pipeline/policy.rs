@@ -331,7 +331,10 @@ mod tests {
         let policy = Policy::default().workspaces("wrkspc_a").unwrap();
         assert!(policy.check_workspace(Some("wrkspc_a"), "API key k").is_ok());
         let refusal = policy.check_workspace(Some("wrkspc_b"), "API key k").unwrap_err();
-        assert!(refusal.0.contains("API key k is outside the workspaces") && !refusal.0.contains("wrkspc_b"), "{refusal}");
+        assert!(
+            refusal.0.contains("API key k is outside the workspaces") && !refusal.0.contains("wrkspc_b"),
+            "{refusal}"
+        );
         let refusal = policy.check_workspace(None, "API key k").unwrap_err();
         assert!(refusal.0.contains("outside") && !refusal.0.contains("Default Workspace"), "{refusal}");
         let with_default = Policy::default().workspaces("wrkspc_a,default").unwrap();

@@ -221,7 +221,11 @@ impl TryFrom<RawTenant> for TenantSpec {
             (Some(name), None) if !name.trim().is_empty() => KeySource::Env(env_name(&id, name.trim())?),
             (None, Some(path)) if !path.as_os_str().is_empty() => {
                 if looks_like_key(&path.to_string_lossy()) {
-                    return Err(pasted_key(&id, "admin_key_file", "the path of a file holding the key (admin_key_file: /etc/claude-code-connector/acme.key)"));
+                    return Err(pasted_key(
+                        &id,
+                        "admin_key_file",
+                        "the path of a file holding the key (admin_key_file: /etc/claude-code-connector/acme.key)",
+                    ));
                 }
                 KeySource::File(path)
             }
@@ -281,9 +285,14 @@ fn pasted_key(tenant: &str, field: &str, wanted: &str) -> String {
 /// An environment variable's name as `admin_key_env` gives it: letters, digits and `_`.
 fn env_name(tenant: &str, name: &str) -> Result<String, String> {
     if looks_like_key(name) {
-        return Err(pasted_key(tenant, "admin_key_env", "the name of an environment variable (admin_key_env: ACME_ADMIN_KEY)"));
+        return Err(pasted_key(
+            tenant,
+            "admin_key_env",
+            "the name of an environment variable (admin_key_env: ACME_ADMIN_KEY)",
+        ));
     }
-    let valid = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !name.starts_with(|c: char| c.is_ascii_digit());
+    let valid =
+        name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !name.starts_with(|c: char| c.is_ascii_digit());
     if !valid {
         return Err(format!(
             "tenant `{tenant}`: admin_key_env `{}` is not an environment variable name (letters, digits and _, not starting with a digit), e.g. ACME_ADMIN_KEY",

@@ -147,12 +147,9 @@ async fn a_write_still_running_at_the_end_of_the_grace_is_audited_unknown_over_h
     let fake = FakeAdminApi::start(demo()).await;
     let audit = scratch_dir("http-unknown").join("audit.jsonl");
     let audit_arg = audit.display().to_string();
-    let served = Served::start(
-        &fake,
-        "http-unknown",
-        &["--audit-log", &audit_arg, "--shutdown-grace", "1", "--lame-duck", "0"],
-    )
-    .await;
+    let served =
+        Served::start(&fake, "http-unknown", &["--audit-log", &audit_arg, "--shutdown-grace", "1", "--lame-duck", "0"])
+            .await;
     fake.set_latency(Duration::from_secs(8));
     let request = served.mcp_request(
         Some(ACME_TOKEN),
@@ -170,11 +167,8 @@ async fn a_write_still_running_at_the_end_of_the_grace_is_audited_unknown_over_h
     let (code, stderr) = served.stop().await;
     assert_eq!(code, Some(0), "{stderr}");
     let _ = call.await;
-    let lines: Vec<Value> = std::fs::read_to_string(&audit)
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
+    let lines: Vec<Value> =
+        std::fs::read_to_string(&audit).unwrap().lines().map(|line| serde_json::from_str(line).unwrap()).collect();
     let outcomes: Vec<&str> = lines.iter().filter_map(|line| line["outcome"].as_str()).collect();
     assert_eq!(outcomes, ["pending", "unknown"], "{lines:?}");
     assert_eq!(lines[0]["call_id"], lines[1]["call_id"]);

@@ -371,7 +371,9 @@ async fn serve_connection(
         }
     });
     let mut builder = hyper::server::conn::http1::Builder::new();
-    builder.keep_alive(true);
+    // The header timeout is this module's (it starts at a request's first byte, not
+    // when hyper starts waiting for one), so hyper's own is off.
+    builder.keep_alive(true).header_read_timeout(None);
     let conn = builder.serve_connection(io, service);
     tokio::pin!(conn);
     let mut draining = false;

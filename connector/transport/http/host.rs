@@ -38,11 +38,10 @@ pub async fn check_host(State(allowed): State<AllowedHosts>, request: Request, n
     let host = request.headers().get(header::HOST).and_then(|value| value.to_str().ok());
     match host {
         Some(host) if allowed.allows(host) => next.run(request).await,
-        _ => (
-            StatusCode::FORBIDDEN,
-            "forbidden: the Host header is not one of this server's names (--allowed-hosts)\n",
-        )
-            .into_response(),
+        _ => {
+            (StatusCode::FORBIDDEN, "forbidden: the Host header is not one of this server's names (--allowed-hosts)\n")
+                .into_response()
+        }
     }
 }
 
@@ -52,7 +51,8 @@ mod tests {
 
     #[test]
     fn hosts_match_by_name_and_a_listed_port() {
-        let allowed = AllowedHosts(Arc::from(vec!["localhost".to_string(), "::1".into(), "mcp.example.com:443".into()]));
+        let allowed =
+            AllowedHosts(Arc::from(vec!["localhost".to_string(), "::1".into(), "mcp.example.com:443".into()]));
         assert!(allowed.allows("localhost:8080") && allowed.allows("LOCALHOST") && allowed.allows("[::1]:80"));
         assert!(allowed.allows("mcp.example.com:443") && !allowed.allows("mcp.example.com:8443"));
         assert!(!allowed.allows("evil.example") && !allowed.allows("") && !allowed.allows("localhost.evil.example"));

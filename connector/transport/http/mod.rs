@@ -346,7 +346,10 @@ async fn mcp(State(state): State<AppState>, mut request: Request) -> Response {
 /// [`MAX_REQUEST_BODY_BYTES`]), or the answer that refuses it.
 async fn read_body(request: Request, timeout: Duration) -> Result<Request, Response> {
     let too_large = || {
-        (StatusCode::PAYLOAD_TOO_LARGE, format!("payload too large: an MCP request body is at most {MAX_REQUEST_BODY_BYTES} bytes\n"))
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("payload too large: an MCP request body is at most {MAX_REQUEST_BODY_BYTES} bytes\n"),
+        )
             .into_response()
     };
     let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
@@ -357,7 +360,10 @@ async fn read_body(request: Request, timeout: Duration) -> Result<Request, Respo
     match tokio::time::timeout(timeout, axum::body::to_bytes(body, MAX_REQUEST_BODY_BYTES)).await {
         Ok(Ok(bytes)) => Ok(Request::from_parts(parts, Body::from(bytes))),
         Ok(Err(error)) if error.to_string().contains("length limit") => Err(too_large()),
-        Ok(Err(error)) => Err((StatusCode::BAD_REQUEST, format!("bad request: the body could not be read: {error}\n")).into_response()),
+        Ok(Err(error)) => {
+            Err((StatusCode::BAD_REQUEST, format!("bad request: the body could not be read: {error}\n"))
+                .into_response())
+        }
         Err(_) => {
             let mut response = (
                 StatusCode::REQUEST_TIMEOUT,
