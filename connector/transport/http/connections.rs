@@ -358,6 +358,7 @@ async fn serve_connection(
     let answers = phase.clone();
     let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
         let busy = on_request.begin();
+        request.extensions_mut().insert(super::Arrived(Instant::now()));
         request.extensions_mut().insert(ConnectionHandle(Arc::clone(&on_request)));
         let answered = hyper::service::Service::call(&inner, request);
         let closing = *answers.borrow() >= Phase::LameDuck;

@@ -309,12 +309,15 @@ fn unauthorized(message: &'static str) -> Response {
     response
 }
 
-/// When an MCP request arrived (set on the request, read back by the tool call it carries).
+/// When an MCP request arrived: set by the connection as its headers are read (so the
+/// body's reading counts), read back by the tool call it carries.
 #[derive(Clone, Copy)]
-struct Arrived(Instant);
+pub(super) struct Arrived(pub(super) Instant);
 
 async fn mcp(State(state): State<AppState>, mut request: Request) -> Response {
-    request.extensions_mut().insert(Arrived(Instant::now()));
+    if request.extensions().get::<Arrived>().is_none() {
+        request.extensions_mut().insert(Arrived(Instant::now()));
+    }
     let tenants = state.current();
     let tenant = match bearer(request.headers()) {
         None => None,
