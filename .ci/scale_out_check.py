@@ -1,5 +1,5 @@
 """Scale-out: three `serve --http` replicas behind HAProxy (docs/haproxy.cfg, ports
-moved to free ones) serving two tenants, under load from 100 clients (20 calls each),
+moved to free ones) serving two tenants, under load from 100 clients (100 calls each),
 one replica stopped with SIGTERM and then another killed with SIGKILL halfway.
 
 Usage: scale_out_check.py CONNECTOR_BINARY FAKE_API_BINARY HAPROXY_CFG
@@ -39,7 +39,9 @@ ACME_ORGANIZATION = "Acme Tenant Org"
 BETA_KEY = "sk-ant-admin01-beta-tenant-key-for-the-scale-out-check"
 BETA_ORGANIZATION = "Beta Tenant Org"
 CLIENTS = 100
-CALLS_PER_CLIENT = 20
+# Enough calls that the load outlasts the SIGTERM replica's lame duck (3 s) and drain,
+# so the SIGKILL comes while calls are in flight.
+CALLS_PER_CLIENT = 100
 ATTEMPTS = 4
 FAKE_LATENCY_MS = 100
 TOKENS_PER_TENANT = 12
