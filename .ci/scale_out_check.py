@@ -1,5 +1,5 @@
 """Scale-out: three `serve --http` replicas behind HAProxy (docs/haproxy.cfg, ports
-moved to free ones) serving two tenants, under load from 100 clients (20 calls each),
+moved to free ones) serving two tenants, under load from 100 clients (100 calls each),
 one replica stopped with SIGTERM and then another killed with SIGKILL halfway.
 
 Usage: scale_out_check.py CONNECTOR_BINARY FAKE_API_BINARY HAPROXY_CFG
@@ -39,9 +39,12 @@ ACME_ORGANIZATION = "Acme Tenant Org"
 BETA_KEY = "sk-ant-admin01-beta-tenant-key-for-the-scale-out-check"
 BETA_ORGANIZATION = "Beta Tenant Org"
 CLIENTS = 100
-CALLS_PER_CLIENT = 20
+# Enough calls that the load outlasts the SIGTERM replica's lame duck (3 s) and drain,
+# so the SIGKILL comes while calls are in flight.
+CALLS_PER_CLIENT = 100
 ATTEMPTS = 4
 FAKE_LATENCY_MS = 100
+TOKENS_PER_TENANT = 12
 
 
 def check(condition, message):
@@ -180,7 +183,10 @@ def run(binary, fake_binary, haproxy_cfg, processes):
         out = subprocess.run([binary, "token", "--json"], check=True, capture_output=True, text=True).stdout
         return json.loads(out)
 
-    acme, beta = new_token(), new_token()
+    # Several tokens per tenant: HAProxy sends each token to one replica (a consistent
+    # hash of Authorization), so many tokens spread the load over all three.
+    acme_tokens = [new_token() for _ in range(TOKENS_PER_TENANT)]
+    beta_tokens = [new_token() for _ in range(TOKENS_PER_TENANT)]
     work = tempfile.mkdtemp(prefix="ccc-scale-out-")
     key_file = os.path.join(work, "beta.key")
     with open(key_file, "w") as f:
@@ -189,9 +195,9 @@ def run(binary, fake_binary, haproxy_cfg, processes):
     tenants = os.path.join(work, "tenants.yaml")
     with open(tenants, "w") as f:
         f.write("tenants:\n"
-                f"  - id: acme\n    token_sha256: [{acme['token_sha256']}]\n"
+                f"  - id: acme\n    token_sha256: [{', '.join(t['token_sha256'] for t in acme_tokens)}]\n"
                 "    admin_key_env: ACME_ADMIN_KEY\n    read_only: true\n    max_concurrent_calls: 100\n"
-                f"  - id: beta\n    token_sha256: [{beta['token_sha256']}]\n"
+                f"  - id: beta\n    token_sha256: [{', '.join(t['token_sha256'] for t in beta_tokens)}]\n"
                 f"    admin_key_file: {key_file}\n    read_only: true\n    max_concurrent_calls: 100\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE_CODE_CONNECTOR_", "ANTHROPIC_"))}
     env.update({"ACME_ADMIN_KEY": ACME_KEY, "CLAUDE_CODE_CONNECTOR_BASE_URL": base_url})
@@ -207,8 +213,9 @@ def run(binary, fake_binary, haproxy_cfg, processes):
     signalled = {}
 
     def client_loop(n):
-        token, organization = ((acme["token"], ACME_ORGANIZATION) if n % 2 == 0
-                               else (beta["token"], BETA_ORGANIZATION))
+        tokens = acme_tokens if n % 2 == 0 else beta_tokens
+        token = tokens[(n // 2) % TOKENS_PER_TENANT]["token"]
+        organization = ACME_ORGANIZATION if n % 2 == 0 else BETA_ORGANIZATION
         client = Client(front, token, organization)
         for call in range(CALLS_PER_CLIENT):
             call_id = n * CALLS_PER_CLIENT + call

@@ -42,7 +42,9 @@ use crate::pipeline::{CallFailure, CallRequest, Connector, Limits, ToolOutcome};
 use crate::runtime::cache::{Cache, CacheConfig, DEFAULT_CACHE_BYTES};
 use crate::runtime::http::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::runtime::{AdminKey, Http, JsonObject};
+use crate::transport::http::connections::ConnectionPolicy;
 use crate::transport::http::{ConnectorFactory, DEFAULT_ALLOWED_HOSTS, HttpServeConfig};
+use crate::transport::shutdown::{self, Signals};
 use crate::transport::tenants::{self, TENANTS_VAR};
 
 /// The first line of every human-readable output in `--sandbox` mode.
@@ -161,6 +163,24 @@ pub struct HttpArgs {
     /// Seconds calls in flight may take to finish after SIGTERM before they are stopped.
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_SHUTDOWN_GRACE", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub shutdown_grace: u64,
+    /// Seconds after SIGTERM the server still accepts, answering with Connection: close
+    /// and failing /healthz so a proxy stops routing to it, before it drains.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_LAME_DUCK", default_value_t = 3, value_parser = clap::value_parser!(u64).range(0..=300), value_name = "SECONDS")]
+    pub lame_duck: u64,
+    /// Seconds a client may take to send a request's headers (from its first byte, or
+    /// from the connection's opening).
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600), value_name = "SECONDS")]
+    pub header_timeout: u64,
+    /// Seconds a client may take to send a request's body.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_BODY_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600), value_name = "SECONDS")]
+    pub body_timeout: u64,
+    /// Seconds a kept-alive connection may stay idle between requests.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_IDLE_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600), value_name = "SECONDS")]
+    pub idle_timeout: u64,
+    /// Client connections open at once (lowered to fit the file-descriptor limit);
+    /// connections without a tenant's token hold at most half and give way first.
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_MAX_CONNECTIONS", default_value_t = 4096, value_parser = clap::value_parser!(u64).range(16..=1_000_000), value_name = "N")]
+    pub max_connections: u64,
 }
 
 /// `serve`: MCP over stdio, or over HTTP with `--http`.
@@ -272,6 +292,15 @@ pub fn init_logging() {
 
 fn runtime() -> Result<tokio::runtime::Runtime, CommandFailure> {
     tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CommandFailure::failed(format!("cannot start the async runtime: {e}")))
+}
+
+/// `serve --http`: one worker per core, so one tenant's work cannot hold up another's.
+fn server_runtime() -> Result<tokio::runtime::Runtime, CommandFailure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get))
         .enable_all()
         .build()
         .map_err(|e| CommandFailure::failed(format!("cannot start the async runtime: {e}")))
@@ -441,9 +470,14 @@ impl Target {
 pub fn serve(args: &ServeArgs, sandbox: bool) -> ExitCode {
     init_logging();
     let outcome = match &args.http.http {
-        Some(addr) => http_settings(args, *addr, sandbox)
-            .and_then(|config| Ok((config, runtime()?)))
-            .and_then(|(config, runtime)| runtime.block_on(run_http_server(args, config))),
+        Some(addr) => http_settings(args, *addr, sandbox).and_then(|config| Ok((config, server_runtime()?))).and_then(
+            |(config, runtime)| {
+                let outcome = runtime.block_on(run_http_server(args, config));
+                // A key file read that outlived its timeout does not hold the exit.
+                runtime.shutdown_timeout(Duration::from_secs(1));
+                outcome
+            },
+        ),
         None if args.http.tenants.is_some() => Err(CommandFailure::usage(format!(
             "--tenants ({TENANTS_VAR}) is for serving over HTTP: add --http ADDR, or drop it to serve on stdio"
         ))),
@@ -479,6 +513,7 @@ async fn run_server(args: &ServeArgs, sandbox: bool) -> Result<(), CommandFailur
     if connector.tool_count() == 0 {
         return Err(CommandFailure::usage("no tool is left to serve with these --read-only/--tools settings"));
     }
+    let mut signals = Signals::stop_only().map_err(CommandFailure::failed)?;
     tracing::info!(tools = connector.tool_count(), sandbox, "serving MCP on stdio");
     let running = connector
         .clone()
@@ -491,15 +526,12 @@ async fn run_server(args: &ServeArgs, sandbox: bool) -> Result<(), CommandFailur
     let mut session = tokio::spawn(running.waiting());
     let ended = tokio::select! {
         ended = &mut session => Some(ended),
-        signal = shutdown_signal() => {
+        signal = signals.stop() => {
             tracing::warn!(signal, "stopping: letting writes in flight finish (at most {} s)", SHUTDOWN_GRACE.as_secs());
             None
         }
     };
-    let unknown = connector.drain(SHUTDOWN_GRACE).await;
-    if unknown > 0 {
-        tracing::error!(unknown, "writes still in flight at shutdown were audited as `unknown`");
-    }
+    shutdown::drain_writes(std::slice::from_ref(&connector), SHUTDOWN_GRACE).await;
     if let Some(ended) = ended {
         let reason = ended
             .map_err(|e| CommandFailure::failed(format!("the MCP session ended with an error: {e}")))?
@@ -551,6 +583,11 @@ fn http_settings(args: &ServeArgs, addr: SocketAddr, sandbox: bool) -> Result<Ht
     } else {
         args.http.allowed_hosts.iter().map(|host| host.trim().to_string()).filter(|host| !host.is_empty()).collect()
     };
+    if allowed_hosts.is_empty() {
+        return Err(CommandFailure::usage(
+            "--allowed-hosts names no host (only commas or spaces): it would turn the Host check off; list the names clients use, e.g. --allowed-hosts localhost,mcp.example.com",
+        ));
+    }
     Ok(HttpServeConfig {
         addr,
         tenants_path,
@@ -558,6 +595,13 @@ fn http_settings(args: &ServeArgs, addr: SocketAddr, sandbox: bool) -> Result<Ht
         metrics_token_sha256,
         metrics_addr: args.http.metrics_addr,
         shutdown_grace: Duration::from_secs(args.http.shutdown_grace),
+        lame_duck: Duration::from_secs(args.http.lame_duck),
+        connections: ConnectionPolicy {
+            header_timeout: Duration::from_secs(args.http.header_timeout),
+            body_timeout: Duration::from_secs(args.http.body_timeout),
+            idle_timeout: Duration::from_secs(args.http.idle_timeout),
+            max_connections: usize::try_from(args.http.max_connections).unwrap_or(usize::MAX),
+        },
         cache: cache(&args.connection)?,
     })
 }
@@ -605,28 +649,6 @@ pub fn token(json: bool) -> ExitCode {
 
 /// How long a stopping server waits for writes in flight to finish.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
-
-/// Resolves with the signal's name at SIGTERM or SIGINT (Ctrl-C).
-async fn shutdown_signal() -> &'static str {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
-            (Ok(mut term), Ok(mut int)) => tokio::select! {
-                _ = term.recv() => "SIGTERM",
-                _ = int.recv() => "SIGINT",
-            },
-            _ => std::future::pending().await,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        match tokio::signal::ctrl_c().await {
-            Ok(()) => "Ctrl-C",
-            Err(_) => std::future::pending().await,
-        }
-    }
-}
 
 /// `tools`: the table of tools these flags expose.
 pub fn tools(args: &ToolsArgs, sandbox: bool) -> ExitCode {

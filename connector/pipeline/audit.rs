@@ -75,13 +75,16 @@ impl AuditLog {
     }
 
     /// Appends to `path`, creating it if needed, readable by its owner only (mode 0600 on
-    /// Unix): the lines hold emails and the organization's changes.
+    /// Unix): the lines hold emails and the organization's changes. An existing file
+    /// that others may read or write is made 0600 (with a warning), or refused when it
+    /// cannot be.
     pub fn file(path: &Path) -> std::io::Result<AuditLog> {
         let mut options = OpenOptions::new();
         options.create(true).append(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let file = options.open(path)?;
+        keep_private(&file, path)?;
         Ok(AuditLog { sink: Arc::new(Mutex::new(Sink::File(file))), caller: None })
     }
 
@@ -173,6 +176,32 @@ fn bounded(value: &Value) -> Value {
         Value::Object(map) => Value::Object(map.iter().take(50).map(|(k, v)| (cut(k), bounded(v))).collect()),
         other => other.clone(),
     }
+}
+
+/// Makes an existing audit log its owner's only (0600), saying so; an error when it cannot.
+fn keep_private(file: &File, path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = file.metadata()?.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            file.set_permissions(std::fs::Permissions::from_mode(0o600)).map_err(|e| {
+                std::io::Error::new(
+                    e.kind(),
+                    format!(
+                        "others may read or write it (mode {mode:o}) and it cannot be made 0600 ({e}); chmod 600 it"
+                    ),
+                )
+            })?;
+            tracing::warn!(
+                "the audit log {} was mode {mode:o} (others could read or write it); it is now 0600",
+                path.display()
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (file, path);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -410,6 +410,11 @@ impl Connector {
         self.conclude(&admitted, &request.arguments, ended, &call_id, &sent)
     }
 
+    /// Writes whose `pending` line is written and whose outcome is not yet.
+    pub fn writes_in_flight(&self) -> usize {
+        self.writes.open().len()
+    }
+
     /// Waits for the writes in flight to conclude (their outcome audited), at most
     /// `grace`; a write still running then is audited as `unknown`. Writes that arrive
     /// meanwhile are refused. Returns how many writes were left unknown.

@@ -229,18 +229,20 @@ impl Policy {
 
     /// Checks the workspace a write's target was found in (`guards.workspace_of`);
     /// `None` is the Default Workspace, allowed only when `--workspaces` lists `default`.
+    /// The refusal names the target only, never the workspace it was found in.
     pub fn check_workspace(&self, workspace: Option<&str>, target: &str) -> Result<(), Refusal> {
         let Some(allowed) = &self.workspaces else { return Ok(()) };
-        let (inside, name) = match workspace {
-            Some(id) => (allowed.contains(id), format!("workspace {id}")),
-            None => (allowed.contains(DEFAULT_WORKSPACE), "the Default Workspace".to_string()),
+        let inside = match workspace {
+            Some(id) => allowed.contains(id),
+            None => allowed.contains(DEFAULT_WORKSPACE),
         };
         if inside {
             return Ok(());
         }
-        let hint = if workspace.is_none() { " (list `default` to allow it)" } else { "" };
+        // Which workspace the target is in is not said: the caller may not be allowed to
+        // read it (a tenant confined to its workspaces learns nothing of the others').
         Err(Refusal(format!(
-            "refused: {target} belongs to {name}, outside the workspaces this server may change (--workspaces {}){hint}; nothing was sent",
+            "refused: {target} is outside the workspaces this server may change (--workspaces {}); nothing was sent",
             join(allowed)
         )))
     }
@@ -357,9 +359,13 @@ mod tests {
     fn the_default_workspace_is_outside_unless_listed() {
         let policy = Policy::default().workspaces("wrkspc_a").unwrap();
         assert!(policy.check_workspace(Some("wrkspc_a"), "API key k").is_ok());
-        assert!(policy.check_workspace(Some("wrkspc_b"), "API key k").unwrap_err().0.contains("workspace wrkspc_b"));
+        let refusal = policy.check_workspace(Some("wrkspc_b"), "API key k").unwrap_err();
+        assert!(
+            refusal.0.contains("API key k is outside the workspaces") && !refusal.0.contains("wrkspc_b"),
+            "{refusal}"
+        );
         let refusal = policy.check_workspace(None, "API key k").unwrap_err();
-        assert!(refusal.0.contains("Default Workspace") && refusal.0.contains("`default`"), "{refusal}");
+        assert!(refusal.0.contains("outside") && !refusal.0.contains("Default Workspace"), "{refusal}");
         let with_default = Policy::default().workspaces("wrkspc_a,default").unwrap();
         assert!(with_default.check_workspace(None, "API key k").is_ok());
         assert!(Policy::default().check_workspace(None, "API key k").is_ok());

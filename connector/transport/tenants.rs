@@ -32,6 +32,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 
+use super::files;
 use super::oauth::{OAuthSpec, People};
 use crate::generated::tools::DEFINITIONS;
 use crate::pipeline::policy::Policy;
@@ -83,7 +84,8 @@ pub enum KeySource {
 }
 
 impl KeySource {
-    /// Reads the key; the error names where it looked, never what it found.
+    /// Reads the key (a file: only a small regular file, see [`files`]); the error names
+    /// where it looked, never what it found. Blocking: a server calls it off its runtime.
     pub fn read(&self, tenant: &str) -> Result<AdminKey, String> {
         let key = match self {
             KeySource::Env(name) => std::env::var(name).map_err(|_| {
@@ -91,7 +93,7 @@ impl KeySource {
             })?,
             KeySource::File(path) => {
                 warn_if_others_can_read(tenant, path);
-                std::fs::read_to_string(path).map_err(|e| {
+                files::read_regular_file(path, files::MAX_KEY_FILE_BYTES).map_err(|e| {
                     format!("tenant `{tenant}`: cannot read admin_key_file {}: {e}", path.display())
                 })?
             }
@@ -248,8 +250,17 @@ impl TryFrom<RawTenant> for TenantSpec {
             ));
         }
         let key = match (raw.admin_key_env, raw.admin_key_file) {
-            (Some(name), None) if !name.trim().is_empty() => KeySource::Env(name.trim().to_string()),
-            (None, Some(path)) if !path.as_os_str().is_empty() => KeySource::File(path),
+            (Some(name), None) if !name.trim().is_empty() => KeySource::Env(env_name(&id, name.trim())?),
+            (None, Some(path)) if !path.as_os_str().is_empty() => {
+                if looks_like_key(&path.to_string_lossy()) {
+                    return Err(pasted_key(
+                        &id,
+                        "admin_key_file",
+                        "the path of a file holding the key (admin_key_file: /etc/claude-code-connector/acme.key)",
+                    ));
+                }
+                KeySource::File(path)
+            }
             (Some(_), Some(_)) => {
                 return Err(format!(
                     "tenant `{id}` has both admin_key_env and admin_key_file: keep one, so it is clear which key is used"
@@ -302,14 +313,47 @@ impl TryFrom<RawTenant> for TenantSpec {
     }
 }
 
-/// Reads and checks the tenants file at `path`.
+/// Whether a value given where a name or a path goes is a key (an Anthropic key starts `sk-ant-`).
+fn looks_like_key(value: &str) -> bool {
+    value.trim().to_ascii_lowercase().contains("sk-ant-")
+}
+
+/// The refusal of a key pasted into `field`: which field and what goes there, never the value.
+fn pasted_key(tenant: &str, field: &str, wanted: &str) -> String {
+    format!(
+        "tenant `{tenant}`: {field} holds what looks like an admin key (sk-ant-…, not shown), not {wanted}; keys never go in the tenants file: put the key in the environment or a file and name it here"
+    )
+}
+
+/// An environment variable's name as `admin_key_env` gives it: letters, digits and `_`.
+fn env_name(tenant: &str, name: &str) -> Result<String, String> {
+    if looks_like_key(name) {
+        return Err(pasted_key(
+            tenant,
+            "admin_key_env",
+            "the name of an environment variable (admin_key_env: ACME_ADMIN_KEY)",
+        ));
+    }
+    let valid =
+        name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !name.starts_with(|c: char| c.is_ascii_digit());
+    if !valid {
+        return Err(format!(
+            "tenant `{tenant}`: admin_key_env `{}` is not an environment variable name (letters, digits and _, not starting with a digit), e.g. ACME_ADMIN_KEY",
+            shown(name)
+        ));
+    }
+    Ok(name.to_string())
+}
+
+/// Reads and checks the tenants file at `path` (a regular file of at most
+/// [`files::MAX_TENANTS_FILE_BYTES`]).
 pub fn load(path: &Path) -> Result<Vec<TenantSpec>, TenantsError> {
     load_config(path).map(|config| config.tenants)
 }
 
 /// Reads and checks the tenants file at `path`, with its `oauth:` section.
 pub fn load_config(path: &Path) -> Result<TenantsConfig, TenantsError> {
-    let text = std::fs::read_to_string(path)
+    let text = files::read_regular_file(path, files::MAX_TENANTS_FILE_BYTES)
         .map_err(|e| TenantsError(format!("cannot read the tenants file {}: {e}", path.display())))?;
     parse_config(&text).map_err(|e| TenantsError(format!("tenants file {}: {e}", path.display())))
 }
@@ -464,6 +508,19 @@ mod tests {
             "tenants:\n  - id: acme\n    token_sha256: [{HASH}]\n    admin_key_env: K\n    max_role: emperor\n"
         );
         assert!(parse(&role).unwrap_err().0.contains("max_role"));
+    }
+
+    #[test]
+    fn a_key_pasted_where_a_name_or_path_goes_is_refused_by_field_and_never_shown() {
+        let key = "sk-ant-admin01-PASTEDsecretVALUE";
+        for field in ["admin_key_env", "admin_key_file"] {
+            let text = format!("tenants:\n  - id: acme\n    token_sha256: [{HASH}]\n    {field}: {key}\n");
+            let error = parse(&text).unwrap_err().0;
+            assert!(error.contains(field) && error.contains("looks like an admin key"), "{error}");
+            assert!(!error.contains("PASTED") && !error.contains("admin01"), "{error}");
+        }
+        let text = format!("tenants:\n  - id: acme\n    token_sha256: [{HASH}]\n    admin_key_env: not a name\n");
+        assert!(parse(&text).unwrap_err().0.contains("not an environment variable name"));
     }
 
     #[test]

@@ -90,7 +90,11 @@ async fn measure(plan: &Plan) -> Table {
         &tenants,
         format!(
             "tenants:\n  - id: bench\n    token_sha256: [{}]\n    admin_key_env: BENCH_ADMIN_KEY\n    read_only: true\n    max_concurrent_calls: 256\n",
-            hex(&token_sha256(TOKEN))
+            std::iter::once(TOKEN.to_string())
+                .chain((0..CLIENTS).map(client_token))
+                .map(|token| hex(&token_sha256(&token)))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     )
     .expect("tenants file");
@@ -282,12 +286,23 @@ async fn histogram(client: &reqwest::Client, url: &str) -> BTreeMap<u64, f64> {
     buckets
 }
 
+/// The token of the throughput run's client `n`: HAProxy sends each token to one
+/// replica (a consistent hash of Authorization), so the clients' tokens spread the
+/// load over the three as a team's members do.
+fn client_token(n: usize) -> String {
+    format!("{TOKEN}-{n}")
+}
+
 /// An HTTP client as an MCP client configures one: its bearer token on every request.
 fn client() -> reqwest::Client {
+    client_with(TOKEN)
+}
+
+fn client_with(token: &str) -> reqwest::Client {
     use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
     claude_code_connector::runtime::http::install_crypto_provider();
     let mut headers = HeaderMap::new();
-    headers.insert(AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {TOKEN}")).expect("header"));
+    headers.insert(AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {token}")).expect("header"));
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(ACCEPT, HeaderValue::from_static("application/json, text/event-stream"));
     reqwest::Client::builder().default_headers(headers).build().expect("reqwest client")
@@ -316,10 +331,10 @@ async fn throughput(url: &str, calls: usize) -> f64 {
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let start = Instant::now();
     let tasks: Vec<_> = (0..CLIENTS)
-        .map(|_| {
+        .map(|n| {
             let (next, url) = (Arc::clone(&next), url.to_string());
             tokio::spawn(async move {
-                let client = client();
+                let client = client_with(&client_token(n));
                 loop {
                     let id = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     if id >= calls {

@@ -268,3 +268,15 @@ async fn refusals_by_every_policy_flag_are_audited() {
         std::fs::remove_dir_all(path.parent().unwrap()).ok();
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn an_audit_log_others_can_read_or_write_is_made_the_owners_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let path = audit_path("world-readable");
+    std::fs::write(&path, "").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let _audit = AuditLog::file(&path).expect("a log the server owns is fixed, not refused");
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the audit log ends 0600, was {mode:o}");
+}

@@ -18,10 +18,10 @@ use crate::binary;
 
 pub(crate) const ACME_TOKEN: &str = "ccc_acme-token-for-tests";
 pub(crate) const BETA_TOKEN: &str = "ccc_beta-token-for-tests";
-const METRICS_TOKEN: &str = "ccc_metrics-token-for-tests";
+pub(crate) const METRICS_TOKEN: &str = "ccc_metrics-token-for-tests";
 pub(crate) const BETA_KEY: &str = "sk-ant-admin01-beta-tenant-key-0000";
 
-fn scratch_dir(name: &str) -> PathBuf {
+pub(crate) fn scratch_dir(name: &str) -> PathBuf {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let dir = std::env::temp_dir().join(format!("ccc-http-{name}-{}-{n}", std::process::id()));
@@ -47,11 +47,11 @@ fn tenants_yaml(dir: &Path, acme_token: &str, acme_max_calls: usize) -> String {
 
 /// The binary serving HTTP, its address, and its stderr as it comes.
 pub(crate) struct Served {
-    child: Child,
+    pub(crate) child: Child,
     pub(crate) url: String,
     stderr: Arc<Mutex<String>>,
-    client: reqwest::Client,
-    tenants: PathBuf,
+    pub(crate) client: reqwest::Client,
+    pub(crate) tenants: PathBuf,
 }
 
 impl Served {
@@ -59,7 +59,7 @@ impl Served {
         Served::start_with(fake, name, ACME_MAX_CALLS, extra).await
     }
 
-    async fn start_with(fake: &FakeAdminApi, name: &str, acme_max_calls: usize, extra: &[&str]) -> Served {
+    pub(crate) async fn start_with(fake: &FakeAdminApi, name: &str, acme_max_calls: usize, extra: &[&str]) -> Served {
         let dir = scratch_dir(name);
         let tenants = dir.join("tenants.yaml");
         std::fs::write(&tenants, tenants_yaml(&dir, ACME_TOKEN, acme_max_calls)).expect("tenants file");
@@ -100,13 +100,13 @@ impl Served {
     }
 
     /// One JSON-RPC request to /mcp with `token`; the HTTP status and the JSON answer.
-    async fn rpc(&self, token: Option<&str>, method: &str, params: Value) -> (u16, Value) {
+    pub(crate) async fn rpc(&self, token: Option<&str>, method: &str, params: Value) -> (u16, Value) {
         self.send(self.post(token, method, params)).await
     }
 
     /// [`Served::rpc`] as a protocol 2026-07-28 client sends it: no session, the
     /// lifecycle in `_meta`, the method in a header.
-    async fn rpc_2026(&self, token: &str, method: &str, mut params: Value) -> (u16, Value) {
+    pub(crate) async fn rpc_2026(&self, token: &str, method: &str, mut params: Value) -> (u16, Value) {
         params["_meta"] = json!({
             "io.modelcontextprotocol/protocolVersion": "2026-07-28",
             "io.modelcontextprotocol/clientCapabilities": {},
@@ -119,12 +119,12 @@ impl Served {
         self.send(request).await
     }
 
-    fn post(&self, token: Option<&str>, method: &str, params: Value) -> reqwest::RequestBuilder {
+    pub(crate) fn post(&self, token: Option<&str>, method: &str, params: Value) -> reqwest::RequestBuilder {
         self.mcp_request(token, &json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
     }
 
     /// A POST of `body` to /mcp as an MCP client sends it, with `token` as its bearer.
-    fn mcp_request(&self, token: Option<&str>, body: &Value) -> reqwest::RequestBuilder {
+    pub(crate) fn mcp_request(&self, token: Option<&str>, body: &Value) -> reqwest::RequestBuilder {
         let mut request = self
             .client
             .post(format!("{}/mcp", self.url))
@@ -137,7 +137,7 @@ impl Served {
         request
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
+    pub(crate) async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
         let response = request.send().await.expect("an HTTP answer");
         let status = response.status().as_u16();
         let text = response.text().await.expect("the body");
@@ -147,7 +147,7 @@ impl Served {
     /// One JSON-RPC message posted with `token` and `headers`: the HTTP status, the
     /// response headers, and the JSON-RPC messages answered (a JSON body, or each
     /// `data:` frame of an event stream).
-    async fn exchange(
+    pub(crate) async fn exchange(
         &self,
         token: &str,
         headers: &[(&str, &str)],
@@ -164,13 +164,13 @@ impl Served {
         (status, response_headers, jsonrpc_messages(&text))
     }
 
-    async fn call(&self, token: &str, tool: &str, arguments: Value) -> Value {
+    pub(crate) async fn call(&self, token: &str, tool: &str, arguments: Value) -> Value {
         let (status, answer) = self.rpc(Some(token), "tools/call", json!({"name": tool, "arguments": arguments})).await;
         assert_eq!(status, 200, "{answer}");
         answer
     }
 
-    async fn tool_names(&self, token: &str) -> Vec<String> {
+    pub(crate) async fn tool_names(&self, token: &str) -> Vec<String> {
         let (status, answer) = self.rpc(Some(token), "tools/list", json!({})).await;
         assert_eq!(status, 200, "{answer}");
         answer["result"]["tools"]
@@ -181,7 +181,7 @@ impl Served {
             .collect()
     }
 
-    async fn get(&self, path: &str, token: Option<&str>) -> (u16, String, Option<String>) {
+    pub(crate) async fn get(&self, path: &str, token: Option<&str>) -> (u16, String, Option<String>) {
         let mut request = self.client.get(format!("{}{path}", self.url));
         if let Some(token) = token {
             request = request.header("authorization", format!("Bearer {token}"));
@@ -192,7 +192,7 @@ impl Served {
         (status, response.text().await.unwrap(), challenge)
     }
 
-    fn signal(&self, name: &str) {
+    pub(crate) fn signal(&self, name: &str) {
         let pid = self.child.id().expect("running").to_string();
         let status = std::process::Command::new("kill").args([&format!("-{name}"), &pid]).status().expect("kill");
         assert!(status.success());
@@ -203,8 +203,13 @@ impl Served {
     }
 
     /// SIGTERM, then the exit code and everything on stderr.
-    pub(crate) async fn stop(mut self) -> (Option<i32>, String) {
+    pub(crate) async fn stop(self) -> (Option<i32>, String) {
         self.signal("TERM");
+        self.stop_signalled().await
+    }
+
+    /// The exit code and stderr of a server already sent SIGTERM.
+    pub(crate) async fn stop_signalled(mut self) -> (Option<i32>, String) {
         let status =
             tokio::time::timeout(Duration::from_secs(60), self.child.wait()).await.expect("exits").expect("wait");
         // The reader ends with the pipe.

@@ -18,6 +18,7 @@ mod envelope;
 mod fuzz;
 mod hardening;
 mod http;
+mod http_holds;
 mod limits_and_analytics;
 mod metrics;
 mod oauth;

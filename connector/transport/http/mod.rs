@@ -6,9 +6,13 @@
 //! compared in constant time), and the call runs through that tenant's [`Connector`]
 //! (its admin key, policy, limits and audit caller). `GET /healthz` answers without
 //! authentication and without touching the Admin API; `GET /metrics` (Prometheus text)
-//! needs its own token or its own listener. SIGHUP reloads the tenants file (a bad
-//! file is refused and the old tenants stay); SIGTERM stops accepting, lets calls in
-//! flight finish within a grace period, and returns.
+//! needs its own token or its own listener. Every route checks `Host` ([`host`]).
+//! Connections are bounded in number and time ([`connections`]). SIGHUP reloads the
+//! tenants file off the runtime threads ([`reload`]; a bad file is refused and the old
+//! tenants stay); SIGTERM starts a lame-duck moment (still accepting, `/healthz` 503,
+//! every answer `Connection: close`), then stops accepting, lets calls in flight
+//! finish within a grace period, audits writes still running as `unknown`
+//! ([`super::shutdown`]), and returns.
 //!
 //! With an `oauth:` section in the tenants file, a bearer token may also be an access
 //! token the server issued ([`super::oauth`], whose routes are merged here): it selects
@@ -17,11 +21,14 @@
 //! Headers and tokens are never logged: the `Authorization` header is taken off the
 //! request before rmcp sees it.
 
-use std::future::IntoFuture;
+pub mod connections;
+pub mod host;
+mod reload;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -40,10 +47,13 @@ use rmcp::transport::streamable_http_server::session::never::NeverSessionManager
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, watch};
 
+use self::connections::{ConnectionHandle, ConnectionPolicy, Phase, Slots};
+use self::host::AllowedHosts;
 use super::oauth::{self, Door};
 use super::prometheus::Metrics;
+use super::shutdown::{self, Signal, Signals};
 use super::tenants::{self, Sha256, TenantSpec};
 use crate::pipeline::Connector;
 use crate::runtime::cache::Cache;
@@ -69,8 +79,14 @@ pub struct HttpServeConfig {
     pub metrics_token_sha256: Option<Sha256>,
     /// `/metrics` on a listener of its own.
     pub metrics_addr: Option<SocketAddr>,
-    /// How long calls in flight may take to finish after SIGTERM.
+    /// How long calls in flight may take to finish after SIGTERM (after the lame duck).
     pub shutdown_grace: Duration,
+    /// How long after SIGTERM the server still accepts connections, answering each
+    /// request with `Connection: close` and `/healthz` with 503, so a proxy in front
+    /// stops routing to it before its port closes.
+    pub lame_duck: Duration,
+    /// Timeouts and the connection cap.
+    pub connections: ConnectionPolicy,
     /// The cache of closed report days every tenant's connector shares (one byte budget
     /// for the process; its keys hold the credential's hash, so tenants never see each
     /// other's entries), counted on `/metrics`. Kept across reloads.
@@ -88,6 +104,8 @@ struct Tenant {
     calls: Arc<Semaphore>,
     max_calls: usize,
     service: StreamableHttpService<TenantServer, NeverSessionManager>,
+    /// The tenant's pipeline, kept to drain its writes at shutdown.
+    connector: Connector,
 }
 
 /// The tenants in force; replaced as a whole on reload, so a request sees one version.
@@ -228,7 +246,7 @@ fn build_tenants(
             .filter(|tenant| tenant.max_calls == spec.max_concurrent_calls)
             .map_or_else(|| Arc::new(Semaphore::new(spec.max_concurrent_calls)), |tenant| Arc::clone(&tenant.calls));
         let server = TenantServer {
-            connector,
+            connector: connector.clone(),
             tenant: Arc::from(spec.id.as_str()),
             calls: Arc::clone(&calls),
             max_calls: spec.max_concurrent_calls,
@@ -245,26 +263,10 @@ fn build_tenants(
             calls,
             max_calls: spec.max_concurrent_calls,
             service,
+            connector,
         });
     }
     Ok(Tenants(built))
-}
-
-/// Reads the tenants file and builds its tenants and its OAuth (none is in force yet).
-fn load_tenants(
-    path: &std::path::Path,
-    previous: Option<&Tenants>,
-    door: &Door,
-    factory: &ConnectorFactory,
-    metrics: &Arc<Metrics>,
-    config: &StreamableHttpServerConfig,
-) -> Result<(Tenants, oauth::Prepared), String> {
-    let file = tenants::load_config(path).map_err(|e| e.to_string())?;
-    let built = build_tenants(&file.tenants, previous, factory, metrics, config)?;
-    let oauth = door
-        .prepare(file.oauth.as_ref(), file.people())
-        .map_err(|e| format!("tenants file {}: {e}", path.display()))?;
-    Ok((built, oauth))
 }
 
 #[derive(Clone)]
@@ -274,6 +276,10 @@ struct AppState {
     metrics_token: Option<Sha256>,
     draining: Arc<AtomicBool>,
     oauth: Arc<Door>,
+    body_timeout: Duration,
+    /// The connectors of tenants replaced by reloads: their writes in flight are
+    /// drained at shutdown too.
+    retired: Arc<Mutex<Vec<Connector>>>,
 }
 
 impl AppState {
@@ -283,8 +289,23 @@ impl AppState {
 
     fn replace(&self, tenants: Tenants) {
         let count = tenants.0.len();
-        *self.tenants.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(tenants);
+        let old = std::mem::replace(
+            &mut *self.tenants.write().unwrap_or_else(std::sync::PoisonError::into_inner),
+            Arc::new(tenants),
+        );
+        let mut retired = self.retired.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Those retired at an earlier reload with no write left are done with.
+        retired.retain(|connector| connector.writes_in_flight() > 0);
+        retired.extend(old.0.iter().map(|tenant| tenant.connector.clone()));
+        drop(retired);
         self.metrics.set_tenants(count);
+    }
+
+    /// Every connector that may have writes in flight: today's tenants' and retired ones.
+    fn connectors(&self) -> Vec<Connector> {
+        let mut all: Vec<Connector> = self.current().0.iter().map(|tenant| tenant.connector.clone()).collect();
+        all.extend(self.retired.lock().unwrap_or_else(std::sync::PoisonError::into_inner).iter().cloned());
+        all
     }
 }
 
@@ -313,12 +334,15 @@ fn mcp_unauthorized(door: &Door, message: &'static str, error: Option<&str>) -> 
     response
 }
 
-/// When an MCP request arrived (set on the request, read back by the tool call it carries).
+/// When an MCP request arrived: set by the connection as its headers are read (so the
+/// body's reading counts), read back by the tool call it carries.
 #[derive(Clone, Copy)]
-struct Arrived(Instant);
+pub(super) struct Arrived(pub(super) Instant);
 
 async fn mcp(State(state): State<AppState>, mut request: Request) -> Response {
-    request.extensions_mut().insert(Arrived(Instant::now()));
+    if request.extensions().get::<Arrived>().is_none() {
+        request.extensions_mut().insert(Arrived(Instant::now()));
+    }
     if request
         .uri()
         .query()
@@ -352,13 +376,54 @@ async fn mcp(State(state): State<AppState>, mut request: Request) -> Response {
         state.metrics.record_unauthorized();
         return mcp_unauthorized(&state.oauth, message, error);
     };
+    if let Some(ConnectionHandle(connection)) = request.extensions().get::<ConnectionHandle>() {
+        connection.authenticated();
+    }
     if let Some(access) = access {
         request.extensions_mut().insert(access);
     }
     // rmcp hands the request's parts to the handler: the token goes no further.
     request.headers_mut().remove(header::AUTHORIZATION);
     tracing::debug!(tenant = %tenant.id, method = %request.method(), "MCP request");
+    let request = match read_body(request, state.body_timeout).await {
+        Ok(request) => request,
+        Err(refusal) => return refusal,
+    };
     tenant.service.handle(request).await.map(Body::new)
+}
+
+/// The request with its body read in full within `timeout` (and within
+/// [`MAX_REQUEST_BODY_BYTES`]), or the answer that refuses it.
+async fn read_body(request: Request, timeout: Duration) -> Result<Request, Response> {
+    let too_large = || {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("payload too large: an MCP request body is at most {MAX_REQUEST_BODY_BYTES} bytes\n"),
+        )
+            .into_response()
+    };
+    let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_REQUEST_BODY_BYTES as u64) {
+        return Err(too_large());
+    }
+    let (parts, body) = request.into_parts();
+    match tokio::time::timeout(timeout, axum::body::to_bytes(body, MAX_REQUEST_BODY_BYTES)).await {
+        Ok(Ok(bytes)) => Ok(Request::from_parts(parts, Body::from(bytes))),
+        Ok(Err(error)) if error.to_string().contains("length limit") => Err(too_large()),
+        Ok(Err(error)) => {
+            Err((StatusCode::BAD_REQUEST, format!("bad request: the body could not be read: {error}\n"))
+                .into_response())
+        }
+        Err(_) => {
+            let mut response = (
+                StatusCode::REQUEST_TIMEOUT,
+                format!("request timeout: the body did not arrive within {} s (--body-timeout)\n", timeout.as_secs()),
+            )
+                .into_response();
+            response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+            Err(response)
+        }
+    }
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
@@ -369,11 +434,14 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn metrics(State(state): State<AppState>, request: Request) -> Response {
     if let Some(expected) = &state.metrics_token {
-        let presented = bearer(&headers).map(tenants::token_sha256);
+        let presented = bearer(request.headers()).map(tenants::token_sha256);
         if !presented.is_some_and(|presented| tenants::same_digest(&presented, expected)) {
             return unauthorized("unauthorized: /metrics needs its own bearer token");
+        }
+        if let Some(ConnectionHandle(connection)) = request.extensions().get::<ConnectionHandle>() {
+            connection.authenticated();
         }
     }
     let mut response = state.metrics.render().into_response();
@@ -383,15 +451,30 @@ async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response 
     response
 }
 
-/// The main listener's routes: `/mcp`, `/healthz`, and `/metrics` when it has a token.
-fn router(state: AppState) -> Router {
+/// The main listener's routes: `/mcp`, `/healthz`, and `/metrics` when it has a token;
+/// every one checks `Host`.
+fn router(state: AppState, hosts: AllowedHosts) -> Router {
     let mut router = Router::new().route("/mcp", any(mcp)).route("/healthz", get(healthz));
     if state.metrics_token.is_some() {
         router = router.route("/metrics", get(metrics));
     }
     let door = Arc::clone(&state.oauth);
-    router.with_state(state).merge(oauth::routes(door))
+    router
+        .with_state(state)
+        .merge(oauth::routes(door))
+        .layer(axum::middleware::from_fn_with_state(hosts, host::check_host))
 }
+
+/// The metrics listener's one route, `Host` checked too.
+fn metrics_router(state: AppState, hosts: AllowedHosts) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(hosts, host::check_host))
+}
+
+/// Connections the metrics listener holds at once (a scraper or two).
+const METRICS_CONNECTIONS: usize = 16;
 
 /// rmcp's Streamable HTTP settings: stateless, JSON answers, Host and Origin checked.
 fn rmcp_config(allowed_hosts: &[String]) -> StreamableHttpServerConfig {
@@ -412,12 +495,22 @@ fn rmcp_config(allowed_hosts: &[String]) -> StreamableHttpServerConfig {
         .with_max_request_body_bytes(MAX_REQUEST_BODY_BYTES)
 }
 
-/// Serves until SIGTERM (or Ctrl-C), then drains within the grace period.
+/// Serves until SIGTERM (or Ctrl-C), then lame duck, then drains within the grace period.
 pub async fn serve(config: HttpServeConfig, factory: ConnectorFactory) -> Result<(), String> {
+    if config.allowed_hosts.is_empty() {
+        return Err("--allowed-hosts lists no host: every Host would be accepted; name at least one".into());
+    }
     let metrics = Arc::new(Metrics::new(config.cache.clone()));
     let mcp_config = rmcp_config(&config.allowed_hosts);
     let door = Arc::new(Door::default());
-    let (tenants, oauth) = load_tenants(&config.tenants_path, None, &door, &factory, &metrics, &mcp_config)?;
+    let loader = reload::Loader {
+        path: config.tenants_path.clone(),
+        factory,
+        metrics: Arc::clone(&metrics),
+        config: mcp_config.clone(),
+        door: Arc::clone(&door),
+    };
+    let (tenants, oauth) = loader.load(None).await?;
     door.commit(oauth);
     let state = AppState {
         oauth: door,
@@ -425,9 +518,13 @@ pub async fn serve(config: HttpServeConfig, factory: ConnectorFactory) -> Result
         metrics: Arc::clone(&metrics),
         metrics_token: config.metrics_token_sha256,
         draining: Arc::new(AtomicBool::new(false)),
+        body_timeout: config.connections.body_timeout,
+        retired: Arc::new(Mutex::new(Vec::new())),
     };
     let count = tenants.0.len();
     state.replace(tenants);
+    state.retired.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    let hosts = AllowedHosts(Arc::from(config.allowed_hosts.clone()));
 
     // Signals first: a SIGHUP or SIGTERM that comes once the port is open is handled.
     let mut signals = Signals::new()?;
@@ -449,26 +546,31 @@ pub async fn serve(config: HttpServeConfig, factory: ConnectorFactory) -> Result
         }
         None => None,
     };
+    let (max_connections, warning) = connections::fit_to_fd_limit(config.connections.max_connections);
+    if let Some(warning) = warning {
+        tracing::warn!("{warning}");
+    }
+    let policy = ConnectionPolicy { max_connections, ..config.connections };
 
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let mut waiting = stopped.clone();
-    let server = axum::serve(listener, router(state.clone()))
-        .with_graceful_shutdown(async move {
-            let _ = waiting.wait_for(|stop| *stop).await;
-        })
-        .into_future();
-    let mut server = tokio::spawn(server);
+    let (phase, phases) = watch::channel(Phase::Serving);
+    let slots = Slots::new(max_connections);
+    let mut server = tokio::spawn(connections::accept(
+        listener,
+        router(state.clone(), hosts.clone()),
+        policy,
+        Arc::clone(&slots),
+        phases.clone(),
+    ));
+    let metrics_slots = Slots::new(METRICS_CONNECTIONS);
     let metrics_task = metrics_listener.map(|(listener, address)| {
         eprintln!("claude-code-connector: metrics at http://{address}/metrics");
-        let app = Router::new().route("/metrics", get(self::metrics)).with_state(state.clone());
-        let mut waiting = stopped.clone();
-        tokio::spawn(
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = waiting.wait_for(|stop| *stop).await;
-                })
-                .into_future(),
-        )
+        tokio::spawn(connections::accept(
+            listener,
+            metrics_router(state.clone(), hosts.clone()),
+            policy,
+            Arc::clone(&metrics_slots),
+            phases.clone(),
+        ))
     });
     if let Some(oauth) = state.oauth.current() {
         eprintln!(
@@ -477,13 +579,15 @@ pub async fn serve(config: HttpServeConfig, factory: ConnectorFactory) -> Result
             oauth.callback_url()
         );
     }
-    eprintln!("claude-code-connector: serving MCP at http://{local}/mcp ({count} tenants loaded)");
+    eprintln!(
+        "claude-code-connector: serving MCP at http://{local}/mcp ({count} tenants loaded, at most {max_connections} connections)"
+    );
 
-    loop {
+    let stopped_by = loop {
         tokio::select! {
             signal = signals.next() => match signal {
-                Signal::Stop => break,
-                Signal::Reload => match load_tenants(&config.tenants_path, Some(&state.current()), &state.oauth, &factory, &metrics, &mcp_config) {
+                Signal::Stop(name) => break name,
+                Signal::Reload => match loader.load(Some(state.current())).await {
                     Ok((tenants, oauth)) => {
                         let count = tenants.0.len();
                         state.replace(tenants);
@@ -496,80 +600,42 @@ pub async fn serve(config: HttpServeConfig, factory: ConnectorFactory) -> Result
                 },
             },
             ended = &mut server => {
-                return match ended {
-                    Ok(Ok(())) => Ok(()),
-                    Ok(Err(e)) => Err(format!("the HTTP server stopped: {e}")),
-                    Err(e) => Err(format!("the HTTP server stopped: {e}")),
-                };
+                let why = ended.err().map_or_else(|| "it stopped accepting".to_string(), |e| e.to_string());
+                return Err(format!("the HTTP server stopped: {why}"));
             }
         }
-    }
+    };
 
+    // Lame duck: the proxy in front sees /healthz fail and stops routing here, while
+    // requests already on their way are answered (and their connections closed).
     state.draining.store(true, Ordering::SeqCst);
+    let _ = phase.send(Phase::LameDuck);
+    eprintln!(
+        "claude-code-connector: {stopped_by}: lame duck for {} ms: /healthz answers 503, answers close their connections",
+        config.lame_duck.as_millis()
+    );
+    tokio::time::sleep(config.lame_duck).await;
+
+    let _ = phase.send(Phase::Draining);
     let in_flight = metrics.in_flight();
     eprintln!(
         "claude-code-connector: stopping: no new connections; waiting up to {} s for {in_flight} calls in flight",
         config.shutdown_grace.as_secs()
     );
-    let _ = stop.send(true);
-    let drained = tokio::time::timeout(config.shutdown_grace, &mut server).await.is_ok();
-    if !drained {
+    let connectors = state.connectors();
+    let (closed, _unknown) = tokio::join!(
+        tokio::time::timeout(config.shutdown_grace, slots.emptied()),
+        shutdown::drain_writes(&connectors, config.shutdown_grace),
+    );
+    if closed.is_err() {
         mcp_config.cancellation_token.cancel();
-        server.abort();
         tracing::warn!(left = metrics.in_flight(), "the grace period ended with calls in flight; they were stopped");
     }
+    let _ = phase.send(Phase::Closed);
+    server.abort();
     if let Some(task) = metrics_task {
         task.abort();
     }
     eprintln!("claude-code-connector: stopped");
     Ok(())
-}
-
-/// What the operator asked for by signal.
-enum Signal {
-    /// SIGHUP: read the tenants file again.
-    Reload,
-    /// SIGTERM or Ctrl-C: drain and stop.
-    Stop,
-}
-
-#[cfg(unix)]
-struct Signals {
-    hangup: tokio::signal::unix::Signal,
-    terminate: tokio::signal::unix::Signal,
-}
-
-#[cfg(unix)]
-impl Signals {
-    fn new() -> Result<Signals, String> {
-        use tokio::signal::unix::{SignalKind, signal};
-        Ok(Signals {
-            hangup: signal(SignalKind::hangup()).map_err(|e| format!("cannot watch SIGHUP: {e}"))?,
-            terminate: signal(SignalKind::terminate()).map_err(|e| format!("cannot watch SIGTERM: {e}"))?,
-        })
-    }
-
-    async fn next(&mut self) -> Signal {
-        tokio::select! {
-            _ = self.hangup.recv() => Signal::Reload,
-            _ = self.terminate.recv() => Signal::Stop,
-            _ = tokio::signal::ctrl_c() => Signal::Stop,
-        }
-    }
-}
-
-/// Without Unix signals: Ctrl-C stops; the tenants file is read at start only.
-#[cfg(not(unix))]
-struct Signals;
-
-#[cfg(not(unix))]
-impl Signals {
-    fn new() -> Result<Signals, String> {
-        Ok(Signals)
-    }
-
-    async fn next(&mut self) -> Signal {
-        let _ = tokio::signal::ctrl_c().await;
-        Signal::Stop
-    }
 }
