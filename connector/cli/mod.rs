@@ -8,6 +8,7 @@
 //! error, a timeout, a refusal), 2 a usage error (flags, an unknown tool, a malformed
 //! `key=value`, an argument the tool refuses).
 
+mod cache_dir;
 pub mod bundle;
 pub mod input;
 pub mod progress;
@@ -33,7 +34,7 @@ use crate::generated::{GROUPS, SERVER};
 use crate::pipeline::audit::AuditLog;
 use crate::pipeline::policy::{Policy, PolicyError};
 use crate::pipeline::{CallFailure, CallRequest, Connector, Limits, ToolOutcome};
-use crate::runtime::cache::{Cache, CacheConfig, DEFAULT_CACHE_BYTES};
+use crate::runtime::cache::{Cache, CacheConfig, DEFAULT_CACHE_BYTES, DEFAULT_DISK_BYTES};
 use crate::runtime::http::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::runtime::{AdminKey, Http, JsonObject};
 use crate::transport::http::{ConnectorFactory, DEFAULT_ALLOWED_HOSTS, HttpServeConfig};
@@ -69,14 +70,18 @@ pub struct ConnectionArgs {
     /// Fetch every report day again: no cache of closed days (README "Cache").
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_NO_CACHE")]
     pub no_cache: bool,
-    /// The cache's byte budget, in memory and in --cache-dir each (32 MiB); 0 disables it.
+    /// The cache's byte budget in memory, compressed (16 MiB); 0 disables the cache.
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CACHE_BYTES", default_value_t = DEFAULT_CACHE_BYTES)]
     pub cache_bytes: u64,
+    /// The cache directory's byte budget, compressed (1 GiB: a large organization's year).
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CACHE_DISK_BYTES", default_value_t = DEFAULT_DISK_BYTES)]
+    pub cache_disk_bytes: u64,
     /// Hours after a report range ends before its answer is cached as final.
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CACHE_SETTLE_HOURS", default_value_t = 48, value_parser = clap::value_parser!(u64).range(1..=24 * 366))]
     pub cache_settle_hours: u64,
-    /// Keep closed report days in this directory too, so that later runs reuse them.
-    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CACHE_DIR", value_name = "DIR")]
+    /// Keep closed report days in this directory too, so that later runs reuse them
+    /// (`call`: the user's cache directory unless given; "" keeps them in memory only).
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CACHE_DIR", value_name = "DIR", value_parser = clap::builder::TypedValueParser::map(clap::builder::OsStringValueParser::new(), PathBuf::from))]
     pub cache_dir: Option<PathBuf>,
 }
 
@@ -305,7 +310,7 @@ struct Target {
 }
 
 /// Starts the sandbox (when asked) and builds the HTTP client.
-fn upstream(connection: &ConnectionArgs, sandbox: bool) -> Result<Target, CommandFailure> {
+fn upstream(connection: &ConnectionArgs, sandbox: bool, home: CacheHome) -> Result<Target, CommandFailure> {
     if sandbox {
         return sandbox_upstream(connection);
     }
@@ -317,7 +322,7 @@ fn upstream(connection: &ConnectionArgs, sandbox: bool) -> Result<Target, Comman
             config::KEY_VAR
         );
     }
-    let http = http(key, connection.base_url.clone(), connection, true, cache(connection)?)?;
+    let http = http(key, connection.base_url.clone(), connection, true, cache(connection, home)?)?;
     let foreign = std::env::var(config::FOREIGN_BASE_URL_VAR).ok();
     if let Some(warning) = config::foreign_base_url_warning(foreign.as_deref(), http.base_url()) {
         tracing::warn!("{warning}");
@@ -345,15 +350,39 @@ fn http(
     Http::sharing_cache(http_config, cache).map_err(|e| CommandFailure::failed(e.to_string()))
 }
 
+/// Where the cache keeps entries when no --cache-dir is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CacheHome {
+    /// In memory only (`serve`, and the sandbox, whose address changes every run).
+    Memory,
+    /// In the user's cache directory too (`call`: each run is a new process).
+    UserDir,
+}
+
 /// The cache of closed report days the flags ask for (none with --no-cache): one per
 /// process, which every connection of the process shares.
-fn cache(connection: &ConnectionArgs) -> Result<Option<Arc<Cache>>, CommandFailure> {
+fn cache(connection: &ConnectionArgs, home: CacheHome) -> Result<Option<Arc<Cache>>, CommandFailure> {
+    let dir = match &connection.cache_dir {
+        Some(dir) => Some(dir.clone()),
+        None if home == CacheHome::UserDir => cache_dir::user_cache_dir(),
+        None => None,
+    };
     let config = CacheConfig {
         max_bytes: if connection.no_cache { 0 } else { connection.cache_bytes },
+        disk_bytes: connection.cache_disk_bytes,
         settle: Duration::from_secs(connection.cache_settle_hours * 3600),
-        dir: connection.cache_dir.clone().filter(|dir| !dir.as_os_str().is_empty()),
+        dir: dir.filter(|dir| !dir.as_os_str().is_empty()),
     };
-    Ok(Cache::new(config).map_err(CommandFailure::failed)?.map(Arc::new))
+    let chosen = connection.cache_dir.is_some();
+    let cache = match Cache::new(config.clone()) {
+        // The default directory is a convenience: without it, the cache stays in memory.
+        Err(e) if !chosen && config.dir.is_some() => {
+            tracing::warn!("{e}; closed report days are kept in memory only (--cache-dir to choose another)");
+            Cache::new(CacheConfig { dir: None, ..config })
+        }
+        built => built,
+    };
+    Ok(cache.map_err(CommandFailure::failed)?.map(Arc::new))
 }
 
 #[cfg(feature = "sandbox")]
@@ -368,7 +397,7 @@ fn sandbox_upstream(connection: &ConnectionArgs) -> Result<Target, CommandFailur
     let started = starting.wait().map_err(CommandFailure::failed)?;
     // In-process, on loopback: no proxy of the environment could reach it.
     let http =
-        http(AdminKey::new(sandbox::KEY), Some(started.base_url.clone()), connection, false, cache(connection)?)?;
+        http(AdminKey::new(sandbox::KEY), Some(started.base_url.clone()), connection, false, cache(connection, CacheHome::Memory)?)?;
     tracing::info!(
         organization = %started.organization,
         ready_ms = started.ready_after.as_millis() as u64,
@@ -428,7 +457,7 @@ pub fn serve(args: &ServeArgs, sandbox: bool) -> ExitCode {
 async fn run_server(args: &ServeArgs, sandbox: bool) -> Result<(), CommandFailure> {
     let policy = policy(&args.filter, Some(&args.writes))?;
     let audit = audit_log(&args.writes)?;
-    let upstream = upstream(&args.connection, sandbox)?;
+    let upstream = upstream(&args.connection, sandbox, CacheHome::Memory)?;
     tracing::info!(limits = %policy.describe(), "least-privilege settings");
     let connector = upstream.connector().with_policy(policy).with_audit(Some(audit)).with_limits(limits(&args.limits));
     if connector.tool_count() == 0 {
@@ -508,7 +537,7 @@ fn http_settings(args: &ServeArgs, addr: SocketAddr, sandbox: bool) -> Result<Ht
         metrics_token_sha256,
         metrics_addr: args.http.metrics_addr,
         shutdown_grace: Duration::from_secs(args.http.shutdown_grace),
-        cache: cache(&args.connection)?,
+        cache: cache(&args.connection, CacheHome::Memory)?,
     })
 }
 
@@ -641,7 +670,7 @@ async fn run_call(
     policy: Policy,
 ) -> Result<String, CommandFailure> {
     let audit = audit_log(&args.writes)?;
-    let upstream = upstream(&args.connection, sandbox)?;
+    let upstream = upstream(&args.connection, sandbox, CacheHome::UserDir)?;
     let connector = upstream.connector().with_policy(policy).with_audit(Some(audit)).with_limits(limits(&args.limits));
     // What opens a sandbox answer for people: sandbox data, and whether it is the spec's example.
     let sandbox_line = || {

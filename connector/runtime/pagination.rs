@@ -181,7 +181,11 @@ async fn each_day<T: Decoded>(
         .iter()
         .enumerate()
         .map(|(index, day)| {
-            let request = request.with_query(query_name, day.to_string()).with_query("limit", limit.to_string());
+            let mut request = request.with_query(query_name, day.to_string()).with_query("limit", limit.to_string());
+            // One day's report closes with that day, whatever the whole range's end.
+            if request.closes.is_some() {
+                request.closes = Some(*day);
+            }
             let (done, quiet) = (&done, &quiet);
             async move {
                 let drained = drain_page_token::<T>(quiet, request).await;

@@ -9,6 +9,7 @@ mod audit;
 mod bad_input;
 mod bundle;
 mod cache;
+mod cache_tiers;
 mod cli;
 mod completion;
 mod docs;

@@ -1193,6 +1193,15 @@ impl<'a> RustEmitter<'a> {
                 target.push(push);
             }
         }
+        if let Some(name) = &call.closed_after {
+            let f = field(name);
+            let arg = tool.args.iter().find(|a| &a.name == name);
+            if arg.is_some_and(Self::arg_is_option) {
+                query.push(quote!(if let ::std::option::Option::Some(value) = &args.#f { request.closed_after(value); }));
+            } else {
+                query.push(quote!(request.closed_after(&args.#f);));
+            }
+        }
         let binding = if query.is_empty() && body.is_empty() { quote!(request) } else { quote!(mut request) };
         let not_found = call.not_found.as_ref().map(|pieces| {
             let message = Self::message_tokens(pieces);

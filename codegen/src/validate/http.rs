@@ -55,7 +55,30 @@ pub(super) fn validate_http(
         Some(text) => Some(not_found_message(cx, at, model, &output, text, args)?),
     };
     let beta = beta_tokens(cx, at, &http.beta)?;
-    Ok(ir::HttpCall { method, path, not_found, beta, fixed_query, pagination, summary, output })
+    let closed_after = validate_cache(cx, at, tool, method, args)?;
+    Ok(ir::HttpCall { method, path, not_found, beta, fixed_query, pagination, summary, closed_after, output })
+}
+
+/// `cache: {closed_after: ARG}`: a read whose range ends with the day of ARG, a date argument.
+fn validate_cache(
+    cx: &Ctx,
+    at: &str,
+    tool: &spec::ToolDef,
+    method: Method,
+    args: &[Arg],
+) -> Result<Option<String>, Error> {
+    let Some(cache) = &tool.cache else { return Ok(None) };
+    if method != Method::Get {
+        return cx.fail(at, "`cache` applies to a GET report only", "remove `cache` from this write");
+    }
+    match args.iter().find(|a| a.name == cache.closed_after) {
+        Some(arg) if matches!(arg.kind, ArgKind::Date) => Ok(Some(arg.name.clone())),
+        _ => cx.fail(
+            at,
+            format!("cache.closed_after `{}` is not a date argument of this tool", cache.closed_after),
+            "name the date argument that holds the range's last day (e.g. end_date)",
+        ),
+    }
 }
 
 /// `http.beta`: the API's beta feature names, each non-empty `[a-z0-9-]` and listed once,
