@@ -6,14 +6,17 @@
 //! text that came from upstream is scrubbed of the key ([`super::scrub`]).
 //!
 //! One job a module: [`key`] (the admin key), [`request`] (a request and one attempt
-//! at it), [`retry`] (when to try again), [`response`] (reading answers and errors);
+//! at it), [`retry`] (when to try again), [`response`] (reading answers and errors),
+//! [`fold`] (a page's items decoded straight into their consumer);
 //! this module is the client they serve.
 
+mod fold;
 mod key;
 mod request;
 mod response;
 mod retry;
 
+pub use fold::PageLinks;
 pub use key::AdminKey;
 pub use request::{Method, Request, RequestCount, RequestIds, path_segment};
 pub use response::{Decoded, MAX_ERROR_BODY_BYTES};
