@@ -27,6 +27,7 @@ mod redaction;
 mod resilience;
 mod sandbox;
 mod stdio;
+mod streaming;
 mod tools;
 mod tools_by_spec;
 mod tools_list;
