@@ -9,6 +9,7 @@ pub mod derive;
 mod fetch;
 pub mod presentation;
 pub mod seats;
+mod sets;
 
 use std::collections::BTreeMap;
 

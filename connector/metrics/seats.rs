@@ -18,6 +18,7 @@ use crate::runtime::money::Cents;
 use crate::runtime::pagination::{drain_id_cursor, fold_per_day};
 use crate::runtime::presentation::{Column, ColumnKind, ColumnRole, Presentation, Section};
 use crate::runtime::{Date, Error};
+use super::sets::DaySet;
 
 /// The users list is drained with the API's largest page.
 const USERS_LIMIT: u32 = 1000;
@@ -92,7 +93,7 @@ pub struct Activity {
 struct Tally {
     counts: [u64; 7],
     cost: Option<Cents>,
-    days: BTreeSet<String>,
+    days: DaySet,
 }
 
 impl Tally {
@@ -122,7 +123,10 @@ impl Tally {
             cost = cost.checked_add(cents).ok_or_else(overflow)?;
         }
         self.cost = Some(cost);
-        self.days.insert(record.date.get(..10).unwrap_or(&record.date).to_string());
+        // A record's day: the first 10 characters of its `date` (`YYYY-MM-DD` or a timestamp).
+        if let Some(day) = record.date.get(..10).and_then(|text| Date::parse(text).ok()) {
+            self.days.insert(day);
+        }
         Ok(())
     }
 
@@ -228,7 +232,7 @@ fn join(args: &GetSeatActivityArgs, users: &[User], actors: Actors) -> Result<Se
             let row = KeyRow {
                 api_key_name: name.clone(),
                 active_days: tally.days.len() as u64,
-                last_active: tally.days.last().cloned(),
+                last_active: tally.days.last().map(|day| day.to_string()),
                 activity: tally.activity(),
             };
             (row, tally.cost())
@@ -254,7 +258,7 @@ fn seat_row(email: String, name: Option<String>, role: Option<String>, tally: &T
         name,
         role,
         active_days: tally.days.len() as u64,
-        last_active: tally.days.last().cloned(),
+        last_active: tally.days.last().map(|day| day.to_string()),
         activity: tally.activity(),
     }
 }
