@@ -323,7 +323,7 @@ pub struct HttpCall {
     pub summary: Option<SumCents>,
     /// `cache.closed_after`: the date argument whose day ends the request's range, so
     /// that the answer may be cached once that day has settled (none: never cached).
-    pub closed_after: Option<String>,
+    pub closed_after: Option<Box<str>>,
     /// The response type (for paginated tools: the item type).
     pub output: String,
 }

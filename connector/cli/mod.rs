@@ -8,8 +8,8 @@
 //! error, a timeout, a refusal), 2 a usage error (flags, an unknown tool, a malformed
 //! `key=value`, an argument the tool refuses).
 
-mod cache_dir;
 pub mod bundle;
+mod cache_dir;
 pub mod input;
 pub mod progress;
 #[cfg(feature = "sandbox")]
@@ -396,8 +396,13 @@ fn sandbox_upstream(connection: &ConnectionArgs) -> Result<Target, CommandFailur
     }
     let started = starting.wait().map_err(CommandFailure::failed)?;
     // In-process, on loopback: no proxy of the environment could reach it.
-    let http =
-        http(AdminKey::new(sandbox::KEY), Some(started.base_url.clone()), connection, false, cache(connection, CacheHome::Memory)?)?;
+    let http = http(
+        AdminKey::new(sandbox::KEY),
+        Some(started.base_url.clone()),
+        connection,
+        false,
+        cache(connection, CacheHome::Memory)?,
+    )?;
     tracing::info!(
         organization = %started.organization,
         ready_ms = started.ready_after.as_millis() as u64,
@@ -657,7 +662,8 @@ pub fn call(args: &CallArgs, sandbox: bool) -> ExitCode {
 /// What can be judged from the command line alone: the tool, its arguments as JSON, the policy.
 fn prepare_call(args: &CallArgs) -> Result<(ToolId, JsonObject, Policy), CommandFailure> {
     let tool = input::resolve_tool(&args.tool).map_err(CommandFailure::usage)?;
-    let arguments = input::parse_arguments(tool, &args.arguments, args.json.as_deref()).map_err(CommandFailure::usage)?;
+    let arguments =
+        input::parse_arguments(tool, &args.arguments, args.json.as_deref()).map_err(CommandFailure::usage)?;
     let policy = policy(&args.filter, Some(&args.writes))?;
     Ok((tool, arguments, policy))
 }

@@ -11,8 +11,8 @@ use crate::runtime::money::Cents;
 use crate::runtime::{ApiError, Date, Error};
 
 pub use super::fetch::{Fetched, SourceResults};
-use super::{CodingToolMetrics, EditorUsage, Metadata, ModelUsage, OrganizationTokens, SourceState, SourceStatus};
 use super::sets::{BitSet, Interner};
+use super::{CodingToolMetrics, EditorUsage, Metadata, ModelUsage, OrganizationTokens, SourceState, SourceStatus};
 
 /// `tool_name` of every result.
 pub const TOOL_NAME: &str = "claude_code";

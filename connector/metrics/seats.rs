@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::sets::DaySet;
 use crate::generated::args::{
     GetCodeAnalyticsArgs, GetSeatActivityArgs, GetSeatActivitySort, GetSeatActivityStatus, ListUsersArgs,
 };
@@ -18,7 +19,6 @@ use crate::runtime::money::Cents;
 use crate::runtime::pagination::{drain_id_cursor, fold_per_day};
 use crate::runtime::presentation::{Column, ColumnKind, ColumnRole, Presentation, Section};
 use crate::runtime::{Date, Error};
-use super::sets::DaySet;
 
 /// The users list is drained with the API's largest page.
 const USERS_LIMIT: u32 = 1000;

@@ -26,7 +26,6 @@ impl Interner {
     pub fn len(&self) -> usize {
         self.ids.len()
     }
-
 }
 
 /// A set of small numbers, one bit each, from `base` (a multiple of 64) upwards.
@@ -63,7 +62,6 @@ impl BitSet {
         self.len
     }
 
-
     /// The largest number in the set.
     pub fn last(&self) -> Option<i64> {
         let (index, word) = self.words.iter().enumerate().rev().find(|(_, word)| **word != 0)?;
@@ -83,7 +81,6 @@ impl DaySet {
     pub fn len(&self) -> usize {
         self.0.len()
     }
-
 
     pub fn last(&self) -> Option<Date> {
         self.0.last().and_then(Date::from_ordinal)

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{CallRequest, Connector, CallFailure, FailureKind, ToolOutcome};
+use super::{CallFailure, CallRequest, Connector, FailureKind, ToolOutcome};
 use crate::runtime::date::{DAYS_AGO_SUFFIX, MAX_DAYS_AGO};
 use crate::runtime::registry::envelope;
 use crate::runtime::{Completion, DateSpan, DateWord, JsonObject, ObjectList, PromptArgument, Value};

@@ -511,7 +511,12 @@ impl Connector {
 
     /// Writes a write's `pending` line before it is sent, and keeps it open until its
     /// outcome; a line that cannot be written stops the write.
-    fn begin_write(&self, tool: &'static ToolDefinition, arguments: &JsonObject, call_id: &str) -> Result<(), CallFailure> {
+    fn begin_write(
+        &self,
+        tool: &'static ToolDefinition,
+        arguments: &JsonObject,
+        call_id: &str,
+    ) -> Result<(), CallFailure> {
         let Some(audit) = self.audit.as_ref().filter(|_| !tool.annotations.read_only) else { return Ok(()) };
         if let Err(error) = audit.record(call_id, tool, arguments, &Outcome::Pending, &[]) {
             return Err(CallFailure::new(
@@ -599,7 +604,10 @@ impl Connector {
             }
             Ended::Refused(message) => {
                 tracing::warn!(tool = name, refusal = %message, "write refused by policy");
-                (ToolOutcome::Failure(CallFailure::new(FailureKind::Refused, message.clone())), Outcome::Refused(message))
+                (
+                    ToolOutcome::Failure(CallFailure::new(FailureKind::Refused, message.clone())),
+                    Outcome::Refused(message),
+                )
             }
             Ended::NotSent(failure) => {
                 tracing::error!(tool = name, "write not sent: the audit trail cannot be written");
@@ -611,7 +619,10 @@ impl Connector {
                 let message = format!(
                     "internal error: {name} failed unexpectedly; the server is still running, please report this"
                 );
-                (ToolOutcome::Failure(CallFailure::new(FailureKind::Internal, message.clone())), Outcome::Error(message))
+                (
+                    ToolOutcome::Failure(CallFailure::new(FailureKind::Internal, message.clone())),
+                    Outcome::Error(message),
+                )
             }
             Ended::TimedOut => {
                 let secs = self.limits.call_timeout.as_secs();

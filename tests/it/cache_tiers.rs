@@ -92,7 +92,8 @@ async fn hung_up_calls_leave_no_fetch_gate_behind() {
         // A hundred calls for the same days, each dropped by its client mid-fetch.
         let calls = (0..100).map(|_| {
             let Value::Object(arguments) = range() else { unreachable!() };
-            let call = connector.call(CallRequest::new("claude_code_get_code_analytics", arguments), std::future::pending());
+            let call =
+                connector.call(CallRequest::new("claude_code_get_code_analytics", arguments), std::future::pending());
             tokio::time::timeout(Duration::from_millis(10), call)
         });
         abandoned += futures_util::future::join_all(calls).await.iter().filter(|r| r.is_err()).count();

@@ -82,7 +82,11 @@ async fn streamed_aggregates_equal_the_whole_page_results() {
         let seat = seats["users"].as_array().unwrap().iter().find(|s| s["email"] == actor);
         let key = seats["api_keys"].as_array().unwrap().iter().find(|k| k["api_key_name"] == actor);
         let listed = seat.or(key).unwrap_or_else(|| panic!("{actor} is in the seat view: {seats}"));
-        assert_eq!((&listed["sessions"], usd(&listed["cost_usd"])), (&row["sessions"], usd(&row["cost_usd"])), "{actor}");
+        assert_eq!(
+            (&listed["sessions"], usd(&listed["cost_usd"])),
+            (&row["sessions"], usd(&row["cost_usd"])),
+            "{actor}"
+        );
     }
     let metrics = tool(&connector, "claude_code_get_normalized_metrics", range).await;
     let figure = |key: &str| find(&metrics, key).unwrap_or_else(|| panic!("{key} in {metrics}")).clone();

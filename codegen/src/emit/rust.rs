@@ -1195,9 +1195,11 @@ impl<'a> RustEmitter<'a> {
         }
         if let Some(name) = &call.closed_after {
             let f = field(name);
-            let arg = tool.args.iter().find(|a| &a.name == name);
+            let arg = tool.args.iter().find(|a| a.name.as_str() == &**name);
             if arg.is_some_and(Self::arg_is_option) {
-                query.push(quote!(if let ::std::option::Option::Some(value) = &args.#f { request.closed_after(value); }));
+                query.push(
+                    quote!(if let ::std::option::Option::Some(value) = &args.#f { request.closed_after(value); }),
+                );
             } else {
                 query.push(quote!(request.closed_after(&args.#f);));
             }

@@ -66,13 +66,13 @@ fn validate_cache(
     tool: &spec::ToolDef,
     method: Method,
     args: &[Arg],
-) -> Result<Option<String>, Error> {
+) -> Result<Option<Box<str>>, Error> {
     let Some(cache) = &tool.cache else { return Ok(None) };
     if method != Method::Get {
         return cx.fail(at, "`cache` applies to a GET report only", "remove `cache` from this write");
     }
     match args.iter().find(|a| a.name == cache.closed_after) {
-        Some(arg) if matches!(arg.kind, ArgKind::Date) => Ok(Some(arg.name.clone())),
+        Some(arg) if matches!(arg.kind, ArgKind::Date) => Ok(Some(arg.name.as_str().into())),
         _ => cx.fail(
             at,
             format!("cache.closed_after `{}` is not a date argument of this tool", cache.closed_after),

@@ -192,10 +192,16 @@ mod tests {
 
     #[test]
     fn an_entry_round_trips_compressed_and_exactly() {
-        let body: Vec<u8> = br#"{"data":[{"actor":{"type":"user_actor","email_address":"a@b.io"},"x":1}],"has_more":false}"#
-            .repeat(200);
+        let body: Vec<u8> =
+            br#"{"data":[{"actor":{"type":"user_actor","email_address":"a@b.io"},"x":1}],"has_more":false}"#
+                .repeat(200);
         let packed = Packed::pack(&body);
-        assert!(packed.block.len() * 10 < body.len(), "repetitive JSON shrinks: {} of {}", packed.block.len(), body.len());
+        assert!(
+            packed.block.len() * 10 < body.len(),
+            "repetitive JSON shrinks: {} of {}",
+            packed.block.len(),
+            body.len()
+        );
         let entry = encode_entry("GET k", &packed);
         let decoded = decode_entry(&entry, "GET k").expect("whole");
         assert_eq!(decoded.unpack().as_deref(), Some(&body[..]));

@@ -43,7 +43,8 @@ impl Http {
             (Ok(links), None) => Ok(links),
             (Err(e), None) => {
                 // serde quotes the offending value, which came from upstream.
-                let error = Error::Decode { path: request.path.clone(), message: cut(&e.to_string(), MAX_MESSAGE_CHARS) };
+                let error =
+                    Error::Decode { path: request.path.clone(), message: cut(&e.to_string(), MAX_MESSAGE_CHARS) };
                 Err(error.scrubbed(&self.inner.scrubber))
             }
         }
@@ -184,8 +185,9 @@ mod tests {
 
     #[test]
     fn items_are_folded_in_order_and_unknown_fields_skipped() {
-        let (links, items) =
-            read(r#"{"extra":{"deep":[1,{"x":2}]},"data":[{"a":1},{"a":2,"new":"?"}],"has_more":true,"next_page":"p2"}"#);
+        let (links, items) = read(
+            r#"{"extra":{"deep":[1,{"x":2}]},"data":[{"a":1},{"a":2,"new":"?"}],"has_more":true,"next_page":"p2"}"#,
+        );
         assert_eq!(links.unwrap(), PageLinks { has_more: Some(true), next_page: Some("p2".into()), items: 2 });
         assert_eq!(items, [serde_json::json!({"a": 1}), serde_json::json!({"a": 2, "new": "?"})]);
         let (links, _) = read(r#"{"data":[],"next_page":null}"#);

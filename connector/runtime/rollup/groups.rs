@@ -128,6 +128,9 @@ mod tests {
         assert_eq!(layout.amounts(&sums), [Amount::Count(2), Amount::Cents(cents("10.125")), Amount::Count(u64::MAX)]);
         let mut values = Values::default();
         let (a, b, none) = (values.id(Some("a".into())), values.id(Some("b".into())), values.id(None));
-        assert_eq!((values.id(Some("a".into())), values.name(a), values.name(b), values.name(none)), (a, Some("a".into()), Some("b".into()), None));
+        assert_eq!(
+            (values.id(Some("a".into())), values.name(a), values.name(b), values.name(none)),
+            (a, Some("a".into()), Some("b".into()), None)
+        );
     }
 }
