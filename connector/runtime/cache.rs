@@ -182,6 +182,9 @@ pub struct Cache {
     flights: Flights,
     stats: CacheStats,
     temp_serial: AtomicU64,
+    /// The bytes of the directory's entries, counted once and then kept up to date, so
+    /// that it is listed again only when over its budget (`None`: not counted yet).
+    disk_used: Mutex<Option<u64>>,
 }
 
 impl std::fmt::Debug for Cache {
@@ -235,6 +238,7 @@ impl Cache {
             flights: Mutex::default(),
             stats: CacheStats::default(),
             temp_serial: AtomicU64::new(0),
+            disk_used: Mutex::new(None),
         }))
     }
 
@@ -284,13 +288,29 @@ impl Cache {
         if let Some(dir) = &self.config.dir {
             let serial = self.temp_serial.fetch_add(1, Ordering::Relaxed);
             let temp = format!(".tmp-{}-{serial}", std::process::id());
-            if let Err(e) = disk::write_entry(dir, &temp, key, &packed) {
-                tracing::debug!("cannot write a cache entry: {e}");
-            } else {
-                self.stats.evict(disk::trim(dir, self.config.disk_bytes));
+            match disk::write_entry(dir, &temp, key, &packed) {
+                Err(e) => tracing::debug!("cannot write a cache entry: {e}"),
+                Ok(written) => self.keep_disk_within_budget(dir, written),
             }
         }
         self.remember(key, Arc::new(packed));
+    }
+
+    /// Counts `written` bytes more on disk; lists and trims the directory only when the
+    /// count passes the budget (or on the first write, to count what is there).
+    fn keep_disk_within_budget(&self, dir: &std::path::Path, written: u64) {
+        let mut used = lock(&self.disk_used);
+        let total = match *used {
+            Some(bytes) => bytes.saturating_add(written),
+            None => disk::trim(dir, u64::MAX).bytes,
+        };
+        *used = Some(if total > self.config.disk_bytes {
+            let trimmed = disk::trim(dir, self.config.disk_bytes);
+            self.stats.evict(trimmed.evicted);
+            trimmed.bytes
+        } else {
+            total
+        });
     }
 
     fn remember(&self, key: &str, packed: Arc<Packed>) {

@@ -143,3 +143,30 @@ async fn call_keeps_closed_days_in_the_users_cache_directory_by_default() {
         assert_eq!(report_requests(&fake), 5, "{extra:?}");
     }
 }
+
+fn dir_bytes(dir: &Path) -> u64 {
+    entries(dir).iter().map(|file| std::fs::metadata(file).unwrap().len()).sum()
+}
+
+#[tokio::test]
+async fn the_directory_stays_within_its_own_budget_oldest_first() {
+    let fake = FakeAdminApi::start(Dataset::demo(5, 5, DAYS[1])).await;
+    let probe_dir = scratch("disk-probe");
+    let probe = Connector::new(
+        Http::new(config(&fake, CacheConfig { dir: Some(probe_dir.clone()), ..CacheConfig::in_memory() })).unwrap(),
+    );
+    ok(&probe.with_audit(None), "claude_code_get_code_analytics", range()).await;
+    let five_days = dir_bytes(&probe_dir);
+    assert_eq!(entries(&probe_dir).len(), 5);
+
+    let dir = scratch("disk-budget");
+    let budget = five_days / 2;
+    let bounded = CacheConfig { disk_bytes: budget, dir: Some(dir.clone()), ..CacheConfig::in_memory() };
+    let http = Http::new(config(&fake, bounded)).unwrap();
+    ok(&Connector::new(http.clone()).with_audit(None), "claude_code_get_code_analytics", range()).await;
+    assert!(dir_bytes(&dir) <= budget, "{} bytes kept, budget {budget}", dir_bytes(&dir));
+    assert!((1..5).contains(&entries(&dir).len()), "{:?}", entries(&dir));
+    assert!(http.cache_stats().unwrap().evicted() >= 3);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&probe_dir);
+}

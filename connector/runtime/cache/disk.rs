@@ -92,14 +92,17 @@ pub fn read_entry(path: &Path, key: &str) -> Option<Packed> {
     decoded
 }
 
-/// Writes the entry through a temporary file renamed into place (0600).
-pub fn write_entry(dir: &Path, temp_name: &str, key: &str, packed: &Packed) -> std::io::Result<()> {
+/// Writes the entry through a temporary file renamed into place (0600), and returns
+/// its size. Not synced to the device: an entry cut short by a crash fails its check on
+/// reading and is fetched again, so a year's pages cost no fsync each.
+pub fn write_entry(dir: &Path, temp_name: &str, key: &str, packed: &Packed) -> std::io::Result<u64> {
     let temp = dir.join(temp_name);
     let result = (|| {
         let mut file = private_file(&temp)?;
-        file.write_all(&encode_entry(key, packed))?;
-        file.sync_all()?;
-        std::fs::rename(&temp, dir.join(entry_name(key)))
+        let bytes = encode_entry(key, packed);
+        file.write_all(&bytes)?;
+        std::fs::rename(&temp, dir.join(entry_name(key)))?;
+        Ok(bytes.len() as u64)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);
@@ -121,10 +124,17 @@ fn is_ours(path: &Path) -> bool {
     named && std::fs::File::open(path).and_then(|mut file| file.read_exact(&mut head)).is_ok() && head == FAMILY
 }
 
+/// What [`trim`] did: entries deleted, and the bytes this cache's files take after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trimmed {
+    pub evicted: u64,
+    pub bytes: u64,
+}
+
 /// Deletes this cache's oldest entries (by modification time) until its own files are
-/// within `budget`; any other file in the directory is left alone. Returns how many went.
-pub fn trim(dir: &Path, budget: u64) -> u64 {
-    let Ok(listing) = std::fs::read_dir(dir) else { return 0 };
+/// within `budget`; any other file in the directory is left alone.
+pub fn trim(dir: &Path, budget: u64) -> Trimmed {
+    let Ok(listing) = std::fs::read_dir(dir) else { return Trimmed { evicted: 0, bytes: 0 } };
     let mut files: Vec<(SystemTime, u64, PathBuf)> = listing
         .filter_map(Result::ok)
         .filter_map(|entry| {
@@ -145,7 +155,7 @@ pub fn trim(dir: &Path, budget: u64) -> u64 {
             evicted += 1;
         }
     }
-    evicted
+    Trimmed { evicted, bytes: total }
 }
 
 /// Makes the directory (0700) or, when it exists, makes sure no one else may read or
@@ -235,7 +245,10 @@ mod tests {
         let foreign = dir.join("a".repeat(64));
         std::fs::write(&foreign, vec![b'y'; 100_000]).unwrap();
         std::fs::write(dir.join("notes.txt"), vec![b'z'; 100_000]).unwrap();
-        assert_eq!(trim(&dir, 0), 4, "every entry of ours goes");
+        let kept = trim(&dir, u64::MAX);
+        assert_eq!(kept.evicted, 0);
+        assert_eq!(trim(&dir, kept.bytes - 1).evicted, 1, "the oldest one goes");
+        assert_eq!(trim(&dir, 0), Trimmed { evicted: 3, bytes: 0 }, "every entry of ours goes");
         assert!(foreign.exists() && dir.join("notes.txt").exists(), "the others stay");
         let _ = std::fs::remove_dir_all(&dir);
     }
