@@ -8,11 +8,13 @@
 //! order) and the SHA-256 of the credential (never the credential itself), in memory with
 //! least-recently-used eviction under a byte budget and, with a directory, on disk too
 //! under a budget of its own, large enough for a large organization's year ([`disk`]).
+//! With a directory, memory admits an entry on its second use only, so a long scan
+//! goes to disk without evicting what is asked again.
 //! Everything else (users, invites, workspaces, keys) is always fetched fresh.
 
 mod disk;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -28,6 +30,8 @@ pub const DEFAULT_CACHE_BYTES: u64 = 16 << 20;
 /// The default byte budget of a cache directory (compressed entries): 1 GiB, several
 /// times a 10,000-seat organization's year of Claude Code report days (docs/cache.md).
 pub const DEFAULT_DISK_BYTES: u64 = 1 << 30;
+/// Keys remembered as used once (8 bytes each): several years of a large organization's days.
+const MAX_SEEN_ONCE: usize = 1 << 16;
 /// The default settling time: a day's report may still change for 48 hours after it ends.
 pub const DEFAULT_SETTLE: Duration = Duration::from_secs(48 * 3600);
 
@@ -182,6 +186,10 @@ pub struct Cache {
     flights: Flights,
     stats: CacheStats,
     temp_serial: AtomicU64,
+    /// With a directory: the keys used once, by hash. Memory admits an entry only on
+    /// its second use, so a scan (a year asked once) passes through to disk without
+    /// filling memory, and what is asked again is kept close.
+    seen_once: Mutex<HashSet<u64>>,
     /// The bytes of the directory's entries, counted once and then kept up to date, so
     /// that it is listed again only when over its budget (`None`: not counted yet).
     disk_used: Mutex<Option<u64>>,
@@ -238,6 +246,7 @@ impl Cache {
             flights: Mutex::default(),
             stats: CacheStats::default(),
             temp_serial: AtomicU64::new(0),
+            seen_once: Mutex::default(),
             disk_used: Mutex::new(None),
         }))
     }
@@ -314,8 +323,26 @@ impl Cache {
     }
 
     fn remember(&self, key: &str, packed: Arc<Packed>) {
+        if self.config.dir.is_some() && self.first_use(key) {
+            return;
+        }
         let evicted = lock(&self.memory).put(key, packed, self.config.max_bytes);
         self.stats.evict(evicted);
+    }
+
+    /// Whether this is the first use of `key` (then noted, up to [`MAX_SEEN_ONCE`] keys).
+    fn first_use(&self, key: &str) -> bool {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(key, &mut hasher);
+        let mut seen = lock(&self.seen_once);
+        if seen.remove(&std::hash::Hasher::finish(&hasher)) {
+            return false;
+        }
+        if seen.len() >= MAX_SEEN_ONCE {
+            seen.clear();
+        }
+        seen.insert(std::hash::Hasher::finish(&hasher));
+        true
     }
 
     /// Joins the single flight of `key`: lock [`Flight::gate`] to fetch it.

@@ -170,3 +170,20 @@ async fn the_directory_stays_within_its_own_budget_oldest_first() {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&probe_dir);
 }
+
+#[tokio::test]
+async fn with_a_directory_memory_keeps_what_is_asked_again_not_a_scan() {
+    let fake = FakeAdminApi::start(Dataset::demo(5, 5, DAYS[1])).await;
+    let dir = scratch("admission");
+    let http = Http::new(config(&fake, CacheConfig { dir: Some(dir.clone()), ..CacheConfig::in_memory() })).unwrap();
+    let connector = Connector::new(http.clone()).with_audit(None);
+    let answer = ok(&connector, "claude_code_get_code_analytics", range()).await;
+    assert_eq!(report_requests(&fake), 5);
+    assert_eq!(http.cache_bytes_held(), Some(0), "a first use goes to disk only");
+    assert_eq!(ok(&connector, "claude_code_get_code_analytics", range()).await["data"], answer["data"]);
+    assert_eq!(report_requests(&fake), 0, "from disk");
+    assert!(http.cache_bytes_held().unwrap() > 0, "asked again: now in memory too");
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(ok(&connector, "claude_code_get_code_analytics", range()).await["data"], answer["data"]);
+    assert_eq!(report_requests(&fake), 0, "from memory, the directory gone");
+}
