@@ -34,11 +34,12 @@ use crate::generated::{GROUPS, SERVER};
 use crate::pipeline::audit::AuditLog;
 use crate::pipeline::policy::{Policy, PolicyError};
 use crate::pipeline::{CallFailure, CallRequest, Connector, Limits, ToolOutcome};
-use crate::runtime::cache::{Cache, CacheConfig, DEFAULT_CACHE_BYTES, DEFAULT_DISK_BYTES};
+use crate::runtime::cache::{Cache, DEFAULT_CACHE_BYTES, DEFAULT_DISK_BYTES};
 use crate::runtime::http::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::runtime::{AdminKey, Http, JsonObject};
 use crate::transport::http::{ConnectorFactory, DEFAULT_ALLOWED_HOSTS, HttpServeConfig};
 use crate::transport::tenants::{self, TENANTS_VAR};
+use cache_dir::{CacheHome, cache};
 
 /// The first line of every human-readable output in `--sandbox` mode.
 pub const SANDBOX_LINE: &str = "Sandbox data: a demo organization, not yours";
@@ -348,41 +349,6 @@ fn http(
     http_config.max_response_bytes = connection.max_response_bytes;
     http_config.env_proxy = env_proxy;
     Http::sharing_cache(http_config, cache).map_err(|e| CommandFailure::failed(e.to_string()))
-}
-
-/// Where the cache keeps entries when no --cache-dir is given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CacheHome {
-    /// In memory only (`serve`, and the sandbox, whose address changes every run).
-    Memory,
-    /// In the user's cache directory too (`call`: each run is a new process).
-    UserDir,
-}
-
-/// The cache of closed report days the flags ask for (none with --no-cache): one per
-/// process, which every connection of the process shares.
-fn cache(connection: &ConnectionArgs, home: CacheHome) -> Result<Option<Arc<Cache>>, CommandFailure> {
-    let dir = match &connection.cache_dir {
-        Some(dir) => Some(dir.clone()),
-        None if home == CacheHome::UserDir => cache_dir::user_cache_dir(),
-        None => None,
-    };
-    let config = CacheConfig {
-        max_bytes: if connection.no_cache { 0 } else { connection.cache_bytes },
-        disk_bytes: connection.cache_disk_bytes,
-        settle: Duration::from_secs(connection.cache_settle_hours * 3600),
-        dir: dir.filter(|dir| !dir.as_os_str().is_empty()),
-    };
-    let chosen = connection.cache_dir.is_some();
-    let cache = match Cache::new(config.clone()) {
-        // The default directory is a convenience: without it, the cache stays in memory.
-        Err(e) if !chosen && config.dir.is_some() => {
-            tracing::warn!("{e}; closed report days are kept in memory only (--cache-dir to choose another)");
-            Cache::new(CacheConfig { dir: None, ..config })
-        }
-        built => built,
-    };
-    Ok(cache.map_err(CommandFailure::failed)?.map(Arc::new))
 }
 
 #[cfg(feature = "sandbox")]
