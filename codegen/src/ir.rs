@@ -354,6 +354,9 @@ pub struct HttpCall {
     pub fixed_query: Vec<(String, String)>,
     pub pagination: Pagination,
     pub summary: Option<SumCents>,
+    /// `cache.closed_after`: the date argument whose day ends the request's range, so
+    /// that the answer may be cached once that day has settled (none: never cached).
+    pub closed_after: Option<Box<str>>,
     /// The response type (for paginated tools: the item type).
     pub output: String,
     /// `pagination.split_days`: a range longer than the API accepts, split into windows.

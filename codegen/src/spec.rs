@@ -325,6 +325,9 @@ pub struct ToolDef {
     pub pagination: Option<Pagination>,
     #[serde(default)]
     pub summary: Option<Summary>,
+    /// `cache: {closed_after: ARG}`: the report may be kept once ARG's day has settled.
+    #[serde(default)]
+    pub cache: Option<CacheDef>,
     #[serde(default)]
     pub output: Option<String>,
     /// The name of a hand-written handler; `build.rs` maps it to its Rust paths.
@@ -469,6 +472,13 @@ pub enum Pagination {
 pub struct Window {
     pub page: String,
     pub per_page: String,
+}
+
+/// `cache:` of a report tool: the date argument whose day closes the request's range.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheDef {
+    pub closed_after: String,
 }
 
 #[derive(Debug, Deserialize)]

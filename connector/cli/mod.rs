@@ -11,6 +11,7 @@
 //! `key=value`, an argument the tool refuses).
 
 pub mod bundle;
+mod cache_dir;
 pub mod connect;
 pub mod input;
 pub mod mcpb;
@@ -39,13 +40,14 @@ use crate::generated::{GROUPS, SERVER};
 use crate::pipeline::audit::AuditLog;
 use crate::pipeline::policy::{Policy, PolicyError};
 use crate::pipeline::{CallFailure, CallRequest, Connector, Limits, ToolOutcome};
-use crate::runtime::cache::{Cache, CacheConfig, DEFAULT_CACHE_BYTES};
+use crate::runtime::cache::{Cache, DEFAULT_CACHE_BYTES, DEFAULT_DISK_BYTES};
 use crate::runtime::http::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::runtime::{AdminKey, Http, JsonObject};
 use crate::transport::http::connections::ConnectionPolicy;
 use crate::transport::http::{ConnectorFactory, DEFAULT_ALLOWED_HOSTS, HttpServeConfig};
 use crate::transport::shutdown::{self, Signals};
 use crate::transport::tenants::{self, TENANTS_VAR};
+use cache_dir::{CacheHome, cache};
 
 /// The first line of every human-readable output in `--sandbox` mode.
 pub const SANDBOX_LINE: &str = "Sandbox data: a demo organization, not yours";
@@ -81,14 +83,18 @@ pub struct ConnectionArgs {
     /// Fetch every report day again: no cache of closed days (docs/cache.md).
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_NO_CACHE")]
     pub no_cache: bool,
-    /// The cache's byte budget, in memory and in --cache-dir each (32 MiB); 0 disables it.
+    /// The cache's byte budget in memory, compressed (16 MiB); 0 disables the cache.
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CACHE_BYTES", default_value_t = DEFAULT_CACHE_BYTES)]
     pub cache_bytes: u64,
+    /// The cache directory's byte budget, compressed (1 GiB: a large organization's year).
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CACHE_DISK_BYTES", default_value_t = DEFAULT_DISK_BYTES)]
+    pub cache_disk_bytes: u64,
     /// Hours after a report range ends before its answer is cached as final.
     #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CACHE_SETTLE_HOURS", default_value_t = 48, value_parser = clap::value_parser!(u64).range(1..=24 * 366))]
     pub cache_settle_hours: u64,
-    /// Keep closed report days in this directory too, so that later runs reuse them.
-    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CACHE_DIR", value_name = "DIR")]
+    /// Keep closed report days in this directory too, so that later runs reuse them
+    /// (`call`: the user's cache directory unless given; "" keeps them in memory only).
+    #[arg(long, env = "CLAUDE_CODE_CONNECTOR_CACHE_DIR", value_name = "DIR", value_parser = clap::builder::TypedValueParser::map(clap::builder::OsStringValueParser::new(), PathBuf::from))]
     pub cache_dir: Option<PathBuf>,
 }
 
@@ -356,7 +362,7 @@ struct Target {
 }
 
 /// Starts the sandbox (when asked) and builds the HTTP client.
-fn upstream(connection: &ConnectionArgs, sandbox: bool) -> Result<Target, CommandFailure> {
+fn upstream(connection: &ConnectionArgs, sandbox: bool, home: CacheHome) -> Result<Target, CommandFailure> {
     if sandbox {
         return sandbox_upstream(connection);
     }
@@ -368,7 +374,7 @@ fn upstream(connection: &ConnectionArgs, sandbox: bool) -> Result<Target, Comman
             config::KEY_VAR
         );
     }
-    let http = http(key, connection.base_url.clone(), connection, true, cache(connection)?)?;
+    let http = http(key, connection.base_url.clone(), connection, true, cache(connection, home)?)?;
     let foreign = std::env::var(config::FOREIGN_BASE_URL_VAR).ok();
     if let Some(warning) = config::foreign_base_url_warning(foreign.as_deref(), http.base_url()) {
         tracing::warn!("{warning}");
@@ -397,17 +403,6 @@ fn http(
     Http::sharing_cache(http_config, cache).map_err(|e| CommandFailure::failed(e.to_string()))
 }
 
-/// The cache of closed report days the flags ask for (none with --no-cache): one per
-/// process, which every connection of the process shares.
-fn cache(connection: &ConnectionArgs) -> Result<Option<Arc<Cache>>, CommandFailure> {
-    let config = CacheConfig {
-        max_bytes: if connection.no_cache { 0 } else { connection.cache_bytes },
-        settle: Duration::from_secs(connection.cache_settle_hours * 3600),
-        dir: connection.cache_dir.clone().filter(|dir| !dir.as_os_str().is_empty()),
-    };
-    Ok(Cache::new(config).map_err(CommandFailure::failed)?.map(Arc::new))
-}
-
 #[cfg(feature = "sandbox")]
 fn sandbox_upstream(connection: &ConnectionArgs) -> Result<Target, CommandFailure> {
     // Built on its own thread while this one sets up the client.
@@ -419,8 +414,13 @@ fn sandbox_upstream(connection: &ConnectionArgs) -> Result<Target, CommandFailur
     }
     let started = starting.wait().map_err(CommandFailure::failed)?;
     // In-process, on loopback: no proxy of the environment could reach it.
-    let http =
-        http(AdminKey::new(sandbox::KEY), Some(started.base_url.clone()), connection, false, cache(connection)?)?;
+    let http = http(
+        AdminKey::new(sandbox::KEY),
+        Some(started.base_url.clone()),
+        connection,
+        false,
+        cache(connection, CacheHome::Memory)?,
+    )?;
     tracing::info!(
         organization = %started.organization,
         ready_ms = started.ready_after.as_millis() as u64,
@@ -501,8 +501,11 @@ async fn run_server(args: &ServeArgs, sandbox: bool) -> Result<(), CommandFailur
     // Without a key or the sandbox the server still starts (an extension left
     // unconfigured), and every call says what to fill in.
     let configured = sandbox || config::key_from_env().is_ok();
-    let upstream =
-        if configured { upstream(&args.connection, sandbox)? } else { Target::unconfigured(&args.connection)? };
+    let upstream = if configured {
+        upstream(&args.connection, sandbox, CacheHome::Memory)?
+    } else {
+        Target::unconfigured(&args.connection)?
+    };
     tracing::info!(limits = %policy.describe(), "least-privilege settings");
     let mut connector =
         upstream.connector().with_policy(policy).with_audit(Some(audit)).with_limits(limits(&args.limits));
@@ -602,7 +605,7 @@ fn http_settings(args: &ServeArgs, addr: SocketAddr, sandbox: bool) -> Result<Ht
             idle_timeout: Duration::from_secs(args.http.idle_timeout),
             max_connections: usize::try_from(args.http.max_connections).unwrap_or(usize::MAX),
         },
-        cache: cache(&args.connection)?,
+        cache: cache(&args.connection, CacheHome::Memory)?,
     })
 }
 
@@ -714,7 +717,7 @@ async fn run_call(
     policy: Policy,
 ) -> Result<String, CommandFailure> {
     let audit = call_audit_log(&args.writes)?;
-    let upstream = upstream(&args.connection, sandbox)?;
+    let upstream = upstream(&args.connection, sandbox, CacheHome::UserDir)?;
     let connector = upstream.connector().with_policy(policy).with_audit(Some(audit)).with_limits(limits(&args.limits));
     // What opens a sandbox answer for people: sandbox data, and whether it is the spec's example.
     let sandbox_line = || {

@@ -11,6 +11,7 @@ use crate::runtime::money::Cents;
 use crate::runtime::{ApiError, Date, Error};
 
 pub use super::fetch::{Fetched, SourceResults};
+use super::sets::{BitSet, Interner};
 use super::{CodingToolMetrics, EditorUsage, Metadata, ModelUsage, OrganizationTokens, SourceState, SourceStatus};
 
 /// `tool_name` of every result.
@@ -68,7 +69,7 @@ pub fn aggregate(start: &Date, end: &Date, sources: SourceResults) -> Result<Cod
     let partial = sources_status.values().any(|s| s.status == SourceState::Error);
     let code = code.ok();
     let total_seats = seats.ok();
-    let active_seats = code.as_ref().map(|c| c.active_users.len() as u64);
+    let active_seats = code.as_ref().map(|c| c.people.len() as u64);
 
     let mut metrics = CodingToolMetrics {
         tool_name: TOOL_NAME.to_string(),
@@ -91,7 +92,7 @@ pub fn aggregate(start: &Date, end: &Date, sources: SourceResults) -> Result<Cod
         total_chat_interactions: code.as_ref().map(|c| c.sessions),
         daily_active_users: code.as_ref().map(CodeSummary::daily_active_users),
         total_cost_usd: code.as_ref().map(|c| c.cost.usd_f64(2)),
-        cost_per_user_usd: code.as_ref().and_then(|c| c.cost.usd_per(c.active_users.len() as u64, 2)),
+        cost_per_user_usd: code.as_ref().and_then(|c| c.cost.usd_per(c.people.len() as u64, 2)),
         cost_per_accepted_suggestion_usd: code.as_ref().and_then(|c| c.cost.usd_per(c.acceptances, 4)),
         usage_by_language: None,
         usage_by_editor: code.as_ref().map(CodeSummary::usage_by_editor),
@@ -185,7 +186,8 @@ struct EditorTally {
     sessions: u64,
     lines_added: u64,
     lines_removed: u64,
-    users: BTreeSet<String>,
+    /// Distinct people ([`CodeSummary::people`] indices).
+    users: BitSet,
 }
 
 /// Running totals of one model.
@@ -202,10 +204,10 @@ struct ModelTally {
 /// added one at a time as their day arrives ([`CodeSummary::add`]), never held together.
 #[derive(Debug)]
 pub struct CodeSummary {
-    /// Distinct user-actor emails over the period.
-    active_users: BTreeSet<String>,
-    /// Distinct user-actor emails per day; every day of the period is a key.
-    users_by_day: BTreeMap<Date, BTreeSet<String>>,
+    /// Distinct user-actor emails over the period, each an index for the sets below.
+    people: Interner,
+    /// Distinct people per day; every day of the period is a key.
+    users_by_day: BTreeMap<Date, BitSet>,
     suggestions: u64,
     acceptances: u64,
     lines_added: u64,
@@ -281,8 +283,8 @@ impl CodeSummary {
     /// Nothing yet, for the period of `days`.
     pub fn new(days: &[Date]) -> CodeSummary {
         CodeSummary {
-            active_users: BTreeSet::new(),
-            users_by_day: days.iter().map(|day| (*day, BTreeSet::new())).collect(),
+            people: Interner::default(),
+            users_by_day: days.iter().map(|day| (*day, BitSet::default())).collect(),
             suggestions: 0,
             acceptances: 0,
             lines_added: 0,
@@ -311,10 +313,9 @@ fn add_record(summary: &mut CodeSummary, record: &ClaudeCodeRecord) -> Result<()
     let Some(day_users) = summary.users_by_day.get_mut(&day) else {
         return Ok(());
     };
-    let person = person_email(record);
-    if let Some(email) = person {
-        day_users.insert(email.to_string());
-        summary.active_users.insert(email.to_string());
+    let person = person_email(record).map(|email| summary.people.id(email));
+    if let Some(id) = person {
+        day_users.insert(i64::from(id));
     }
 
     let p = CLAUDE_CODE_PATH;
@@ -333,8 +334,8 @@ fn add_record(summary: &mut CodeSummary, record: &ClaudeCodeRecord) -> Result<()
     add(&mut editor.sessions, core.num_sessions, p, "core_metrics.num_sessions")?;
     add(&mut editor.lines_added, core.lines_of_code.added, p, "core_metrics.lines_of_code.added")?;
     add(&mut editor.lines_removed, core.lines_of_code.removed, p, "core_metrics.lines_of_code.removed")?;
-    if let Some(email) = person {
-        editor.users.insert(email.to_string());
+    if let Some(id) = person {
+        editor.users.insert(i64::from(id));
     }
 
     for entry in &record.model_breakdown {
@@ -1022,13 +1023,17 @@ mod tests {
         assert_eq!(percent(5, 4), Some(125.0));
         assert_eq!(percent(1, 0), None);
         let summary = |counts: &[usize]| CodeSummary {
-            active_users: BTreeSet::new(),
+            people: Interner::default(),
             users_by_day: counts
                 .iter()
                 .enumerate()
                 .map(|(i, n)| {
                     let day = Date::from_ymd(2026, 1, i as u32 + 1).unwrap();
-                    (day, (0..*n).map(|u| format!("u{u}")).collect())
+                    let mut users = BitSet::default();
+                    (0..*n as i64).for_each(|u| {
+                        users.insert(u);
+                    });
+                    (day, users)
                 })
                 .collect(),
             suggestions: 0,

@@ -10,6 +10,7 @@ mod fetch;
 pub mod keys;
 pub mod presentation;
 pub mod seats;
+mod sets;
 
 use std::collections::BTreeMap;
 

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::sets::DaySet;
 use crate::generated::args::{
     GetCodeAnalyticsArgs, GetSeatActivityArgs, GetSeatActivitySort, GetSeatActivityStatus, ListUsersArgs,
 };
@@ -109,7 +110,7 @@ pub struct Activity {
 struct Tally {
     counts: [u64; 7],
     cost: Option<Cents>,
-    days: BTreeSet<String>,
+    days: DaySet,
 }
 
 impl Tally {
@@ -139,7 +140,10 @@ impl Tally {
             cost = cost.checked_add(cents).ok_or_else(overflow)?;
         }
         self.cost = Some(cost);
-        self.days.insert(record.date.get(..10).unwrap_or(&record.date).to_string());
+        // A record's day: the first 10 characters of its `date` (`YYYY-MM-DD` or a timestamp).
+        if let Some(day) = record.date.get(..10).and_then(|text| Date::parse(text).ok()) {
+            self.days.insert(day);
+        }
         Ok(())
     }
 
@@ -270,7 +274,7 @@ fn join(args: &GetSeatActivityArgs, users: &[User], actors: Actors) -> Result<Se
             let row = KeyRow {
                 api_key_name: name.clone(),
                 active_days: tally.days.len() as u64,
-                last_active: tally.days.last().cloned(),
+                last_active: tally.days.last().map(|day| day.to_string()),
                 activity: tally.activity(),
             };
             (row, tally.cost())
@@ -300,7 +304,7 @@ fn seat_row(email: String, name: Option<String>, role: Option<String>, tally: &T
         role,
         member_since: None,
         active_days: tally.days.len() as u64,
-        last_active: tally.days.last().cloned(),
+        last_active: tally.days.last().map(|day| day.to_string()),
         activity: active.then(|| tally.activity()),
     }
 }

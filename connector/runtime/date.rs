@@ -181,6 +181,16 @@ impl Date {
         Date(self.0.checked_add_days(Days::new(n)).unwrap_or(self.0))
     }
 
+    /// Days since 0001-01-01 (day 1): a number for compact sets of days.
+    pub fn ordinal(self) -> i64 {
+        i64::from(self.0.num_days_from_ce())
+    }
+
+    /// The day [`Date::ordinal`] numbers.
+    pub fn from_ordinal(n: i64) -> Option<Date> {
+        NaiveDate::from_num_days_from_ce_opt(i32::try_from(n).ok()?).map(Date)
+    }
+
     pub fn next(self) -> Date {
         Date(self.0.checked_add_days(Days::new(1)).unwrap_or(self.0))
     }

@@ -2,6 +2,7 @@
 //! a local page window, and the per-day fan-out of the Claude Code report.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
 use futures_util::{StreamExt, stream};
 use serde::Deserialize;
@@ -162,9 +163,19 @@ pub struct PerDay {
     pub limit: u32,
 }
 
-/// Drains one report per day (`query_name=YYYY-MM-DD`, `limit` per page), at most
-/// `concurrency` days in flight, and hands each day's items to `on_day` with the day's
-/// index as soon as that day is drained. Progress counts days; pages stay quiet.
+/// One day's request: `query_name=YYYY-MM-DD`, `limit` per page, closing with that day.
+fn day_request(request: &Request, query_name: &str, day: &Date, limit: u32) -> Request {
+    let mut request = request.with_query(query_name, day.to_string()).with_query("limit", limit.to_string());
+    // One day's report closes with that day, whatever the whole range's end.
+    if request.closes.is_some() {
+        request.closes = Some(*day);
+    }
+    request
+}
+
+/// Drains one report per day, at most `concurrency` days in flight, and hands each
+/// day's items to `on_day` with the day's index as soon as that day is drained.
+/// Progress counts days; pages stay quiet.
 async fn each_day<T: Decoded>(
     http: &Http,
     request: Request,
@@ -181,14 +192,11 @@ async fn each_day<T: Decoded>(
         .iter()
         .enumerate()
         .map(|(index, day)| {
-            let request = request.with_query(query_name, day.to_string()).with_query("limit", limit.to_string());
+            let request = day_request(&request, query_name, day, limit);
             let (done, quiet) = (&done, &quiet);
             async move {
                 let drained = drain_page_token::<T>(quiet, request).await;
-                let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if let Some(progress) = http.progress() {
-                    progress.report(finished, total);
-                }
+                progress(http, done.fetch_add(1, Ordering::Relaxed) + 1, total);
                 drained.map(|items| (index, items))
             }
         })
@@ -201,9 +209,35 @@ async fn each_day<T: Decoded>(
     Ok(())
 }
 
-/// Like [`fetch_per_day`], but each day's items are handed to `fold` as soon as that day
-/// is drained, in the order days finish, and then dropped: at most `concurrency` days
-/// of items are held at once, whatever the range.
+/// Every item of a page-token report, handed to `fold` as each page is decoded (no
+/// page of items is held: [`Http::send_each`]).
+async fn fold_page_token<T: Decoded, F: FnMut(T) -> Result<(), Error>>(
+    http: &Http,
+    request: Request,
+    fold: &Mutex<F>,
+) -> Result<(), Error> {
+    let mut token: Option<String> = None;
+    for _ in 0..MAX_PAGES {
+        let next = match &token {
+            Some(t) => request.with_query("page", t.clone()),
+            None => request.clone(),
+        };
+        let links = http.send_each(next, &mut |item| lock(fold)(item)).await?;
+        match next_token(links.has_more, links.next_page, token.as_ref()) {
+            Some(next) => token = Some(next),
+            None => return Ok(()),
+        }
+    }
+    Err(Error::Internal(format!("{} did not stop paginating after {MAX_PAGES} pages", request.path)))
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Like [`fetch_per_day`], but each item is handed to `fold` as soon as its page is
+/// decoded, in the order pages arrive, and then dropped: only the pages in flight (at
+/// most `concurrency` days' current pages, as bytes) are held, whatever the range.
 pub async fn fold_per_day<T: Decoded>(
     http: &Http,
     request: Request,
@@ -211,10 +245,29 @@ pub async fn fold_per_day<T: Decoded>(
     days: &[Date],
     limit: u32,
     concurrency: usize,
-    mut fold: impl FnMut(T) -> Result<(), Error>,
+    fold: impl FnMut(T) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    each_day(http, request, query_name, days, limit, concurrency, |_, items| items.into_iter().try_for_each(&mut fold))
-        .await
+    let fold = Mutex::new(fold);
+    let total = days.len() as u64;
+    let done = AtomicU64::new(0);
+    let quiet = http.without_progress();
+    let fetches: Vec<_> = days
+        .iter()
+        .map(|day| {
+            let request = day_request(&request, query_name, day, limit);
+            let (done, quiet, fold) = (&done, &quiet, &fold);
+            async move {
+                let folded = fold_page_token(quiet, request, fold).await;
+                progress(http, done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                folded
+            }
+        })
+        .collect();
+    let mut results = stream::iter(fetches).buffer_unordered(concurrency.max(1));
+    while let Some(result) = results.next().await {
+        result?;
+    }
+    Ok(())
 }
 
 /// One report per day (`query_name=YYYY-MM-DD`), each drained with `limit`, at most

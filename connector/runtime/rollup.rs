@@ -6,6 +6,8 @@
 //! (counts checked, money as decimals) and a `top` cut keeps the rest as one `other`
 //! row per period, so totals stay whole.
 
+mod groups;
+
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
@@ -171,8 +173,11 @@ pub struct Aggregator {
     presentation: &'static Presentation,
     plan: Plan,
     roll_up: RollUp,
-    zero: Vec<Amount>,
-    periods: BTreeMap<Option<String>, Groups>,
+    /// Where each measure's sum lives in a group's compact sums.
+    layout: groups::Layout,
+    /// The dimension values seen, each stored once.
+    values: groups::Values,
+    periods: BTreeMap<Option<String>, groups::Compact>,
     totals: Vec<Amount>,
     first_day: Option<NaiveDate>,
     last_day: Option<NaiveDate>,
@@ -186,8 +191,9 @@ impl Aggregator {
         let zero: Vec<Amount> = plan.measures.iter().filter_map(|m| Amount::zero(m.column.kind)).collect();
         Ok(Aggregator {
             presentation,
-            totals: zero.clone(),
-            zero,
+            layout: groups::Layout::new(&zero),
+            values: groups::Values::default(),
+            totals: zero,
             plan,
             roll_up: roll_up.clone(),
             periods: BTreeMap::new(),
@@ -209,16 +215,17 @@ impl Aggregator {
         }
         let period = day.and_then(|d| period_key(self.roll_up.period, d));
         for unit in units(item, self.plan.spread) {
-            let key: Vec<Option<String>> = self
+            let key: groups::Key = self
                 .plan
                 .dimensions
                 .iter()
-                .map(|d| unit.source(d.layer).map(|v| d.column.format(v)).filter(|t| !t.is_empty()))
+                .map(|d| self.values.id(unit.source(d.layer).map(|v| d.column.format(v)).filter(|t| !t.is_empty())))
                 .collect();
-            let sums = self.periods.entry(period.clone()).or_default().entry(key).or_insert_with(|| self.zero.clone());
+            let layout = &self.layout;
+            let sums = self.periods.entry(period.clone()).or_default().entry(key).or_insert_with(|| layout.zero());
             for (index, measure) in self.plan.measures.iter().enumerate() {
                 let Some(amount) = unit.source(measure.layer).and_then(|v| measure.column.amount(v)) else { continue };
-                sums[index] = checked(sums[index], &amount, measure.column)?;
+                layout.add(sums, index, &amount).ok_or_else(|| overflow(measure.column))?;
                 self.totals[index] = checked(self.totals[index], &amount, measure.column)?;
             }
         }
@@ -229,8 +236,13 @@ impl Aggregator {
     pub fn finish(self) -> Result<Value, ArgError> {
         let mut rows = Vec::new();
         let mut groups_total = 0;
-        for (period, groups) in self.periods {
-            groups_total += groups.len();
+        for (period, compact) in self.periods {
+            groups_total += compact.len();
+            // One period at a time back to names and amounts, in the dimensions' order.
+            let groups: Groups = compact
+                .into_iter()
+                .map(|(key, sums)| (key.iter().map(|id| self.values.name(*id)).collect(), self.layout.amounts(&sums)))
+                .collect();
             rows.extend(period_rows(&self.plan, &self.roll_up, period.as_deref(), groups)?);
         }
         let roll_up = self.roll_up;
@@ -278,12 +290,14 @@ pub async fn roll_up_per_day(
 }
 
 fn checked(sum: Amount, amount: &Amount, column: &Column) -> Result<Amount, ArgError> {
-    sum.checked_add(amount).ok_or_else(|| {
-        ArgError::new(
-            column.name,
-            "the upstream values add up past what can be counted exactly (an overflow); ask for a shorter range",
-        )
-    })
+    sum.checked_add(amount).ok_or_else(|| overflow(column))
+}
+
+fn overflow(column: &Column) -> ArgError {
+    ArgError::new(
+        column.name,
+        "the upstream values add up past what can be counted exactly (an overflow); ask for a shorter range",
+    )
 }
 
 /// The units an item spreads into: each entry of `spread`, or the item itself (also when

@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDate};
 use claude_code_connector::pipeline::{CallRequest, Connector, ToolOutcome, UpstreamUsage};
-use claude_code_connector::runtime::cache::{CacheConfig, is_closed_report};
-use claude_code_connector::runtime::{Http, HttpConfig, Method, Request};
+use claude_code_connector::runtime::cache::CacheConfig;
+use claude_code_connector::runtime::{Http, HttpConfig};
 use fake_admin_api::{Dataset, FAKE_ADMIN_KEY, FakeAdminApi, RecordedRequest};
 use serde_json::{Value, json};
 
@@ -105,14 +105,25 @@ struct Asked {
     wall: Duration,
 }
 
-/// Whether the fake saw a request the cache would keep: a report for days long closed.
+/// Whether the fake saw a request for report days long closed (48 hours after their
+/// range ended): the reports the spec declares cacheable (`cache: {closed_after: ...}`).
 fn is_closed_day(recorded: &RecordedRequest) -> bool {
-    let method = if recorded.method == "GET" { Method::Get } else { Method::Post };
-    let mut request = Request::new(method, recorded.path.clone());
-    for (name, value) in &recorded.query {
-        request.query(name, value.clone());
+    const REPORTS: [&str; 2] = ["/v1/organizations/usage_report/", "/v1/organizations/cost_report"];
+    if recorded.method != "GET" || !REPORTS.iter().any(|p| recorded.path.starts_with(p)) {
+        return false;
     }
-    is_closed_report(&request, claude_code_connector::runtime::cache::DEFAULT_SETTLE, chrono::Utc::now())
+    let value = |name: &str| recorded.query.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    // `ending_at` is exclusive; a lone `starting_at=YYYY-MM-DD` (Claude Code) is one day.
+    let end = match (value("ending_at"), value("starting_at")) {
+        (Some(ending), _) => chrono::DateTime::parse_from_rfc3339(ending).ok().map(|t| t.to_utc()),
+        (None, Some(day)) => chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.succ_opt())
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc()),
+        _ => None,
+    };
+    end.is_some_and(|end| end + chrono::Duration::hours(48) <= chrono::Utc::now())
 }
 
 async fn ask(connector: &Connector, fake: &FakeAdminApi, tool: &str, arguments: &Value) -> Asked {

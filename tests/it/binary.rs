@@ -30,7 +30,15 @@ pub fn command(args: &[&str]) -> Command {
             command.env_remove(&*name);
         }
     }
+    // `call` keeps closed report days in the user's cache directory by default: one of
+    // the test run's own, never the real one (nor entries of an earlier run's fakes).
+    command.env("XDG_CACHE_HOME", test_cache_home());
     command
+}
+
+/// This test process's stand-in for the user's cache directory.
+pub fn test_cache_home() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("ccc-it-cache-home-{}", std::process::id()))
 }
 
 /// The binary serving MCP on stdio for `key`, against the API at `base_url`.

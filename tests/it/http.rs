@@ -828,7 +828,7 @@ async fn the_tenants_share_one_cache_within_one_budget_counted_on_metrics() {
     fake.accept_key(BETA_KEY);
     let week = json!({"start_date": "2026-03-01", "end_date": "2026-03-05"});
     let served = Served::start(&fake, "cache", &[]).await;
-    assert_eq!(cache_counts(&served).await, [0, 0, 0, 0, 0, 32 << 20]);
+    assert_eq!(cache_counts(&served).await, [0, 0, 0, 0, 0, 16 << 20]);
     for upstream in [json!({"requests": 5, "cached_pages": 0}), json!({"requests": 0, "cached_pages": 5})] {
         let answer = served.call(ACME_TOKEN, "claude_code_get_code_analytics", week.clone()).await;
         assert_eq!(answer["result"]["structuredContent"]["upstream"], upstream, "{answer}");

@@ -89,7 +89,8 @@ async fn it_is_listed_after_the_tools_of_its_group_and_documented() {
             "fixture_list_teams",
             "fixture_list_keys",
             TOOL,
-            "fixture_get_spend"
+            "fixture_get_spend",
+            "fixture_get_spend_live"
         ],
         "tools/list"
     );

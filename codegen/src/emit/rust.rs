@@ -1195,6 +1195,17 @@ impl<'a> RustEmitter<'a> {
             }
         }
         let json_body = call.json_body.then(|| quote!(.with_json_body()));
+        if let Some(name) = &call.closed_after {
+            let f = field(name);
+            let arg = tool.args.iter().find(|a| a.name.as_str() == &**name);
+            if arg.is_some_and(Self::arg_is_option) {
+                query.push(
+                    quote!(if let ::std::option::Option::Some(value) = &args.#f { request.closed_after(value); }),
+                );
+            } else {
+                query.push(quote!(request.closed_after(&args.#f);));
+            }
+        }
         let binding = if query.is_empty() && body.is_empty() { quote!(request) } else { quote!(mut request) };
         let not_found = call.not_found.as_ref().map(|pieces| {
             let message = Self::message_tokens(pieces);

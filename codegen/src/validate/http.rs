@@ -58,7 +58,20 @@ pub(super) fn validate_http(
     let beta = beta_tokens(cx, at, &http.beta)?;
     let json_body = json_body(cx, at, http, method, args)?;
     let split = super::split::validate_split(cx, at, tool, args)?;
-    Ok(ir::HttpCall { method, path, not_found, beta, json_body, fixed_query, pagination, summary, output, split })
+    let closed_after = validate_cache(cx, at, tool, method, args)?;
+    Ok(ir::HttpCall {
+        method,
+        path,
+        not_found,
+        beta,
+        json_body,
+        fixed_query,
+        pagination,
+        summary,
+        closed_after,
+        output,
+        split,
+    })
 }
 
 /// The word of `http.body` for a POST that sends an empty JSON object.
@@ -87,6 +100,28 @@ fn json_body(cx: &Ctx, at: &str, http: &spec::Http, method: Method, args: &[Arg]
             at,
             format!("`body: {other}` is not a body"),
             format!("write `body: {EMPTY_BODY}` for a POST that sends an empty JSON object"),
+        ),
+    }
+}
+
+/// `cache: {closed_after: ARG}`: a read whose range ends with the day of ARG, a date argument.
+fn validate_cache(
+    cx: &Ctx,
+    at: &str,
+    tool: &spec::ToolDef,
+    method: Method,
+    args: &[Arg],
+) -> Result<Option<Box<str>>, Error> {
+    let Some(cache) = &tool.cache else { return Ok(None) };
+    if method != Method::Get {
+        return cx.fail(at, "`cache` applies to a GET report only", "remove `cache` from this write");
+    }
+    match args.iter().find(|a| a.name == cache.closed_after) {
+        Some(arg) if matches!(arg.kind, ArgKind::Date) => Ok(Some(arg.name.as_str().into())),
+        _ => cx.fail(
+            at,
+            format!("cache.closed_after `{}` is not a date argument of this tool", cache.closed_after),
+            "name the date argument that holds the range's last day (e.g. end_date)",
         ),
     }
 }

@@ -6,14 +6,17 @@
 //! text that came from upstream is scrubbed of the key ([`super::scrub`]).
 //!
 //! One job a module: [`key`] (the admin key), [`request`] (a request and one attempt
-//! at it), [`retry`] (when to try again), [`response`] (reading answers and errors);
+//! at it), [`retry`] (when to try again), [`response`] (reading answers and errors),
+//! [`fold`] (a page's items decoded straight into their consumer);
 //! this module is the client they serve.
 
+mod fold;
 mod key;
 mod request;
 mod response;
 mod retry;
 
+pub use fold::PageLinks;
 pub use key::AdminKey;
 pub use request::{Method, Request, RequestCount, RequestIds, path_segment};
 pub use response::{Decoded, MAX_ERROR_BODY_BYTES};
@@ -328,27 +331,25 @@ impl Http {
         if let Some(body) = self.cached(cache, &key, request) {
             return Ok(body);
         }
-        let gate = cache.gate(&key);
-        let result = {
-            let _fetching = gate.lock().await;
-            match self.cached(cache, &key, request) {
-                Some(body) => Ok(body),
-                None => {
-                    cache.stats().miss();
-                    let fetched = self.fetch(request).await.map(Arc::new);
-                    if let Ok(body) = &fetched {
-                        cache.put(&key, body.clone());
-                    }
-                    fetched
-                }
-            }
-        };
-        cache.release(&key, gate);
-        result
+        // Dropped on every way out, the caller's hang-up included: the gate never leaks.
+        let flight = cache.flight(&key);
+        let _fetching = flight.gate().lock().await;
+        if let Some(body) = self.cached(cache, &key, request) {
+            return Ok(body);
+        }
+        cache.stats().miss();
+        let fetched = self.fetch(request).await?;
+        cache.put(&key, &fetched);
+        Ok(Arc::new(fetched))
+    }
+
+    /// Fetch gates held or waited at in the shared cache (0 when idle; none without a cache).
+    pub fn cache_flights(&self) -> usize {
+        self.inner.cache.as_deref().map_or(0, Cache::flights_in_progress)
     }
 
     fn cached(&self, cache: &Cache, key: &str, request: &Request) -> Option<Arc<Vec<u8>>> {
-        let body = cache.get(key)?;
+        let body = Arc::new(cache.get(key)?);
         cache.stats().hit();
         for hits in &self.hits {
             hits.0.fetch_add(1, Ordering::Relaxed);

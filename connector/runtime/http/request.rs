@@ -14,6 +14,7 @@ use super::response::{
     transport_failure,
 };
 use crate::runtime::JsonObject;
+use crate::runtime::date::Date;
 use crate::runtime::error::Error;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,11 +53,28 @@ pub struct Request {
     pub not_found: Option<String>,
     /// Extra request headers (the spec's `http.beta` as `anthropic-beta`), sent as given.
     pub headers: Vec<(&'static str, &'static str)>,
+    /// The last UTC day the answer covers, for a report whose spec says which argument
+    /// closes its range (`cache: {closed_after: ARG}`): once that day has settled, the
+    /// answer is final and may be cached ([`crate::runtime::cache`]). `None`: never cached.
+    pub closes: Option<Date>,
 }
 
 impl Request {
     pub fn new(method: Method, path: impl Into<String>) -> Self {
-        Request { method, path: path.into(), query: Vec::new(), body: None, not_found: None, headers: Vec::new() }
+        Request {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+            not_found: None,
+            headers: Vec::new(),
+            closes: None,
+        }
+    }
+
+    /// The spec's `cache: {closed_after: ARG}`: the answer covers days up to `last_day`.
+    pub fn closed_after(&mut self, last_day: &Date) {
+        self.closes = Some(*last_day);
     }
 
     /// The same request with one more header; the generator only passes static text
