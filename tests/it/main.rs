@@ -20,6 +20,7 @@ mod fuzz;
 mod hardening;
 mod http;
 mod http_holds;
+mod http_protocols;
 mod limits_and_analytics;
 mod metrics;
 mod oauth;
