@@ -3,9 +3,11 @@
 mod analytics;
 mod dataset;
 mod errors;
+mod listener;
 mod paging;
 mod query;
 mod rate_limits;
+mod records;
 mod reports;
 mod resources;
 mod server;

@@ -4,27 +4,24 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::connect_info::Connected;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde_json::Value;
 use serde_json::value::RawValue;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::task::AbortHandle;
 
 use crate::FAKE_ADMIN_KEY;
 use crate::dataset::{Dataset, DemoDays, Organization};
 use crate::errors::{ApiError, error_envelope};
+use crate::listener::{Connection, DroppableListener};
 use crate::paging::PageTokens;
 use crate::query::{Query, parse_query, percent_decode};
 use crate::spec_examples::{self, SpecEndpoint};
@@ -445,93 +442,6 @@ impl FakeAdminApi {
     /// How many report days an on-demand demo has made so far (0 for other datasets).
     pub fn demo_days_made(&self) -> usize {
         lock(&self.inner.shared).demo_days.as_ref().map_or(0, DemoDays::made)
-    }
-}
-
-/// Accepts TCP connections whose handlers can drop them ([`Fault::drop_connection`]).
-struct DroppableListener(TcpListener);
-
-impl axum::serve::Listener for DroppableListener {
-    type Io = DroppableStream;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (DroppableStream, SocketAddr) {
-        loop {
-            match self.0.accept().await {
-                Ok((stream, address)) => {
-                    return (DroppableStream { stream, dropped: Arc::new(AtomicBool::new(false)) }, address);
-                }
-                // Too many open files and the like: wait a little rather than spin.
-                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
-            }
-        }
-    }
-
-    fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.0.local_addr()
-    }
-}
-
-/// A connection that stops writing once its handler asks for it to be dropped, so the
-/// server closes it without sending a byte of the response.
-struct DroppableStream {
-    stream: TcpStream,
-    dropped: Arc<AtomicBool>,
-}
-
-impl DroppableStream {
-    fn check(&self) -> io::Result<()> {
-        if self.dropped.load(Ordering::SeqCst) {
-            Err(io::Error::new(io::ErrorKind::ConnectionAborted, "fake admin api: connection dropped by a fault"))
-        } else {
-            Ok(())
-        }
-    }
-}
-
-impl AsyncRead for DroppableStream {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        self.check()?;
-        Pin::new(&mut self.stream).poll_read(cx, buf)
-    }
-}
-
-impl AsyncWrite for DroppableStream {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.check()?;
-        Pin::new(&mut self.stream).poll_write(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.check()?;
-        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.stream.is_write_vectored()
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.check()?;
-        Pin::new(&mut self.stream).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_shutdown(cx)
-    }
-}
-
-/// What a handler knows of its connection: the switch that drops it.
-#[derive(Clone)]
-struct Connection(Arc<AtomicBool>);
-
-impl Connected<axum::serve::IncomingStream<'_, DroppableListener>> for Connection {
-    fn connect_info(stream: axum::serve::IncomingStream<'_, DroppableListener>) -> Self {
-        Connection(Arc::clone(&stream.io().dropped))
     }
 }
 
