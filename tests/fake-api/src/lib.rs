@@ -3,6 +3,7 @@
 mod analytics;
 mod dataset;
 mod errors;
+mod faults;
 mod listener;
 mod paging;
 mod query;
@@ -22,4 +23,5 @@ pub use dataset::{
     DemoDays, Invite, KeyActor, ModelUsage, Organization, RateLimit, RateLimits, ToolActionCount, UsageRow, User,
     Workspace, WorkspaceMember, WorkspaceRateLimitOverride,
 };
-pub use server::{ECHO_KEY_PLACEHOLDER, FakeAdminApi, Fault, RecordedRequest, Streamed, http_date};
+pub use faults::{ECHO_KEY_PLACEHOLDER, Fault, Streamed, http_date};
+pub use server::{FakeAdminApi, RecordedRequest};
