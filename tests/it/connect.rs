@@ -92,9 +92,12 @@ async fn the_bridge_passes_lists_calls_and_progress_through_to_each_tenant() {
     assert_ne!(answer["result"]["isError"], true, "{answer}");
     let progress: Vec<&Value> =
         notifications.iter().filter(|n| n["method"] == "notifications/progress").map(|n| &n["params"]).collect();
-    assert_eq!(progress.len(), 5, "one progress notification per day came through: {notifications:?}");
+    // One notification per day is sent; the last one races the result on the team
+    // server's stream (it may be sent after the answer closed it), so it may be missing.
+    assert!((4..=5).contains(&progress.len()), "one progress notification per day came through: {notifications:?}");
     assert!(progress.iter().all(|p| p["progressToken"] == "metrics-4"), "{progress:?}");
-    assert_eq!(progress.last().map(|p| p["progress"].clone()), Some(json!(5.0)));
+    let counts: Vec<f64> = progress.iter().filter_map(|p| p["progress"].as_f64()).collect();
+    assert_eq!(counts, (1..=progress.len()).map(|n| n as f64).collect::<Vec<_>>(), "in order: {progress:?}");
     let (status, stderr) = acme.finish().await;
     assert!(status.success(), "the client closing stdin ends the bridge: {stderr}");
     assert!(!stderr.contains(ACME_TOKEN), "the token is never logged: {stderr}");
