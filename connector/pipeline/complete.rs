@@ -58,6 +58,7 @@ impl Connector {
             page: None,
             pages: 1,
             with: "{}",
+            spent: None,
         };
         let listing = tokio::select! {
             listing = self.objects(query) => listing?,

@@ -6,8 +6,10 @@
 
 use std::collections::HashMap;
 
-use super::Connector;
+use std::sync::Arc;
+
 use super::objects::ListQuery;
+use super::{Connector, UpstreamUsage};
 use crate::runtime::presentation::{Cell, NameLookup, Presentation};
 use crate::runtime::registry::envelope;
 use crate::runtime::{JsonObject, ResultShape, ToolDefinition, Value};
@@ -34,11 +36,12 @@ impl Connector {
         arguments: &JsonObject,
         rolled_up: bool,
         value: &mut Value,
-    ) {
+    ) -> UpstreamUsage {
         let item = tool.result_shape.presentation();
         if item.names.is_empty() && item.rows.is_none_or(|rows| rows.presentation.names.is_empty()) {
-            return;
+            return UpstreamUsage::default();
         }
+        let spent = Arc::new(std::sync::Mutex::new(UpstreamUsage::default()));
         // The lists worth reading: those of the IDs present.
         let mut wanted: Vec<&'static NameLookup> = Vec::new();
         walk(value, tool.result_shape, rolled_up, &mut |object, lookup, reader| {
@@ -56,6 +59,7 @@ impl Connector {
                 page: Some(lookup.page),
                 pages: MAX_PAGES,
                 with: lookup.with,
+                spent: Some(Arc::clone(&spent)),
             };
             let map = match self.objects(query).await {
                 Ok(listing) => listing
@@ -92,6 +96,8 @@ impl Connector {
                 object.insert(lookup.into.to_string(), Value::String(name));
             }
         });
+        let spent = *spent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        spent
     }
 }
 

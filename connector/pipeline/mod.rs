@@ -391,11 +391,17 @@ impl Connector {
         let (http, requests) = http.counting();
         let (http, cached_pages) = http.counting_cached();
         let started = AtomicBool::new(false);
+        let names = Mutex::new(UpstreamUsage::default());
         let ended = tokio::select! {
-            ended = self.execute(&admitted, &request, &http, &call_id, &started) => ended,
+            ended = self.execute(&admitted, &request, &http, &call_id, &started, &names) => ended,
             () = cancelled => Ended::Cancelled,
         };
-        let upstream = UpstreamUsage { requests: requests.get(), cached_pages: cached_pages.get() };
+        // The lists read for names beside IDs are part of what the call cost.
+        let names = *names.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let upstream = UpstreamUsage {
+            requests: requests.get() + names.requests,
+            cached_pages: cached_pages.get() + names.cached_pages,
+        };
         tracing::info!(
             tool = admitted.tool.name,
             requests = upstream.requests,
@@ -559,6 +565,7 @@ impl Connector {
         http: &Http,
         call_id: &str,
         started: &AtomicBool,
+        names: &Mutex<UpstreamUsage>,
     ) -> Ended {
         let arguments = &request.arguments;
         let work = async {
@@ -572,7 +579,9 @@ impl Connector {
             match AssertUnwindSafe(admitted.invocation.invoke(http)).catch_unwind().await {
                 Ok(Ok(mut value)) => {
                     if request.names && admitted.tool.annotations.read_only {
-                        self.name_ids(admitted.tool, arguments, admitted.invocation.rolls_up(), &mut value).await;
+                        let spent =
+                            self.name_ids(admitted.tool, arguments, admitted.invocation.rolls_up(), &mut value).await;
+                        *names.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = spent;
                     }
                     Ended::Done(value)
                 }

@@ -10,7 +10,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{CallFailure, CallRequest, Connector, FailureKind, ToolOutcome};
+use super::{CallFailure, CallRequest, Connector, FailureKind, ToolOutcome, UpstreamUsage};
 use crate::runtime::envelope::{self, Truncated};
 use crate::runtime::{JsonObject, Value};
 
@@ -27,7 +27,7 @@ pub(super) struct Listing {
 
 /// Which list, how: the tool, its page-size argument and size, its page argument (to
 /// read `pages` pages; one page without it), and its other arguments as JSON text.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(super) struct ListQuery {
     pub tool: &'static str,
     pub per_page: &'static str,
@@ -35,6 +35,8 @@ pub(super) struct ListQuery {
     pub page: Option<&'static str>,
     pub pages: u32,
     pub with: &'static str,
+    /// Where the requests a fetch sends are added up (a call's names count in its `upstream`).
+    pub spent: Option<Arc<std::sync::Mutex<UpstreamUsage>>>,
 }
 
 type Key = (&'static str, &'static str, u32);
@@ -77,7 +79,14 @@ impl Connector {
             }
             let request = CallRequest::new(query.tool, arguments).without_names();
             let value = match self.call(request, std::future::pending()).await {
-                ToolOutcome::Success(answer) => answer.value,
+                ToolOutcome::Success(answer) => {
+                    if let Some(spent) = &query.spent {
+                        let mut spent = spent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                        spent.requests += answer.upstream.requests;
+                        spent.cached_pages += answer.upstream.cached_pages;
+                    }
+                    answer.value
+                }
                 ToolOutcome::Failure(failure) if failure.kind.is_usage() => {
                     tracing::debug!(tool = query.tool, %failure, "no objects from a tool this server does not expose");
                     break;

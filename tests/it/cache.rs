@@ -61,11 +61,12 @@ async fn a_second_call_for_closed_days_makes_no_request_and_gives_the_same_answe
         ("claude_code_get_cost_breakdown", cost),
     ] {
         let first = h.ok(tool, arguments.clone()).await;
-        // The lists that name IDs (workspaces) are calls of their own.
-        let fetched = h.take_requests().iter().filter(|r| r.path.contains("report")).count();
+        let requests = h.take_requests();
+        let fetched = requests.iter().filter(|r| r.path.contains("report")).count();
         assert!(fetched > 0, "{tool}: the first call fetches");
-        // Each result says what it cost upstream: the requests the fake saw, and the pages the cache gave.
-        assert_eq!(first["upstream"], json!({"requests": fetched, "cached_pages": 0}), "{tool}");
+        // Each result says what it cost upstream: every request the fake saw (the lists that
+        // name IDs, such as the workspaces, included), and the pages the cache gave.
+        assert_eq!(first["upstream"], json!({"requests": requests.len(), "cached_pages": 0}), "{tool}");
         let second = h.ok(tool, arguments).await;
         assert_eq!(h.take_requests().len(), 0, "{tool}: the second call is answered from the cache");
         assert_eq!(second["upstream"], json!({"requests": 0, "cached_pages": fetched}), "{tool}");
