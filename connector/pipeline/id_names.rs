@@ -96,8 +96,7 @@ impl Connector {
                 object.insert(lookup.into.to_string(), Value::String(name));
             }
         });
-        let spent = *spent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        spent
+        *spent.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
