@@ -8,6 +8,7 @@ use crate::generated::args::{GetCodeAnalyticsArgs, GetCostBreakdownArgs, GetUsag
 use crate::generated::client::Client;
 use crate::generated::requests;
 use crate::generated::types::{ClaudeCodeRecord, UsageBucket, User};
+use crate::runtime::http::Whole;
 use crate::runtime::money::Cents;
 use crate::runtime::pagination::{drain_id_cursor, drain_page_token, fold_per_day};
 use crate::runtime::{Date, Error};
@@ -54,10 +55,10 @@ pub(super) async fn fetch_sources(client: &Client, start: Date, end: Date) -> So
         let request = requests::get_code_analytics(&GetCodeAnalyticsArgs::new(start, end))?;
         let days = Date::range(&start, &end);
         let per_day = requests::GET_CODE_ANALYTICS_PER_DAY;
-        let mut summary = CodeSummary::new(&days);
-        let fold = |record: ClaudeCodeRecord| summary.add(&record);
-        fold_per_day(c.http(), request, per_day.query, &days, per_day.limit, c.http().concurrency(), fold).await?;
-        Ok(summary)
+        let summary = CodeSummary::new(&days);
+        let fold = |summary: &mut CodeSummary, record: ClaudeCodeRecord| summary.add(&record);
+        let day_pages = (per_day.query, days.as_slice(), per_day.limit);
+        fold_per_day(c.http(), request, day_pages, Whole::default(), summary, fold).await
     });
     let client = &quiet;
     let messages_usage = counted(client, |c| async move {

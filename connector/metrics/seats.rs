@@ -18,6 +18,7 @@ use crate::generated::args::{
 use crate::generated::client::Client;
 use crate::generated::requests;
 use crate::generated::types::{ClaudeCodeRecord, User};
+use crate::runtime::http::Whole;
 use crate::runtime::money::Cents;
 use crate::runtime::pagination::{drain_id_cursor, fold_per_day};
 use crate::runtime::presentation::{Column, ColumnKind, ColumnRole, Presentation, Section};
@@ -204,10 +205,9 @@ pub async fn get_seat_activity(client: &Client, args: &GetSeatActivityArgs) -> R
         let days = Date::range(&args.start_date, &args.end_date);
         let per_day = requests::GET_CODE_ANALYTICS_PER_DAY;
         let http = client.http();
-        let mut actors = Actors::default();
-        let fold = |record: ClaudeCodeRecord| actors.add(&record);
-        fold_per_day(http, request, per_day.query, &days, per_day.limit, http.concurrency(), fold).await?;
-        Ok::<_, Error>(actors)
+        let fold = |actors: &mut Actors, record: ClaudeCodeRecord| actors.add(&record);
+        let day_pages = (per_day.query, days.as_slice(), per_day.limit);
+        fold_per_day(http, request, day_pages, Whole::default(), Actors::default(), fold).await
     };
     let (users, actors) = tokio::try_join!(users, actors)?;
     join(args, &users, actors)

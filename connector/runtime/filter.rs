@@ -46,6 +46,11 @@ impl Filters {
         Filters { wanted }
     }
 
+    /// The columns the filters read.
+    pub fn columns(&self) -> impl Iterator<Item = &'static Column> + '_ {
+        self.wanted.iter().map(|(column, _)| *column)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.wanted.is_empty()
     }

@@ -17,6 +17,7 @@ pub mod pagination;
 pub mod presentation;
 pub mod progress;
 pub mod proxy;
+pub mod record;
 pub mod registry;
 pub mod rollup;
 pub mod scrub;

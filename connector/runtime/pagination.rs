@@ -2,14 +2,14 @@
 //! a local page window, and the per-day fan-out of the Claude Code report.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use futures_util::{StreamExt, stream};
 use serde::Deserialize;
 
 use super::date::Date;
 use super::error::Error;
-use super::http::{Decoded, Http, Request};
+use super::http::{Decoded, Http, ItemReader, Request};
 
 /// A guard against a server that never stops paginating.
 const MAX_PAGES: u32 = 10_000;
@@ -209,12 +209,14 @@ async fn each_day<T: Decoded>(
     Ok(())
 }
 
-/// Every item of a page-token report, handed to `fold` as each page is decoded (no
-/// page of items is held: [`Http::send_each`]).
-async fn fold_page_token<T: Decoded, F: FnMut(T) -> Result<(), Error>>(
+/// Every item of a page-token report, folded into `state` as each page is decoded
+/// ([`Http::fold_page`]: no page of items outlives its reading).
+async fn fold_page_token<R: ItemReader + Sync, S: Send + 'static>(
     http: &Http,
     request: Request,
-    fold: &Mutex<F>,
+    reader: &Arc<R>,
+    state: &Arc<Mutex<S>>,
+    fold: fn(&mut S, R::Item) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
@@ -222,7 +224,7 @@ async fn fold_page_token<T: Decoded, F: FnMut(T) -> Result<(), Error>>(
             Some(t) => request.with_query("page", t.clone()),
             None => request.clone(),
         };
-        let links = http.send_each(next, &mut |item| lock(fold)(item)).await?;
+        let links = http.fold_page(next, reader.clone(), state.clone(), fold).await?;
         match next_token(links.has_more, links.next_page, token.as_ref()) {
             Some(next) => token = Some(next),
             None => return Ok(()),
@@ -231,43 +233,46 @@ async fn fold_page_token<T: Decoded, F: FnMut(T) -> Result<(), Error>>(
     Err(Error::Internal(format!("{} did not stop paginating after {MAX_PAGES} pages", request.path)))
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// Like [`fetch_per_day`], but each item is handed to `fold` as soon as its page is
-/// decoded, in the order pages arrive, and then dropped: only the pages in flight (at
-/// most `concurrency` days' current pages, as bytes) are held, whatever the range.
-pub async fn fold_per_day<T: Decoded>(
+/// Like [`fetch_per_day`], but each item is folded into `state` as soon as its page is
+/// decoded by `reader`, in the order pages arrive, and then dropped: only the pages in
+/// flight (at most twice `concurrency` days' current pages, `concurrency` of them
+/// requests) are held, whatever the range.
+/// Pages are decoded on every core; `fold` runs under the state's lock. Returns the state.
+pub async fn fold_per_day<R: ItemReader + Sync, S: Send + 'static>(
     http: &Http,
     request: Request,
-    query_name: &str,
-    days: &[Date],
-    limit: u32,
-    concurrency: usize,
-    fold: impl FnMut(T) -> Result<(), Error>,
-) -> Result<(), Error> {
-    let fold = Mutex::new(fold);
+    (query_name, days, limit): (&str, &[Date], u32),
+    reader: R,
+    state: S,
+    fold: fn(&mut S, R::Item) -> Result<(), Error>,
+) -> Result<S, Error> {
+    let concurrency = http.concurrency();
+    let (reader, state) = (Arc::new(reader), Arc::new(Mutex::new(state)));
     let total = days.len() as u64;
     let done = AtomicU64::new(0);
-    let quiet = http.without_progress();
+    // Twice as many days as requests in flight: while some days' pages are decoded, the
+    // others keep `concurrency` requests going.
+    let quiet = http.without_progress().limiting_requests(concurrency);
     let fetches: Vec<_> = days
         .iter()
         .map(|day| {
             let request = day_request(&request, query_name, day, limit);
-            let (done, quiet, fold) = (&done, &quiet, &fold);
+            let (done, quiet, reader, state) = (&done, &quiet, &reader, &state);
             async move {
-                let folded = fold_page_token(quiet, request, fold).await;
+                let folded = fold_page_token(quiet, request, reader, state, fold).await;
                 progress(http, done.fetch_add(1, Ordering::Relaxed) + 1, total);
                 folded
             }
         })
         .collect();
-    let mut results = stream::iter(fetches).buffer_unordered(concurrency.max(1));
+    let mut results = stream::iter(fetches).buffer_unordered(2 * concurrency.max(1));
     while let Some(result) = results.next().await {
         result?;
     }
-    Ok(())
+    drop(results);
+    let state = Arc::try_unwrap(state)
+        .map_err(|_| Error::Internal("a day's reading still held the fold after every day was read".into()))?;
+    Ok(state.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
 }
 
 /// One report per day (`query_name=YYYY-MM-DD`), each drained with `limit`, at most

@@ -7,6 +7,9 @@
 //! row per period, so totals stay whole.
 
 mod groups;
+mod projection;
+
+use projection::Projection;
 
 use std::collections::BTreeMap;
 
@@ -16,7 +19,7 @@ use serde_json::{Map, Value, json};
 use super::envelope::{self, Period, RollUpRow, RolledUp};
 use super::filter::Filters;
 use super::pagination::fold_per_day;
-use super::presentation::{Amount, Column, ColumnRole, Presentation};
+use super::presentation::{Amount, Column, ColumnRole, EACH, Presentation};
 use super::{Aggregation, ArgError, Date, Error, Http, Request};
 
 /// How a call asked its rows to be rolled up.
@@ -182,6 +185,8 @@ pub struct Aggregator {
     first_day: Option<NaiveDate>,
     last_day: Option<NaiveDate>,
     filters: Filters,
+    /// The last date text read, its day and its period.
+    recent_day: Option<(String, Option<NaiveDate>, Option<String>)>,
 }
 
 impl Aggregator {
@@ -200,7 +205,43 @@ impl Aggregator {
             first_day: None,
             last_day: None,
             filters: Filters::with(presentation, &roll_up.filters),
+            recent_day: None,
         })
+    }
+
+    /// What of an item this roll-up reads (its dimensions, measures, filters and date),
+    /// so that items can be decoded without the rest.
+    fn projection(&self) -> Projection {
+        let mut projection = Projection::default();
+        let nested: Vec<&'static str> = self.plan.spread.into_iter().chain([EACH]).collect();
+        if let Some(spread) = self.plan.spread {
+            projection.keep(&[spread, EACH]);
+        }
+        for field in self.plan.dimensions.iter().chain(&self.plan.measures) {
+            let prefix: &[&'static str] = match field.layer {
+                Layer::Item => &[],
+                Layer::Nested => &nested,
+            };
+            projection.read(prefix, field.column);
+        }
+        let time = self.presentation.time.and_then(|name| self.presentation.column(name));
+        for column in self.filters.columns().chain(time) {
+            projection.read(&[], column);
+        }
+        projection
+    }
+
+    /// The day an item's date names and its period, read once for a run of items of one day.
+    fn day_and_period(&mut self, text: Option<&str>) -> (Option<NaiveDate>, Option<String>) {
+        if let (Some(text), Some((seen, day, period))) = (text, &self.recent_day) {
+            if seen == text {
+                return (*day, period.clone());
+            }
+        }
+        let day = text.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let period = day.and_then(|d| period_key(self.roll_up.period, d));
+        self.recent_day = text.map(|text| (text.to_string(), day, period.clone()));
+        (day, period)
     }
 
     /// Folds one item (a record, or a report bucket with its rows) in.
@@ -208,12 +249,11 @@ impl Aggregator {
         if !self.filters.matches(item) {
             return Ok(());
         }
-        let day = self.presentation.day_of(item).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let (day, period) = self.day_and_period(self.presentation.day_of(item));
         if let Some(day) = day {
             self.first_day = Some(self.first_day.map_or(day, |first| first.min(day)));
             self.last_day = Some(self.last_day.map_or(day, |last| last.max(day)));
         }
-        let period = day.and_then(|d| period_key(self.roll_up.period, d));
         for unit in units(item, self.plan.spread) {
             let key: groups::Key = self
                 .plan
@@ -281,11 +321,10 @@ pub async fn roll_up_per_day(
     presentation: &'static Presentation,
     roll_up: &RollUp,
 ) -> Result<Value, Error> {
-    let mut aggregator = Aggregator::new(presentation, roll_up)?;
-    fold_per_day::<Value>(http, request, query_name, days, limit, http.concurrency(), |item| {
-        aggregator.add(&item).map_err(Error::from)
-    })
-    .await?;
+    let aggregator = Aggregator::new(presentation, roll_up)?;
+    let projection = aggregator.projection();
+    let fold = |aggregator: &mut Aggregator, item: Value| aggregator.add(&item).map_err(Error::from);
+    let aggregator = fold_per_day(http, request, (query_name, days, limit), projection, aggregator, fold).await?;
     Ok(aggregator.finish()?)
 }
 

@@ -1,4 +1,4 @@
-//! Per-day reports are decoded straight into their consumers (`Http::send_each`): the
+//! Per-day reports are decoded straight into their consumers (`Http::fold_page`): the
 //! roll-ups, the normalized metrics and the seat view read the same records as the
 //! whole-page path did, on the fake's data with several records per actor and day and
 //! fields the connector does not know, at every level of the page.
@@ -60,12 +60,30 @@ async fn streamed_aggregates_equal_the_whole_page_results() {
     let args = GetCodeAnalyticsArgs::new(Date::parse(DAYS[0]).unwrap(), Date::parse(DAYS[1]).unwrap());
     // The whole-page path: every record decoded into a list, then rolled up at once.
     let records = serde_json::to_value(client.get_code_analytics(&args).await.unwrap()).unwrap();
+    let first = &records["data"][0];
     assert!(records["data"].as_array().unwrap().len() > 5);
-    for (period, group_by) in [("day", &["actor"][..]), ("month", &["actor", "terminal"]), ("total", &[])] {
-        let asked = RollUp::new(Some(period), group_by, Some("cost_usd"), None);
+    // Fields the spec does not describe are kept, at every level (the generated decoders' `extra`).
+    assert_eq!(first["a_future_field"]["text"], "x", "{first}");
+    assert_eq!(
+        (&first["core_metrics"]["a_future_metric"], &first["actor"]["a_future_label"]),
+        (&json!(7), &json!("?"))
+    );
+    // The streamed roll-ups decode only the fields they read (a projection), the whole
+    // page keeps every field: the answers are the same.
+    let someone = first["actor"]["email_address"].as_str().or(first["actor"]["api_key_name"].as_str()).unwrap();
+    for (period, group_by, filter) in [
+        ("day", &["actor"][..], None),
+        ("month", &["actor", "terminal"], None),
+        ("total", &[], None),
+        ("week", &["model"], None),
+        ("total", &["customer_type", "model"], Some(someone)),
+        ("day", &["terminal"], Some(someone)),
+    ] {
+        let asked = RollUp::new(Some(period), group_by, Some("cost_usd"), None).with_filter("actor", filter);
         let streamed = client.get_code_analytics_rolled_up(&args, &asked).await.unwrap();
         let whole = roll_up(&CLAUDE_CODE_RECORD, &records, &asked).unwrap();
-        assert_eq!(streamed, whole, "{period} by {group_by:?}");
+        assert_eq!(streamed, whole, "{period} by {group_by:?}, only {filter:?}");
+        assert!(!streamed["rows"].as_array().unwrap().is_empty(), "{period} by {group_by:?}: {streamed}");
     }
 
     // The seat view and the metrics fold the same records into their own tallies.
@@ -94,4 +112,28 @@ async fn streamed_aggregates_equal_the_whole_page_results() {
     assert_eq!(figure("commits_by_claude_code"), total["totals"]["commits"]);
     assert_eq!(figure("pull_requests_by_claude_code"), total["totals"]["pull_requests"]);
     assert!((usd(&figure("total_cost_usd")) - usd(&total["totals"]["cost_usd"])).abs() < 0.005);
+}
+
+/// The generated decoders read as serde's derive did: a missing required field or a
+/// field given twice is refused by name, a null or absent optional field is `None`, and
+/// unknown fields are kept in `extra` in their order.
+#[test]
+fn generated_decoders_refuse_and_keep_fields_as_serde_did() {
+    use claude_code_connector::generated::types::ClaudeCodeActor;
+    let actor: ClaudeCodeActor = serde_json::from_value(
+        json!({"type": "api_actor", "z_new": 1, "api_key_name": "ci", "email_address": null, "a_new": [2]}),
+    )
+    .unwrap();
+    assert_eq!((actor.api_key_name.as_deref(), actor.email_address), (Some("ci"), None));
+    assert_eq!(
+        serde_json::to_value(&actor).unwrap(),
+        json!({"type": "api_actor", "api_key_name": "ci", "z_new": 1, "a_new": [2]})
+    );
+    let missing = serde_json::from_value::<ClaudeCodeActor>(json!({"email_address": "a@b.io"})).unwrap_err();
+    assert!(missing.to_string().contains("missing field `type`"), "{missing}");
+    let twice = serde_json::from_str::<ClaudeCodeActor>(r#"{"type": "user_actor", "type": "api_actor"}"#).unwrap_err();
+    assert!(twice.to_string().contains("duplicate field `type`"), "{twice}");
+    let wrong = serde_json::from_value::<ClaudeCodeActor>(json!({"type": 5})).unwrap_err();
+    assert!(wrong.to_string().contains("invalid type"), "{wrong}");
+    assert!(serde_json::from_value::<ClaudeCodeActor>(json!(["type"])).is_err());
 }

@@ -24,13 +24,7 @@ pub static PROMPTS: &[claude_code_connector::runtime::PromptDefinition] = &[];
 /// Response types: tolerant of new fields, which land in `extra`.
 pub mod types {
     /// `User` as the Admin API returns it.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        claude_code_connector::runtime::serde::Serialize,
-        claude_code_connector::runtime::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, claude_code_connector::runtime::serde::Serialize)]
     #[serde(crate = "claude_code_connector::runtime::serde")]
     pub struct User {
         pub id: ::std::string::String,
@@ -44,14 +38,68 @@ pub mod types {
         pub extra: claude_code_connector::runtime::JsonObject,
     }
 
+    impl<'de> claude_code_connector::runtime::serde::Deserialize<'de> for User {
+        fn deserialize<D: claude_code_connector::runtime::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            use claude_code_connector::runtime::record::{FieldKey, Key, once, required};
+            use claude_code_connector::runtime::serde::de::{
+                IgnoredAny, MapAccess, Visitor,
+            };
+
+            struct Fields;
+
+            impl<'de> Visitor<'de> for Fields {
+                type Value = User;
+
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a User object")
+                }
+
+                fn visit_map<A: MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<User, A::Error> {
+                    const FIELDS: &[&str] = &["id", "email", "role", "added_at"];
+                    let mut slot_id = None;
+                    let mut slot_email = None;
+                    let mut slot_role = None;
+                    let mut slot_added_at = None;
+                    let mut extra = claude_code_connector::runtime::JsonObject::new();
+                    while let Some(key) = map.next_key_seed(FieldKey(FIELDS))? {
+                        match key {
+                            Key::Known(0) => once(&mut slot_id, "id", &mut map)?,
+                            Key::Known(1) => once(&mut slot_email, "email", &mut map)?,
+                            Key::Known(2) => once(&mut slot_role, "role", &mut map)?,
+                            Key::Known(3) => {
+                                once(&mut slot_added_at, "added_at", &mut map)?
+                            }
+                            Key::Known(_) => {
+                                map.next_value::<IgnoredAny>()?;
+                            }
+                            Key::Other(name) => {
+                                extra.insert(name, map.next_value()?);
+                            }
+                        }
+                    }
+                    Ok(User {
+                        id: required(slot_id, "id")?,
+                        email: required(slot_email, "email")?,
+                        role: required(slot_role, "role")?,
+                        added_at: slot_added_at.unwrap_or_default(),
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+
     /// `UserDeleted` as the Admin API returns it.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        claude_code_connector::runtime::serde::Serialize,
-        claude_code_connector::runtime::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, claude_code_connector::runtime::serde::Serialize)]
     #[serde(crate = "claude_code_connector::runtime::serde")]
     pub struct UserDeleted {
         pub id: ::std::string::String,
@@ -61,14 +109,60 @@ pub mod types {
         pub extra: claude_code_connector::runtime::JsonObject,
     }
 
+    impl<'de> claude_code_connector::runtime::serde::Deserialize<'de> for UserDeleted {
+        fn deserialize<D: claude_code_connector::runtime::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            use claude_code_connector::runtime::record::{FieldKey, Key, once, required};
+            use claude_code_connector::runtime::serde::de::{
+                IgnoredAny, MapAccess, Visitor,
+            };
+
+            struct Fields;
+
+            impl<'de> Visitor<'de> for Fields {
+                type Value = UserDeleted;
+
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a UserDeleted object")
+                }
+
+                fn visit_map<A: MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<UserDeleted, A::Error> {
+                    const FIELDS: &[&str] = &["id", "type"];
+                    let mut slot_id = None;
+                    let mut slot_type = None;
+                    let mut extra = claude_code_connector::runtime::JsonObject::new();
+                    while let Some(key) = map.next_key_seed(FieldKey(FIELDS))? {
+                        match key {
+                            Key::Known(0) => once(&mut slot_id, "id", &mut map)?,
+                            Key::Known(1) => once(&mut slot_type, "type", &mut map)?,
+                            Key::Known(_) => {
+                                map.next_value::<IgnoredAny>()?;
+                            }
+                            Key::Other(name) => {
+                                extra.insert(name, map.next_value()?);
+                            }
+                        }
+                    }
+                    Ok(UserDeleted {
+                        id: required(slot_id, "id")?,
+                        r#type: required(slot_type, "type")?,
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+
     /// `Workspace` as the Admin API returns it.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        claude_code_connector::runtime::serde::Serialize,
-        claude_code_connector::runtime::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, claude_code_connector::runtime::serde::Serialize)]
     #[serde(crate = "claude_code_connector::runtime::serde")]
     pub struct Workspace {
         pub id: ::std::string::String,
@@ -82,6 +176,66 @@ pub mod types {
         /// Fields the spec does not describe (yet), passed through unchanged.
         #[serde(flatten)]
         pub extra: claude_code_connector::runtime::JsonObject,
+    }
+
+    impl<'de> claude_code_connector::runtime::serde::Deserialize<'de> for Workspace {
+        fn deserialize<D: claude_code_connector::runtime::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            use claude_code_connector::runtime::record::{FieldKey, Key, once, required};
+            use claude_code_connector::runtime::serde::de::{
+                IgnoredAny, MapAccess, Visitor,
+            };
+
+            struct Fields;
+
+            impl<'de> Visitor<'de> for Fields {
+                type Value = Workspace;
+
+                fn expecting(
+                    &self,
+                    f: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    f.write_str("a Workspace object")
+                }
+
+                fn visit_map<A: MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> ::std::result::Result<Workspace, A::Error> {
+                    const FIELDS: &[&str] = &["id", "name", "tags", "data_residency"];
+                    let mut slot_id = None;
+                    let mut slot_name = None;
+                    let mut slot_tags = None;
+                    let mut slot_data_residency = None;
+                    let mut extra = claude_code_connector::runtime::JsonObject::new();
+                    while let Some(key) = map.next_key_seed(FieldKey(FIELDS))? {
+                        match key {
+                            Key::Known(0) => once(&mut slot_id, "id", &mut map)?,
+                            Key::Known(1) => once(&mut slot_name, "name", &mut map)?,
+                            Key::Known(2) => once(&mut slot_tags, "tags", &mut map)?,
+                            Key::Known(3) => {
+                                once(&mut slot_data_residency, "data_residency", &mut map)?
+                            }
+                            Key::Known(_) => {
+                                map.next_value::<IgnoredAny>()?;
+                            }
+                            Key::Other(name) => {
+                                extra.insert(name, map.next_value()?);
+                            }
+                        }
+                    }
+                    Ok(Workspace {
+                        id: required(slot_id, "id")?,
+                        name: required(slot_name, "name")?,
+                        tags: required(slot_tags, "tags")?,
+                        data_residency: slot_data_residency.unwrap_or_default(),
+                        extra,
+                    })
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
     }
 }
 

@@ -1,18 +1,24 @@
-//! Reading a report page straight into its consumer: the page's `data` items are
-//! decoded one at a time and handed to a fold (a roll-up's aggregator, the metrics'
-//! tallies, the seat view's actors), each dropped once folded, so no page of items is
-//! ever held; only the page's links (`has_more`, `next_page`) are kept. Fields the
-//! consumer does not know are skipped without being built.
+//! Reading a report page into its consumer: the page's `data` items are decoded (a
+//! large page on the blocking pool, so the days in flight use every core) and handed
+//! to a fold (a roll-up's aggregator, the metrics' tallies, the seat view's actors),
+//! each dropped once folded, so at most the pages being read are held as items; only
+//! the page's links (`has_more`, `next_page`) are kept. Fields the consumer does not
+//! know are skipped without being built.
 
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use std::sync::{Arc, Mutex};
 
 use super::Http;
 use super::request::Request;
-use super::response::{MAX_MESSAGE_CHARS, cut};
+use super::response::{Decoded, MAX_MESSAGE_CHARS, cut};
 use crate::runtime::error::Error;
+
+/// Items decoded before they are folded under one lock.
+const FOLD_BATCH: usize = 32;
 
 /// What a page says besides its items: whether and where more follow.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -26,39 +32,101 @@ pub struct PageLinks {
 
 impl Http {
     /// Sends the request (as [`Http::send`]: from the cache when it holds the page) and
-    /// hands each item of the answer's `data` to `fold` as it is decoded. A fold error
-    /// stops the reading and is returned as it is.
-    pub async fn send_each<T: DeserializeOwned, F: FnMut(T) -> Result<(), Error>>(
+    /// folds each item of the answer's `data` into `state`. A cached or large page is
+    /// read on the blocking pool (see [`Http::send_reading`]): its items are decoded
+    /// there and folded under the state's lock one by one, so the days in flight are
+    /// decoded side by side on the machine's cores. A fold error stops the reading and
+    /// is returned as it is.
+    pub async fn fold_page<R: ItemReader + Sync, S: Send + 'static>(
         &self,
         request: Request,
-        fold: &mut F,
+        reader: Arc<R>,
+        state: Arc<Mutex<S>>,
+        fold: fn(&mut S, R::Item) -> Result<(), Error>,
     ) -> Result<PageLinks, Error> {
-        let bytes = self.send_raw(&request).await?;
-        let mut stopped = None;
-        let seed = PageSeed { fold, stopped: &mut stopped, item: PhantomData };
-        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
-        let read = seed.deserialize(&mut deserializer).and_then(|links| deserializer.end().map(|()| links));
-        match (read, stopped) {
-            (_, Some(error)) => Err(error),
-            (Ok(links), None) => Ok(links),
-            (Err(e), None) => {
-                // serde quotes the offending value, which came from upstream.
-                let error =
-                    Error::Decode { path: request.path.clone(), message: cut(&e.to_string(), MAX_MESSAGE_CHARS) };
-                Err(error.scrubbed(&self.inner.scrubber))
-            }
-        }
+        // Items are folded in small batches as they are decoded, under one lock a batch (a
+        // lock an item made the cores queue at it): a page of items is never held, and
+        // what the items allocated is freed on this thread while the allocator still
+        // has it at hand.
+        let read = move |bytes: &[u8]| {
+            let mut batch = Vec::with_capacity(FOLD_BATCH);
+            let fold_batch = |batch: &mut Vec<R::Item>| {
+                let mut state = state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                batch.drain(..).try_for_each(|item| fold(&mut state, item))
+            };
+            let links = read_page(bytes, &*reader, &mut |item| {
+                batch.push(item);
+                if batch.len() == FOLD_BATCH { fold_batch(&mut batch) } else { Ok(()) }
+            })?;
+            fold_batch(&mut batch).map_err(ReadError::Stopped)?;
+            Ok(links)
+        };
+        let read = self.send_reading(&request, read).await?;
+        read.map_err(|e| match e {
+            ReadError::Stopped(error) => error,
+            // serde quotes the offending value, which came from upstream.
+            ReadError::Json(e) => Error::Decode { path: request.path.clone(), message: cut(&e, MAX_MESSAGE_CHARS) }
+                .scrubbed(&self.inner.scrubber),
+        })
+    }
+}
+
+/// How each item of a page is decoded: whole ([`Whole`]), or only what its consumer reads.
+pub trait ItemReader: Send + 'static {
+    type Item;
+    fn read<'de, D: de::Deserializer<'de>>(&self, deserializer: D) -> Result<Self::Item, D::Error>;
+}
+
+/// Items decoded whole, as their type's `Deserialize` reads them.
+pub struct Whole<T>(PhantomData<fn() -> T>);
+
+impl<T> Default for Whole<T> {
+    fn default() -> Self {
+        Whole(PhantomData)
+    }
+}
+
+impl<T: Decoded> ItemReader for Whole<T> {
+    type Item = T;
+
+    fn read<'de, D: de::Deserializer<'de>>(&self, deserializer: D) -> Result<T, D::Error> {
+        T::deserialize(deserializer)
+    }
+}
+
+/// Why a page could not be read.
+enum ReadError {
+    /// The fold said stop.
+    Stopped(Error),
+    /// Not a page of items of this kind (serde's message).
+    Json(String),
+}
+
+/// Reads a page's JSON, handing each item of `data` to `fold` as it is decoded.
+fn read_page<R: ItemReader>(
+    bytes: &[u8],
+    reader: &R,
+    fold: &mut dyn FnMut(R::Item) -> Result<(), Error>,
+) -> Result<PageLinks, ReadError> {
+    let mut stopped = None;
+    let seed = PageSeed { reader, fold, stopped: &mut stopped };
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let read = seed.deserialize(&mut deserializer).and_then(|links| deserializer.end().map(|()| links));
+    match (read, stopped) {
+        (_, Some(error)) => Err(ReadError::Stopped(error)),
+        (Ok(links), None) => Ok(links),
+        (Err(e), None) => Err(ReadError::Json(e.to_string())),
     }
 }
 
 /// The page object: `data` folded, the links kept, anything else skipped.
-struct PageSeed<'a, T> {
-    fold: &'a mut dyn FnMut(T) -> Result<(), Error>,
+struct PageSeed<'a, R: ItemReader> {
+    reader: &'a R,
+    fold: &'a mut dyn FnMut(R::Item) -> Result<(), Error>,
     stopped: &'a mut Option<Error>,
-    item: PhantomData<fn() -> T>,
 }
 
-impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for PageSeed<'_, T> {
+impl<'de, R: ItemReader> DeserializeSeed<'de> for PageSeed<'_, R> {
     type Value = PageLinks;
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<PageLinks, D::Error> {
@@ -66,7 +134,7 @@ impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for PageSeed<'_, T> {
     }
 }
 
-impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<'_, T> {
+impl<'de, R: ItemReader> Visitor<'de> for PageSeed<'_, R> {
     type Value = PageLinks;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -76,12 +144,13 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<'_, T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PageLinks, A::Error> {
         let mut links = PageLinks::default();
         let mut data = false;
-        let PageSeed { fold, stopped, .. } = self;
+        let PageSeed { reader, fold, stopped } = self;
         while let Some(key) = map.next_key::<PageKey>()? {
             match key {
                 PageKey::Data if !data => {
                     data = true;
-                    links.items = map.next_value_seed(ItemsSeed { fold: &mut *fold, stopped: &mut *stopped })?;
+                    links.items =
+                        map.next_value_seed(ItemsSeed { reader, fold: &mut *fold, stopped: &mut *stopped })?;
                 }
                 PageKey::Data => return Err(de::Error::duplicate_field("data")),
                 PageKey::HasMore => links.has_more = map.next_value()?,
@@ -128,12 +197,13 @@ impl<'de> de::Deserialize<'de> for PageKey {
 }
 
 /// The `data` list, each item folded as soon as it is decoded.
-struct ItemsSeed<'a, T> {
-    fold: &'a mut dyn FnMut(T) -> Result<(), Error>,
+struct ItemsSeed<'a, R: ItemReader> {
+    reader: &'a R,
+    fold: &'a mut dyn FnMut(R::Item) -> Result<(), Error>,
     stopped: &'a mut Option<Error>,
 }
 
-impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for ItemsSeed<'_, T> {
+impl<'de, R: ItemReader> DeserializeSeed<'de> for ItemsSeed<'_, R> {
     type Value = u64;
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<u64, D::Error> {
@@ -141,7 +211,7 @@ impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for ItemsSeed<'_, T> {
     }
 }
 
-impl<'de, T: DeserializeOwned> Visitor<'de> for ItemsSeed<'_, T> {
+impl<'de, R: ItemReader> Visitor<'de> for ItemsSeed<'_, R> {
     type Value = u64;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -150,7 +220,7 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for ItemsSeed<'_, T> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<u64, A::Error> {
         let mut count = 0;
-        while let Some(item) = seq.next_element::<T>()? {
+        while let Some(item) = seq.next_element_seed(ItemSeed(self.reader))? {
             count += 1;
             if let Err(error) = (self.fold)(item) {
                 *self.stopped = Some(error);
@@ -158,6 +228,17 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for ItemsSeed<'_, T> {
             }
         }
         Ok(count)
+    }
+}
+
+/// One item, as its reader decodes it.
+struct ItemSeed<'a, R>(&'a R);
+
+impl<'de, R: ItemReader> DeserializeSeed<'de> for ItemSeed<'_, R> {
+    type Value = R::Item;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<R::Item, D::Error> {
+        self.0.read(deserializer)
     }
 }
 
@@ -170,13 +251,13 @@ mod tests {
     fn read(json: &str) -> (Result<PageLinks, String>, Vec<Value>) {
         let mut items = Vec::new();
         let mut stopped = None;
-        let seed = PageSeed::<Value> {
+        let seed = PageSeed {
+            reader: &Whole::<Value>::default(),
             fold: &mut |item| {
                 items.push(item);
                 Ok(())
             },
             stopped: &mut stopped,
-            item: PhantomData,
         };
         let mut deserializer = serde_json::Deserializer::from_str(json);
         let read = seed.deserialize(&mut deserializer).map_err(|e| e.to_string());

@@ -16,11 +16,11 @@ mod request;
 mod response;
 mod retry;
 
-pub use fold::PageLinks;
+pub use fold::{ItemReader, PageLinks, Whole};
 pub use key::AdminKey;
 pub use request::{Method, Request, RequestCount, RequestIds, path_segment};
 pub use response::{Decoded, MAX_ERROR_BODY_BYTES};
-use response::{MAX_MESSAGE_CHARS, PARSE_APART_BYTES, cut, parsers};
+use response::{MAX_MESSAGE_CHARS, PARSE_APART_BYTES, apart, apart_if, cut};
 pub use retry::RetryPolicy;
 
 use std::fmt;
@@ -124,6 +124,9 @@ pub struct Http {
     /// Counters of the answers the cache gave, one per [`Http::counting_cached`] in effect.
     hits: Vec<RequestCount>,
     ids: Option<RequestIds>,
+    /// Requests in flight at once through this client and its clones (a fan-out's
+    /// limit), whatever else they are doing: see [`Http::limiting_requests`].
+    in_flight: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 impl fmt::Debug for Http {
@@ -200,6 +203,7 @@ impl Http {
             count: Vec::new(),
             hits: Vec::new(),
             ids: None,
+            in_flight: None,
         })
     }
 
@@ -258,6 +262,23 @@ impl Http {
         (Http { ids: Some(ids.clone()), ..self.clone() }, ids)
     }
 
+    /// The same client (and its clones), with at most `requests` of its requests in
+    /// flight at once: a fan-out can then run more items than that, so that while some
+    /// items are decoded and folded the others keep that many requests in flight.
+    #[must_use]
+    pub fn limiting_requests(&self, requests: usize) -> Http {
+        Http { in_flight: Some(Arc::new(tokio::sync::Semaphore::new(requests.max(1)))), ..self.clone() }
+    }
+
+    /// [`Http::fetch`], within the limit of requests in flight if there is one.
+    async fn fetch_limited(&self, request: &Request) -> Result<Vec<u8>, Error> {
+        let _permit = match &self.in_flight {
+            Some(limit) => Some(limit.acquire().await.map_err(|e| Error::Internal(e.to_string()))?),
+            None => None,
+        };
+        self.fetch(request).await
+    }
+
     /// The same client, counting the requests it sends from now on.
     #[must_use]
     pub fn counting(&self) -> (Http, RequestCount) {
@@ -302,18 +323,8 @@ impl Http {
 
     /// Sends the request (retrying reads when the API asks for it) and decodes the JSON answer.
     pub async fn send<T: Decoded>(&self, request: Request) -> Result<T, Error> {
-        let bytes = self.send_raw(&request).await?;
         // Parsed from the bytes as read: no second copy of a large answer.
-        let parsed = if bytes.len() < PARSE_APART_BYTES {
-            serde_json::from_slice(&bytes)
-        } else {
-            // One parse per core at a time: each thread that parses keeps a heap arena of
-            // its own, so more threads than cores would only add memory.
-            let _core = parsers().acquire().await.map_err(|e| Error::Internal(e.to_string()))?;
-            tokio::task::spawn_blocking(move || serde_json::from_slice(&bytes))
-                .await
-                .map_err(|e| Error::Internal(format!("parsing the answer of {} stopped: {e}", request.path)))?
-        };
+        let parsed = self.send_reading(&request, |bytes| serde_json::from_slice(bytes)).await?;
         parsed.map_err(|e| {
             // serde quotes the offending value, which came from upstream.
             let error = Error::Decode { path: request.path.clone(), message: cut(&e.to_string(), MAX_MESSAGE_CHARS) };
@@ -321,26 +332,41 @@ impl Http {
         })
     }
 
-    /// A closed report day from the cache, or fetched (once, however many ask at the
-    /// same time) and kept; anything else fetched.
-    async fn send_raw(&self, request: &Request) -> Result<Arc<Vec<u8>>, Error> {
+    /// Sends the request and hands the answer's bytes to `read`: a closed report day
+    /// from the cache, or fetched (once, however many ask at the same time) and kept;
+    /// anything else fetched. `read` runs on the blocking pool (one job per core at a
+    /// time) for a cached or large answer, with the cache's disk and compression work
+    /// in the same job, so the days in flight are read side by side on the machine's
+    /// cores, and what `read` allocates is freed on the thread that allocated it.
+    pub(crate) async fn send_reading<R, F>(&self, request: &Request, read: F) -> Result<R, Error>
+    where
+        R: Send + 'static,
+        F: FnOnce(&[u8]) -> R + Send + 'static,
+    {
         let Some(cache) = self.inner.cache.as_ref().filter(|cache| cache.is_cacheable(request)) else {
-            return self.fetch(request).await.map(Arc::new);
+            let bytes = self.fetch_limited(request).await?;
+            return apart_if(bytes.len() >= PARSE_APART_BYTES, &request.path, move || read(&bytes)).await;
         };
         let key = Cache::key(self.url(request).as_str(), &self.inner.credential_sha256);
-        if let Some(body) = self.cached(cache, &key, request) {
-            return Ok(body);
-        }
+        let read = match self.cached(cache, &key, request, read).await? {
+            Ok(answer) => return Ok(answer),
+            Err(read) => read,
+        };
         // Dropped on every way out, the caller's hang-up included: the gate never leaks.
         let flight = cache.flight(&key);
         let _fetching = flight.gate().lock().await;
-        if let Some(body) = self.cached(cache, &key, request) {
-            return Ok(body);
-        }
+        let read = match self.cached(cache, &key, request, read).await? {
+            Ok(answer) => return Ok(answer),
+            Err(read) => read,
+        };
         cache.stats().miss();
-        let fetched = self.fetch(request).await?;
-        cache.put(&key, &fetched);
-        Ok(Arc::new(fetched))
+        let fetched = self.fetch_limited(request).await?;
+        let cache = cache.clone();
+        apart(&request.path, move || {
+            cache.put(&key, &fetched);
+            read(&fetched)
+        })
+        .await
     }
 
     /// Fetch gates held or waited at in the shared cache (0 when idle; none without a cache).
@@ -348,14 +374,34 @@ impl Http {
         self.inner.cache.as_deref().map_or(0, Cache::flights_in_progress)
     }
 
-    fn cached(&self, cache: &Cache, key: &str, request: &Request) -> Option<Arc<Vec<u8>>> {
-        let body = Arc::new(cache.get(key)?);
-        cache.stats().hit();
-        for hits in &self.hits {
-            hits.0.fetch_add(1, Ordering::Relaxed);
+    /// `read` of the cached answer, or `read` back when the cache does not hold it.
+    async fn cached<R, F>(
+        &self,
+        cache: &Arc<Cache>,
+        key: &str,
+        request: &Request,
+        read: F,
+    ) -> Result<Result<R, F>, Error>
+    where
+        R: Send + 'static,
+        F: FnOnce(&[u8]) -> R + Send + 'static,
+    {
+        let (cache, key) = (cache.clone(), key.to_string());
+        let answer = apart(&request.path, move || match cache.get(&key) {
+            Some(body) => {
+                cache.stats().hit();
+                Ok(read(&body))
+            }
+            None => Err(read),
+        })
+        .await?;
+        if answer.is_ok() {
+            for hits in &self.hits {
+                hits.0.fetch_add(1, Ordering::Relaxed);
+            }
+            tracing::debug!(method = request.method.as_str(), path = %request.path, "from the cache");
         }
-        tracing::debug!(method = request.method.as_str(), path = %request.path, "from the cache");
-        Some(body)
+        Ok(answer)
     }
 
     /// The request's URL: the base URL's path, the request's path, its query in order.

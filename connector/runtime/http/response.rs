@@ -26,11 +26,33 @@ pub(super) const MAX_TOKEN_CHARS: usize = 128;
 pub(super) const PARSE_APART_BYTES: usize = 64 << 10;
 
 /// Permits to parse a large answer apart: one per core.
-pub(super) fn parsers() -> &'static tokio::sync::Semaphore {
+fn parsers() -> &'static tokio::sync::Semaphore {
     static PARSERS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
     PARSERS.get_or_init(|| {
         tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
     })
+}
+
+/// Runs `work` on the blocking pool, at most one such job per core at a time: each
+/// thread that parses keeps a heap arena of its own, so more threads than cores would
+/// only add memory. `path` names the request in the error if the job stops.
+pub(super) async fn apart<R: Send + 'static>(
+    path: &str,
+    work: impl FnOnce() -> R + Send + 'static,
+) -> Result<R, Error> {
+    let _core = parsers().acquire().await.map_err(|e| Error::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| Error::Internal(format!("reading the answer of {path} stopped: {e}")))
+}
+
+/// [`apart`] when `large`, else `work` right here (a thread hop costs more than a small parse).
+pub(super) async fn apart_if<R: Send + 'static>(
+    large: bool,
+    path: &str,
+    work: impl FnOnce() -> R + Send + 'static,
+) -> Result<R, Error> {
+    if large { apart(path, work).await } else { Ok(work()) }
 }
 
 /// What an answer decodes into: owned and sendable, so a large one can be parsed on

@@ -215,9 +215,10 @@ impl<'a> RustEmitter<'a> {
                 let docs = if text.is_empty() { quote!() } else { doc(&text) };
                 quote! { #docs #attr pub #fname: #ty, }
             });
+            let deserialize = self.type_deserialize(def);
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, #rt::serde::Serialize, #rt::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #rt::serde::Serialize)]
                 #[serde(crate = #serde_crate)]
                 pub struct #name {
                     #(#fields)*
@@ -225,12 +226,71 @@ impl<'a> RustEmitter<'a> {
                     #[serde(flatten)]
                     pub extra: #rt::JsonObject,
                 }
+
+                #deserialize
             }
         });
         quote! {
             /// Response types: tolerant of new fields, which land in `extra`.
             pub mod types {
                 #(#structs)*
+            }
+        }
+    }
+
+    /// A response type's `Deserialize`: known fields read into their slots in one pass,
+    /// any other kept in `extra` (`runtime::record`; serde's `flatten` would buffer the
+    /// whole object first).
+    fn type_deserialize(&self, def: &crate::ir::TypeDef) -> TokenStream {
+        let rt = &self.rt;
+        let name = ident(&def.name);
+        let expecting = format!("a {} object", def.name);
+        let names: Vec<&str> = def.fields.iter().map(|f| f.name.as_str()).collect();
+        let slots: Vec<Ident> = def.fields.iter().map(|f| format_ident!("slot_{}", f.name)).collect();
+        let arms = def.fields.iter().zip(&slots).enumerate().map(|(index, (f, slot))| {
+            let (json, index) = (&f.name, Literal::usize_unsuffixed(index));
+            quote!(Key::Known(#index) => once(&mut #slot, #json, &mut map)?,)
+        });
+        let values = def.fields.iter().zip(&slots).map(|(f, slot)| {
+            let fname = field(&f.name);
+            let json = &f.name;
+            if f.nullable || f.optional {
+                quote!(#fname: #slot.unwrap_or_default(),)
+            } else {
+                quote!(#fname: required(#slot, #json)?,)
+            }
+        });
+        quote! {
+            impl<'de> #rt::serde::Deserialize<'de> for #name {
+                fn deserialize<D: #rt::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    use #rt::record::{FieldKey, Key, once, required};
+                    use #rt::serde::de::{IgnoredAny, MapAccess, Visitor};
+                    struct Fields;
+                    impl<'de> Visitor<'de> for Fields {
+                        type Value = #name;
+                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            f.write_str(#expecting)
+                        }
+                        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
+                            const FIELDS: &[&str] = &[#(#names),*];
+                            #(let mut #slots = None;)*
+                            let mut extra = #rt::JsonObject::new();
+                            while let Some(key) = map.next_key_seed(FieldKey(FIELDS))? {
+                                match key {
+                                    #(#arms)*
+                                    Key::Known(_) => {
+                                        map.next_value::<IgnoredAny>()?;
+                                    }
+                                    Key::Other(name) => {
+                                        extra.insert(name, map.next_value()?);
+                                    }
+                                }
+                            }
+                            Ok(#name { #(#values)* extra })
+                        }
+                    }
+                    deserializer.deserialize_map(Fields)
+                }
             }
         }
     }
