@@ -215,28 +215,28 @@ impl Aggregator {
         let mut projection = Projection::default();
         let nested: Vec<&'static str> = self.plan.spread.into_iter().chain([EACH]).collect();
         if let Some(spread) = self.plan.spread {
-            projection.keep(&[spread, EACH]);
+            projection.reach(&[spread, EACH]);
         }
         for field in self.plan.dimensions.iter().chain(&self.plan.measures) {
             let prefix: &[&'static str] = match field.layer {
                 Layer::Item => &[],
                 Layer::Nested => &nested,
             };
-            projection.read(prefix, field.column);
+            projection.keep_column(prefix, field.column);
         }
         let time = self.presentation.time.and_then(|name| self.presentation.column(name));
         for column in self.filters.columns().chain(time) {
-            projection.read(&[], column);
+            projection.keep_column(&[], column);
         }
         projection
     }
 
     /// The day an item's date names and its period, read once for a run of items of one day.
     fn day_and_period(&mut self, text: Option<&str>) -> (Option<NaiveDate>, Option<String>) {
-        if let (Some(text), Some((seen, day, period))) = (text, &self.recent_day) {
-            if seen == text {
-                return (*day, period.clone());
-            }
+        if let (Some(text), Some((seen, day, period))) = (text, &self.recent_day)
+            && seen == text
+        {
+            return (*day, period.clone());
         }
         let day = text.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
         let period = day.and_then(|d| period_key(self.roll_up.period, d));

@@ -100,8 +100,11 @@ async fn claude_code_per_week_by_actor_with_top_and_other_matches_an_independent
     arguments["top"] = json!(2);
     let out = h.ok("claude_code_get_code_analytics", arguments).await;
     let rolled_requests = h.take_requests();
+    // The same requests, in whatever order the days in flight finish.
     let paths = |requests: &[fake_admin_api::RecordedRequest]| {
-        requests.iter().map(|r| (r.path.clone(), r.query.clone())).collect::<Vec<_>>()
+        let mut paths = requests.iter().map(|r| (r.path.clone(), r.query.clone())).collect::<Vec<_>>();
+        paths.sort();
+        paths
     };
     assert_eq!(paths(&plain_requests), paths(&rolled_requests), "a roll-up fetches exactly what the report fetches");
     assert!(rolled_requests.len() > 16, "days of several pages were walked: {}", rolled_requests.len());

@@ -173,6 +173,22 @@ async fn get_code_analytics_fans_out_with_the_configured_bound() {
     assert!((2..=3).contains(&max), "days overlap but never more than the bound: {max} in flight");
 }
 
+/// A roll-up folds twice as many days as requests in flight (so decoding never holds a
+/// request's place), yet never has more requests in flight than the bound.
+#[tokio::test]
+async fn a_rolled_up_report_keeps_the_bound_on_requests_in_flight() {
+    let fake = fake_admin_api::FakeAdminApi::start(seed()).await;
+    fake.set_latency(std::time::Duration::from_millis(20));
+    let mut config = crate::harness::fast_config(&fake.base_url());
+    config.concurrency = 3;
+    let h = Harness::with_config(fake, config).await;
+    let arguments = json!({"start_date": "2026-03-01", "end_date": "2026-03-12", "group_by": ["actor"]});
+    h.ok("claude_code_get_code_analytics", arguments).await;
+    assert_eq!(h.requests().len(), 12);
+    let max = h.fake.max_in_flight();
+    assert!((2..=3).contains(&max), "days overlap but never more than the bound: {max} in flight");
+}
+
 #[tokio::test]
 async fn get_org_info_reads_me() {
     let h = Harness::start(seed()).await;

@@ -42,14 +42,12 @@ pub mod types {
         fn deserialize<D: claude_code_connector::runtime::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            use claude_code_connector::runtime::record::{FieldKey, Key, once, required};
-            use claude_code_connector::runtime::serde::de::{
-                IgnoredAny, MapAccess, Visitor,
-            };
+            use claude_code_connector::runtime::record as __record;
+            use claude_code_connector::runtime::serde::de as __de;
 
-            struct Fields;
+            struct __Visitor;
 
-            impl<'de> Visitor<'de> for Fields {
+            impl<'de> __de::Visitor<'de> for __Visitor {
                 type Value = User;
 
                 fn expecting(
@@ -59,7 +57,7 @@ pub mod types {
                     f.write_str("a User object")
                 }
 
-                fn visit_map<A: MapAccess<'de>>(
+                fn visit_map<A: __de::MapAccess<'de>>(
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<User, A::Error> {
@@ -69,32 +67,39 @@ pub mod types {
                     let mut slot_role = None;
                     let mut slot_added_at = None;
                     let mut extra = claude_code_connector::runtime::JsonObject::new();
-                    while let Some(key) = map.next_key_seed(FieldKey(FIELDS))? {
+                    while let Some(key) = map.next_key_seed(__record::FieldKey(FIELDS))?
+                    {
                         match key {
-                            Key::Known(0) => once(&mut slot_id, "id", &mut map)?,
-                            Key::Known(1) => once(&mut slot_email, "email", &mut map)?,
-                            Key::Known(2) => once(&mut slot_role, "role", &mut map)?,
-                            Key::Known(3) => {
-                                once(&mut slot_added_at, "added_at", &mut map)?
+                            __record::Key::Known(0) => {
+                                __record::once(&mut slot_id, "id", &mut map)?
                             }
-                            Key::Known(_) => {
-                                map.next_value::<IgnoredAny>()?;
+                            __record::Key::Known(1) => {
+                                __record::once(&mut slot_email, "email", &mut map)?
                             }
-                            Key::Other(name) => {
+                            __record::Key::Known(2) => {
+                                __record::once(&mut slot_role, "role", &mut map)?
+                            }
+                            __record::Key::Known(3) => {
+                                __record::once(&mut slot_added_at, "added_at", &mut map)?
+                            }
+                            __record::Key::Known(_) => {
+                                map.next_value::<__de::IgnoredAny>()?;
+                            }
+                            __record::Key::Other(name) => {
                                 extra.insert(name, map.next_value()?);
                             }
                         }
                     }
                     Ok(User {
-                        id: required(slot_id, "id")?,
-                        email: required(slot_email, "email")?,
-                        role: required(slot_role, "role")?,
+                        id: __record::required(slot_id, "id")?,
+                        email: __record::required(slot_email, "email")?,
+                        role: __record::required(slot_role, "role")?,
                         added_at: slot_added_at.unwrap_or_default(),
                         extra,
                     })
                 }
             }
-            deserializer.deserialize_map(Fields)
+            deserializer.deserialize_map(__Visitor)
         }
     }
 
@@ -113,14 +118,12 @@ pub mod types {
         fn deserialize<D: claude_code_connector::runtime::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            use claude_code_connector::runtime::record::{FieldKey, Key, once, required};
-            use claude_code_connector::runtime::serde::de::{
-                IgnoredAny, MapAccess, Visitor,
-            };
+            use claude_code_connector::runtime::record as __record;
+            use claude_code_connector::runtime::serde::de as __de;
 
-            struct Fields;
+            struct __Visitor;
 
-            impl<'de> Visitor<'de> for Fields {
+            impl<'de> __de::Visitor<'de> for __Visitor {
                 type Value = UserDeleted;
 
                 fn expecting(
@@ -130,7 +133,7 @@ pub mod types {
                     f.write_str("a UserDeleted object")
                 }
 
-                fn visit_map<A: MapAccess<'de>>(
+                fn visit_map<A: __de::MapAccess<'de>>(
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<UserDeleted, A::Error> {
@@ -138,26 +141,31 @@ pub mod types {
                     let mut slot_id = None;
                     let mut slot_type = None;
                     let mut extra = claude_code_connector::runtime::JsonObject::new();
-                    while let Some(key) = map.next_key_seed(FieldKey(FIELDS))? {
+                    while let Some(key) = map.next_key_seed(__record::FieldKey(FIELDS))?
+                    {
                         match key {
-                            Key::Known(0) => once(&mut slot_id, "id", &mut map)?,
-                            Key::Known(1) => once(&mut slot_type, "type", &mut map)?,
-                            Key::Known(_) => {
-                                map.next_value::<IgnoredAny>()?;
+                            __record::Key::Known(0) => {
+                                __record::once(&mut slot_id, "id", &mut map)?
                             }
-                            Key::Other(name) => {
+                            __record::Key::Known(1) => {
+                                __record::once(&mut slot_type, "type", &mut map)?
+                            }
+                            __record::Key::Known(_) => {
+                                map.next_value::<__de::IgnoredAny>()?;
+                            }
+                            __record::Key::Other(name) => {
                                 extra.insert(name, map.next_value()?);
                             }
                         }
                     }
                     Ok(UserDeleted {
-                        id: required(slot_id, "id")?,
-                        r#type: required(slot_type, "type")?,
+                        id: __record::required(slot_id, "id")?,
+                        r#type: __record::required(slot_type, "type")?,
                         extra,
                     })
                 }
             }
-            deserializer.deserialize_map(Fields)
+            deserializer.deserialize_map(__Visitor)
         }
     }
 
@@ -182,14 +190,12 @@ pub mod types {
         fn deserialize<D: claude_code_connector::runtime::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            use claude_code_connector::runtime::record::{FieldKey, Key, once, required};
-            use claude_code_connector::runtime::serde::de::{
-                IgnoredAny, MapAccess, Visitor,
-            };
+            use claude_code_connector::runtime::record as __record;
+            use claude_code_connector::runtime::serde::de as __de;
 
-            struct Fields;
+            struct __Visitor;
 
-            impl<'de> Visitor<'de> for Fields {
+            impl<'de> __de::Visitor<'de> for __Visitor {
                 type Value = Workspace;
 
                 fn expecting(
@@ -199,7 +205,7 @@ pub mod types {
                     f.write_str("a Workspace object")
                 }
 
-                fn visit_map<A: MapAccess<'de>>(
+                fn visit_map<A: __de::MapAccess<'de>>(
                     self,
                     mut map: A,
                 ) -> ::std::result::Result<Workspace, A::Error> {
@@ -209,32 +215,43 @@ pub mod types {
                     let mut slot_tags = None;
                     let mut slot_data_residency = None;
                     let mut extra = claude_code_connector::runtime::JsonObject::new();
-                    while let Some(key) = map.next_key_seed(FieldKey(FIELDS))? {
+                    while let Some(key) = map.next_key_seed(__record::FieldKey(FIELDS))?
+                    {
                         match key {
-                            Key::Known(0) => once(&mut slot_id, "id", &mut map)?,
-                            Key::Known(1) => once(&mut slot_name, "name", &mut map)?,
-                            Key::Known(2) => once(&mut slot_tags, "tags", &mut map)?,
-                            Key::Known(3) => {
-                                once(&mut slot_data_residency, "data_residency", &mut map)?
+                            __record::Key::Known(0) => {
+                                __record::once(&mut slot_id, "id", &mut map)?
                             }
-                            Key::Known(_) => {
-                                map.next_value::<IgnoredAny>()?;
+                            __record::Key::Known(1) => {
+                                __record::once(&mut slot_name, "name", &mut map)?
                             }
-                            Key::Other(name) => {
+                            __record::Key::Known(2) => {
+                                __record::once(&mut slot_tags, "tags", &mut map)?
+                            }
+                            __record::Key::Known(3) => {
+                                __record::once(
+                                    &mut slot_data_residency,
+                                    "data_residency",
+                                    &mut map,
+                                )?
+                            }
+                            __record::Key::Known(_) => {
+                                map.next_value::<__de::IgnoredAny>()?;
+                            }
+                            __record::Key::Other(name) => {
                                 extra.insert(name, map.next_value()?);
                             }
                         }
                     }
                     Ok(Workspace {
-                        id: required(slot_id, "id")?,
-                        name: required(slot_name, "name")?,
-                        tags: required(slot_tags, "tags")?,
+                        id: __record::required(slot_id, "id")?,
+                        name: __record::required(slot_name, "name")?,
+                        tags: __record::required(slot_tags, "tags")?,
                         data_residency: slot_data_residency.unwrap_or_default(),
                         extra,
                     })
                 }
             }
-            deserializer.deserialize_map(Fields)
+            deserializer.deserialize_map(__Visitor)
         }
     }
 }

@@ -110,7 +110,9 @@ fn read_page<R: ItemReader>(
 ) -> Result<PageLinks, ReadError> {
     let mut stopped = None;
     let seed = PageSeed { reader, fold, stopped: &mut stopped };
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    // Checked as UTF-8 once, at memory speed, rather than string by string as it is parsed.
+    let text = std::str::from_utf8(bytes).map_err(|e| ReadError::Json(format!("the answer is not UTF-8 ({e})")))?;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
     let read = seed.deserialize(&mut deserializer).and_then(|links| deserializer.end().map(|()| links));
     match (read, stopped) {
         (_, Some(error)) => Err(ReadError::Stopped(error)),

@@ -23,7 +23,7 @@ pub(super) struct Projection {
 
 impl Projection {
     /// Keeps what `column` reads, under `prefix` (the path to a nested row).
-    pub(super) fn read(&mut self, prefix: &[&'static str], column: &Column) {
+    pub(super) fn keep_column(&mut self, prefix: &[&'static str], column: &Column) {
         for path in column.paths {
             let steps: Vec<&'static str> = prefix.iter().chain(path.iter()).copied().collect();
             self.keep(&steps);
@@ -32,10 +32,17 @@ impl Projection {
 
     /// Keeps the value at `path` (whole).
     pub(super) fn keep(&mut self, path: &[&'static str]) {
-        let Some((step, rest)) = path.split_first() else {
-            self.whole = true;
-            return;
-        };
+        self.node(path).whole = true;
+    }
+
+    /// Keeps the objects at `path` (each item of a list with `*`), with only what else
+    /// is kept of them: a list's length counts even when none of its fields is read.
+    pub(super) fn reach(&mut self, path: &[&'static str]) {
+        self.node(path);
+    }
+
+    fn node(&mut self, path: &[&'static str]) -> &mut Projection {
+        let Some((step, rest)) = path.split_first() else { return self };
         let next = if *step == EACH {
             self.each.get_or_insert_with(Box::default)
         } else {
@@ -48,7 +55,7 @@ impl Projection {
             };
             &mut self.fields[at].1
         };
-        next.keep(rest);
+        next.node(rest)
     }
 }
 
@@ -199,9 +206,9 @@ mod tests {
     fn only_the_columns_read_are_kept_and_they_read_the_same() {
         let mut projection = Projection::default();
         for column in [&COST, &ACTOR, &ACCEPTED] {
-            projection.read(&[], column);
+            projection.keep_column(&[], column);
         }
-        projection.keep(&["model_breakdown", EACH]);
+        projection.reach(&["model_breakdown", EACH]);
         let whole = json!({
             "date": "2026-03-01T00:00:00Z", "organization_id": "org", "new": {"deep": [1, {"x": 2}]},
             "actor": {"type": "user_actor", "email_address": "a@b.io"},
@@ -210,6 +217,9 @@ mod tests {
                                 {"model": "m2", "tokens": {"input": 5}, "estimated_cost": {"amount": "0.25"}}]
         });
         let item = projected(&projection, &whole.to_string());
+        let mut lengths = Projection::default();
+        lengths.reach(&["model_breakdown", EACH]);
+        assert_eq!(projected(&lengths, &whole.to_string()), json!({"model_breakdown": [{}, {}]}));
         assert_eq!(
             item,
             json!({
@@ -226,8 +236,8 @@ mod tests {
     #[test]
     fn values_of_another_shape_than_the_paths_expect_read_as_they_do_whole() {
         let mut projection = Projection::default();
-        projection.read(&[], &COST);
-        projection.read(&[], &ACTOR);
+        projection.keep_column(&[], &COST);
+        projection.keep_column(&[], &ACTOR);
         for json in [
             r#"{"actor": "x", "model_breakdown": {"a": {"estimated_cost": {"amount": 1}}}}"#,
             r#"{"actor": null, "model_breakdown": [1, null, {"estimated_cost": null}]}"#,

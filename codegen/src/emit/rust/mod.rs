@@ -249,7 +249,7 @@ impl<'a> RustEmitter<'a> {
         let slots: Vec<Ident> = def.fields.iter().map(|f| format_ident!("slot_{}", f.name)).collect();
         let arms = def.fields.iter().zip(&slots).enumerate().map(|(index, (f, slot))| {
             let (json, index) = (&f.name, Literal::usize_unsuffixed(index));
-            quote!(Key::Known(#index) => once(&mut #slot, #json, &mut map)?,)
+            quote!(__record::Key::Known(#index) => __record::once(&mut #slot, #json, &mut map)?,)
         });
         let values = def.fields.iter().zip(&slots).map(|(f, slot)| {
             let fname = field(&f.name);
@@ -257,31 +257,32 @@ impl<'a> RustEmitter<'a> {
             if f.nullable || f.optional {
                 quote!(#fname: #slot.unwrap_or_default(),)
             } else {
-                quote!(#fname: required(#slot, #json)?,)
+                quote!(#fname: __record::required(#slot, #json)?,)
             }
         });
+        // Names in `__` so that no type of the spec (a `Key`, a `Visitor`) is shadowed.
         quote! {
             impl<'de> #rt::serde::Deserialize<'de> for #name {
                 fn deserialize<D: #rt::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    use #rt::record::{FieldKey, Key, once, required};
-                    use #rt::serde::de::{IgnoredAny, MapAccess, Visitor};
-                    struct Fields;
-                    impl<'de> Visitor<'de> for Fields {
+                    use #rt::record as __record;
+                    use #rt::serde::de as __de;
+                    struct __Visitor;
+                    impl<'de> __de::Visitor<'de> for __Visitor {
                         type Value = #name;
                         fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                             f.write_str(#expecting)
                         }
-                        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
+                        fn visit_map<A: __de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
                             const FIELDS: &[&str] = &[#(#names),*];
                             #(let mut #slots = None;)*
                             let mut extra = #rt::JsonObject::new();
-                            while let Some(key) = map.next_key_seed(FieldKey(FIELDS))? {
+                            while let Some(key) = map.next_key_seed(__record::FieldKey(FIELDS))? {
                                 match key {
                                     #(#arms)*
-                                    Key::Known(_) => {
-                                        map.next_value::<IgnoredAny>()?;
+                                    __record::Key::Known(_) => {
+                                        map.next_value::<__de::IgnoredAny>()?;
                                     }
-                                    Key::Other(name) => {
+                                    __record::Key::Other(name) => {
                                         extra.insert(name, map.next_value()?);
                                     }
                                 }
@@ -289,7 +290,7 @@ impl<'a> RustEmitter<'a> {
                             Ok(#name { #(#values)* extra })
                         }
                     }
-                    deserializer.deserialize_map(Fields)
+                    deserializer.deserialize_map(__Visitor)
                 }
             }
         }
