@@ -1,16 +1,16 @@
 //! Reading a report page into its consumer: the page's `data` items are decoded (a
-//! large page on the blocking pool, so the days in flight use every core) and handed
-//! to a fold (a roll-up's aggregator, the metrics' tallies, the seat view's actors),
-//! each dropped once folded, so at most the pages being read are held as items; only
-//! the page's links (`has_more`, `next_page`) are kept. Fields the consumer does not
-//! know are skipped without being built.
+//! cached or large page on the blocking pool, so the days in flight use every core) by
+//! an [`ItemReader`] (whole, or only what the consumer reads) and handed to a fold (a
+//! roll-up's aggregator, the metrics' tallies, the seat view's actors), each dropped
+//! once folded, so no page of items is held; only the page's links (`has_more`,
+//! `next_page`) are kept. Fields the consumer does not know are skipped without being
+//! built.
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::{Arc, Mutex};
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-
-use std::sync::{Arc, Mutex};
 
 use super::Http;
 use super::request::Request;
@@ -34,9 +34,9 @@ impl Http {
     /// Sends the request (as [`Http::send`]: from the cache when it holds the page) and
     /// folds each item of the answer's `data` into `state`. A cached or large page is
     /// read on the blocking pool (see [`Http::send_reading`]): its items are decoded
-    /// there and folded under the state's lock one by one, so the days in flight are
-    /// decoded side by side on the machine's cores. A fold error stops the reading and
-    /// is returned as it is.
+    /// there by `reader` and folded under the state's lock in small batches, so the days
+    /// in flight are decoded side by side on the machine's cores. A fold error stops the
+    /// reading and is returned as it is.
     pub async fn fold_page<R: ItemReader + Sync, S: Send + 'static>(
         &self,
         request: Request,
