@@ -108,27 +108,31 @@ fn read_page<R: ItemReader>(
     reader: &R,
     fold: &mut dyn FnMut(R::Item) -> Result<(), Error>,
 ) -> Result<PageLinks, ReadError> {
-    let mut stopped = None;
-    let seed = PageSeed { reader, fold, stopped: &mut stopped };
+    let mut reading = Reading { reader, fold, stopped: None };
     // Checked as UTF-8 once, at memory speed, rather than string by string as it is parsed.
     let text = std::str::from_utf8(bytes).map_err(|e| ReadError::Json(format!("the answer is not UTF-8 ({e})")))?;
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let read = seed.deserialize(&mut deserializer).and_then(|links| deserializer.end().map(|()| links));
-    match (read, stopped) {
+    let read =
+        PageSeed(&mut reading).deserialize(&mut deserializer).and_then(|links| deserializer.end().map(|()| links));
+    match (read, reading.stopped) {
         (_, Some(error)) => Err(ReadError::Stopped(error)),
         (Ok(links), None) => Ok(links),
         (Err(e), None) => Err(ReadError::Json(e.to_string())),
     }
 }
 
-/// The page object: `data` folded, the links kept, anything else skipped.
-struct PageSeed<'a, R: ItemReader> {
+/// A page being read: how its items decode, where they go, and the fold's error if it
+/// stopped the reading.
+struct Reading<'a, R: ItemReader> {
     reader: &'a R,
     fold: &'a mut dyn FnMut(R::Item) -> Result<(), Error>,
-    stopped: &'a mut Option<Error>,
+    stopped: Option<Error>,
 }
 
-impl<'de, R: ItemReader> DeserializeSeed<'de> for PageSeed<'_, R> {
+/// The page object: `data` folded, the links kept, anything else skipped.
+struct PageSeed<'r, 'a, R: ItemReader>(&'r mut Reading<'a, R>);
+
+impl<'de, R: ItemReader> DeserializeSeed<'de> for PageSeed<'_, '_, R> {
     type Value = PageLinks;
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<PageLinks, D::Error> {
@@ -136,7 +140,7 @@ impl<'de, R: ItemReader> DeserializeSeed<'de> for PageSeed<'_, R> {
     }
 }
 
-impl<'de, R: ItemReader> Visitor<'de> for PageSeed<'_, R> {
+impl<'de, R: ItemReader> Visitor<'de> for PageSeed<'_, '_, R> {
     type Value = PageLinks;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -146,13 +150,11 @@ impl<'de, R: ItemReader> Visitor<'de> for PageSeed<'_, R> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PageLinks, A::Error> {
         let mut links = PageLinks::default();
         let mut data = false;
-        let PageSeed { reader, fold, stopped } = self;
         while let Some(key) = map.next_key::<PageKey>()? {
             match key {
                 PageKey::Data if !data => {
                     data = true;
-                    links.items =
-                        map.next_value_seed(ItemsSeed { reader, fold: &mut *fold, stopped: &mut *stopped })?;
+                    links.items = map.next_value_seed(ItemsSeed(&mut *self.0))?;
                 }
                 PageKey::Data => return Err(de::Error::duplicate_field("data")),
                 PageKey::HasMore => links.has_more = map.next_value()?,
@@ -199,13 +201,9 @@ impl<'de> de::Deserialize<'de> for PageKey {
 }
 
 /// The `data` list, each item folded as soon as it is decoded.
-struct ItemsSeed<'a, R: ItemReader> {
-    reader: &'a R,
-    fold: &'a mut dyn FnMut(R::Item) -> Result<(), Error>,
-    stopped: &'a mut Option<Error>,
-}
+struct ItemsSeed<'r, 'a, R: ItemReader>(&'r mut Reading<'a, R>);
 
-impl<'de, R: ItemReader> DeserializeSeed<'de> for ItemsSeed<'_, R> {
+impl<'de, R: ItemReader> DeserializeSeed<'de> for ItemsSeed<'_, '_, R> {
     type Value = u64;
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<u64, D::Error> {
@@ -213,7 +211,7 @@ impl<'de, R: ItemReader> DeserializeSeed<'de> for ItemsSeed<'_, R> {
     }
 }
 
-impl<'de, R: ItemReader> Visitor<'de> for ItemsSeed<'_, R> {
+impl<'de, R: ItemReader> Visitor<'de> for ItemsSeed<'_, '_, R> {
     type Value = u64;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -222,10 +220,11 @@ impl<'de, R: ItemReader> Visitor<'de> for ItemsSeed<'_, R> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<u64, A::Error> {
         let mut count = 0;
-        while let Some(item) = seq.next_element_seed(ItemSeed(self.reader))? {
+        let reading = self.0;
+        while let Some(item) = seq.next_element_seed(ItemSeed(reading.reader))? {
             count += 1;
-            if let Err(error) = (self.fold)(item) {
-                *self.stopped = Some(error);
+            if let Err(error) = (reading.fold)(item) {
+                reading.stopped = Some(error);
                 return Err(de::Error::custom("the fold stopped"));
             }
         }
@@ -252,18 +251,26 @@ mod tests {
 
     fn read(json: &str) -> (Result<PageLinks, String>, Vec<Value>) {
         let mut items = Vec::new();
-        let mut stopped = None;
-        let seed = PageSeed {
-            reader: &Whole::<Value>::default(),
-            fold: &mut |item| {
-                items.push(item);
-                Ok(())
-            },
-            stopped: &mut stopped,
-        };
-        let mut deserializer = serde_json::Deserializer::from_str(json);
-        let read = seed.deserialize(&mut deserializer).map_err(|e| e.to_string());
+        let read = read_page(json.as_bytes(), &Whole::<Value>::default(), &mut |item| {
+            items.push(item);
+            Ok(())
+        });
+        let read = read.map_err(|e| match e {
+            ReadError::Json(message) => message,
+            ReadError::Stopped(error) => format!("stopped: {error}"),
+        });
         (read, items)
+    }
+
+    #[test]
+    fn a_fold_error_stops_the_reading_and_is_returned_as_it_is() {
+        let mut folded = 0;
+        let read = read_page(br#"{"data":[1,2,3]}"#, &Whole::<u8>::default(), &mut |item| {
+            folded += 1;
+            if item == 2 { Err(Error::Internal("two".into())) } else { Ok(()) }
+        });
+        assert!(matches!(read, Err(ReadError::Stopped(Error::Internal(ref m))) if m == "two"));
+        assert_eq!(folded, 2, "nothing is folded after the error");
     }
 
     #[test]

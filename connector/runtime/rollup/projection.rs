@@ -179,24 +179,13 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::runtime::presentation::{ColumnKind, ColumnRole};
+    use crate::generated::presentations::CLAUDE_CODE_RECORD;
 
-    const COST: Column = Column {
-        name: "cost_usd",
-        label: "Cost",
-        paths: &[&["model_breakdown", EACH, "estimated_cost", "amount"]],
-        kind: ColumnKind::MoneyCents,
-        role: ColumnRole::Measure,
-    };
-    const ACTOR: Column = Column {
-        name: "actor",
-        label: "Actor",
-        paths: &[&["actor", "email_address"], &["actor", "api_key_name"]],
-        kind: ColumnKind::Text,
-        role: ColumnRole::Dimension,
-    };
-    const ACCEPTED: Column =
-        Column { name: "accepted", paths: &[&["tool_actions", EACH, "accepted"]], kind: ColumnKind::Count, ..COST };
+    /// The spec's own columns of a Claude Code record: a list fanned out (`cost_usd`),
+    /// alternative paths (`actor`) and a map fanned out (`accepted`).
+    fn columns() -> [&'static Column; 3] {
+        ["cost_usd", "actor", "accepted"].map(|name| CLAUDE_CODE_RECORD.column(name).expect("a column of the spec"))
+    }
 
     fn projected(projection: &Projection, json: &str) -> Value {
         projection.deserialize(&mut serde_json::Deserializer::from_str(json)).unwrap()
@@ -205,7 +194,7 @@ mod tests {
     #[test]
     fn only_the_columns_read_are_kept_and_they_read_the_same() {
         let mut projection = Projection::default();
-        for column in [&COST, &ACTOR, &ACCEPTED] {
+        for column in columns() {
             projection.keep_column(&[], column);
         }
         projection.reach(&["model_breakdown", EACH]);
@@ -228,7 +217,7 @@ mod tests {
                 "model_breakdown": [{"estimated_cost": {"amount": 12.5}}, {"estimated_cost": {"amount": "0.25"}}]
             })
         );
-        for column in [&COST, &ACTOR, &ACCEPTED] {
+        for column in columns() {
             assert_eq!(column.value(&item), column.value(&whole), "{}", column.name);
         }
     }
@@ -236,8 +225,9 @@ mod tests {
     #[test]
     fn values_of_another_shape_than_the_paths_expect_read_as_they_do_whole() {
         let mut projection = Projection::default();
-        projection.keep_column(&[], &COST);
-        projection.keep_column(&[], &ACTOR);
+        for column in columns() {
+            projection.keep_column(&[], column);
+        }
         for json in [
             r#"{"actor": "x", "model_breakdown": {"a": {"estimated_cost": {"amount": 1}}}}"#,
             r#"{"actor": null, "model_breakdown": [1, null, {"estimated_cost": null}]}"#,
@@ -245,7 +235,7 @@ mod tests {
         ] {
             let whole: Value = serde_json::from_str(json).unwrap();
             let item = projected(&projection, json);
-            for column in [&COST, &ACTOR] {
+            for column in columns() {
                 assert_eq!(column.amount(&item), column.amount(&whole), "{json}");
                 assert_eq!(column.format(&item), column.format(&whole), "{json}");
             }
