@@ -4,6 +4,9 @@
 
 use std::path::Path;
 
+mod support;
+use support::config_for;
+
 #[test]
 fn invalid_specs_fail_with_their_golden_message() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid");
@@ -69,20 +72,4 @@ fn http_beta_becomes_one_comma_joined_anthropic_beta_header_and_is_documented() 
     let twice = minimal.replacen(line, "    http: {method: GET, path: /v1/organizations/users, beta: [a-1, a-1]}\n", 1);
     let error = claude_code_connector_codegen::parse(&twice, "minimal.yaml").unwrap_err().to_string();
     assert!(error.contains("beta `a-1` is listed twice"), "{error}");
-}
-
-/// The runtime path, and placeholder Rust paths for the spec's handlers (build.rs maps
-/// the real ones; what is checked here does not depend on them).
-fn config_for(model: &claude_code_connector_codegen::ir::Model) -> claude_code_connector_codegen::Config {
-    model.tools.iter().fold(claude_code_connector_codegen::Config::new("crate::runtime"), |config, tool| {
-        match &tool.action {
-            claude_code_connector_codegen::ir::Action::Handler { name, .. } => config.extern_handler(
-                name,
-                &format!("crate::handlers::{name}::run"),
-                &format!("crate::handlers::{name}::Output"),
-                &format!("crate::handlers::{name}::PRESENTATION"),
-            ),
-            claude_code_connector_codegen::ir::Action::Http(_) => config,
-        }
-    })
 }

@@ -4,6 +4,9 @@
 
 use std::path::Path;
 
+mod support;
+use support::config_for;
+
 const BEGIN: &str = "<!-- walkthrough:tool -->\n```yaml\n";
 const END: &str = "```\n<!-- walkthrough:end -->";
 
@@ -70,20 +73,4 @@ fn the_walkthrough_tool_appended_to_the_spec_generates_and_registers() {
         assert!(output.rust.contains(registration), "generated code lacks `{registration}`");
     }
     assert!(output.tools_md.contains("claude_code_find_invites"), "docs/tools.md documents it");
-}
-
-/// The runtime path, and placeholder Rust paths for the spec's handlers (build.rs maps
-/// the real ones; what is checked here does not depend on them).
-fn config_for(model: &claude_code_connector_codegen::ir::Model) -> claude_code_connector_codegen::Config {
-    model.tools.iter().fold(claude_code_connector_codegen::Config::new("crate::runtime"), |config, tool| {
-        match &tool.action {
-            claude_code_connector_codegen::ir::Action::Handler { name, .. } => config.extern_handler(
-                name,
-                &format!("crate::handlers::{name}::run"),
-                &format!("crate::handlers::{name}::Output"),
-                &format!("crate::handlers::{name}::PRESENTATION"),
-            ),
-            claude_code_connector_codegen::ir::Action::Http(_) => config,
-        }
-    })
 }

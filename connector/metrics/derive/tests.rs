@@ -632,29 +632,15 @@ fn rounding_is_half_away_from_zero() {
     assert_eq!(percent(1, 32), Some(3.13));
     assert_eq!(percent(5, 4), Some(125.0));
     assert_eq!(percent(1, 0), None);
-    let summary = |counts: &[usize]| CodeSummary {
-        people: Interner::default(),
-        users_by_day: counts
-            .iter()
-            .enumerate()
-            .map(|(i, n)| {
-                let day = Date::from_ymd(2026, 1, i as u32 + 1).unwrap();
-                let mut users = BitSet::default();
-                (0..*n as i64).for_each(|u| {
-                    users.insert(u);
-                });
-                (day, users)
-            })
-            .collect(),
-        suggestions: 0,
-        acceptances: 0,
-        lines_added: 0,
-        sessions: 0,
-        commits: 0,
-        pull_requests: 0,
-        cost: Cents::ZERO,
-        editors: BTreeMap::new(),
-        models: BTreeMap::new(),
+    let summary = |counts: &[usize]| {
+        let days: Vec<Date> = (1..=counts.len() as u32).map(|d| Date::from_ymd(2026, 1, d).unwrap()).collect();
+        let mut summary = CodeSummary::new(&days);
+        for (users, n) in summary.users_by_day.values_mut().zip(counts) {
+            (0..*n as i64).for_each(|u| {
+                users.insert(u);
+            });
+        }
+        summary
     };
     assert_eq!(summary(&[1, 0]).daily_active_users(), 1);
     assert_eq!(summary(&[1, 0, 0]).daily_active_users(), 0);
