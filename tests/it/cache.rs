@@ -176,12 +176,12 @@ async fn the_budget_evicts_the_least_recently_used_days() {
     drop(h);
 
     let budget = one_day * 5 / 2;
-    let http = Http::new(cached(
-        &fake.base_url(),
-        FAKE_ADMIN_KEY,
-        CacheConfig { max_bytes: budget, ..CacheConfig::in_memory() },
-    ))
-    .unwrap();
+    let mut config =
+        cached(&fake.base_url(), FAKE_ADMIN_KEY, CacheConfig { max_bytes: budget, ..CacheConfig::in_memory() });
+    // One day at a time, so the order the days are stored in is the order they are asked:
+    // days in flight together are stored in whatever order they arrive and are decoded.
+    config.concurrency = 1;
+    let http = Http::new(config).unwrap();
     let h = Harness::with_http(fake.clone(), http.clone(), |c| c).await;
     h.take_requests();
     let answer = self::answer(h.ok("claude_code_get_code_analytics", range()).await);
