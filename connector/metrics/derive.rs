@@ -7,6 +7,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::generated::types::{ClaudeCodeRecord, UsageBucket, User};
+use serde::{Deserialize, Serialize};
+
+use crate::runtime::http::{Snapshot, restore_json, save_json};
 use crate::runtime::money::Cents;
 use crate::runtime::{ApiError, Date, Error};
 
@@ -181,7 +184,7 @@ fn summarize_tokens(buckets: &[UsageBucket]) -> Result<OrganizationTokens, Error
 }
 
 /// Running totals of one terminal type.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct EditorTally {
     sessions: u64,
     lines_added: u64,
@@ -191,7 +194,7 @@ struct EditorTally {
 }
 
 /// Running totals of one model.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct ModelTally {
     input: u64,
     output: u64,
@@ -202,7 +205,7 @@ struct ModelTally {
 
 /// Everything the Claude Code records contribute, summed over the period: records are
 /// added one at a time as their day arrives ([`CodeSummary::add`]), never held together.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct CodeSummary {
     /// Distinct user-actor emails over the period, each an index for the sets below.
     people: Interner,
@@ -302,6 +305,28 @@ impl CodeSummary {
     /// the source: unknown is not zero.
     pub fn add(&mut self, record: &ClaudeCodeRecord) -> Result<(), Error> {
         add_record(self, record)
+    }
+}
+
+/// The summary over closed days is kept whole: its shape is the period (every day is
+/// a key of `users_by_day`, read or not).
+impl Snapshot for CodeSummary {
+    fn shape(&self) -> String {
+        let days: Vec<String> = self.users_by_day.keys().map(Date::to_string).collect();
+        format!("claude-code-summary v1 {}", days.join(" "))
+    }
+
+    fn save(&self) -> Result<Vec<u8>, Error> {
+        save_json(self)
+    }
+
+    fn restore(&mut self, bytes: &[u8]) -> bool {
+        let Some(saved) = restore_json::<CodeSummary>(bytes) else { return false };
+        let same_days = saved.users_by_day.keys().eq(self.users_by_day.keys());
+        if same_days {
+            *self = saved;
+        }
+        same_days
     }
 }
 

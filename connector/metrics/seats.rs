@@ -18,7 +18,7 @@ use crate::generated::args::{
 use crate::generated::client::Client;
 use crate::generated::requests;
 use crate::generated::types::{ClaudeCodeRecord, User};
-use crate::runtime::http::Whole;
+use crate::runtime::http::{Snapshot, Whole, restore_json, save_json};
 use crate::runtime::money::Cents;
 use crate::runtime::pagination::{drain_id_cursor, fold_per_day};
 use crate::runtime::presentation::{Column, ColumnKind, ColumnRole, Presentation, Section};
@@ -107,7 +107,7 @@ pub struct Activity {
 }
 
 /// What one actor accumulates while records are read.
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 struct Tally {
     counts: [u64; 7],
     cost: Option<Cents>,
@@ -173,10 +173,25 @@ fn overflow() -> Error {
 }
 
 /// Every actor's tally: people by lowercased email, API keys by name.
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 struct Actors {
     people: BTreeMap<String, Tally>,
     keys: BTreeMap<String, Tally>,
+}
+
+/// Every actor's tally over the closed days is kept whole; it depends on nothing but the days.
+impl Snapshot for Actors {
+    fn shape(&self) -> String {
+        "seat-activity-actors v1".into()
+    }
+
+    fn save(&self) -> Result<Vec<u8>, Error> {
+        save_json(self)
+    }
+
+    fn restore(&mut self, bytes: &[u8]) -> bool {
+        restore_json(bytes).map(|saved| *self = saved).is_some()
+    }
 }
 
 impl Actors {

@@ -4,10 +4,12 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::runtime::Date;
 
 /// Names (emails) and their indices, each name stored once.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Interner {
     ids: HashMap<Box<str>, u32>,
 }
@@ -29,7 +31,7 @@ impl Interner {
 }
 
 /// A set of small numbers, one bit each, from `base` (a multiple of 64) upwards.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BitSet {
     base: i64,
     words: Vec<u64>,
@@ -70,7 +72,7 @@ impl BitSet {
 }
 
 /// A set of UTC days.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DaySet(BitSet);
 
 impl DaySet {

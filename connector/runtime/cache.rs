@@ -86,7 +86,11 @@ impl CacheStats {
     }
 
     pub(crate) fn hit(&self) {
-        self.0[0].fetch_add(1, Ordering::Relaxed);
+        self.hits_by(1);
+    }
+
+    pub(crate) fn hits_by(&self, pages: u64) {
+        self.0[0].fetch_add(pages, Ordering::Relaxed);
     }
 
     pub(crate) fn miss(&self) {
@@ -289,6 +293,12 @@ impl Cache {
     /// Keeps an answer (compressed) in memory and on disk.
     pub fn put(&self, key: &str, body: &[u8]) {
         self.stats.store();
+        self.keep(key, body);
+    }
+
+    /// Keeps `body` under `key` as [`Cache::put`] does, without counting it as an answer
+    /// stored (a fold's state: see [`crate::runtime::http::Snapshot`]).
+    pub fn keep(&self, key: &str, body: &[u8]) {
         let packed = Packed::pack(body);
         if let Some(dir) = &self.config.dir {
             let serial = self.temp_serial.fetch_add(1, Ordering::Relaxed);

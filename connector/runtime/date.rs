@@ -216,6 +216,32 @@ impl Date {
     }
 }
 
+impl From<NaiveDate> for Date {
+    fn from(day: NaiveDate) -> Date {
+        Date(day)
+    }
+}
+
+impl Date {
+    pub fn naive(self) -> NaiveDate {
+        self.0
+    }
+}
+
+/// Kept (in a fold's stored state) as `YYYY-MM-DD`.
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Date::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0.format("%Y-%m-%d"))

@@ -27,7 +27,9 @@ pub use args::{ArgEnum, Arguments, EnumRejection, ListOr, check, item};
 pub use date::{Bound, DATE_PATTERN, Date, DateSpan, DateWord, RELATIVE_FORMS, transform};
 pub use error::{ApiError, ArgError, Error};
 pub use filter::ItemFilter;
-pub use http::{AdminKey, Http, HttpConfig, Method, Request, RequestCount, RequestIds, RetryPolicy, path_segment};
+pub use http::{
+    AdminKey, Http, HttpConfig, Method, Request, RequestCount, RequestIds, RetryPolicy, Snapshot, path_segment,
+};
 pub use presentation::Presentation;
 pub use progress::Progress;
 pub use registry::{

@@ -114,6 +114,20 @@ impl fmt::Display for Cents {
     }
 }
 
+/// Kept (in a fold's stored state) as its exact decimal text.
+impl serde::Serialize for Cents {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Cents {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Cents, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Cents::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a decimal")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Cents;

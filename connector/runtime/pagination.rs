@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::date::Date;
 use super::error::Error;
-use super::http::{Decoded, Http, ItemReader, Request};
+use super::http::{Decoded, Http, ItemReader, Request, Snapshot};
 
 /// A guard against a server that never stops paginating.
 const MAX_PAGES: u32 = 10_000;
@@ -210,16 +210,16 @@ async fn each_day<T: Decoded>(
 }
 
 /// Every item of a page-token report, folded into `state` as each page is decoded
-/// ([`Http::fold_page`]: no page of items outlives its reading).
+/// ([`Http::fold_page`]: no page of items outlives its reading). Returns the pages read.
 async fn fold_page_token<R: ItemReader + Sync, S: Send + 'static>(
     http: &Http,
     request: Request,
     reader: &Arc<R>,
     state: &Arc<Mutex<S>>,
     fold: fn(&mut S, R::Item) -> Result<(), Error>,
-) -> Result<(), Error> {
+) -> Result<u64, Error> {
     let mut token: Option<String> = None;
-    for _ in 0..MAX_PAGES {
+    for pages in 1..=u64::from(MAX_PAGES) {
         let next = match &token {
             Some(t) => request.with_query("page", t.clone()),
             None => request.clone(),
@@ -227,10 +227,54 @@ async fn fold_page_token<R: ItemReader + Sync, S: Send + 'static>(
         let links = http.fold_page(next, reader.clone(), state.clone(), fold).await?;
         match next_token(links.has_more, links.next_page, token.as_ref()) {
             Some(next) => token = Some(next),
-            None => return Ok(()),
+            None => return Ok(pages),
         }
     }
     Err(Error::Internal(format!("{} did not stop paginating after {MAX_PAGES} pages", request.path)))
+}
+
+/// A per-day fold under way: how its pages are read and folded, and the days done.
+struct DayFold<'a, R: ItemReader, S> {
+    http: &'a Http,
+    reader: Arc<R>,
+    fold: fn(&mut S, R::Item) -> Result<(), Error>,
+    done: AtomicU64,
+    total: u64,
+}
+
+impl<R: ItemReader + Sync, S: Send + 'static> DayFold<'_, R, S> {
+    /// Folds every page of each day's request into `state`; returns it and the pages read.
+    async fn days(&self, requests: Vec<Request>, state: S) -> Result<(S, u64), Error> {
+        let concurrency = self.http.concurrency();
+        let state = Arc::new(Mutex::new(state));
+        // Twice as many days as requests in flight: while some days' pages are decoded, the
+        // others keep `concurrency` requests going.
+        let quiet = self.http.without_progress().limiting_requests(concurrency);
+        let fetches: Vec<_> = requests
+            .into_iter()
+            .map(|request| {
+                let (quiet, state) = (&quiet, &state);
+                async move {
+                    let folded = fold_page_token(quiet, request, &self.reader, state, self.fold).await;
+                    self.days_done(1);
+                    folded
+                }
+            })
+            .collect();
+        let mut results = stream::iter(fetches).buffer_unordered(2 * concurrency.max(1));
+        let mut pages = 0;
+        while let Some(result) = results.next().await {
+            pages += result?;
+        }
+        drop(results);
+        let state = Arc::try_unwrap(state)
+            .map_err(|_| Error::Internal("a day's reading still held the fold after every day was read".into()))?;
+        Ok((state.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner), pages))
+    }
+
+    fn days_done(&self, days: u64) {
+        progress(self.http, self.done.fetch_add(days, Ordering::Relaxed) + days, self.total);
+    }
 }
 
 /// Like [`fetch_per_day`], but each item is folded into `state` as soon as its page is
@@ -238,7 +282,12 @@ async fn fold_page_token<R: ItemReader + Sync, S: Send + 'static>(
 /// flight (at most twice `concurrency` days' current pages, `concurrency` of them
 /// requests) are held, whatever the range.
 /// Pages are decoded on every core; `fold` runs under the state's lock. Returns the state.
-pub async fn fold_per_day<R: ItemReader + Sync, S: Send + 'static>(
+///
+/// With a cache, the closed days are folded first and the state they make is kept
+/// ([`Snapshot`]); the same fold over the same closed days later reads that state back
+/// instead of their pages (counted as the pages it was folded from, from the cache),
+/// and only the open days are fetched and folded on top of it.
+pub async fn fold_per_day<R: ItemReader + Sync, S: Snapshot + Send + 'static>(
     http: &Http,
     request: Request,
     (query_name, days, limit): (&str, &[Date], u32),
@@ -246,33 +295,22 @@ pub async fn fold_per_day<R: ItemReader + Sync, S: Send + 'static>(
     state: S,
     fold: fn(&mut S, R::Item) -> Result<(), Error>,
 ) -> Result<S, Error> {
-    let concurrency = http.concurrency();
-    let (reader, state) = (Arc::new(reader), Arc::new(Mutex::new(state)));
-    let total = days.len() as u64;
-    let done = AtomicU64::new(0);
-    // Twice as many days as requests in flight: while some days' pages are decoded, the
-    // others keep `concurrency` requests going.
-    let quiet = http.without_progress().limiting_requests(concurrency);
-    let fetches: Vec<_> = days
-        .iter()
-        .map(|day| {
-            let request = day_request(&request, query_name, day, limit);
-            let (done, quiet, reader, state) = (&done, &quiet, &reader, &state);
-            async move {
-                let folded = fold_page_token(quiet, request, reader, state, fold).await;
-                progress(http, done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                folded
-            }
-        })
-        .collect();
-    let mut results = stream::iter(fetches).buffer_unordered(2 * concurrency.max(1));
-    while let Some(result) = results.next().await {
-        result?;
+    let requests = days.iter().map(|day| day_request(&request, query_name, day, limit));
+    let (closed, open): (Vec<Request>, Vec<Request>) = requests.partition(|request| http.keeps(request));
+    let folding = DayFold { http, reader: Arc::new(reader), fold, done: AtomicU64::new(0), total: days.len() as u64 };
+    let key = if closed.is_empty() { None } else { http.snapshot_key(&state.shape(), &closed) };
+    let Some(key) = key else {
+        return folding.days(closed.into_iter().chain(open).collect(), state).await.map(|(state, _)| state);
+    };
+    let (mut state, restored) = http.restore(&key, state).await?;
+    if let Some(pages) = restored {
+        http.count_cached_pages(pages);
+        folding.days_done(closed.len() as u64);
+    } else {
+        let (folded, pages) = folding.days(closed, state).await?;
+        state = http.keep_snapshot(&key, folded, pages).await?;
     }
-    drop(results);
-    let state = Arc::try_unwrap(state)
-        .map_err(|_| Error::Internal("a day's reading still held the fold after every day was read".into()))?;
-    Ok(state.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner))
+    folding.days(open, state).await.map(|(state, _)| state)
 }
 
 /// One report per day (`query_name=YYYY-MM-DD`), each drained with `limit`, at most

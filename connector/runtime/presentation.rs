@@ -251,7 +251,7 @@ fn collect<'v>(value: &'v Value, path: &[&str], found: &mut Vec<&'v Value>) {
 }
 
 /// An exact quantity of a summing column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Amount {
     Count(u64),
     Cents(Cents),

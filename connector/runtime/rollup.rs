@@ -14,10 +14,12 @@ use projection::Projection;
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::envelope::{self, Period, RollUpRow, RolledUp};
 use super::filter::Filters;
+use super::http::{Snapshot, restore_json, save_json};
 use super::pagination::fold_per_day;
 use super::presentation::{Amount, Column, ColumnRole, EACH, Presentation};
 use super::{Aggregation, ArgError, Date, Error, Http, Request};
@@ -298,6 +300,63 @@ impl Aggregator {
             totals: measures_object(&self.plan, &self.totals),
         };
         Ok(rolled_up.to_value())
+    }
+}
+
+/// Each period's groups as kept: `(period, [(key, sums)])`.
+type KeptPeriods<P, K, S> = Vec<(P, Vec<(K, S)>)>;
+
+/// A roll-up's groups as kept over closed days ([`Snapshot`]): the values, each
+/// period's groups by value ids, the totals and the days seen.
+#[derive(Serialize, Deserialize)]
+struct Kept {
+    values: Vec<String>,
+    periods: KeptPeriods<Option<String>, groups::Key, groups::Sums>,
+    totals: Vec<Amount>,
+    days: Option<(Date, Date)>,
+}
+
+/// Kept per question: the presentation, the period, the grouping and the filters
+/// decide the groups (`sort` and `top` only cut them at the end).
+impl Snapshot for Aggregator {
+    fn shape(&self) -> String {
+        let (p, r) = (self.presentation, &self.roll_up);
+        format!("roll-up v1 {} {:?} {:?} {:?}", p.plural, r.period, r.group_by, r.filters)
+    }
+
+    fn save(&self) -> Result<Vec<u8>, Error> {
+        #[derive(Serialize)]
+        struct Saving<'a> {
+            values: Vec<&'a str>,
+            periods: KeptPeriods<&'a Option<String>, &'a groups::Key, &'a groups::Sums>,
+            totals: &'a [Amount],
+            days: Option<(Date, Date)>,
+        }
+        let periods = self.periods.iter().map(|(period, groups)| (period, groups.iter().collect())).collect();
+        let days = self.first_day.zip(self.last_day).map(|(first, last)| (Date::from(first), Date::from(last)));
+        save_json(&Saving { values: self.values.names(), periods, totals: &self.totals, days })
+    }
+
+    fn restore(&mut self, bytes: &[u8]) -> bool {
+        let Some(kept) = restore_json::<Kept>(bytes) else { return false };
+        let values = groups::Values::from_names(kept.values);
+        let dimensions = self.plan.dimensions.len();
+        let fits = kept.totals.len() == self.totals.len()
+            && kept
+                .periods
+                .iter()
+                .flat_map(|(_, groups)| groups)
+                .all(|(key, sums)| key.len() == dimensions && values.holds(key) && self.layout.fits(sums));
+        if !fits {
+            return false;
+        }
+        self.values = values;
+        self.periods =
+            kept.periods.into_iter().map(|(period, groups)| (period, groups.into_iter().collect())).collect();
+        self.totals = kept.totals;
+        (self.first_day, self.last_day) = kept.days.map(|(first, last)| (first.naive(), last.naive())).unzip();
+        self.recent_day = None;
+        true
     }
 }
 

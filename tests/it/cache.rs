@@ -337,3 +337,108 @@ async fn the_disk_cache_survives_a_restart_and_trusts_only_whole_entries() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The entry files that keep a fold's state over closed days (their key says so), and the pages.
+fn kept_states_and_pages(dir: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let is_kept_state = |file: &PathBuf| {
+        let bytes = std::fs::read(file).unwrap();
+        bytes.windows(5).any(|w| w == b"FOLD ")
+    };
+    entry_files(dir).into_iter().partition(is_kept_state)
+}
+
+/// The three questions that fold a range of report days: a roll-up, the metrics and the seat view.
+fn folding_questions() -> [(&'static str, Value); 3] {
+    let by_actor = json!({"start_date": DAYS[0], "end_date": DAYS[1], "group_by": ["actor"], "period": "day"});
+    [
+        ("claude_code_get_code_analytics", by_actor),
+        ("claude_code_get_normalized_metrics", range()),
+        ("claude_code_get_seat_activity", range()),
+    ]
+}
+
+#[tokio::test]
+async fn a_folding_question_asked_again_reads_its_kept_state_instead_of_its_pages() {
+    let fake = demo().await;
+    let dir = scratch("kept");
+    let first = harness(&fake, FAKE_ADMIN_KEY, on_disk(&dir)).await;
+    let mut answers = Vec::new();
+    for (tool, arguments) in folding_questions() {
+        answers.push(answer(without_requests(first.ok(tool, arguments).await)));
+    }
+    let (kept, pages) = kept_states_and_pages(&dir);
+    // The metrics' usage and cost reports are pages of their own.
+    assert_eq!((kept.len(), pages.len()), (3, 7), "one state a question, one page a day and report");
+    for file in &kept {
+        let bytes = String::from_utf8_lossy(&std::fs::read(file).unwrap()).into_owned();
+        assert!(!bytes.contains(FAKE_ADMIN_KEY), "the key is never written");
+    }
+    // Without the pages, a new process answers the same questions from their states alone,
+    // saying how many pages those states were folded from.
+    for page in &pages {
+        std::fs::remove_file(page).unwrap();
+    }
+    first.take_requests();
+    let again = harness(&fake, FAKE_ADMIN_KEY, on_disk(&dir)).await;
+    for ((tool, arguments), answer) in folding_questions().into_iter().zip(&answers) {
+        let result = again.ok(tool, arguments).await;
+        let days: Vec<_> = again.take_requests().into_iter().filter(|r| r.path.ends_with("/claude_code")).collect();
+        assert!(days.is_empty(), "{tool}: no Claude Code day is fetched again: {days:?}");
+        if tool == "claude_code_get_code_analytics" {
+            assert_eq!(result["upstream"], json!({"requests": 0, "cached_pages": 5}), "{tool}");
+        }
+        assert_eq!(&self::answer(without_requests(result)), answer, "{tool}: the same figures");
+    }
+    // Another grouping of the same days is another state: its days are fetched again.
+    let by_terminal = json!({"start_date": DAYS[0], "end_date": DAYS[1], "group_by": ["terminal"]});
+    again.ok("claude_code_get_code_analytics", by_terminal).await;
+    assert_eq!(again.take_requests().len(), 5, "a question not asked before reads its days' pages");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_damaged_kept_state_is_ignored_and_the_pages_are_read_again() {
+    let fake = demo().await;
+    let dir = scratch("kept-damaged");
+    let first = harness(&fake, FAKE_ADMIN_KEY, on_disk(&dir)).await;
+    let mut answers = Vec::new();
+    for (tool, arguments) in folding_questions() {
+        answers.push(answer(without_requests(first.ok(tool, arguments).await)));
+    }
+    first.take_requests();
+    let (kept, _) = kept_states_and_pages(&dir);
+    for file in &kept {
+        let bytes = std::fs::read(file).unwrap();
+        std::fs::write(file, &bytes[..bytes.len() - 3]).unwrap();
+    }
+    let again = harness(&fake, FAKE_ADMIN_KEY, on_disk(&dir)).await;
+    for ((tool, arguments), answer) in folding_questions().into_iter().zip(&answers) {
+        let result = again.ok(tool, arguments).await;
+        let reports: Vec<_> = again.take_requests().into_iter().filter(|r| r.path.contains("_report")).collect();
+        assert!(reports.is_empty(), "{tool}: the days' pages are still cached: {reports:?}");
+        assert_eq!(&self::answer(without_requests(result)), answer, "{tool}: the same figures");
+    }
+    let rewritten = kept.iter().filter(|file| kept_states_and_pages(&dir).0.contains(file)).count();
+    assert_eq!(rewritten, 3, "each state is kept again");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn open_days_are_fetched_and_folded_on_top_of_the_kept_closed_days() {
+    let today = chrono::Utc::now().date_naive();
+    let first_day = (today - chrono::Days::new(6)).to_string();
+    let fake = FakeAdminApi::start(Dataset::demo(7, 7, &today.to_string())).await;
+    let h = harness(&fake, FAKE_ADMIN_KEY, CacheConfig::in_memory()).await;
+    let by_actor =
+        json!({"start_date": first_day, "end_date": today.to_string(), "group_by": ["actor"], "period": "day"});
+    let cold = h.ok("claude_code_get_code_analytics", by_actor.clone()).await;
+    assert_eq!(h.take_requests().len(), 7);
+    let warm = h.ok("claude_code_get_code_analytics", by_actor).await;
+    let open: Vec<String> =
+        h.take_requests().iter().map(|r| r.query_value("starting_at").unwrap().to_string()).collect();
+    // Days that ended less than 48 hours ago may still change: fetched again, never kept.
+    assert!((2..=3).contains(&open.len()), "{open:?}");
+    assert!(open.iter().all(|day| day.as_str() >= (today - chrono::Days::new(2)).to_string().as_str()), "{open:?}");
+    assert_eq!(warm["upstream"]["requests"], json!(open.len()));
+    assert_eq!(answer(cold), answer(warm), "the kept closed days and the open ones, folded together");
+}

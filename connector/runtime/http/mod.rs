@@ -7,7 +7,8 @@
 //!
 //! One job a module: [`key`] (the admin key), [`request`] (a request and one attempt
 //! at it), [`retry`] (when to try again), [`response`] (reading answers and errors),
-//! [`fold`] (a page's items decoded straight into their consumer);
+//! [`fold`] (a page's items decoded straight into their consumer), [`snapshot`] (a
+//! fold's state over closed days, kept in the cache);
 //! this module is the client they serve.
 
 mod fold;
@@ -15,6 +16,7 @@ mod key;
 mod request;
 mod response;
 mod retry;
+mod snapshot;
 
 pub use fold::{ItemReader, PageLinks, Whole};
 pub use key::AdminKey;
@@ -22,6 +24,7 @@ pub use request::{Method, Request, RequestCount, RequestIds, path_segment};
 pub use response::{Decoded, MAX_ERROR_BODY_BYTES};
 use response::{MAX_MESSAGE_CHARS, PARSE_APART_BYTES, apart, apart_if, cut};
 pub use retry::RetryPolicy;
+pub use snapshot::{Snapshot, restore_json, save_json};
 
 use std::fmt;
 use std::sync::atomic::Ordering;

@@ -6,6 +6,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 use crate::runtime::money::Cents;
 use crate::runtime::presentation::Amount;
 
@@ -40,9 +42,29 @@ impl Values {
     pub(super) fn name(&self, id: u32) -> Option<String> {
         self.names.get(usize::try_from(id).ok()?).map(|name| name.to_string())
     }
+
+    /// Every value, in the order of their ids (what a kept roll-up stores).
+    pub(super) fn names(&self) -> Vec<&str> {
+        self.names.iter().map(|name| &**name).collect()
+    }
+
+    /// The values `names` lists, each with its index as id.
+    pub(super) fn from_names(names: Vec<String>) -> Values {
+        let mut values = Values::default();
+        for name in names {
+            values.id(Some(name));
+        }
+        values
+    }
+
+    /// Whether `key` names only values held here (or none).
+    pub(super) fn holds(&self, key: &[u32]) -> bool {
+        key.iter().all(|id| *id == NONE || (*id as usize) < self.names.len())
+    }
 }
 
 /// The sums of one group: the counts, and the money, each in its measure's slot.
+#[derive(Serialize, Deserialize)]
 pub(super) struct Sums {
     counts: Box<[u64]>,
     money: Box<[Cents]>,
@@ -79,6 +101,11 @@ impl Layout {
             })
             .collect();
         Layout { slots, counts, money }
+    }
+
+    /// Whether `sums` has this layout's slots (a kept roll-up read back).
+    pub(super) fn fits(&self, sums: &Sums) -> bool {
+        sums.counts.len() == self.counts && sums.money.len() == self.money
     }
 
     pub(super) fn zero(&self) -> Sums {
