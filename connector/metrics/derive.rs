@@ -316,8 +316,8 @@ impl Snapshot for CodeSummary {
         format!("claude-code-summary v1 {}", days.join(" "))
     }
 
-    fn save(&self) -> Result<Vec<u8>, Error> {
-        save_json(self)
+    fn save(&self, out: &mut dyn std::io::Write) -> Result<(), Error> {
+        save_json(self, out)
     }
 
     fn restore(&mut self, bytes: &[u8]) -> bool {

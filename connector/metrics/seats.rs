@@ -185,8 +185,8 @@ impl Snapshot for Actors {
         "seat-activity-actors v1".into()
     }
 
-    fn save(&self) -> Result<Vec<u8>, Error> {
-        save_json(self)
+    fn save(&self, out: &mut dyn std::io::Write) -> Result<(), Error> {
+        save_json(self, out)
     }
 
     fn restore(&mut self, bytes: &[u8]) -> bool {

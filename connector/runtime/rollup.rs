@@ -303,15 +303,12 @@ impl Aggregator {
     }
 }
 
-/// Each period's groups as kept: `(period, [(key, sums)])`.
-type KeptPeriods<P, K, S> = Vec<(P, Vec<(K, S)>)>;
-
 /// A roll-up's groups as kept over closed days ([`Snapshot`]): the values, each
-/// period's groups by value ids, the totals and the days seen.
-#[derive(Serialize, Deserialize)]
+/// period's groups by value ids, the totals and the days seen (written by `save`).
+#[derive(Deserialize)]
 struct Kept {
     values: Vec<String>,
-    periods: KeptPeriods<Option<String>, groups::Key, groups::Sums>,
+    periods: Vec<(Option<String>, groups::Kept)>,
     totals: Vec<Amount>,
     days: Option<(Date, Date)>,
 }
@@ -324,35 +321,37 @@ impl Snapshot for Aggregator {
         format!("roll-up v1 {} {:?} {:?} {:?}", p.plural, r.period, r.group_by, r.filters)
     }
 
-    fn save(&self) -> Result<Vec<u8>, Error> {
+    fn save(&self, out: &mut dyn std::io::Write) -> Result<(), Error> {
         #[derive(Serialize)]
         struct Saving<'a> {
             values: Vec<&'a str>,
-            periods: KeptPeriods<&'a Option<String>, &'a groups::Key, &'a groups::Sums>,
+            periods: Vec<(&'a Option<String>, groups::Keeping<'a>)>,
             totals: &'a [Amount],
             days: Option<(Date, Date)>,
         }
-        let periods = self.periods.iter().map(|(period, groups)| (period, groups.iter().collect())).collect();
+        let periods = self.periods.iter().map(|(period, groups)| (period, groups::Keeping(groups))).collect();
         let days = self.first_day.zip(self.last_day).map(|(first, last)| (Date::from(first), Date::from(last)));
-        save_json(&Saving { values: self.values.names(), periods, totals: &self.totals, days })
+        save_json(&Saving { values: self.values.names(), periods, totals: &self.totals, days }, out)
     }
 
     fn restore(&mut self, bytes: &[u8]) -> bool {
         let Some(kept) = restore_json::<Kept>(bytes) else { return false };
         let values = groups::Values::from_names(kept.values);
-        let dimensions = self.plan.dimensions.len();
-        let fits = kept.totals.len() == self.totals.len()
+        let same_kinds = kept.totals.len() == self.totals.len()
             && kept
-                .periods
+                .totals
                 .iter()
-                .flat_map(|(_, groups)| groups)
-                .all(|(key, sums)| key.len() == dimensions && values.holds(key) && self.layout.fits(sums));
-        if !fits {
-            return false;
-        }
+                .zip(&self.totals)
+                .all(|(a, b)| std::mem::discriminant(a) == std::mem::discriminant(b));
+        let dimensions = self.plan.dimensions.len();
+        let periods: Option<BTreeMap<_, _>> = kept
+            .periods
+            .into_iter()
+            .map(|(period, groups)| Some((period, self.layout.read_back(groups, dimensions, &values)?)))
+            .collect();
+        let (Some(periods), true) = (periods, same_kinds) else { return false };
         self.values = values;
-        self.periods =
-            kept.periods.into_iter().map(|(period, groups)| (period, groups.into_iter().collect())).collect();
+        self.periods = periods;
         self.totals = kept.totals;
         (self.first_day, self.last_day) = kept.days.map(|(first, last)| (first.naive(), last.naive())).unzip();
         self.recent_day = None;

@@ -6,7 +6,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::runtime::money::Cents;
 use crate::runtime::presentation::Amount;
@@ -64,7 +65,6 @@ impl Values {
 }
 
 /// The sums of one group: the counts, and the money, each in its measure's slot.
-#[derive(Serialize, Deserialize)]
 pub(super) struct Sums {
     counts: Box<[u64]>,
     money: Box<[Cents]>,
@@ -103,11 +103,6 @@ impl Layout {
         Layout { slots, counts, money }
     }
 
-    /// Whether `sums` has this layout's slots (a kept roll-up read back).
-    pub(super) fn fits(&self, sums: &Sums) -> bool {
-        sums.counts.len() == self.counts && sums.money.len() == self.money
-    }
-
     pub(super) fn zero(&self) -> Sums {
         Sums { counts: vec![0; self.counts].into(), money: vec![Cents::ZERO; self.money].into() }
     }
@@ -134,6 +129,63 @@ impl Layout {
                 Slot::Usd(i) => Amount::Usd(sums.money[i]),
             })
             .collect()
+    }
+}
+
+/// One period's groups as a kept roll-up stores them: how many, then their keys, their
+/// counts and their money, each run flat in the groups' order (no object a group).
+#[derive(Deserialize)]
+pub(super) struct Kept {
+    groups: usize,
+    keys: Vec<u32>,
+    counts: Vec<u64>,
+    money: Vec<Cents>,
+}
+
+/// One period's groups written as [`Kept`] reads them, straight from the groups.
+pub(super) struct Keeping<'a>(pub &'a Compact);
+
+impl Serialize for Keeping<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let groups = self.0;
+        let mut kept = serializer.serialize_struct("Kept", 4)?;
+        kept.serialize_field("groups", &groups.len())?;
+        kept.serialize_field("keys", &Flat(|| groups.keys().flat_map(|key| key.iter())))?;
+        kept.serialize_field("counts", &Flat(|| groups.values().flat_map(|sums| sums.counts.iter())))?;
+        kept.serialize_field("money", &Flat(|| groups.values().flat_map(|sums| sums.money.iter())))?;
+        kept.end()
+    }
+}
+
+/// A sequence written from an iterator, without collecting it.
+struct Flat<F>(F);
+
+impl<F: Fn() -> I, I: Iterator<Item: Serialize>> Serialize for Flat<F> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
+    }
+}
+
+impl Layout {
+    /// The groups `kept` holds, each key of `dimensions` ids of `values`; `None` when
+    /// they do not fit this layout.
+    pub(super) fn read_back(&self, kept: Kept, dimensions: usize, values: &Values) -> Option<Compact> {
+        let n = kept.groups;
+        let fits = kept.keys.len() == n.checked_mul(dimensions)?
+            && kept.counts.len() == n.checked_mul(self.counts)?
+            && kept.money.len() == n.checked_mul(self.money)?
+            && values.holds(&kept.keys);
+        if !fits {
+            return None;
+        }
+        let (mut keys, mut counts, mut money) = (kept.keys.iter(), kept.counts.iter(), kept.money.iter());
+        let groups = (0..n).map(|_| {
+            let key: Key = keys.by_ref().take(dimensions).copied().collect();
+            let counts = counts.by_ref().take(self.counts).copied().collect();
+            let money = money.by_ref().take(self.money).copied().collect();
+            (key, Sums { counts, money })
+        });
+        Some(groups.collect())
     }
 }
 
