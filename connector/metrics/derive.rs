@@ -311,6 +311,48 @@ impl CodeSummary {
 /// The summary over closed days is kept whole: its shape is the period (every day is
 /// a key of `users_by_day`, read or not).
 impl Snapshot for CodeSummary {
+    fn fresh(&self) -> Result<CodeSummary, Error> {
+        Ok(CodeSummary::new(&self.users_by_day.keys().copied().collect::<Vec<_>>()))
+    }
+
+    fn merge(&mut self, other: CodeSummary) -> Result<(), Error> {
+        let ids = self.people.absorb(&other.people);
+        let person = |n: i64| ids.get(usize::try_from(n).unwrap_or(usize::MAX)).map(|id| i64::from(*id));
+        for (day, users) in &other.users_by_day {
+            if let Some(mine) = self.users_by_day.get_mut(day) {
+                users.iter().filter_map(person).for_each(|id| _ = mine.insert(id));
+            }
+        }
+        let p = CLAUDE_CODE_PATH;
+        add(&mut self.sessions, other.sessions, p, "core_metrics.num_sessions")?;
+        add(&mut self.lines_added, other.lines_added, p, "core_metrics.lines_of_code.added")?;
+        add(&mut self.commits, other.commits, p, "core_metrics.commits_by_claude_code")?;
+        add(&mut self.pull_requests, other.pull_requests, p, "core_metrics.pull_requests_by_claude_code")?;
+        add(&mut self.acceptances, other.acceptances, p, "tool_actions.*.accepted")?;
+        add(&mut self.suggestions, other.suggestions, p, "tool_actions.*.accepted + rejected")?;
+        let too_much = || Error::Decode { path: p.into(), message: "the sum of the costs cannot be computed".into() };
+        self.cost = self.cost.checked_add(other.cost).ok_or_else(too_much)?;
+        for (terminal, theirs) in other.editors {
+            let editor = self.editors.entry(terminal).or_default();
+            add(&mut editor.sessions, theirs.sessions, p, "core_metrics.num_sessions")?;
+            add(&mut editor.lines_added, theirs.lines_added, p, "core_metrics.lines_of_code.added")?;
+            add(&mut editor.lines_removed, theirs.lines_removed, p, "core_metrics.lines_of_code.removed")?;
+            theirs.users.iter().filter_map(person).for_each(|id| _ = editor.users.insert(id));
+        }
+        for (name, theirs) in other.models {
+            let Some(model) = self.models.get_mut(&name) else {
+                self.models.insert(name, theirs);
+                continue;
+            };
+            add(&mut model.input, theirs.input, p, "model_breakdown.*.tokens.input")?;
+            add(&mut model.output, theirs.output, p, "model_breakdown.*.tokens.output")?;
+            add(&mut model.cache_read, theirs.cache_read, p, "model_breakdown.*.tokens.cache_read")?;
+            add(&mut model.cache_creation, theirs.cache_creation, p, "model_breakdown.*.tokens.cache_creation")?;
+            model.cost = model.cost.checked_add(theirs.cost).ok_or_else(too_much)?;
+        }
+        Ok(())
+    }
+
     fn shape(&self) -> String {
         let days: Vec<String> = self.users_by_day.keys().map(Date::to_string).collect();
         format!("claude-code-summary v1 {}", days.join(" "))

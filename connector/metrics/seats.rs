@@ -181,6 +181,21 @@ struct Actors {
 
 /// Every actor's tally over the closed days is kept whole; it depends on nothing but the days.
 impl Snapshot for Actors {
+    fn fresh(&self) -> Result<Actors, Error> {
+        Ok(Actors::default())
+    }
+
+    fn merge(&mut self, other: Actors) -> Result<(), Error> {
+        for (mine, theirs) in [(&mut self.people, other.people), (&mut self.keys, other.keys)] {
+            for (name, tally) in theirs {
+                let into = mine.entry(name).or_default();
+                into.merge(&tally)?;
+                into.days.union(&tally.days);
+            }
+        }
+        Ok(())
+    }
+
     fn shape(&self) -> String {
         "seat-activity-actors v1".into()
     }

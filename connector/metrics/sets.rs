@@ -28,6 +28,17 @@ impl Interner {
     pub fn len(&self) -> usize {
         self.ids.len()
     }
+
+    /// For each index of `other`, this interner's index of the same name (given if new).
+    pub fn absorb(&mut self, other: &Interner) -> Vec<u32> {
+        let mut ids = vec![0; other.len()];
+        for (name, id) in &other.ids {
+            if let Some(slot) = ids.get_mut(*id as usize) {
+                *slot = self.id(name);
+            }
+        }
+        ids
+    }
 }
 
 /// A set of small numbers, one bit each, from `base` (a multiple of 64) upwards.
@@ -64,6 +75,14 @@ impl BitSet {
         self.len
     }
 
+    /// The numbers in the set, in order.
+    pub fn iter(&self) -> impl Iterator<Item = i64> + '_ {
+        self.words.iter().enumerate().flat_map(move |(index, word)| {
+            let base = self.base + index as i64 * 64;
+            (0..64).filter(move |bit| word & (1u64 << bit) != 0).map(move |bit| base + bit)
+        })
+    }
+
     /// The largest number in the set.
     pub fn last(&self) -> Option<i64> {
         let (index, word) = self.words.iter().enumerate().rev().find(|(_, word)| **word != 0)?;
@@ -91,6 +110,13 @@ impl DaySet {
     pub fn last(&self) -> Option<Date> {
         self.0.last().and_then(Date::from_ordinal)
     }
+
+    /// Adds every day of `other`.
+    pub fn union(&mut self, other: &DaySet) {
+        for day in other.0.iter() {
+            self.0.insert(day);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -107,6 +133,23 @@ mod tests {
         assert_eq!(set.len(), 7);
         assert_eq!(set.last(), Some(1000));
         assert!(!set.insert(-130) && set.insert(-129));
+        assert_eq!(set.iter().collect::<Vec<_>>(), [-130, -129, -1, 5, 63, 64, 700, 1000]);
+    }
+
+    #[test]
+    fn merged_tallies_map_indices_and_days_across() {
+        let (mut ours, mut theirs) = (Interner::default(), Interner::default());
+        ours.id("a@x.io");
+        theirs.id("b@x.io");
+        theirs.id("a@x.io");
+        assert_eq!(ours.absorb(&theirs), [1, 0]);
+        let day = |text: &str| Date::parse(text).unwrap();
+        let (mut days, mut more) = (DaySet::default(), DaySet::default());
+        days.insert(day("2026-03-01"));
+        more.insert(day("2026-03-01"));
+        more.insert(day("2026-03-09"));
+        days.union(&more);
+        assert_eq!((days.len(), days.last()), (2, Some(day("2026-03-09"))));
     }
 
     #[test]

@@ -243,33 +243,47 @@ struct DayFold<'a, R: ItemReader, S> {
 }
 
 impl<R: ItemReader + Sync, S: Send + 'static> DayFold<'_, R, S> {
-    /// Folds every page of each day's request into `state`; returns it and the pages read.
-    async fn days(&self, requests: Vec<Request>, state: S) -> Result<(S, u64), Error> {
+    /// Folds every page of each day's request into the state its index names; returns
+    /// the states, each with the pages folded into it.
+    async fn days(&self, requests: Vec<(Request, usize)>, states: Vec<S>) -> Result<Vec<(S, u64)>, Error> {
         let concurrency = self.http.concurrency();
-        let state = Arc::new(Mutex::new(state));
+        let states: Vec<_> = states.into_iter().map(|state| (Arc::new(Mutex::new(state)), AtomicU64::new(0))).collect();
         // Twice as many days as requests in flight: while some days' pages are decoded, the
         // others keep `concurrency` requests going.
         let quiet = self.http.without_progress().limiting_requests(concurrency);
         let fetches: Vec<_> = requests
             .into_iter()
-            .map(|request| {
-                let (quiet, state) = (&quiet, &state);
+            .map(|(request, index)| {
+                let (quiet, states) = (&quiet, &states);
                 async move {
+                    let (state, pages) = states.get(index).ok_or_else(|| Error::Internal("no such fold".into()))?;
                     let folded = fold_page_token(quiet, request, &self.reader, state, self.fold).await;
                     self.days_done(1);
-                    folded
+                    pages.fetch_add(folded?, Ordering::Relaxed);
+                    Ok::<_, Error>(())
                 }
             })
             .collect();
         let mut results = stream::iter(fetches).buffer_unordered(2 * concurrency.max(1));
-        let mut pages = 0;
         while let Some(result) = results.next().await {
-            pages += result?;
+            result?;
         }
         drop(results);
-        let state = Arc::try_unwrap(state)
-            .map_err(|_| Error::Internal("a day's reading still held the fold after every day was read".into()))?;
-        Ok((state.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner), pages))
+        let held = || Error::Internal("a day's reading still held the fold after every day was read".into());
+        states
+            .into_iter()
+            .map(|(state, pages)| {
+                let state = Arc::try_unwrap(state).map_err(|_| held())?;
+                Ok((state.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner), pages.into_inner()))
+            })
+            .collect()
+    }
+
+    /// Folds every page of the days' requests into `state`.
+    async fn all_in_one(&self, requests: Vec<Request>, state: S) -> Result<S, Error> {
+        let requests = requests.into_iter().map(|request| (request, 0)).collect();
+        let mut folded = self.days(requests, vec![state]).await?;
+        folded.pop().map(|(state, _)| state).ok_or_else(|| Error::Internal("a fold lost its state".into()))
     }
 
     fn days_done(&self, days: u64) {
@@ -283,10 +297,11 @@ impl<R: ItemReader + Sync, S: Send + 'static> DayFold<'_, R, S> {
 /// requests) are held, whatever the range.
 /// Pages are decoded on every core; `fold` runs under the state's lock. Returns the state.
 ///
-/// With a cache, the closed days are folded first and the state they make is kept
-/// ([`Snapshot`]); the same fold over the same closed days later reads that state back
-/// instead of their pages (counted as the pages it was folded from, from the cache),
-/// and only the open days are fetched and folded on top of it.
+/// With a cache, the closed days' state is kept ([`Snapshot`]): folded beside the open
+/// days' (each day into its own), kept, then the open days' merged into it. The same
+/// fold over the same closed days later reads that state back instead of their pages
+/// (counted as the pages it was folded from, from the cache), and only the open days are
+/// fetched and folded on top of it.
 pub async fn fold_per_day<R: ItemReader + Sync, S: Snapshot + Send + 'static>(
     http: &Http,
     request: Request,
@@ -300,17 +315,22 @@ pub async fn fold_per_day<R: ItemReader + Sync, S: Snapshot + Send + 'static>(
     let folding = DayFold { http, reader: Arc::new(reader), fold, done: AtomicU64::new(0), total: days.len() as u64 };
     let key = if closed.is_empty() { None } else { http.snapshot_key(&state.shape(), &closed) };
     let Some(key) = key else {
-        return folding.days(closed.into_iter().chain(open).collect(), state).await.map(|(state, _)| state);
+        return folding.all_in_one(closed.into_iter().chain(open).collect(), state).await;
     };
-    let (mut state, restored) = http.restore(&key, state).await?;
+    let (state, restored) = http.restore(&key, state).await?;
     if let Some(pages) = restored {
         http.count_cached_pages(pages);
         folding.days_done(closed.len() as u64);
-    } else {
-        let (folded, pages) = folding.days(closed, state).await?;
-        state = http.keep_snapshot(&key, folded, pages).await?;
+        return folding.all_in_one(open, state).await;
     }
-    folding.days(open, state).await.map(|(state, _)| state)
+    let open_state = state.fresh()?;
+    let requests = closed.into_iter().map(|request| (request, 0)).chain(open.into_iter().map(|request| (request, 1)));
+    let mut folded = folding.days(requests.collect(), vec![state, open_state]).await?.into_iter();
+    let lost = || Error::Internal("a fold lost its state".into());
+    let ((closed_state, pages), (open_state, _)) = (folded.next().ok_or_else(lost)?, folded.next().ok_or_else(lost)?);
+    let mut state = http.keep_snapshot(&key, closed_state, pages).await?;
+    state.merge(open_state)?;
+    Ok(state)
 }
 
 /// One report per day (`query_name=YYYY-MM-DD`), each drained with `limit`, at most

@@ -316,6 +316,31 @@ struct Kept {
 /// Kept per question: the presentation, the period, the grouping and the filters
 /// decide the groups (`sort` and `top` only cut them at the end).
 impl Snapshot for Aggregator {
+    fn fresh(&self) -> Result<Aggregator, Error> {
+        Ok(Aggregator::new(self.presentation, &self.roll_up)?)
+    }
+
+    fn merge(&mut self, other: Aggregator) -> Result<(), Error> {
+        let ids = self.values.absorb(&other.values);
+        let layout = &self.layout;
+        for (period, groups) in other.periods {
+            let mine = self.periods.entry(period).or_default();
+            for (key, sums) in groups {
+                let into = mine.entry(groups::Values::rekey(&key, &ids)).or_insert_with(|| layout.zero());
+                for ((index, amount), measure) in layout.amounts(&sums).iter().enumerate().zip(&self.plan.measures) {
+                    layout.add(into, index, amount).ok_or_else(|| overflow(measure.column))?;
+                }
+            }
+        }
+        for ((total, more), measure) in self.totals.iter_mut().zip(&other.totals).zip(&self.plan.measures) {
+            *total = checked(*total, more, measure.column)?;
+        }
+        self.first_day = self.first_day.into_iter().chain(other.first_day).min();
+        self.last_day = self.last_day.into_iter().chain(other.last_day).max();
+        self.recent_day = None;
+        Ok(())
+    }
+
     fn shape(&self) -> String {
         let (p, r) = (self.presentation, &self.roll_up);
         format!("roll-up v1 {} {:?} {:?} {:?}", p.plural, r.period, r.group_by, r.filters)

@@ -434,21 +434,39 @@ async fn a_damaged_kept_state_is_ignored_and_the_pages_are_read_again() {
 }
 
 #[tokio::test]
-async fn open_days_are_fetched_and_folded_on_top_of_the_kept_closed_days() {
+async fn open_days_are_folded_beside_the_kept_closed_days_and_the_answers_match_an_uncached_one() {
     let today = chrono::Utc::now().date_naive();
-    let first_day = (today - chrono::Days::new(6)).to_string();
-    let fake = FakeAdminApi::start(Dataset::demo(7, 7, &today.to_string())).await;
+    let (first_day, last_day) = ((today - chrono::Days::new(6)).to_string(), today.to_string());
+    let fake = FakeAdminApi::start(Dataset::demo(7, 7, &last_day)).await;
+    let range = json!({"start_date": first_day, "end_date": last_day});
+    let by_actor = json!({"start_date": first_day, "end_date": last_day, "group_by": ["actor"], "period": "day"});
+    let questions = [
+        ("claude_code_get_code_analytics", by_actor),
+        ("claude_code_get_normalized_metrics", range.clone()),
+        ("claude_code_get_seat_activity", range),
+    ];
+    let uncached = harness(&fake, FAKE_ADMIN_KEY, CacheConfig::disabled()).await;
     let h = harness(&fake, FAKE_ADMIN_KEY, CacheConfig::in_memory()).await;
-    let by_actor =
-        json!({"start_date": first_day, "end_date": today.to_string(), "group_by": ["actor"], "period": "day"});
-    let cold = h.ok("claude_code_get_code_analytics", by_actor.clone()).await;
-    assert_eq!(h.take_requests().len(), 7);
-    let warm = h.ok("claude_code_get_code_analytics", by_actor).await;
-    let open: Vec<String> =
-        h.take_requests().iter().map(|r| r.query_value("starting_at").unwrap().to_string()).collect();
-    // Days that ended less than 48 hours ago may still change: fetched again, never kept.
-    assert!((2..=3).contains(&open.len()), "{open:?}");
-    assert!(open.iter().all(|day| day.as_str() >= (today - chrono::Days::new(2)).to_string().as_str()), "{open:?}");
-    assert_eq!(warm["upstream"]["requests"], json!(open.len()));
-    assert_eq!(answer(cold), answer(warm), "the kept closed days and the open ones, folded together");
+    let code_days = |h: &Harness| -> Vec<String> {
+        let requests = h.take_requests();
+        let days = requests.iter().filter(|r| r.path.ends_with("/claude_code"));
+        days.map(|r| r.query_value("starting_at").unwrap().to_string()).collect()
+    };
+    for (tool, arguments) in questions {
+        let truth = answer(without_requests(uncached.ok(tool, arguments.clone()).await));
+        uncached.take_requests();
+        // Cold: the closed days' state and the open days' are folded side by side, then merged.
+        let cold = answer(without_requests(h.ok(tool, arguments.clone()).await));
+        // The first question fetches every day; the others read the closed ones' pages it kept.
+        assert!((3..=7).contains(&code_days(&h).len()), "{tool}");
+        assert_eq!(cold, truth, "{tool}: cold");
+        // Warm: the closed days' state read back, the open days fetched and folded on top.
+        let warm = answer(without_requests(h.ok(tool, arguments).await));
+        let open = code_days(&h);
+        // Days that ended less than 48 hours ago may still change: fetched again, never kept.
+        assert!((2..=3).contains(&open.len()), "{tool}: {open:?}");
+        let settling = (today - chrono::Days::new(2)).to_string();
+        assert!(open.iter().all(|day| day.as_str() >= settling.as_str()), "{tool}: {open:?}");
+        assert_eq!(warm, truth, "{tool}: warm");
+    }
 }

@@ -27,6 +27,11 @@ use crate::runtime::http::Request;
 
 /// A fold's state that can be stored once it has read the closed days, and read back.
 pub trait Snapshot: Sized {
+    /// An empty state of the same shape: the open days are folded into one beside the
+    /// closed days' state, then [`Snapshot::merge`]d into it.
+    fn fresh(&self) -> Result<Self, Error>;
+    /// Adds what `other`, of the same shape, folded from other days.
+    fn merge(&mut self, other: Self) -> Result<(), Error>;
     /// What decides this state besides the days read (the question's grouping, filters
     /// or range, as the consumer has it), as text: equal shapes fold the same days the same.
     fn shape(&self) -> String;
@@ -216,6 +221,15 @@ mod tests {
     struct Bytes(Vec<u8>);
 
     impl Snapshot for Bytes {
+        fn fresh(&self) -> Result<Bytes, Error> {
+            Ok(Bytes(Vec::new()))
+        }
+
+        fn merge(&mut self, other: Bytes) -> Result<(), Error> {
+            self.0.extend(other.0);
+            Ok(())
+        }
+
         fn shape(&self) -> String {
             "bytes".into()
         }

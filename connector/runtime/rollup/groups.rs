@@ -44,6 +44,16 @@ impl Values {
         self.names.get(usize::try_from(id).ok()?).map(|name| name.to_string())
     }
 
+    /// For each id of `other`, this one's id of the same value (given if new).
+    pub(super) fn absorb(&mut self, other: &Values) -> Vec<u32> {
+        other.names.iter().map(|name| self.id(Some(name.to_string()))).collect()
+    }
+
+    /// `key`, whose ids are `other`'s, with the ids [`Values::absorb`] gave.
+    pub(super) fn rekey(key: &[u32], ids: &[u32]) -> Key {
+        key.iter().map(|id| if *id == NONE { NONE } else { ids.get(*id as usize).copied().unwrap_or(NONE) }).collect()
+    }
+
     /// Every value, in the order of their ids (what a kept roll-up stores).
     pub(super) fn names(&self) -> Vec<&str> {
         self.names.iter().map(|name| &**name).collect()
