@@ -107,8 +107,11 @@ fn workflows() -> Vec<Workflow> {
                 ("claude_code_list_workspaces", json!({"per_page": 100})),
                 ("claude_code_get_workspace_rate_limits", json!({"workspace_id": "wrkspc_01"})),
                 (
-                    "claude_code_get_usage_analytics",
-                    with(&days_7, json!({"group_by": ["workspace_id", "model"], "period": "day"})),
+                    "claude_code_get_usage",
+                    with(
+                        &days_7,
+                        json!({"workspace_ids": ["WORKSPACE"], "group_by": ["workspace_id", "model"], "period": "day"}),
+                    ),
                 ),
             ],
         ),
@@ -173,6 +176,9 @@ async fn every_prompts_tools_answer_its_question_in_the_sandbox_without_a_cut() 
                 if arguments.get(key).is_some() {
                     arguments[key] = json!(value);
                 }
+            }
+            if arguments.get("workspace_ids").is_some() {
+                arguments["workspace_ids"] = json!([workspace]);
             }
             let request = CallRequest::new(tool, arguments.as_object().cloned().unwrap_or_default());
             match connector.call(request, std::future::pending()).await {
