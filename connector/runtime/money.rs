@@ -26,6 +26,16 @@ impl Cents {
         Cents::parse(&format!("{n}"))
     }
 
+    /// The exact amount as its decimal's mantissa and scale.
+    pub fn parts(self) -> (i128, u32) {
+        (self.0.mantissa(), self.0.scale())
+    }
+
+    /// The amount [`Cents::parts`] gave.
+    pub fn from_parts(mantissa: i128, scale: u32) -> Cents {
+        Cents(Decimal::new(mantissa, scale))
+    }
+
     pub fn checked_add(self, other: Cents) -> Option<Cents> {
         self.0.checked_add(other.0).map(Cents)
     }

@@ -354,7 +354,8 @@ impl Snapshot for Aggregator {
             totals: &'a [Amount],
             days: Option<(Date, Date)>,
         }
-        let periods = self.periods.iter().map(|(period, groups)| (period, groups::Keeping(groups))).collect();
+        let periods =
+            self.periods.iter().map(|(period, groups)| (period, groups::Keeping(&self.layout, groups))).collect();
         let days = self.first_day.zip(self.last_day).map(|(first, last)| (Date::from(first), Date::from(last)));
         save_json(&Saving { values: self.values.names(), periods, totals: &self.totals, days }, out)
     }

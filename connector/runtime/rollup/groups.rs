@@ -74,15 +74,35 @@ impl Values {
     }
 }
 
-/// The sums of one group: the counts, and the money, each in its measure's slot.
-pub(super) struct Sums {
-    counts: Box<[u64]>,
-    money: Box<[Cents]>,
+/// The sums of one group, in one allocation: the counts, then each money sum as
+/// [`MONEY_WORDS`] words (its exact decimal's mantissa, low and high, and its scale).
+/// A large organization's roll-up holds a hundred thousand groups: one allocation a
+/// group instead of two.
+pub(super) struct Sums(Box<[u64]>);
+
+/// Words a money sum takes in [`Sums`].
+const MONEY_WORDS: usize = 3;
+
+impl Sums {
+    fn money(&self, at: usize) -> Cents {
+        let words = &self.0[at..at + MONEY_WORDS];
+        let mantissa = (i128::from(words[1] as i64) << 64) | i128::from(words[0]);
+        Cents::from_parts(mantissa, words[2] as u32)
+    }
+
+    fn set_money(&mut self, at: usize, cents: Cents) {
+        let (mantissa, scale) = cents.parts();
+        self.0[at] = mantissa as u64;
+        self.0[at + 1] = (mantissa >> 64) as u64;
+        self.0[at + 2] = u64::from(scale);
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
 enum Slot {
+    /// The index of the count.
     Count(usize),
+    /// The index of the money sum's first word.
     Cents(usize),
     Usd(usize),
 }
@@ -97,36 +117,60 @@ pub(super) struct Layout {
 impl Layout {
     /// The layout of measures whose zero amounts are `zero`, in order.
     pub(super) fn new(zero: &[Amount]) -> Layout {
-        let (mut counts, mut money) = (0, 0);
-        let next = |slot: &mut usize| {
+        let counts = zero.iter().filter(|amount| matches!(amount, Amount::Count(_))).count();
+        let (mut count, mut money) = (0, 0);
+        let next = |slot: &mut usize, words: usize| {
             *slot += 1;
-            *slot - 1
+            (*slot - 1) * words
         };
         let slots = zero
             .iter()
             .map(|amount| match amount {
-                Amount::Count(_) => Slot::Count(next(&mut counts)),
-                Amount::Cents(_) => Slot::Cents(next(&mut money)),
-                Amount::Usd(_) => Slot::Usd(next(&mut money)),
+                Amount::Count(_) => Slot::Count(next(&mut count, 1)),
+                Amount::Cents(_) => Slot::Cents(counts + next(&mut money, MONEY_WORDS)),
+                Amount::Usd(_) => Slot::Usd(counts + next(&mut money, MONEY_WORDS)),
             })
             .collect();
         Layout { slots, counts, money }
     }
 
     pub(super) fn zero(&self) -> Sums {
-        Sums { counts: vec![0; self.counts].into(), money: vec![Cents::ZERO; self.money].into() }
+        // A zero decimal is all zero words.
+        Sums(vec![0; self.counts + self.money * MONEY_WORDS].into())
     }
 
     /// Adds `amount` to measure `index`; `None` on overflow or an amount of another kind.
     pub(super) fn add(&self, sums: &mut Sums, index: usize, amount: &Amount) -> Option<()> {
         match (self.slots.get(index)?, amount) {
-            (Slot::Count(slot), Amount::Count(n)) => sums.counts[*slot] = sums.counts[*slot].checked_add(*n)?,
-            (Slot::Cents(slot), Amount::Cents(c)) | (Slot::Usd(slot), Amount::Usd(c)) => {
-                sums.money[*slot] = sums.money[*slot].checked_add(*c)?;
+            (Slot::Count(at), Amount::Count(n)) => sums.0[*at] = sums.0[*at].checked_add(*n)?,
+            (Slot::Cents(at), Amount::Cents(c)) | (Slot::Usd(at), Amount::Usd(c)) => {
+                let sum = sums.money(*at).checked_add(*c)?;
+                sums.set_money(*at, sum);
             }
             _ => return None,
         }
         Some(())
+    }
+
+    /// The counts of `sums`, in order.
+    fn counts<'s>(&self, sums: &'s Sums) -> &'s [u64] {
+        &sums.0[..self.counts]
+    }
+
+    /// The money sums of `sums`, in order.
+    fn money<'s>(&self, sums: &'s Sums) -> impl Iterator<Item = Cents> + 's {
+        let counts = self.counts;
+        (0..self.money).map(move |n| sums.money(counts + n * MONEY_WORDS))
+    }
+
+    /// Sums of these counts and money sums, in order.
+    fn sums(&self, counts: &[u64], money: &[Cents]) -> Sums {
+        let mut sums = self.zero();
+        sums.0[..self.counts].copy_from_slice(counts);
+        for (n, cents) in money.iter().enumerate() {
+            sums.set_money(self.counts + n * MONEY_WORDS, *cents);
+        }
+        sums
     }
 
     /// The sums as one amount per measure, in order.
@@ -134,9 +178,9 @@ impl Layout {
         self.slots
             .iter()
             .map(|slot| match *slot {
-                Slot::Count(i) => Amount::Count(sums.counts[i]),
-                Slot::Cents(i) => Amount::Cents(sums.money[i]),
-                Slot::Usd(i) => Amount::Usd(sums.money[i]),
+                Slot::Count(at) => Amount::Count(sums.0[at]),
+                Slot::Cents(at) => Amount::Cents(sums.money(at)),
+                Slot::Usd(at) => Amount::Usd(sums.money(at)),
             })
             .collect()
     }
@@ -153,16 +197,16 @@ pub(super) struct Kept {
 }
 
 /// One period's groups written as [`Kept`] reads them, straight from the groups.
-pub(super) struct Keeping<'a>(pub &'a Compact);
+pub(super) struct Keeping<'a>(pub &'a Layout, pub &'a Compact);
 
 impl Serialize for Keeping<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let groups = self.0;
+        let Keeping(layout, groups) = *self;
         let mut kept = serializer.serialize_struct("Kept", 4)?;
         kept.serialize_field("groups", &groups.len())?;
         kept.serialize_field("keys", &Flat(|| groups.keys().flat_map(|key| key.iter())))?;
-        kept.serialize_field("counts", &Flat(|| groups.values().flat_map(|sums| sums.counts.iter())))?;
-        kept.serialize_field("money", &Flat(|| groups.values().flat_map(|sums| sums.money.iter())))?;
+        kept.serialize_field("counts", &Flat(|| groups.values().flat_map(|sums| layout.counts(sums))))?;
+        kept.serialize_field("money", &Flat(|| groups.values().flat_map(|sums| layout.money(sums))))?;
         kept.end()
     }
 }
@@ -188,12 +232,13 @@ impl Layout {
         if !fits {
             return None;
         }
-        let (mut keys, mut counts, mut money) = (kept.keys.iter(), kept.counts.iter(), kept.money.iter());
+        let mut keys = kept.keys.iter();
+        let (mut counts, mut money) = (kept.counts.chunks(self.counts.max(1)), kept.money.chunks(self.money.max(1)));
         let groups = (0..n).map(|_| {
             let key: Key = keys.by_ref().take(dimensions).copied().collect();
-            let counts = counts.by_ref().take(self.counts).copied().collect();
-            let money = money.by_ref().take(self.money).copied().collect();
-            (key, Sums { counts, money })
+            let counts = if self.counts == 0 { &[] } else { counts.next().unwrap_or_default() };
+            let money = if self.money == 0 { &[] } else { money.next().unwrap_or_default() };
+            (key, self.sums(counts, money))
         });
         Some(groups.collect())
     }
@@ -215,6 +260,14 @@ mod tests {
         assert!(layout.add(&mut sums, 2, &Amount::Count(1)).is_none(), "overflow");
         assert!(layout.add(&mut sums, 0, &Amount::Usd(Cents::ZERO)).is_none(), "another kind");
         assert_eq!(layout.amounts(&sums), [Amount::Count(2), Amount::Cents(cents("10.125")), Amount::Count(u64::MAX)]);
+        // Money of any sign and size is kept exactly in its words.
+        let money = Layout::new(&[Amount::Usd(Cents::ZERO), Amount::Count(0), Amount::Cents(Cents::ZERO)]);
+        let mut sums = money.zero();
+        let (large, negative) = (cents("-98765432109876.54321"), cents("-0.000001"));
+        money.add(&mut sums, 0, &Amount::Usd(large)).unwrap();
+        money.add(&mut sums, 2, &Amount::Cents(negative)).unwrap();
+        money.add(&mut sums, 1, &Amount::Count(7)).unwrap();
+        assert_eq!(money.amounts(&sums), [Amount::Usd(large), Amount::Count(7), Amount::Cents(negative)]);
         let mut values = Values::default();
         let (a, b, none) = (values.id(Some("a".into())), values.id(Some("b".into())), values.id(None));
         assert_eq!(
