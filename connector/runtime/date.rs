@@ -237,8 +237,7 @@ impl serde::Serialize for Date {
 
 impl<'de> serde::Deserialize<'de> for Date {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Date::parse(&text).map_err(serde::de::Error::custom)
+        crate::runtime::http::from_text(deserializer, "a day as YYYY-MM-DD", |text| Date::parse(text).ok())
     }
 }
 

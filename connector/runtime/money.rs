@@ -133,8 +133,7 @@ impl serde::Serialize for Cents {
 
 impl<'de> serde::Deserialize<'de> for Cents {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Cents, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Cents::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a decimal")))
+        crate::runtime::http::from_text(deserializer, "a decimal", Cents::parse)
     }
 }
 

@@ -24,7 +24,7 @@ pub use request::{Method, Request, RequestCount, RequestIds, path_segment};
 pub use response::{Decoded, MAX_ERROR_BODY_BYTES};
 use response::{MAX_MESSAGE_CHARS, PARSE_APART_BYTES, apart, apart_if, cut};
 pub use retry::RetryPolicy;
-pub use snapshot::{Snapshot, restore_json, save_json};
+pub use snapshot::{Snapshot, from_text, restore_json, save_json};
 
 use std::fmt;
 use std::sync::atomic::Ordering;

@@ -15,8 +15,8 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use super::Http;
 use super::response::apart;
@@ -50,6 +50,17 @@ pub fn save_json<T: Serialize>(state: &T, out: &mut dyn Write) -> Result<(), Err
 /// A state [`save_json`] wrote; `None` when the bytes are not one.
 pub fn restore_json<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
     serde_json::from_slice(bytes).ok()
+}
+
+/// A value kept as its text (an exact decimal, a day) read back by `parse`; `what` names
+/// the text in the error when it does not parse.
+pub fn from_text<'de, D: serde::Deserializer<'de>, T>(
+    deserializer: D,
+    what: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<T, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    parse(&text).ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not {what}")))
 }
 
 /// What the blocking pool's job is called in an error.
@@ -204,7 +215,7 @@ impl Http {
     /// Counts `pages` answered from the cache, folded: for the call's counters and the cache's.
     pub(crate) fn count_cached_pages(&self, pages: u64) {
         for hits in &self.hits {
-            hits.0.fetch_add(u32::try_from(pages).unwrap_or(u32::MAX), std::sync::atomic::Ordering::Relaxed);
+            hits.0.fetch_add(u32::try_from(pages).unwrap_or(u32::MAX), Ordering::Relaxed);
         }
         if let Some(cache) = &self.inner.cache {
             cache.stats().hits_by(pages);
