@@ -357,18 +357,40 @@ fn folding_questions() -> [(&'static str, Value); 3] {
     ]
 }
 
+/// The path of the Claude Code report's days.
+const CODE_DAYS: &str = "/usage_report/claude_code";
+
+/// The answers to [`folding_questions`], without what each cost upstream.
+async fn ask_folding_questions(h: &Harness) -> Vec<Value> {
+    let mut answers = Vec::new();
+    for (tool, arguments) in folding_questions() {
+        answers.push(answer(without_requests(h.ok(tool, arguments).await)));
+    }
+    answers
+}
+
+/// Asks [`folding_questions`] again: each gives its earlier answer from `source`, without
+/// fetching any path that contains `unfetched`. Returns what each cost upstream.
+async fn ask_again_without_fetching(h: &Harness, answers: &[Value], source: &str, unfetched: &str) -> Vec<Value> {
+    let mut upstream = Vec::new();
+    for ((tool, arguments), answer) in folding_questions().into_iter().zip(answers) {
+        let result = h.ok(tool, arguments).await;
+        let fetched: Vec<_> = h.take_requests().into_iter().filter(|r| r.path.contains(unfetched)).collect();
+        assert!(fetched.is_empty(), "{tool}: answered from {source}, nothing fetched: {fetched:?}");
+        upstream.push(result["upstream"].clone());
+        assert_eq!(&self::answer(without_requests(result)), answer, "{tool}: the same figures");
+    }
+    upstream
+}
+
 #[tokio::test]
 async fn a_folding_question_asked_again_reads_its_kept_state_instead_of_its_pages() {
     let fake = demo().await;
     let dir = scratch("kept");
     let first = harness(&fake, FAKE_ADMIN_KEY, on_disk(&dir)).await;
-    let mut answers = Vec::new();
-    for (tool, arguments) in folding_questions() {
-        answers.push(answer(without_requests(first.ok(tool, arguments).await)));
-    }
+    let answers = ask_folding_questions(&first).await;
     let (kept, pages) = kept_states_and_pages(&dir);
-    // The metrics' usage and cost reports are pages of their own.
-    // A small state is one entry and its index.
+    // A small state is one entry and its index; the metrics' usage and cost reports are pages too.
     assert_eq!((kept.len(), pages.len()), (6, 7), "one state a question, one page a day and report");
     for file in &kept {
         let bytes = String::from_utf8_lossy(&std::fs::read(file).unwrap()).into_owned();
@@ -381,15 +403,8 @@ async fn a_folding_question_asked_again_reads_its_kept_state_instead_of_its_page
     }
     first.take_requests();
     let again = harness(&fake, FAKE_ADMIN_KEY, on_disk(&dir)).await;
-    for ((tool, arguments), answer) in folding_questions().into_iter().zip(&answers) {
-        let result = again.ok(tool, arguments).await;
-        let days: Vec<_> = again.take_requests().into_iter().filter(|r| r.path.ends_with("/claude_code")).collect();
-        assert!(days.is_empty(), "{tool}: no Claude Code day is fetched again: {days:?}");
-        if tool == "claude_code_get_code_analytics" {
-            assert_eq!(result["upstream"], json!({"requests": 0, "cached_pages": 5}), "{tool}");
-        }
-        assert_eq!(&self::answer(without_requests(result)), answer, "{tool}: the same figures");
-    }
+    let upstream = ask_again_without_fetching(&again, &answers, "its kept state", CODE_DAYS).await;
+    assert_eq!(upstream[0], json!({"requests": 0, "cached_pages": 5}), "the roll-up's state stands for its 5 pages");
     // Another grouping of the same days is another state: its days are fetched again.
     let by_terminal = json!({"start_date": DAYS[0], "end_date": DAYS[1], "group_by": ["terminal"]});
     again.ok("claude_code_get_code_analytics", by_terminal).await;
@@ -402,10 +417,7 @@ async fn a_damaged_kept_state_is_ignored_and_the_pages_are_read_again() {
     let fake = demo().await;
     let dir = scratch("kept-damaged");
     let first = harness(&fake, FAKE_ADMIN_KEY, on_disk(&dir)).await;
-    let mut answers = Vec::new();
-    for (tool, arguments) in folding_questions() {
-        answers.push(answer(without_requests(first.ok(tool, arguments).await)));
-    }
+    let answers = ask_folding_questions(&first).await;
     first.take_requests();
     let (kept, _) = kept_states_and_pages(&dir);
     for file in &kept {
@@ -413,23 +425,13 @@ async fn a_damaged_kept_state_is_ignored_and_the_pages_are_read_again() {
         std::fs::write(file, &bytes[..bytes.len() - 3]).unwrap();
     }
     let again = harness(&fake, FAKE_ADMIN_KEY, on_disk(&dir)).await;
-    for ((tool, arguments), answer) in folding_questions().into_iter().zip(&answers) {
-        let result = again.ok(tool, arguments).await;
-        let reports: Vec<_> = again.take_requests().into_iter().filter(|r| r.path.contains("_report")).collect();
-        assert!(reports.is_empty(), "{tool}: the days' pages are still cached: {reports:?}");
-        assert_eq!(&self::answer(without_requests(result)), answer, "{tool}: the same figures");
-    }
+    ask_again_without_fetching(&again, &answers, "the days' cached pages", "_report").await;
     // Each state was kept again: without the pages, a new process still answers.
     for page in kept_states_and_pages(&dir).1 {
         std::fs::remove_file(page).unwrap();
     }
     let third = harness(&fake, FAKE_ADMIN_KEY, on_disk(&dir)).await;
-    for ((tool, arguments), answer) in folding_questions().into_iter().zip(&answers) {
-        let result = third.ok(tool, arguments).await;
-        let days: Vec<_> = third.take_requests().into_iter().filter(|r| r.path.ends_with("/claude_code")).collect();
-        assert!(days.is_empty(), "{tool}: read from its state kept again: {days:?}");
-        assert_eq!(&self::answer(without_requests(result)), answer, "{tool}: the same figures");
-    }
+    ask_again_without_fetching(&third, &answers, "its state kept again", CODE_DAYS).await;
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -160,13 +160,18 @@ async fn get_code_analytics_sends_one_request_per_day() {
     assert_eq!(data[0]["core_metrics"]["num_sessions"], 2);
 }
 
-#[tokio::test]
-async fn get_code_analytics_fans_out_with_the_configured_bound() {
+/// The seed behind 20 ms of latency, with at most 3 requests in flight.
+async fn three_in_flight() -> Harness {
     let fake = fake_admin_api::FakeAdminApi::start(seed()).await;
     fake.set_latency(std::time::Duration::from_millis(20));
     let mut config = crate::harness::fast_config(&fake.base_url());
     config.concurrency = 3;
-    let h = Harness::with_config(fake, config).await;
+    Harness::with_config(fake, config).await
+}
+
+#[tokio::test]
+async fn get_code_analytics_fans_out_with_the_configured_bound() {
+    let h = three_in_flight().await;
     h.ok("claude_code_get_code_analytics", json!({"start_date": "2026-03-01", "end_date": "2026-03-12"})).await;
     assert_eq!(h.requests().len(), 12);
     let max = h.fake.max_in_flight();
@@ -177,11 +182,7 @@ async fn get_code_analytics_fans_out_with_the_configured_bound() {
 /// request's place), yet never has more requests in flight than the bound.
 #[tokio::test]
 async fn a_rolled_up_report_keeps_the_bound_on_requests_in_flight() {
-    let fake = fake_admin_api::FakeAdminApi::start(seed()).await;
-    fake.set_latency(std::time::Duration::from_millis(20));
-    let mut config = crate::harness::fast_config(&fake.base_url());
-    config.concurrency = 3;
-    let h = Harness::with_config(fake, config).await;
+    let h = three_in_flight().await;
     let arguments = json!({"start_date": "2026-03-01", "end_date": "2026-03-12", "group_by": ["actor"]});
     h.ok("claude_code_get_code_analytics", arguments).await;
     assert_eq!(h.requests().len(), 12);
